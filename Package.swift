@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "callqc",
+    products: [
+        .executable(name: "callqc", targets: ["callqc"]),
+        .library(name: "CallQC", targets: ["CallQC"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The system's ICU (libicu-dev), found through pkg-config.
+        .systemLibrary(
+            name: "CICU",
+            pkgConfig: "icu-i18n",
+            providers: [.apt(["libicu-dev", "pkg-config"])]
+        ),
+        // The only place that includes ICU headers: Foundation carries its own ICU,
+        // and a Swift module cannot see both (see docs/architecture.md).
+        .target(name: "CICUShim", dependencies: ["CICU"]),
+        // Folding, offset maps, counting speech, script guesses.
+        .target(name: "CallQCText", dependencies: ["CICUShim"]),
+        // Transcript model, readers, metrics, renderers.
+        .target(name: "CallQC", dependencies: ["CallQCText"]),
+        .executableTarget(
+            name: "callqc",
+            dependencies: [
+                "CallQC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CallQCTextTests", dependencies: ["CallQCText"]),
+        .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText"]),
+        // Runs the built `callqc` binary: exit codes, output streams, the README's commands.
+        .testTarget(name: "CallQCCLITests", dependencies: ["callqc"]),
+    ]
+)

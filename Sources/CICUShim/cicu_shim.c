@@ -1,0 +1,100 @@
+#include "cicu_shim.h"
+#include <unicode/utypes.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utrans.h>
+#include <unicode/ubrk.h>
+#include <unicode/uscript.h>
+#include <unicode/uversion.h>
+
+void cqc_icu_version(char *buffer, int32_t capacity) {
+    if (buffer == NULL || capacity <= 0) return;
+    UVersionInfo info;
+    u_getVersion(info);
+    char text[U_MAX_VERSION_STRING_LENGTH];
+    u_versionToString(info, text);
+    int32_t i = 0;
+    for (; i < capacity - 1 && text[i] != 0; i++) buffer[i] = text[i];
+    buffer[i] = 0;
+}
+
+int32_t cqc_char_class(int32_t c) {
+    int32_t bits = 0;
+    if (u_isUWhiteSpace(c)) bits |= CQC_SPACE;
+    int8_t type = u_charType(c);
+    switch (type) {
+    case U_DASH_PUNCTUATION: case U_START_PUNCTUATION: case U_END_PUNCTUATION:
+    case U_CONNECTOR_PUNCTUATION: case U_OTHER_PUNCTUATION:
+    case U_INITIAL_PUNCTUATION: case U_FINAL_PUNCTUATION:
+        bits |= CQC_PUNCT; break;
+    case U_UPPERCASE_LETTER: case U_LOWERCASE_LETTER: case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER: case U_OTHER_LETTER:
+        bits |= CQC_LETTER; break;
+    case U_DECIMAL_DIGIT_NUMBER:
+        bits |= CQC_DIGIT; break;
+    case U_LETTER_NUMBER: case U_OTHER_NUMBER:
+        bits |= CQC_NUMBER_OTHER; break;
+    case U_MATH_SYMBOL: case U_CURRENCY_SYMBOL: case U_MODIFIER_SYMBOL: case U_OTHER_SYMBOL:
+        bits |= CQC_SYMBOL; break;
+    case U_CONTROL_CHAR: case U_FORMAT_CHAR: case U_SURROGATE: case U_PRIVATE_USE_CHAR:
+    case U_UNASSIGNED:
+        bits |= CQC_CONTROL; break;
+    default: break;
+    }
+    if (u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC)) bits |= CQC_IDEOGRAPHIC;
+    if (u_getCombiningClass(c) != 0 ||
+        u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) == UNORM_MAYBE)
+        bits |= CQC_JOINER;
+    UErrorCode status = U_ZERO_ERROR;
+    if (uscript_getScript(c, &status) == USCRIPT_LATIN && U_SUCCESS(status)) bits |= CQC_LATIN;
+    return bits;
+}
+
+int32_t cqc_nfkc_casefold(const uint16_t *source, int32_t length,
+                          uint16_t *destination, int32_t capacity, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    const UNormalizer2 *normalizer = unorm2_getNFKCCasefoldInstance(&error);
+    if (U_FAILURE(error)) { *status = (int32_t)error; return 0; }
+    int32_t needed = unorm2_normalize(normalizer, (const UChar *)source, length,
+                                      (UChar *)destination, capacity, &error);
+    *status = U_FAILURE(error) ? (int32_t)error : 0;
+    return needed;
+}
+
+void *cqc_translit_open(const uint16_t *id, int32_t idLength, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    UTransliterator *t = utrans_openU((const UChar *)id, idLength, UTRANS_FORWARD,
+                                      NULL, -1, NULL, &error);
+    *status = U_FAILURE(error) ? (int32_t)error : 0;
+    return U_FAILURE(error) ? NULL : (void *)t;
+}
+
+int32_t cqc_translit(void *transliterator, uint16_t *buffer, int32_t length,
+                     int32_t capacity, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    int32_t textLength = length;
+    int32_t limit = length;
+    utrans_transUChars((const UTransliterator *)transliterator, (UChar *)buffer,
+                       &textLength, capacity, 0, &limit, &error);
+    *status = U_FAILURE(error) ? (int32_t)error : 0;
+    return textLength;
+}
+
+void cqc_translit_close(void *transliterator) {
+    if (transliterator != NULL) utrans_close((UTransliterator *)transliterator);
+}
+
+int32_t cqc_count_words(const uint16_t *text, int32_t length, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    UBreakIterator *it = ubrk_open(UBRK_WORD, "en", (const UChar *)text, length, &error);
+    if (U_FAILURE(error)) { *status = (int32_t)error; return 0; }
+    int32_t count = 0;
+    ubrk_first(it);
+    while (ubrk_next(it) != UBRK_DONE) {
+        int32_t rule = ubrk_getRuleStatus(it);
+        if (rule >= UBRK_WORD_NUMBER && rule < UBRK_WORD_IDEO_LIMIT) count++;
+    }
+    ubrk_close(it);
+    *status = 0;
+    return count;
+}

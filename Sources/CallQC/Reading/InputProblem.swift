@@ -1,0 +1,52 @@
+/// Something wrong with an input: which file, which line, and why.
+/// Errors mean a call (or a whole file) could not be read; warnings mean it was
+/// read with something the user should know (an unknown speaker label).
+public struct InputProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable { case error, warning }
+
+    public var source: String
+    public var line: Int?
+    public var message: String
+    public var severity: Severity
+
+    public init(source: String, line: Int? = nil, message: String, severity: Severity = .error) {
+        self.source = source
+        self.line = line
+        self.message = message
+        self.severity = severity
+    }
+
+    /// `file:line: message`, the form editors and terminals link to.
+    public var description: String {
+        if let line { return "\(source):\(line): \(message)" }
+        return "\(source): \(message)"
+    }
+}
+
+/// What reading one input gave: the calls, and the problems met on the way.
+public struct ReadOutcome: Sendable {
+    public var calls: [Call]
+    public var errors: [InputProblem]
+    public var warnings: [InputProblem]
+
+    public init(calls: [Call] = [], errors: [InputProblem] = [], warnings: [InputProblem] = []) {
+        self.calls = calls
+        self.errors = errors
+        self.warnings = warnings
+    }
+
+    static func failure(_ problem: InputProblem) -> ReadOutcome { ReadOutcome(errors: [problem]) }
+}
+
+/// How inputs are read.
+public struct ReadOptions: Sendable {
+    /// Speaker labels and their roles.
+    public var roleMap: RoleMap
+    /// Lines longer than this many bytes are refused (a transcript line is never a megabyte).
+    public var maxLineBytes: Int
+
+    public init(roleMap: RoleMap = .standard, maxLineBytes: Int = 1 << 20) {
+        self.roleMap = roleMap
+        self.maxLineBytes = maxLineBytes
+    }
+}

@@ -1,0 +1,110 @@
+/// The bytes of one input, checked to be text callqc can read: not empty, not
+/// binary, valid UTF-8 (a UTF-8 byte-order mark is dropped, UTF-16 with a
+/// byte-order mark is converted), no line beyond the length limit.
+public struct TextInput: Sendable {
+    /// Where the input came from (a path, or `-`).
+    public let source: String
+    /// Valid UTF-8.
+    public let bytes: [UInt8]
+
+    /// Checks raw bytes; the problem names the source, the line and the reason.
+    public static func validate(source: String, bytes raw: [UInt8], maxLineBytes: Int = 1 << 20) -> Result<TextInput, InputProblem> {
+        var bytes = raw
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        else if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            guard let converted = TextInput.utf16ToUTF8(bytes) else {
+                return .failure(InputProblem(source: source, message: "invalid UTF-16 text (byte-order mark found, but the text does not decode); save the file as UTF-8"))
+            }
+            bytes = converted
+        }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return .failure(InputProblem(source: source, message: "empty file: there is nothing to read"))
+        }
+        if let nul = bytes.firstIndex(of: 0) {
+            let line = bytes[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            return .failure(InputProblem(source: source, line: line, message: "binary data (a NUL byte at byte \(nul)): this is not a text transcript (audio, a spreadsheet or a compressed file?)"))
+        }
+        var line = 1, lineStart = 0, i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b == 0x0A {
+                if i - lineStart > maxLineBytes { return .failure(tooLong(source, line, i - lineStart, maxLineBytes)) }
+                line += 1; i += 1; lineStart = i; continue
+            }
+            if b < 0x80 { i += 1; continue }
+            let length = TextInput.utf8SequenceLength(bytes, at: i)
+            if length == 0 {
+                return .failure(InputProblem(source: source, line: line, message: "invalid UTF-8 at byte \(i) (0x\(String(b, radix: 16, uppercase: true))); if the file is GBK or GB18030, convert it: iconv -f GB18030 -t UTF-8 FILE > FILE.utf8.txt"))
+            }
+            i += length
+        }
+        if n - lineStart > maxLineBytes { return .failure(tooLong(source, line, n - lineStart, maxLineBytes)) }
+        // Many control characters in "text" mean a binary file that happens to have no NUL.
+        let controls = bytes.prefix(4096).filter { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0x0C }.count
+        if controls * 10 > min(bytes.count, 4096) {
+            return .failure(InputProblem(source: source, message: "binary data (\(controls) control bytes in the first 4 KB): this is not a text transcript"))
+        }
+        return .success(TextInput(source: source, bytes: bytes))
+    }
+
+    private static func tooLong(_ source: String, _ line: Int, _ length: Int, _ limit: Int) -> InputProblem {
+        InputProblem(source: source, line: line, message: "line is \(length) bytes long, over the limit of \(limit) bytes: a transcript line is never that long (is this a transcript?)")
+    }
+
+    /// The lines, numbered from 1, without line terminators (LF or CRLF).
+    public var lines: [(number: Int, bytes: ArraySlice<UInt8>)] {
+        var result: [(Int, ArraySlice<UInt8>)] = []
+        var start = 0, number = 1
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            var end = i
+            if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+            result.append((number, bytes[start..<end]))
+            number += 1
+            start = i + 1
+        }
+        if start < bytes.count {
+            var end = bytes.count
+            if bytes[end - 1] == 0x0D { end -= 1 }
+            result.append((number, bytes[start..<end]))
+        }
+        return result
+    }
+
+    /// The length of the valid UTF-8 sequence at `i`, or 0 when it is not valid.
+    static func utf8SequenceLength(_ b: [UInt8], at i: Int) -> Int {
+        let b0 = b[i], n = b.count
+        func cont(_ k: Int) -> Bool { i + k < n && b[i + k] & 0xC0 == 0x80 }
+        switch b0 {
+        case 0xC2...0xDF: return cont(1) ? 2 : 0
+        case 0xE0: return cont(1) && b[i + 1] >= 0xA0 && cont(2) ? 3 : 0
+        case 0xED: return cont(1) && b[i + 1] < 0xA0 && cont(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : 0
+        case 0xF0: return cont(1) && b[i + 1] >= 0x90 && cont(2) && cont(3) ? 4 : 0
+        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
+        case 0xF4: return cont(1) && b[i + 1] < 0x90 && cont(2) && cont(3) ? 4 : 0
+        default: return 0
+        }
+    }
+
+    static func utf16ToUTF8(_ bytes: [UInt8]) -> [UInt8]? {
+        let little = bytes[0] == 0xFF
+        var units: [UInt16] = []
+        var i = 2
+        while i + 1 < bytes.count {
+            units.append(little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]))
+            i += 2
+        }
+        if bytes.count % 2 != 0 { return nil }
+        var out: [UInt8] = []
+        var iterator = units.makeIterator()
+        var decoder = UTF16()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let s): out.append(contentsOf: Array(String(Character(s)).utf8))
+            case .emptyInput: return out
+            case .error: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// Times as transcripts write them: `ss(.f)`, `mm:ss(.f)`, `hh:mm:ss(.f)`, with
+/// `.` or `,` before the fraction; minutes may pass 59 when hours are absent.
+public enum TranscriptTime {
+    /// Seconds, rounded to the millisecond; nil when `text` is not a time.
+    public static func parse(_ text: Substring) -> Double? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        // The seconds part: digits, optionally a fraction.
+        let secondsText = parts[parts.count - 1]
+        var whole = Substring(secondsText), fraction: Substring = ""
+        if let sep = secondsText.firstIndex(where: { $0 == "." || $0 == "," }) {
+            whole = secondsText[..<sep]
+            fraction = secondsText[secondsText.index(after: sep)...]
+            guard !fraction.isEmpty, fraction.allSatisfy(\.isASCIIDigit) else { return nil }
+        }
+        guard !whole.isEmpty, whole.count <= 9, whole.allSatisfy(\.isASCIIDigit), let s = Int64(whole) else { return nil }
+        var millis = s * 1000
+        if !fraction.isEmpty {
+            let digits = fraction.prefix(3)
+            var f = Int64(digits) ?? 0
+            for _ in digits.count..<3 { f *= 10 }
+            if fraction.count > 3, let d = fraction.dropFirst(3).first, d >= "5" { f += 1 }
+            millis += f
+        }
+        var higher: [Int64] = []
+        for p in parts.dropLast() {
+            guard p.count <= 6, p.allSatisfy(\.isASCIIDigit), let v = Int64(p) else { return nil }
+            higher.append(v)
+        }
+        switch higher.count {
+        case 0: break
+        case 1: guard s < 60 else { return nil }; millis += higher[0] * 60_000
+        default:
+            guard s < 60, higher[1] < 60 else { return nil }
+            millis += higher[0] * 3_600_000 + higher[1] * 60_000
+        }
+        return Double(millis) / 1000
+    }
+
+    /// `mm:ss.fff`, or `hh:mm:ss.fff` from an hour on, trailing zeros trimmed (`00:04.8`).
+    public static func format(_ seconds: Double) -> String {
+        let millis = Int64((max(0, seconds) * 1000).rounded())
+        let h = millis / 3_600_000, m = (millis / 60_000) % 60, s = (millis / 1000) % 60, f = millis % 1000
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var text = h > 0 ? "\(two(h)):\(two(m)):\(two(s))" : "\(two(m)):\(two(s))"
+        if f > 0 {
+            var frac = String(f)
+            frac = String(repeating: "0", count: 3 - frac.count) + frac
+            while frac.hasSuffix("0") { frac.removeLast() }
+            text += "." + frac
+        }
+        return text
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// One input to read: a file or standard input.
+public enum InputRef: Sendable, Hashable, CustomStringConvertible {
+    case file(String)
+    case standardInput
+
+    public var description: String {
+        switch self {
+        case .file(let path): return path
+        case .standardInput: return "-"
+        }
+    }
+}
+
+/// Finds inputs on disk and reads them into calls, one input at a time.
+public struct TranscriptLoader: Sendable {
+    public var options: ReadOptions
+    /// Forces a format instead of detecting it.
+    public var format: InputFormat?
+
+    public init(options: ReadOptions = ReadOptions(), format: InputFormat? = nil) {
+        self.options = options
+        self.format = format
+    }
+
+    /// Expands paths: files as given, directories recursively (transcript
+    /// extensions only, hidden files skipped, sorted), `-` for standard input.
+    /// Paths that do not exist come back as problems.
+    public func expand(_ paths: [String]) -> (inputs: [InputRef], problems: [InputProblem]) {
+        var inputs: [InputRef] = []
+        var problems: [InputProblem] = []
+        let fm = FileManager.default
+        for path in paths {
+            if path == "-" { inputs.append(.standardInput); continue }
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append(InputProblem(source: path, message: "no such file or directory"))
+                continue
+            }
+            if !isDirectory.boolValue { inputs.append(.file(path)); continue }
+            guard let walker = fm.enumerator(atPath: path) else {
+                problems.append(InputProblem(source: path, message: "cannot read the directory"))
+                continue
+            }
+            var found: [String] = []
+            while let relative = walker.nextObject() as? String {
+                let name = relative.split(separator: "/").last.map(String.init) ?? relative
+                if name.hasPrefix(".") { walker.skipDescendants(); continue }
+                guard InputFormat.transcriptExtensions.contains(InputFormat.fileExtension(name)) else { continue }
+                let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
+                var isDir: ObjCBool = false
+                if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue { found.append(full) }
+            }
+            if found.isEmpty {
+                problems.append(InputProblem(source: path, message: "no transcript files (.txt, .json, .jsonl) in this directory", severity: .warning))
+            }
+            inputs.append(contentsOf: found.sorted().map(InputRef.file))
+        }
+        return (inputs, problems)
+    }
+
+    /// Reads one input; every problem names the input and, where there is one, the line.
+    public func load(_ input: InputRef) -> ReadOutcome {
+        let raw: [UInt8]
+        switch input {
+        case .standardInput:
+            raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return .failure(InputProblem(source: path, message: "cannot read the file (permissions?)"))
+            }
+            raw = [UInt8](data)
+        }
+        return read(bytes: raw, source: input.description)
+    }
+
+    /// Reads bytes that came from `source`.
+    public func read(bytes raw: [UInt8], source: String) -> ReadOutcome {
+        switch TextInput.validate(source: source, bytes: raw, maxLineBytes: options.maxLineBytes) {
+        case .failure(let problem):
+            return .failure(problem)
+        case .success(let text):
+            let chosen = format ?? (source == "-" ? InputFormat.detect(content: text.bytes) : InputFormat.detect(path: source, bytes: text.bytes))
+            return chosen.reader.read(text, options: options)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import CallQC
+import CallQCText
+import Foundation
+
+@main
+struct CallQCCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "callqc",
+        abstract: "Call quality inspection (质检) and script compliance for call transcripts.",
+        discussion: """
+        Reads call transcripts (plain text, callqc JSON, JSON Lines) in Chinese \
+        (Simplified or Traditional) or English and checks every call.
+
+        Exit status: 0 when every input was read, 1 when some could not be \
+        (the rest are still reported), 2 for usage errors.
+        """,
+        version: "\(CallQCVersion.name) \(CallQCVersion.version) (ICU \(ICU.version))",
+        subcommands: [Check.self, Convert.self]
+    )
+
+    /// Usage errors exit with 2 (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure || error is ValidationError {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Options shared by the commands that read transcripts.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "Transcript files, directories (searched recursively) or - for standard input.")
+    var paths: [String] = []
+
+    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var inputFormat: String?
+
+    @Option(name: .customLong("agent-label"), help: "A speaker label to read as the agent (repeatable).")
+    var agentLabels: [String] = []
+
+    @Option(name: .customLong("customer-label"), help: "A speaker label to read as the customer (repeatable).")
+    var customerLabels: [String] = []
+
+    @Flag(name: [.short, .long], help: "Do not print warnings (unknown speaker labels and the like).")
+    var quiet = false
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("Give at least one transcript file, directory, or - for standard input.") }
+        if let f = inputFormat, InputFormat(rawValue: f) == nil {
+            throw ValidationError("Unknown --input-format '\(f)'. Use one of: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+    }
+
+    var loader: TranscriptLoader {
+        var roles = RoleMap.standard
+        for label in agentLabels { roles.add(label: label, role: .agent) }
+        for label in customerLabels { roles.add(label: label, role: .customer) }
+        return TranscriptLoader(options: ReadOptions(roleMap: roles), format: inputFormat.flatMap(InputFormat.init(rawValue:)))
+    }
+}
+
+/// Where output goes: standard output or a file.
+struct OutputSink {
+    private let handle: FileHandle
+    let isTerminal: Bool
+
+    init(path: String?) throws {
+        if let path {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+                throw ValidationError("Cannot write to '\(path)'.")
+            }
+            handle = h
+            isTerminal = false
+        } else {
+            handle = FileHandle.standardOutput
+            isTerminal = isatty(STDOUT_FILENO) == 1
+        }
+    }
+
+    func write(_ text: String) {
+        if !text.isEmpty { handle.write(Data(text.utf8)) }
+    }
+}
+
+enum Diagnostics {
+    static func report(_ problem: InputProblem, quiet: Bool) {
+        if problem.severity == .warning && quiet { return }
+        let label = problem.severity == .error ? "error" : "warning"
+        FileHandle.standardError.write(Data("callqc: \(label): \(problem)\n".utf8))
+    }
+}
