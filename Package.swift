@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // The system's ICU (libicu-dev), found through pkg-config.
@@ -22,8 +23,8 @@ let package = Package(
         .target(name: "CICUShim", dependencies: ["CICU"]),
         // Folding, offset maps, counting speech, script guesses.
         .target(name: "CallQCText", dependencies: ["CICUShim"]),
-        // Transcript model, readers, metrics, renderers.
-        .target(name: "CallQC", dependencies: ["CallQCText"]),
+        // Transcript model, readers, rules and checks, scoring, renderers.
+        .target(name: "CallQC", dependencies: ["CallQCText", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "callqc",
             dependencies: [

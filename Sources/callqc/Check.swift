@@ -4,11 +4,21 @@ import CallQCText
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check calls and print a result for each.",
-        discussion: "Example: callqc check samples/ --format table"
+        abstract: "Check calls against the rules and print findings and scores.",
+        discussion: """
+        Each call is checked with the rule set of its language (lexicons/zh-CN for Chinese, \
+        Simplified or Traditional; lexicons/en for English) unless --rules names one.
+
+        Examples:
+          callqc check samples/
+          callqc check calls/ --format jsonl -o results.jsonl
+          callqc check calls/ --format csv --bom -o results.csv
+          callqc check call.txt --fail-on error
+        """
     )
 
     @OptionGroup var input: InputOptions
+    @OptionGroup var ruleOptions: RuleOptions
 
     @Option(name: .long, help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String = "table"
@@ -16,21 +26,37 @@ struct Check: ParsableCommand {
     @Option(name: [.short, .long], help: "Write results to this file instead of standard output.")
     var output: String?
 
+    @Option(name: .customLong("fail-on"), help: "Exit with status 1 when a finding at or above this severity occurs: info, warning, error, critical.")
+    var failOn: String?
+
+    @Flag(name: .long, help: "Start CSV output with a UTF-8 byte-order mark, so Excel shows Chinese correctly.")
+    var bom = false
+
+    @Flag(name: .customLong("no-color"), help: "No colours in the table, even on a terminal.")
+    var noColor = false
+
     func validate() throws {
         if OutputFormat(rawValue: format) == nil {
             throw ValidationError("Unknown --format '\(format)'. Use one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
+        if let f = failOn, Severity(rawValue: f) == nil {
+            throw ValidationError("Unknown --fail-on '\(f)'. Use info, warning, error or critical.")
+        }
     }
 
     func run() throws {
+        let catalog = try ruleOptions.catalog()
+        let checker = Checker(catalog: catalog)
         let sink = try OutputSink(path: output)
         let outputFormat = OutputFormat(rawValue: format) ?? .table
-        let renderer = outputFormat.renderer(color: sink.isTerminal)
+        let renderer = outputFormat.renderer(color: sink.isTerminal && !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
+                                             sections: catalog.ruleSets[0].scoring.sections, byteOrderMark: bom)
+        let threshold = failOn.flatMap(Severity.init(rawValue:))
         let loader = input.loader
-        let counter = SpeechCounter()
         let (inputs, expandProblems) = loader.expand(input.paths)
         var summary = RunSummary()
         var index = 0
+        var failed = false
         sink.write(renderer.begin())
         func problem(_ p: InputProblem) {
             Diagnostics.report(p, quiet: input.quiet)
@@ -49,12 +75,16 @@ struct Check: ParsableCommand {
             outcome.warnings.forEach(problem)
             outcome.errors.forEach(problem)
             for call in outcome.calls {
-                sink.write(renderer.render(CallResult.check(call, counter: counter), index: index))
+                let result = checker.check(call)
+                sink.write(renderer.render(result, index: index))
                 index += 1
-                summary.calls += 1
+                summary.add(result)
+                if let threshold, let worst = result.worstSeverity, worst >= threshold { failed = true }
             }
         }
         sink.write(renderer.end(summary))
-        if summary.errors > 0 { throw ExitCode(1) }
+        if summary.errors > 0 || failed { throw ExitCode(1) }
     }
 }
+
+import Foundation

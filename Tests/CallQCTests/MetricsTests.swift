@@ -79,7 +79,7 @@ final class MetricsTests: XCTestCase {
     }
 
     func testResultJSONContract() throws {
-        let result = CallResult.check(try call("# call: C1\n# agent: A017\n[00:00-00:10] 坐席: 您好，欢迎致电。\n"))
+        let result = CallResult.measure(try call("# call: C1\n# agent: A017\n[00:00-00:10] 坐席: 您好，欢迎致电。\n"))
         let json = ResultJSON.encode(result)
         XCTAssertEqual(json["schema"], .string("callqc.result/1"))
         XCTAssertEqual(json["call"]?["id"], .string("C1"))

@@ -116,7 +116,8 @@ extension JSONValue {
         }
     }
 
-    static func format(_ n: Double) -> String {
+    /// A number as JSON writes it: `7`, `7.5`.
+    public static func format(_ n: Double) -> String {
         guard n.isFinite else { return "null" }
         if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
         return "\(n)"

@@ -23,6 +23,8 @@ public struct CallMetrics: Sendable, Hashable {
     public var language: LanguageGuess
     /// Whether the language was declared by the source (rather than guessed).
     public var languageDeclared: Bool
+    /// The longest gap between timed turns, in seconds.
+    public var longestSilence: Double?
 
     public enum TalkShareBasis: String, Sendable, Hashable { case time, characters }
 
@@ -31,7 +33,11 @@ public struct CallMetrics: Sendable, Hashable {
 
     /// Measures a call.
     public static func measure(_ call: Call, counter: SpeechCounter = SpeechCounter()) -> CallMetrics {
-        let profiles = call.turns.map { counter.profile($0.text) }
+        measure(call, profiles: call.turns.map { counter.profile($0.text) })
+    }
+
+    /// Measures a call whose turns' speech profiles are already counted.
+    public static func measure(_ call: Call, profiles: [SpeechProfile]) -> CallMetrics {
         let total = profiles.reduce(SpeechProfile(), +)
         var language = total.guess
         var declared = false
@@ -69,7 +75,8 @@ public struct CallMetrics: Sendable, Hashable {
             duration: nil, agentTalkShare: nil, talkShareBasis: nil,
             agentCharsPerMinute: nil, agentWordsPerMinute: nil,
             agentCharacters: agentChars, agentWords: agentWords,
-            language: language, languageDeclared: declared
+            language: language, languageDeclared: declared,
+            longestSilence: starts.isEmpty ? nil : (SilenceCheck.gaps(in: call).map { $0.3 - $0.2 }.max() ?? 0)
         )
         if let first = starts.min(), let last = ends.max() { m.duration = last - first }
         if allTime > 0 {

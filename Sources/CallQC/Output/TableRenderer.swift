@@ -1,48 +1,76 @@
-/// A table for people at a terminal: a row per call, fixed columns so it streams.
+/// A table for people at a terminal: a row per call, then its findings, one a
+/// line, each with the points it took. Fixed columns, so it streams.
 public struct TableRenderer: ResultRenderer {
     public let color: Bool
 
     public init(color: Bool = false) { self.color = color }
 
     static let columns: [(String, Int, Bool)] = [
-        ("CALL", 22, false), ("AGENT", 7, false), ("TURNS", 5, true), ("DURATION", 8, true),
-        ("AGENT%", 6, true), ("AGENT RATE", 11, true), ("LANG", 7, false), ("SOURCE", 0, false),
+        ("CALL", 18, false), ("AGENT", 6, false), ("LANG", 7, false), ("TURNS", 5, true), ("DURATION", 8, true),
+        ("AGENT%", 6, true), ("AGENT RATE", 11, true), ("SCORE", 6, true), ("GRADE", 5, false), ("SOURCE", 0, false),
     ]
 
     public func begin() -> String {
         let header = TableRenderer.row(TableRenderer.columns.map(\.0))
-        return (color ? "\u{1B}[1m" + header + "\u{1B}[0m" : header) + "\n"
+        return paint(header, "1") + "\n"
     }
 
     public func render(_ result: CallResult, index: Int) -> String {
         let m = result.metrics
-        var rate = "-"
-        if let c = m.agentCharsPerMinute { rate = "\(Int(c.rounded())) char/m" }
-        else if let w = m.agentWordsPerMinute { rate = "\(Int(w.rounded())) word/m" }
-        else if m.duration == nil { rate = "no times" }
+        var score = "-", grade = "-"
+        if let s = result.scorecard {
+            score = Format.points(s.total)
+            grade = s.veto ? "\(s.grade)!" : s.grade
+        }
         let cells = [
-            result.call.id, result.call.agent ?? "-", String(m.turns), m.duration.map(TableRenderer.duration) ?? "-",
-            m.agentTalkShare.map { "\(Int(($0 * 100).rounded()))%" } ?? "-", rate,
-            m.language.rawValue, result.call.source ?? "-",
+            result.call.id, result.call.agent ?? "-", m.language.rawValue, String(m.turns), Format.duration(m.duration),
+            m.agentTalkShare.map { "\(Int(($0 * 100).rounded()))%" } ?? "-", Format.rate(m), score, grade, result.call.source ?? "-",
         ]
-        return TableRenderer.row(cells) + "\n"
+        var out = TableRenderer.row(cells) + "\n"
+        let points = Format.deductions(result)
+        for (i, f) in result.findings.enumerated() {
+            let p = points[i].map { $0 > 0 ? "-" + Format.points($0) : "0" } ?? ""
+            var where_ = "call"
+            if let t = f.turn { where_ = "turn \(t)" + (f.start.map { " " + TranscriptTime.format($0) } ?? "") }
+            var line = "    " + DisplayWidth.pad(p, 5, right: true) + "  " + DisplayWidth.pad(f.severity.rawValue, 8) + " "
+                + DisplayWidth.pad(f.rule, 18) + " " + DisplayWidth.pad(where_, 16) + " "
+            if let text = f.text { line += "「\(text)」 " }
+            line += f.message
+            if let d = f.detail { line += " — " + d }
+            out += paint(line, TableRenderer.colorCode(f)) + "\n"
+        }
+        if let s = result.scorecard, s.veto {
+            out += paint("    veto (一票否决): \(s.vetoRules.joined(separator: ", ")) — the call fails whatever else it did", "1;31") + "\n"
+        }
+        return out
+    }
+
+    static func colorCode(_ f: Finding) -> String {
+        switch f.severity {
+        case .critical: return "1;31"
+        case .error: return "31"
+        case .warning: return "33"
+        case .info: return "2"
+        }
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m" + text + "\u{1B}[0m" : text
     }
 
     public func render(problem: InputProblem, index: Int) -> String { "" }
 
     public func end(_ summary: RunSummary) -> String {
         var line = "\(summary.calls) call\(summary.calls == 1 ? "" : "s") from \(summary.inputs) input\(summary.inputs == 1 ? "" : "s")"
+        if summary.scored > 0 {
+            line += ", mean score \(Format.points((summary.scoreSum / Double(summary.scored) * 10).rounded() / 10))"
+            line += ", \(summary.findings) finding\(summary.findings == 1 ? "" : "s")"
+            if summary.vetoes > 0 { line += ", \(summary.vetoes) vetoed" }
+        }
         if summary.errors > 0 { line += ", \(summary.errors) unreadable (see messages above)" }
         if summary.warnings > 0 { line += ", \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")" }
         return "\n" + line + "\n"
     }
-
-    static func duration(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        return total >= 3600 ? "\(total / 3600):\(two((total / 60) % 60)):\(two(total % 60))" : "\(total / 60):\(two(total % 60))"
-    }
-
-    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     static func row(_ cells: [String]) -> String {
         var out = ""
@@ -50,9 +78,7 @@ public struct TableRenderer: ResultRenderer {
             let (_, width, right) = spec
             if i > 0 { out += "  " }
             if width == 0 { out += cell; continue }
-            let fitted = DisplayWidth.truncate(cell, to: width)
-            let pad = String(repeating: " ", count: max(0, width - DisplayWidth.of(fitted)))
-            out += right ? pad + fitted : fitted + pad
+            out += DisplayWidth.pad(DisplayWidth.truncate(cell, to: width), width, right: right)
         }
         while out.hasSuffix(" ") { out.removeLast() }
         return out
@@ -83,5 +109,11 @@ public enum DisplayWidth {
             used += w
         }
         return out + "…"
+    }
+
+    /// Pads text with spaces to `width` columns.
+    public static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let pad = String(repeating: " ", count: max(0, width - of(text)))
+        return right ? pad + text : text + pad
     }
 }

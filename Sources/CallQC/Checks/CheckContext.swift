@@ -1,0 +1,143 @@
+import CallQCText
+
+/// A phrase found in a turn: which phrase of which list, and where in the folded text.
+public struct PhraseHit: Sendable, Hashable {
+    /// 0-based turn index.
+    public var turn: Int
+    public var start: Int
+    public var end: Int
+    /// Index of the phrase in its list.
+    public var phrase: Int
+
+    /// Whether this hit lies within `other` (same turn).
+    func isCovered(by other: PhraseHit) -> Bool {
+        turn == other.turn && other.start <= start && other.end >= end
+    }
+}
+
+/// One call prepared for the checks: folded turns, phrase hits from the single
+/// automaton pass, and metrics.
+public struct CheckContext: Sendable {
+    public let call: Call
+    public let folded: [FoldedText]
+    public let profiles: [SpeechProfile]
+    public let metrics: CallMetrics
+    let ruleSet: RuleSet
+    private let hits: [PhraseOwner.List: [PhraseHit]]
+
+    init(call: Call, ruleSet: RuleSet, folder: TextFolder, counter: SpeechCounter) {
+        self.call = call
+        self.ruleSet = ruleSet
+        let profiles = call.turns.map { counter.profile($0.text) }
+        self.profiles = profiles
+        self.metrics = CallMetrics.measure(call, profiles: profiles)
+        let folded = call.turns.map { folder.fold($0.text) }
+        self.folded = folded
+        var hits: [PhraseOwner.List: [PhraseHit]] = [:]
+        for (t, f) in folded.enumerated() where !f.isEmpty {
+            for m in ruleSet.matcher.matches(in: f.bytes) {
+                for owner in ruleSet.owners[m.pattern] {
+                    if (owner.latinStart || owner.latinEnd),
+                       !CheckContext.onWordBoundaries(call.turns[t].text, f.originalUTF8Range(of: m.start..<m.end),
+                                                      start: owner.latinStart, end: owner.latinEnd) {
+                        continue
+                    }
+                    hits[owner.list, default: []].append(PhraseHit(turn: t, start: m.start, end: m.end, phrase: owner.phrase))
+                }
+            }
+        }
+        self.hits = hits
+    }
+
+    /// The hits of one phrase list of one rule, in turn order.
+    func hits(rule: Int, list: String) -> [PhraseHit] {
+        hits[PhraseOwner.List(rule: rule, name: list)] ?? []
+    }
+
+    /// 0-based indices of the turns spoken by `roles`.
+    func turns(of roles: [Role]) -> [Int] {
+        call.turns.indices.filter { roles.contains(call.turns[$0].role) }
+    }
+
+    /// A finding at a turn (and a span of its folded text), or about the whole call.
+    func finding(_ header: RuleHeader, turn: Int?, folded range: Range<Int>? = nil, message: String? = nil,
+                 detail: String? = nil, start: Double? = nil, end: Double? = nil, deducts: Bool = true) -> Finding {
+        var f = Finding(rule: header.id, kind: header.kind, section: header.section, severity: header.severity,
+                        message: message ?? header.message, deducts: deducts)
+        f.detail = detail
+        if let turn {
+            let t = call.turns[turn]
+            f.turn = turn + 1
+            f.role = t.role
+            f.start = start ?? t.start
+            f.end = end ?? t.end
+            if let range {
+                f.span = folded[turn].originalScalarRange(of: range, in: t.text)
+                f.text = folded[turn].originalText(of: range, in: t.text)
+            }
+        } else {
+            f.start = start
+            f.end = end
+        }
+        return f
+    }
+
+    /// Whether the original text around a match has no letter or digit directly
+    /// before (after) it, where the phrase starts (ends) with one.
+    static func onWordBoundaries(_ text: String, _ range: Range<Int>, start: Bool, end: Bool) -> Bool {
+        let utf8 = Array(text.utf8)
+        if start, range.lowerBound > 0 {
+            var i = range.lowerBound - 1
+            while i > 0, utf8[i] & 0xC0 == 0x80 { i -= 1 }
+            if let s = String(decoding: utf8[i..<range.lowerBound], as: UTF8.self).unicodeScalars.first, CheckContext.isWordScalar(s) { return false }
+        }
+        if end, range.upperBound < utf8.count {
+            var j = range.upperBound + 1
+            while j < utf8.count, utf8[j] & 0xC0 == 0x80 { j += 1 }
+            if let s = String(decoding: utf8[range.upperBound..<j], as: UTF8.self).unicodeScalars.first, CheckContext.isWordScalar(s) { return false }
+        }
+        return true
+    }
+
+    /// Letters and digits of alphabetic scripts; Han characters are not word characters
+    /// here, so `VIP` matches in `VIP客户`.
+    static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        if s.properties.isIdeographic { return false }
+        return s.properties.isAlphabetic || s.properties.numericType != nil
+    }
+
+    /// Whether the original text around a match is a whole clause: only spaces
+    /// between it and the turn's ends or punctuation.
+    func isWholeClause(turn: Int, folded range: Range<Int>) -> Bool {
+        let text = call.turns[turn].text
+        let r = folded[turn].originalUTF8Range(of: range)
+        let before = String(decoding: Array(text.utf8)[..<r.lowerBound], as: UTF8.self)
+        let after = String(decoding: Array(text.utf8)[r.upperBound...], as: UTF8.self)
+        let isEdge: (Unicode.Scalar) -> Bool = { $0.properties.isWhitespace }
+        let stop: (Unicode.Scalar?) -> Bool = { s in
+            guard let s else { return true }
+            switch s.properties.generalCategory {
+            case .otherPunctuation, .openPunctuation, .closePunctuation, .dashPunctuation,
+                 .initialPunctuation, .finalPunctuation, .connectorPunctuation: return true
+            default: return false
+            }
+        }
+        return stop(before.unicodeScalars.reversed().first { !isEdge($0) }) && stop(after.unicodeScalars.first { !isEdge($0) })
+    }
+
+    /// `mm:ss.f` of a time, for details.
+    static func time(_ seconds: Double?) -> String { seconds.map(TranscriptTime.format) ?? "?" }
+}
+
+/// Which phrase of which list of which rule a pattern of the automaton is.
+struct PhraseOwner: Sendable, Hashable {
+    struct List: Sendable, Hashable {
+        var rule: Int
+        var name: String
+    }
+    var list: List
+    var phrase: Int
+    /// The phrase begins (ends) with a Latin letter or digit: its match must begin (end) on a word boundary.
+    var latinStart = false
+    var latinEnd = false
+}

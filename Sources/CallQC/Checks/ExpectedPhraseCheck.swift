@@ -1,0 +1,28 @@
+/// The phrases should be said at least `min` times in the call by the scoped
+/// roles (politeness: 请, 谢谢, 您, 对不起…).
+public struct ExpectedPhraseCheck: CheckDefinition {
+    public var phrases: [Phrase]
+    public var minimum: Int
+
+    var phraseLists: [(name: String, phrases: [Phrase])] { [("phrases", phrases)] }
+
+    static func parse(_ fields: inout FieldReader, _ context: inout RuleParseContext) throws(RuleError) -> ExpectedPhraseCheck {
+        ExpectedPhraseCheck(phrases: try context.phrases(&fields, key: "phrases", required: true),
+                            minimum: try fields.integer("min", min: 1) ?? 1)
+    }
+
+    func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
+        let scoped = Set(context.turns(of: header.roles))
+        // Overlapping phrases (您 inside 您好) count once per position.
+        var positions = Set<[Int]>()
+        var said: [String: Int] = [:]
+        for hit in context.hits(rule: rule, list: "phrases") where scoped.contains(hit.turn) {
+            if positions.insert([hit.turn, hit.start]).inserted { said[phrases[hit.phrase].text, default: 0] += 1 }
+        }
+        let count = positions.count
+        if count >= minimum { return [] }
+        let list = said.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: ", ")
+        let detail = "said \(count) time\(count == 1 ? "" : "s")\(list.isEmpty ? "" : " (\(list))"), expected at least \(minimum)"
+        return [context.finding(header, turn: nil, detail: detail)]
+    }
+}

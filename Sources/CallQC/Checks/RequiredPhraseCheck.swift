@@ -1,0 +1,70 @@
+/// One of the phrases must be said in a window at the start or the end of the
+/// call: the first (last) N turns of the scoped roles, or the first (last) S
+/// seconds. Greetings and closings.
+///
+/// ```yaml
+/// kind: required
+/// phrases: [您好, 欢迎致电]
+/// window: {at: start, turns: 2, seconds: 20}
+/// ```
+public struct RequiredPhraseCheck: CheckDefinition {
+    public enum Anchor: String, Sendable { case start, end }
+
+    public var phrases: [Phrase]
+    public var at: Anchor
+    public var turns: Int?
+    public var seconds: Double?
+
+    var phraseLists: [(name: String, phrases: [Phrase])] { [("phrases", phrases)] }
+
+    static func parse(_ fields: inout FieldReader, _ context: inout RuleParseContext) throws(RuleError) -> RequiredPhraseCheck {
+        let phrases = try context.phrases(&fields, key: "phrases", required: true)
+        guard var window = try fields.mapping("window") else {
+            throw fields.node.error("a required-phrase rule needs a 'window'", fix: "add 'window: {at: start, turns: 2}' (or at: end, and/or seconds: 20)")
+        }
+        let atText = try window.string("at", required: true) ?? "start"
+        guard let at = Anchor(rawValue: atText) else {
+            throw window.node.error("'at' is '\(atText)'", fix: "use 'at: start' or 'at: end'")
+        }
+        let turns = try window.integer("turns", min: 1)
+        let seconds = try window.number("seconds", min: 0.1)
+        if turns == nil && seconds == nil {
+            throw window.node.error("the window has neither 'turns' nor 'seconds'", fix: "add 'turns: 2' and/or 'seconds: 20'")
+        }
+        try window.finish()
+        return RequiredPhraseCheck(phrases: phrases, at: at, turns: turns, seconds: seconds)
+    }
+
+    /// 0-based indices of the scoped turns inside the window.
+    func window(_ context: CheckContext, roles: [Role]) -> [Int] {
+        let scoped = context.turns(of: roles)
+        var inside = Set<Int>()
+        if let turns {
+            inside.formUnion(at == .start ? scoped.prefix(turns) : scoped.suffix(turns))
+        }
+        if let seconds {
+            let timed = context.call.turns.compactMap(\.start)
+            let ends = context.call.turns.compactMap { $0.end ?? $0.start }
+            if let first = timed.min(), let last = ends.max() {
+                for i in scoped {
+                    let t = context.call.turns[i]
+                    if at == .start, let s = t.start, s - first <= seconds { inside.insert(i) }
+                    if at == .end, let e = t.end ?? t.start, last - e <= seconds { inside.insert(i) }
+                }
+            }
+        }
+        return inside.sorted()
+    }
+
+    func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
+        let window = window(context, roles: header.roles)
+        let said = context.hits(rule: rule, list: "phrases").contains { window.contains($0.turn) }
+        if said { return [] }
+        let who = header.roles.map(\.rawValue).joined(separator: "/")
+        var limits: [String] = []
+        if let turns { limits.append("the \(at == .start ? "first" : "last") \(turns) \(who) turn\(turns == 1 ? "" : "s")") }
+        if let seconds { limits.append("the \(at == .start ? "first" : "last") \(JSONValue.format(seconds)) s") }
+        let looked = window.isEmpty ? "the call has no \(who) turns" : "looked at turn\(window.count == 1 ? "" : "s") \(window.map { String($0 + 1) }.joined(separator: ", ")) (\(limits.joined(separator: " or ")))"
+        return [context.finding(header, turn: nil, detail: looked)]
+    }
+}

@@ -1,0 +1,44 @@
+/// No dead air: a finding for each gap between turns longer than `threshold`
+/// seconds, unless the agent announced a hold just before it (`hold_phrases`,
+/// up to `max_hold` seconds).
+public struct SilenceCheck: CheckDefinition {
+    public var threshold: Double
+    public var holdPhrases: [Phrase]
+    public var maxHold: Double
+
+    var phraseLists: [(name: String, phrases: [Phrase])] { [("hold_phrases", holdPhrases)] }
+
+    static func parse(_ fields: inout FieldReader, _ context: inout RuleParseContext) throws(RuleError) -> SilenceCheck {
+        SilenceCheck(threshold: try fields.number("threshold", min: 0.1) ?? 5,
+                     holdPhrases: try context.phrases(&fields, key: "hold_phrases", required: false),
+                     maxHold: try fields.number("max_hold", min: 0) ?? 60)
+    }
+
+    /// Gaps between timed turns: (turn before, turn after, from, to), 0-based.
+    static func gaps(in call: Call) -> [(Int, Int, Double, Double)] {
+        let timed = call.turns.indices.filter { call.turns[$0].start != nil }.sorted { call.turns[$0].start! < call.turns[$1].start! }
+        var gaps: [(Int, Int, Double, Double)] = []
+        var lastEnd: Double?
+        var lastTurn = 0
+        for i in timed {
+            let t = call.turns[i]
+            let s = t.start!
+            if let e = lastEnd, s > e { gaps.append((lastTurn, i, e, s)) }
+            let end = t.end ?? s
+            if lastEnd == nil || end >= lastEnd! { lastEnd = end; lastTurn = i }
+        }
+        return gaps
+    }
+
+    func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
+        let holds = Set(context.hits(rule: rule, list: "hold_phrases").map(\.turn))
+        return SilenceCheck.gaps(in: context.call).compactMap { before, after, from, to in
+            let length = to - from
+            guard length > threshold else { return nil }
+            if holds.contains(before), context.call.turns[before].role == .agent, length <= maxHold { return nil }
+            return context.finding(header, turn: after,
+                                   detail: "\(JSONValue.format((length * 10).rounded() / 10)) s of silence from \(CheckContext.time(from)) to \(CheckContext.time(to)), after turn \(before + 1)",
+                                   start: from, end: to)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import CallQCText
+
+/// A rule set: rules, their phrases compiled into one automaton, and the
+/// scoring scheme. Loaded from a folder under `lexicons/` (see docs/rules.md).
+public struct RuleSet: Sendable {
+    public var name: String
+    public var version: String
+    /// The language the rule set is for (`zh`, `en`).
+    public var language: String
+    public var description: String?
+    public var rules: [Rule]
+    public var scoring: ScoringScheme
+    /// Where it was loaded from.
+    public var path: String
+
+    /// All phrases of all rules: one automaton over folded UTF-8 bytes.
+    let matcher: PhraseMatcher
+    /// For each pattern of the automaton, the phrases it stands for.
+    let owners: [[PhraseOwner]]
+
+    init(name: String, version: String, language: String, description: String?, rules: [Rule], scoring: ScoringScheme, path: String) {
+        self.name = name
+        self.version = version
+        self.language = language
+        self.description = description
+        self.rules = rules
+        self.scoring = scoring
+        self.path = path
+        var patternIndex: [[UInt8]: Int] = [:]
+        var patterns: [[UInt8]] = []
+        var owners: [[PhraseOwner]] = []
+        for (r, rule) in rules.enumerated() {
+            for (name, phrases) in rule.check.definition.phraseLists {
+                for (p, phrase) in phrases.enumerated() {
+                    let owner = PhraseOwner(list: .init(rule: r, name: name), phrase: p,
+                                            latinStart: phrase.latinStart, latinEnd: phrase.latinEnd)
+                    if let existing = patternIndex[phrase.folded] {
+                        owners[existing].append(owner)
+                    } else {
+                        patternIndex[phrase.folded] = patterns.count
+                        patterns.append(phrase.folded)
+                        owners.append([owner])
+                    }
+                }
+            }
+        }
+        self.matcher = PhraseMatcher(patterns: patterns)
+        self.owners = owners
+    }
+
+    /// Rule headers by id.
+    public var headers: [String: RuleHeader] {
+        Dictionary(rules.map { ($0.header.id, $0.header) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Every phrase of the rule set, folded, once each, in rule order: what the automaton looks for.
+    public var foldedPhrases: [String] { matcher.patterns.map { String(decoding: $0, as: UTF8.self) } }
+
+    /// Number of states of the compiled automaton.
+    public var automatonStates: Int { matcher.stateCount }
+}

@@ -1,0 +1,96 @@
+import CallQCText
+
+/// Checks calls against rule sets: one automaton pass per turn, each rule's
+/// check over the hits, then the scorecard. Pure: a call in, a result out.
+public struct Checker: Sendable {
+    public let catalog: RuleCatalog
+    let folder: TextFolder
+    let counter: SpeechCounter
+
+    public init(catalog: RuleCatalog, folder: TextFolder = TextFolder(), counter: SpeechCounter = SpeechCounter()) {
+        self.catalog = catalog
+        self.folder = folder
+        self.counter = counter
+    }
+
+    /// Checks a call with the rule set for its language.
+    public func check(_ call: Call) -> CallResult {
+        let profiles = call.turns.map { counter.profile($0.text) }
+        let metrics = CallMetrics.measure(call, profiles: profiles)
+        return check(call, with: catalog.ruleSet(for: metrics.language))
+    }
+
+    /// Checks a call with a given rule set.
+    public func check(_ call: Call, with ruleSet: RuleSet) -> CallResult {
+        let context = CheckContext(call: call, ruleSet: ruleSet, folder: folder, counter: counter)
+        var findings: [Finding] = []
+        for (i, rule) in ruleSet.rules.enumerated() {
+            findings += rule.check.definition.evaluate(context, rule: i, header: rule.header)
+        }
+        findings = Checker.dropContainedForbidden(findings)
+        findings.sort { a, b in
+            switch (a.turn, b.turn) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (x?, y?): return x != y ? x < y : (a.span?.lowerBound ?? 0) < (b.span?.lowerBound ?? 0)
+            }
+        }
+        let scorecard = ruleSet.scoring.score(findings, rules: ruleSet.headers)
+        return CallResult(call: call, metrics: context.metrics, ruleSet: RuleSetStamp(name: ruleSet.name, version: ruleSet.version),
+                          findings: findings, scorecard: scorecard)
+    }
+
+    /// A forbidden phrase inside a longer forbidden phrase in the same turn is one
+    /// fault, not two: `不知道` inside `不知道就别说了`, `not my problem` inside
+    /// `that's not my problem`.
+    static func dropContainedForbidden(_ findings: [Finding]) -> [Finding] {
+        let forbidden = findings.filter { $0.kind == .forbidden && $0.span != nil }
+        return findings.filter { f in
+            guard f.kind == .forbidden, let span = f.span, let turn = f.turn else { return true }
+            return !forbidden.contains { g in
+                guard g.turn == turn, let other = g.span else { return false }
+                return other.lowerBound <= span.lowerBound && other.upperBound >= span.upperBound && other.count > span.count
+            }
+        }
+    }
+
+    /// Runs every example of every rule: the examples a rule must flag, and those it must pass.
+    public func testExamples(of ruleSet: RuleSet) -> [ExampleFailure] {
+        var failures: [ExampleFailure] = []
+        for rule in ruleSet.rules {
+            for example in rule.examples {
+                let result = check(example.call, with: ruleSet)
+                let own = result.findings.filter { $0.rule == rule.header.id }
+                if example.mustFlag && own.isEmpty {
+                    failures.append(ExampleFailure(rule: rule.header.id, example: example, findings: own))
+                } else if !example.mustFlag && !own.isEmpty {
+                    failures.append(ExampleFailure(rule: rule.header.id, example: example, findings: own))
+                }
+            }
+        }
+        return failures
+    }
+}
+
+/// An example whose outcome was not what its rule says.
+public struct ExampleFailure: Sendable, CustomStringConvertible {
+    public var rule: String
+    public var example: RuleExample
+    public var findings: [Finding]
+
+    public var description: String {
+        let firstLine = example.text.split(separator: "\n").first.map(String.init) ?? example.text
+        if example.mustFlag {
+            return "\(example.file):\(example.line): rule '\(rule)' should flag this example but did not: \(firstLine)"
+        }
+        let what = findings.map { $0.text ?? $0.detail ?? $0.message }.joined(separator: "; ")
+        return "\(example.file):\(example.line): rule '\(rule)' should pass this example but flagged it (\(what)): \(firstLine)"
+    }
+}
+
+/// The rule set a result was made with.
+public struct RuleSetStamp: Sendable, Hashable {
+    public var name: String
+    public var version: String
+}
