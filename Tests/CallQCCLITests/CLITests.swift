@@ -5,29 +5,7 @@ import XCTest
 final class CLITests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    func callqc(_ args: [String], stdin: String? = nil) throws -> Run {
-        let bundle = Bundle(for: CLITests.self).bundleURL
-        let candidates = [bundle.appendingPathComponent("callqc"), bundle.deletingLastPathComponent().appendingPathComponent("callqc")]
-        let binary = try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "callqc binary next to \(bundle.path)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = args
-        process.currentDirectoryURL = CLITests.root
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
+    func callqc(_ args: [String], stdin: String? = nil) throws -> CLI.Run { try CLI.run(args, stdin: stdin) }
     func testVersionAndHelp() throws {
         let v = try callqc(["--version"])
         XCTAssertEqual(v.status, 0)
@@ -94,5 +72,110 @@ final class CLITests: XCTestCase {
         let again = try callqc(["convert", "-", "--to", "json", "--input-format", "plain"], stdin: back.stdout)
         XCTAssertEqual(again.stdout.replacingOccurrences(of: "\"source\": \"-\"", with: ""),
                        json.stdout.replacingOccurrences(of: "\"source\": \"samples/traditional-chinese.txt\"", with: ""))
+    }
+}
+
+/// Runs the built binary.
+enum CLI {
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ args: [String], stdin: String? = nil) throws -> Run {
+        let bundle = Bundle(for: CLITests.self).bundleURL
+        let candidates = [bundle.appendingPathComponent("callqc"), bundle.deletingLastPathComponent().appendingPathComponent("callqc")]
+        let binary = try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "callqc binary next to \(bundle.path)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = args
+        process.currentDirectoryURL = CLITests.root
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+/// The rule-engine side of the command line.
+final class CLIRuleTests: XCTestCase {
+
+    func testCheckShowsScoresAndFindings() throws {
+        let r = try CLI.run(["check", "samples/rude-agent.txt"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("taboo.dont-know"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("「不知道」"))
+        XCTAssertTrue(r.stdout.contains("mean score"))
+    }
+
+    func testFailOn() throws {
+        XCTAssertEqual(try CLI.run(["check", "samples/rude-agent.txt", "--fail-on", "error"]).status, 1)
+        XCTAssertEqual(try CLI.run(["check", "samples/good-call-broadband.txt", "--fail-on", "warning"]).status, 0)
+        XCTAssertEqual(try CLI.run(["check", "samples/good-call-broadband.txt", "--fail-on", "severe"]).status, 2)
+    }
+
+    func testCSVWithByteOrderMarkAndMarkdown() throws {
+        let csv = try CLI.run(["check", "samples/", "--format", "csv", "--bom"])
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        XCTAssertTrue(csv.stdout.hasPrefix("\u{FEFF}call,agent,date"))
+        XCTAssertEqual(csv.stdout.split(separator: "\r\n").count, 13, "a header and 12 calls")
+        let md = try CLI.run(["check", "samples/traditional-chinese.txt", "--format", "markdown"])
+        XCTAssertTrue(md.stdout.contains("| section | score | deductions |"))
+    }
+
+    func testJSONCarriesScorecard() throws {
+        let r = try CLI.run(["check", "samples/missing-greeting.txt", "--format", "jsonl"])
+        XCTAssertTrue(r.stdout.contains("\"ruleset\":{\"name\":\"zh-CN\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\"rule\":\"greeting\""))
+    }
+
+    func testRulesCommands() throws {
+        let test = try CLI.run(["rules", "test"])
+        XCTAssertEqual(test.status, 0, test.stdout)
+        XCTAssertTrue(test.stdout.contains("zh-CN:") && test.stdout.contains("0 failed"))
+        let list = try CLI.run(["rules", "list"])
+        XCTAssertTrue(list.stdout.contains("taboo.refusal"))
+        let phrases = try CLI.run(["rules", "phrases"])
+        let lines = phrases.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("这是规定就不行"), "phrases are printed folded")
+        XCTAssertTrue(lines.contains("thatsnotmyproblem"))
+        XCTAssertEqual(lines.count, Set(lines).count, "each phrase once")
+    }
+
+    func testBadRuleSetStopsTheRunWithFileAndLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-badrules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("rules.yaml")
+        try """
+        name: mine
+        version: "1"
+        language: zh
+        scoring:
+          sections: [{id: politeness, title: 礼貌, points: 100}]
+          grades: [{grade: A, min: 0}]
+        rules:
+          - id: taboo
+            kind: forbidden
+            message: 忌语
+            section: politeness
+            phrases: [找领导去]
+            exampels: {flag: [找领导去]}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["check", "samples/good-call-broadband.txt", "--rules", file.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("rules.yaml:13:5: unknown key 'exampels'"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("did you mean 'examples'"), r.stderr)
+        XCTAssertEqual(r.stdout, "", "nothing is checked with a broken rule set")
+        // A user's own rule set runs its examples.
+        let fixed = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "exampels", with: "examples")
+        try fixed.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CLI.run(["rules", "test", file.path]).status, 0)
+        let checked = try CLI.run(["check", "samples/rude-agent.txt", "--rules", file.path, "--format", "jsonl"])
+        XCTAssertTrue(checked.stdout.contains("\"ruleset\":{\"name\":\"mine\""))
     }
 }

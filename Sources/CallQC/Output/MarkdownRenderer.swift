@@ -18,7 +18,8 @@ public struct MarkdownRenderer: ResultRenderer {
         if let s = result.scorecard {
             out += "\n| section | score | deductions |\n| --- | ---: | --- |\n"
             for sec in s.sections {
-                let ds = sec.deductions.map { "\($0.rule) −\(Format.points($0.points))" }.joined(separator: ", ")
+                var ds = sec.deductions.filter { $0.points > 0 }.map { "\($0.rule) −\(Format.points($0.points))" }.joined(separator: ", ")
+                if sec.deductions.contains(where: \.capped) { ds += " (section exhausted)" }
                 out += "| \(MarkdownRenderer.escape(sec.title)) | \(Format.points(sec.score))/\(Format.points(sec.max)) | \(ds.isEmpty ? "—" : MarkdownRenderer.escape(ds)) |\n"
             }
             if s.veto { out += "\n**Veto (一票否决):** \(s.vetoRules.joined(separator: ", ")).\n" }
@@ -29,7 +30,7 @@ public struct MarkdownRenderer: ResultRenderer {
             out += "\n| # | rule | severity | points | turn | time | evidence | message |\n| ---: | --- | --- | ---: | ---: | --- | --- | --- |\n"
             let points = Format.deductions(result)
             for (i, f) in result.findings.enumerated() {
-                let taken: String = points[i].map { "−" + Format.points($0) } ?? ""
+                let taken: String = points[i].map { $0 > 0 ? "−" + Format.points($0) : "0" } ?? ""
                 let turn: String = f.turn.map { String($0) } ?? "—"
                 let time: String = f.start.map { TranscriptTime.format($0) } ?? ""
                 let evidence: String = f.text.map { "「" + $0 + "」" } ?? ""
@@ -46,7 +47,7 @@ public struct MarkdownRenderer: ResultRenderer {
     }
 
     public func end(_ summary: RunSummary) -> String {
-        "\n---\n\(summary.calls) calls checked\(summary.errors > 0 ? ", \(summary.errors) unreadable" : "").\n"
+        "\n---\n\(summary.calls) call\(summary.calls == 1 ? "" : "s") checked\(summary.errors > 0 ? ", \(summary.errors) unreadable" : "").\n"
     }
 
     static func escape(_ text: String) -> String {
