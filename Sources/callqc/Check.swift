@@ -46,7 +46,9 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let catalog = try ruleOptions.catalog()
-        let checker = Checker(catalog: catalog)
+        let scripts = try ruleOptions.scripts()
+        let checker = Checker(catalog: catalog, scripts: scripts)
+        var unknownScripts = Set<String>()
         let sink = try OutputSink(path: output)
         let outputFormat = OutputFormat(rawValue: format) ?? .table
         let renderer = outputFormat.renderer(color: sink.isTerminal && !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
@@ -75,6 +77,9 @@ struct Check: ParsableCommand {
             outcome.warnings.forEach(problem)
             outcome.errors.forEach(problem)
             for call in outcome.calls {
+                if scripts.fixed == nil, let name = call.script, scripts.script(for: call) == nil, unknownScripts.insert(name).inserted {
+                    problem(InputProblem(source: call.source ?? ref.description, message: "call \(call.id) names script '\(name)', which is not in lexicons/scripts (known: \(scripts.scripts.map(\.id).joined(separator: ", "))); its steps are not checked", severity: .warning))
+                }
                 let result = checker.check(call)
                 sink.write(renderer.render(result, index: index))
                 index += 1

@@ -38,14 +38,22 @@ struct Rules: ParsableCommand {
         var path: String?
 
         func run() throws {
-            let catalog = try RuleOptions(rules: path).catalog()
+            let catalog = try RuleLoading.catalog(rules: path)
             let checker = Checker(catalog: catalog)
             var failures = 0
+            if path == nil {
+                for script in try RuleLoading.scripts(fixed: nil).scripts {
+                    let failed = script.testExamples()
+                    for f in failed { print("FAIL \(f)") }
+                    print("script \(script.id): \(script.exampleCount - failed.count) passed, \(failed.count) failed")
+                    failures += failed.count
+                }
+            }
             for set in catalog.ruleSets {
                 let examples = set.rules.reduce(0) { $0 + $1.examples.count }
                 let failed = checker.testExamples(of: set)
                 for f in failed { print("FAIL \(f)") }
-                let noExamples = set.rules.filter { $0.examples.isEmpty }.map(\.header.id)
+                let noExamples = set.rules.filter { $0.examples.isEmpty && $0.header.kind != .scriptStep && $0.header.kind != .scriptOrder }.map(\.header.id)
                 if !noExamples.isEmpty { print("note: \(set.name): rules without examples: \(noExamples.joined(separator: ", "))") }
                 print("\(set.name): \(examples - failed.count) passed, \(failed.count) failed")
                 failures += failed.count
@@ -64,12 +72,5 @@ struct Rules: ParsableCommand {
                 for p in set.foldedPhrases where seen.insert(p).inserted { print(p) }
             }
         }
-    }
-}
-
-extension RuleOptions {
-    init(rules: String?) {
-        self.init()
-        self.rules = rules
     }
 }

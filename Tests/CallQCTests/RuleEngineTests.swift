@@ -31,7 +31,10 @@ final class RuleEngineTests: XCTestCase {
             let failures = Shipped.checker.testExamples(of: set)
             XCTAssertEqual(failures.map(\.description), [], set.name)
             XCTAssertGreaterThan(set.rules.reduce(0) { $0 + $1.examples.count }, 30, set.name)
-            for rule in set.rules { XCTAssertFalse(rule.examples.isEmpty, "\(set.name): rule \(rule.header.id) has no examples") }
+            // Script rules judge the steps of a call's script; their examples live in the script files.
+            for rule in set.rules where rule.header.kind != .scriptStep && rule.header.kind != .scriptOrder {
+                XCTAssertFalse(rule.examples.isEmpty, "\(set.name): rule \(rule.header.id) has no examples")
+            }
             XCTAssertEqual(set.scoring.maximum, 100)
         }
     }

@@ -22,10 +22,12 @@ public struct CheckContext: Sendable {
     public let folded: [FoldedText]
     public let profiles: [SpeechProfile]
     public let metrics: CallMetrics
+    /// The call's script, matched; nil when the call follows none.
+    public let script: ScriptResult?
     let ruleSet: RuleSet
     private let hits: [PhraseOwner.List: [PhraseHit]]
 
-    init(call: Call, ruleSet: RuleSet, folder: TextFolder, counter: SpeechCounter) {
+    init(call: Call, ruleSet: RuleSet, folder: TextFolder, counter: SpeechCounter, script: Script? = nil) {
         self.call = call
         self.ruleSet = ruleSet
         let profiles = call.turns.map { counter.profile($0.text) }
@@ -33,6 +35,7 @@ public struct CheckContext: Sendable {
         self.metrics = CallMetrics.measure(call, profiles: profiles)
         let folded = call.turns.map { folder.fold($0.text) }
         self.folded = folded
+        self.script = script.map { ScriptMatcher(script: $0).match(call, folded: folded) }
         var hits: [PhraseOwner.List: [PhraseHit]] = [:]
         for (t, f) in folded.enumerated() where !f.isEmpty {
             for m in ruleSet.matcher.matches(in: f.bytes) {

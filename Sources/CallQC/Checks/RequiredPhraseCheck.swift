@@ -1,3 +1,5 @@
+import CallQCText
+
 /// One of the phrases must be said in a window at the start or the end of the
 /// call: the first (last) N turns of the scoped roles, or the first (last) S
 /// seconds. Greetings and closings.
@@ -64,7 +66,26 @@ public struct RequiredPhraseCheck: CheckDefinition {
         var limits: [String] = []
         if let turns { limits.append("the \(at == .start ? "first" : "last") \(turns) \(who) turn\(turns == 1 ? "" : "s")") }
         if let seconds { limits.append("the \(at == .start ? "first" : "last") \(JSONValue.format(seconds)) s") }
-        let looked = window.isEmpty ? "the call has no \(who) turns" : "looked at turn\(window.count == 1 ? "" : "s") \(window.map { String($0 + 1) }.joined(separator: ", ")) (\(limits.joined(separator: " or ")))"
-        return [context.finding(header, turn: nil, detail: looked)]
+        var detail = window.isEmpty ? "the call has no \(who) turns" : "looked at turn\(window.count == 1 ? "" : "s") \(window.map { String($0 + 1) }.joined(separator: ", ")) (\(limits.joined(separator: " or ")))"
+        if let near = nearMiss(context, roles: header.roles) { detail += "; closest: " + near }
+        return [context.finding(header, turn: nil, detail: detail)]
+    }
+
+    /// The nearest thing to a required phrase the scoped roles said: a phrase said
+    /// outside the window, else the most similar stretch of any of their turns.
+    func nearMiss(_ context: CheckContext, roles: [Role]) -> String? {
+        let scoped = context.turns(of: roles)
+        var best: (turn: Int, match: TextSimilarity.Match)?
+        for t in scoped {
+            let scalars = context.folded[t].scalars
+            for p in phrases {
+                let m = TextSimilarity.match(Array(p.foldedString.unicodeScalars.map(\.value)), in: scalars)
+                if m.similarity > (best?.match.similarity ?? 0) { best = (t, m) }
+            }
+        }
+        guard let best, best.match.similarity >= 0.3 else { return nil }
+        let text = ScriptMatcher.original(context.folded[best.turn], best.match.range, context.call.turns[best.turn].text)
+        let how = best.match.similarity >= 1 ? "said, but outside the window" : "similarity \(JSONValue.format((best.match.similarity * 100).rounded() / 100))"
+        return "turn \(best.turn + 1) 「\(text)」 (\(how))"
     }
 }

@@ -7,8 +7,11 @@ public struct CallResult: Sendable {
     public var ruleSet: RuleSetStamp?
     public var findings: [Finding]
     public var scorecard: Scorecard?
+    /// The call's script and what became of each step.
+    public var script: ScriptResult?
 
-    public init(call: Call, metrics: CallMetrics, ruleSet: RuleSetStamp? = nil, findings: [Finding] = [], scorecard: Scorecard? = nil) {
+    public init(call: Call, metrics: CallMetrics, ruleSet: RuleSetStamp? = nil, findings: [Finding] = [], scorecard: Scorecard? = nil, script: ScriptResult? = nil) {
+        self.script = script
         self.call = call
         self.metrics = metrics
         self.ruleSet = ruleSet
@@ -69,6 +72,7 @@ public enum ResultJSON {
         } else {
             members.append(("score", .null))
         }
+        members.append(("script", result.script.map(encode) ?? .null))
         members.append(("findings", .array(result.findings.map(encode))))
         members.append(("metrics", .object([
             ("turns", .number(Double(m.turns))),
@@ -96,6 +100,25 @@ public enum ResultJSON {
             ("start", .number(f.start)), ("end", .number(f.end)),
             ("span", f.span.map { .object([("begin", .number(Double($0.lowerBound))), ("end", .number(Double($0.upperBound)))]) } ?? .null),
             ("text", .string(f.text)), ("detail", .string(f.detail)), ("deducts", .bool(f.deducts)),
+        ])
+    }
+
+    public static func encode(_ s: ScriptResult) -> JSONValue {
+        .object([
+            ("id", .string(s.id)), ("title", .string(s.title)),
+            ("coverage", .number(rounded(s.coverage, 3))), ("in_order", .bool(s.inOrder)),
+            ("steps", .array(s.steps.map { step in
+                .object([
+                    ("id", .string(step.id)), ("label", .string(step.label)), ("required", .bool(step.required)),
+                    ("status", .string(step.status.rawValue)),
+                    ("turn", step.turn.map { .number(Double($0)) } ?? .null), ("start", .number(step.start)),
+                    ("similarity", .number(step.similarity)), ("text", .string(step.text)), ("conflict", .string(step.conflict)),
+                    ("near_miss", step.nearMiss.map { n in
+                        .object([("turn", .number(Double(n.turn))), ("similarity", .number(n.similarity)),
+                                 ("text", .string(n.text)), ("note", .string(n.note))])
+                    } ?? .null),
+                ])
+            })),
         ])
     }
 

@@ -25,6 +25,10 @@ public enum CheckKind: String, Sendable, Hashable, CaseIterable {
     case silence
     /// Phrases worth a reviewer's attention, reported without deduction (complaint cues).
     case cue
+    /// A required step of the call's script was not said.
+    case scriptStep = "script-step"
+    /// A step of the call's script was said out of order.
+    case scriptOrder = "script-order"
 }
 
 /// What every rule has, whatever its kind.
@@ -83,6 +87,8 @@ public enum RuleCheck: Sendable {
     case interruption(InterruptionCheck)
     case silence(SilenceCheck)
     case cue(CueCheck)
+    case scriptStep(ScriptStepCheck)
+    case scriptOrder(ScriptOrderCheck)
 
     var definition: any CheckDefinition {
         switch self {
@@ -93,6 +99,8 @@ public enum RuleCheck: Sendable {
         case .interruption(let c): return c
         case .silence(let c): return c
         case .cue(let c): return c
+        case .scriptStep(let c): return c
+        case .scriptOrder(let c): return c
         }
     }
 
@@ -106,6 +114,8 @@ public enum RuleCheck: Sendable {
         case .interruption: return .interruption(try InterruptionCheck.parse(&fields, &context))
         case .silence: return .silence(try SilenceCheck.parse(&fields, &context))
         case .cue: return .cue(try CueCheck.parse(&fields, &context))
+        case .scriptStep: return .scriptStep(try ScriptStepCheck.parse(&fields, &context))
+        case .scriptOrder: return .scriptOrder(try ScriptOrderCheck.parse(&fields, &context))
         }
     }
 

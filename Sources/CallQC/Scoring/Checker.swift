@@ -4,11 +4,13 @@ import CallQCText
 /// check over the hits, then the scorecard. Pure: a call in, a result out.
 public struct Checker: Sendable {
     public let catalog: RuleCatalog
+    public let scripts: ScriptCatalog
     let folder: TextFolder
     let counter: SpeechCounter
 
-    public init(catalog: RuleCatalog, folder: TextFolder = TextFolder(), counter: SpeechCounter = SpeechCounter()) {
+    public init(catalog: RuleCatalog, scripts: ScriptCatalog = .empty, folder: TextFolder = TextFolder(), counter: SpeechCounter = SpeechCounter()) {
         self.catalog = catalog
+        self.scripts = scripts
         self.folder = folder
         self.counter = counter
     }
@@ -22,7 +24,7 @@ public struct Checker: Sendable {
 
     /// Checks a call with a given rule set.
     public func check(_ call: Call, with ruleSet: RuleSet) -> CallResult {
-        let context = CheckContext(call: call, ruleSet: ruleSet, folder: folder, counter: counter)
+        let context = CheckContext(call: call, ruleSet: ruleSet, folder: folder, counter: counter, script: scripts.script(for: call))
         var findings: [Finding] = []
         for (i, rule) in ruleSet.rules.enumerated() {
             findings += rule.check.definition.evaluate(context, rule: i, header: rule.header)
@@ -38,7 +40,7 @@ public struct Checker: Sendable {
         }
         let scorecard = ruleSet.scoring.score(findings, rules: ruleSet.headers)
         return CallResult(call: call, metrics: context.metrics, ruleSet: RuleSetStamp(name: ruleSet.name, version: ruleSet.version),
-                          findings: findings, scorecard: scorecard)
+                          findings: findings, scorecard: scorecard, script: context.script)
     }
 
     /// A forbidden phrase inside a longer forbidden phrase in the same turn is one

@@ -1,0 +1,116 @@
+/// How closely a phrase was said inside a longer text, tolerant of recognition
+/// errors and paraphrase. Both sides are folded text, compared as Unicode scalars
+/// (one Chinese character, one letter).
+///
+/// Two measures, the higher wins:
+/// - **alignment**: the edit distance between the phrase and the best-aligned
+///   stretch of the text (free start and end in the text), as `1 − distance / length`:
+///   survives a few wrong, missing or extra characters (ASR garbles, `需要` → `须腰`);
+/// - **bigram cover**: the share of the phrase's character pairs found within one
+///   window of the text twice the phrase's length: survives reordering and
+///   inserted words (`请问您现在方便吗` ~ `您现在说话方便吗`).
+public enum TextSimilarity {
+    /// A phrase found (approximately) in a text.
+    public struct Match: Sendable, Hashable {
+        /// 0…1; 1 is the phrase exactly.
+        public var similarity: Double
+        /// The scalar range of the text that matched best.
+        public var range: Range<Int>
+
+        public init(similarity: Double, range: Range<Int>) {
+            self.similarity = similarity
+            self.range = range
+        }
+    }
+
+    /// The better of alignment and bigram cover.
+    public static func match(_ phrase: [UInt32], in text: [UInt32]) -> Match {
+        let a = alignment(phrase, in: text)
+        let b = bigramCover(phrase, in: text)
+        return b.similarity > a.similarity ? b : a
+    }
+
+    /// Semi-global edit distance: the phrase against the best stretch of the text.
+    public static func alignment(_ phrase: [UInt32], in text: [UInt32]) -> Match {
+        let m = phrase.count, n = text.count
+        guard m > 0 else { return Match(similarity: 0, range: 0..<0) }
+        guard n > 0 else { return Match(similarity: 0, range: 0..<0) }
+        // previous/current rows of distances and of where each alignment started in the text
+        var prev = [Int](repeating: 0, count: n + 1)
+        var prevStart = Array(0...n)
+        var cur = [Int](repeating: 0, count: n + 1)
+        var curStart = [Int](repeating: 0, count: n + 1)
+        for i in 1...m {
+            cur[0] = i
+            curStart[0] = 0
+            for j in 1...n {
+                let substitute = prev[j - 1] + (phrase[i - 1] == text[j - 1] ? 0 : 1)
+                let delete = prev[j] + 1      // phrase character missing from the text
+                let insert = cur[j - 1] + 1   // extra character in the text
+                if substitute <= delete && substitute <= insert {
+                    cur[j] = substitute; curStart[j] = prevStart[j - 1]
+                } else if delete <= insert {
+                    cur[j] = delete; curStart[j] = prevStart[j]
+                } else {
+                    cur[j] = insert; curStart[j] = curStart[j - 1]
+                }
+            }
+            swap(&prev, &cur)
+            swap(&prevStart, &curStart)
+        }
+        var best = 0
+        for j in 1...n where prev[j] < prev[best] || best == 0 && prev[j] <= prev[0] { best = j }
+        let distance = prev[best]
+        let similarity = max(0, 1 - Double(distance) / Double(m))
+        return Match(similarity: similarity, range: min(prevStart[best], best)..<best)
+    }
+
+    /// The share of the phrase's character pairs present in the best window of the text.
+    public static func bigramCover(_ phrase: [UInt32], in text: [UInt32]) -> Match {
+        guard phrase.count >= 2, text.count >= 2 else {
+            if phrase.count == 1, let at = text.firstIndex(of: phrase[0]) { return Match(similarity: 1, range: at..<(at + 1)) }
+            return Match(similarity: 0, range: 0..<0)
+        }
+        let wanted = Set(zip(phrase, phrase.dropFirst()).map { UInt64($0) << 32 | UInt64($1) })
+        let width = min(text.count, max(phrase.count * 2, 4))
+        var best = Match(similarity: 0, range: 0..<0)
+        var start = 0
+        while start + 1 < text.count {
+            let end = min(text.count, start + width)
+            var found = Set<UInt64>()
+            var first = -1, last = -1
+            for k in start..<(end - 1) {
+                let pair = UInt64(text[k]) << 32 | UInt64(text[k + 1])
+                if wanted.contains(pair) {
+                    found.insert(pair)
+                    if first < 0 { first = k }
+                    last = k + 2
+                }
+            }
+            let cover = Double(found.count) / Double(wanted.count)
+            if cover > best.similarity { best = Match(similarity: cover, range: first..<last) }
+            if end == text.count { break }
+            start += 1
+        }
+        // Pairs can be found without the phrase being said; weigh the cover down a little
+        // so that an exact alignment always ranks above a scattered cover.
+        best.similarity *= 0.95
+        return best
+    }
+}
+
+extension FoldedText {
+    /// The folded text as Unicode scalar values.
+    public var scalars: [UInt32] { string.unicodeScalars.map(\.value) }
+
+    /// The folded byte range of a scalar range of ``scalars``.
+    public func byteRange(ofScalars range: Range<Int>) -> Range<Int> {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(bytes.count + 1)
+        for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 { offsets.append(i) }
+        offsets.append(bytes.count)
+        let lo = offsets[max(0, min(range.lowerBound, offsets.count - 1))]
+        let hi = offsets[max(0, min(range.upperBound, offsets.count - 1))]
+        return lo..<max(lo, hi)
+    }
+}
