@@ -180,3 +180,35 @@ final class CLIRuleTests: XCTestCase {
         XCTAssertTrue(checked.stdout.contains("\"ruleset\":{\"name\":\"mine\""))
     }
 }
+
+final class CLILintTests: XCTestCase {
+    func testLintDraftsAndFailOn() throws {
+        let r = try CLI.run(["lint", "samples/drafts/survey-draft.draft"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("reading time"))
+        XCTAssertTrue(r.stdout.contains("→ 我帮您查询一下"), r.stdout)
+        XCTAssertEqual(try CLI.run(["lint", "samples/drafts/survey-draft.draft", "--fail-on", "error"]).status, 1)
+        let json = try CLI.run(["lint", "samples/drafts/sales-draft-en.draft", "--format", "json"])
+        XCTAssertTrue(json.stdout.contains("\"schema\": \"callqc.lint/1\""))
+        XCTAssertTrue(json.stdout.contains("Let me find out for you."))
+    }
+
+    func testLintScriptAndTranscriptAndBadInput() throws {
+        XCTAssertEqual(try CLI.run(["lint", "lexicons/scripts/satisfaction-survey.yaml"]).status, 0)
+        let call = try CLI.run(["lint", "samples/rude-agent.txt"])
+        XCTAssertTrue(call.stdout.contains("(transcript, zh-Hans"), call.stdout)
+        let missing = try CLI.run(["lint", "no/such/draft.txt", "samples/drafts/survey-draft.draft"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no/such/draft.txt"))
+        XCTAssertTrue(missing.stdout.contains("survey-draft.draft"), "the other input is still linted")
+        XCTAssertEqual(try CLI.run(["lint", "samples/drafts/survey-draft.draft", "--as", "poem"]).status, 2)
+    }
+
+    func testCheckWithScriptShowsCoverage() throws {
+        let r = try CLI.run(["check", "samples/survey-skipped-step.txt", "--format", "jsonl"])
+        XCTAssertTrue(r.stdout.contains("\"script\":{\"id\":\"satisfaction-survey\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\"rule\":\"script.step\""))
+        let forced = try CLI.run(["check", "samples/good-call-broadband.txt", "--script", "lexicons/scripts/broadband-upgrade.yaml", "--format", "jsonl"])
+        XCTAssertTrue(forced.stdout.contains("\"id\":\"broadband-upgrade\""))
+    }
+}

@@ -11,14 +11,28 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
     public var phrases: [Phrase]
     public var exceptions: [Phrase]
     public var wholeClause: Bool
+    /// A better phrasing for all phrases (`suggestion:`), and per phrase (`suggestions:`), for agents.
+    public var suggestion: String?
+    public var suggestions: [Int: String]
 
     var phraseLists: [(name: String, phrases: [Phrase])] { [("phrases", phrases), ("exceptions", exceptions)] }
 
     static func parse(_ fields: inout FieldReader, _ context: inout RuleParseContext) throws(RuleError) -> ForbiddenPhraseCheck {
-        ForbiddenPhraseCheck(
-            phrases: try context.phrases(&fields, key: "phrases", required: true),
+        let phrases = try context.phrases(&fields, key: "phrases", required: true)
+        var suggestions: [Int: String] = [:]
+        for (phrase, better, node) in try fields.stringPairs("suggestions") ?? [] {
+            let folded = try context.phrase(phrase, file: node.file, line: node.line, column: node.column).folded
+            guard let i = phrases.firstIndex(where: { $0.folded == folded }) else {
+                throw node.error("suggestion for '\(phrase)', which is not one of the rule's phrases", fix: "use a phrase from 'phrases' as the key")
+            }
+            suggestions[i] = better
+        }
+        return ForbiddenPhraseCheck(
+            phrases: phrases,
             exceptions: try context.phrases(&fields, key: "exceptions", required: false),
-            wholeClause: try fields.bool("whole_clause") ?? false
+            wholeClause: try fields.bool("whole_clause") ?? false,
+            suggestion: try fields.string("suggestion"),
+            suggestions: suggestions
         )
     }
 
@@ -37,7 +51,9 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
         ForbiddenPhraseCheck.standingHits(context, rule: rule, roles: header.roles, wholeClause: wholeClause).map { hit in
-            context.finding(header, turn: hit.turn, folded: hit.start..<hit.end, detail: "matches '\(phrases[hit.phrase].text)'")
+            var f = context.finding(header, turn: hit.turn, folded: hit.start..<hit.end, detail: "matches '\(phrases[hit.phrase].text)'")
+            f.suggestion = suggestions[hit.phrase] ?? suggestion
+            return f
         }
     }
 }

@@ -99,7 +99,7 @@ public enum ResultJSON {
             ("turn", f.turn.map { .number(Double($0)) } ?? .null), ("role", .string(f.role?.rawValue)),
             ("start", .number(f.start)), ("end", .number(f.end)),
             ("span", f.span.map { .object([("begin", .number(Double($0.lowerBound))), ("end", .number(Double($0.upperBound)))]) } ?? .null),
-            ("text", .string(f.text)), ("detail", .string(f.detail)), ("deducts", .bool(f.deducts)),
+            ("text", .string(f.text)), ("detail", .string(f.detail)), ("suggestion", .string(f.suggestion)), ("deducts", .bool(f.deducts)),
         ])
     }
 

@@ -158,6 +158,18 @@ struct FieldReader {
         return items
     }
 
+    /// A mapping of strings to strings (`suggestions: {找领导去: 我帮您转给负责的同事}`).
+    mutating func stringPairs(_ key: String) throws(RuleError) -> [(String, String, YAMLNode)]? {
+        guard let v = node(key) else { return nil }
+        guard case .mapping(let pairs) = v.value else { throw v.error("'\(key)' must be a mapping of 'phrase: text' lines, found \(v.kindName)") }
+        var out: [(String, String, YAMLNode)] = []
+        for (k, value) in pairs {
+            guard let ks = k.scalar, let vs = value.scalar else { throw k.error("each entry of '\(key)' must be 'phrase: text'") }
+            out.append((ks, vs, k))
+        }
+        return out
+    }
+
     mutating func mapping(_ key: String) throws(RuleError) -> FieldReader? {
         guard let v = node(key) else { return nil }
         return try FieldReader(v, what: "'\(key)'")

@@ -19,6 +19,8 @@ public struct Finding: Sendable, Hashable {
     public var detail: String?
     /// Whether the finding takes points (turn-level pace evidence does not).
     public var deducts: Bool
+    /// A better way to say it, from the lexicon (`不知道` → `我帮您查询一下`).
+    public var suggestion: String?
 
     public init(rule: String, kind: CheckKind, section: String, severity: Severity, message: String, deducts: Bool = true) {
         self.rule = rule

@@ -1,0 +1,107 @@
+import ArgumentParser
+import CallQC
+import Foundation
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "An agent's own check of a script draft or of their own call.",
+        discussion: """
+        Takes a script draft (plain text: every line is what the agent says; # starts a comment), \
+        a script file (.yaml), or a call transcript (then only the agent's turns). Reports taboo \
+        phrases with a better phrasing, a missing greeting or closing, politeness, clauses too long \
+        for one breath, and the reading time of each line at the standard rate.
+
+        Examples:
+          callqc lint samples/drafts/survey-draft.txt
+          callqc lint lexicons/scripts/satisfaction-survey.yaml
+          callqc lint samples/rude-agent.txt --fail-on error
+        """
+    )
+
+    @Argument(help: "Script drafts, script files or call transcripts.")
+    var files: [String]
+
+    @Option(name: .long, help: "Read every input as: draft, script or transcript (default: by extension and content).")
+    var `as`: String?
+
+    @Option(name: .long, help: "Output format: table or json.")
+    var format: String = "table"
+
+    @Option(name: .long, help: "Speech rate for reading times: characters a minute for Chinese (default 120), words for English (default 150).")
+    var rate: Double?
+
+    @Option(name: .customLong("max-clause"), help: "Longest stretch without a pause: characters for Chinese (default 25), words for English (default 20).")
+    var maxClause: Int?
+
+    @Option(name: .customLong("fail-on"), help: "Exit with status 1 when an issue at or above this severity occurs: info, warning, error, critical.")
+    var failOn: String?
+
+    @Option(name: .long, help: "A rule set to lint with instead of the language's default.")
+    var rules: String?
+
+    func validate() throws {
+        guard ["table", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table or json.") }
+        if let a = `as`, LintReport.Mode(rawValue: a) == nil { throw ValidationError("Unknown --as '\(a)'. Use draft, script or transcript.") }
+        if let f = failOn, Severity(rawValue: f) == nil { throw ValidationError("Unknown --fail-on '\(f)'. Use info, warning, error or critical.") }
+        if let r = rate, r <= 0 { throw ValidationError("--rate must be above 0.") }
+        if let m = maxClause, m < 1 { throw ValidationError("--max-clause must be at least 1.") }
+    }
+
+    func run() throws {
+        let linter = ScriptLinter(checker: Checker(catalog: try RuleLoading.catalog(rules: rules)), rate: rate, maxClause: maxClause)
+        let threshold = failOn.flatMap(Severity.init(rawValue:))
+        let color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        var reports: [LintReport] = []
+        var unreadable = false
+        for file in files {
+            do {
+                reports.append(try lint(file, linter))
+            } catch let problem as InputProblem {
+                FileHandle.standardError.write(Data("callqc: error: \(problem)\n".utf8))
+                unreadable = true
+            }
+        }
+        if format == "json" {
+            print(JSONValue.array(reports.map(LintRenderer.json)).pretty())
+        } else {
+            print(reports.map { LintRenderer.table($0, color: color) }.joined(separator: "\n"), terminator: "")
+        }
+        let failed = threshold.map { t in reports.contains { $0.allIssues.contains { $0.severity >= t } } } ?? false
+        if unreadable || failed { throw ExitCode(1) }
+    }
+
+    func lint(_ file: String, _ linter: ScriptLinter) throws -> LintReport {
+        let ext = (file as NSString).pathExtension.lowercased()
+        var mode = `as`.flatMap(LintReport.Mode.init(rawValue:))
+        if mode == nil && (ext == "yaml" || ext == "yml") { mode = .script }
+        if mode == .script {
+            do {
+                let script = try ScriptLoader().load(file)
+                return linter.lint(ScriptLinter.scriptLines(script), source: file, mode: .script)
+            } catch {
+                throw InputProblem(source: file, line: error.line, message: error.message + (error.fix.map { "; \($0)" } ?? ""))
+            }
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw InputProblem(source: file, message: "cannot read the file")
+        }
+        let bytes = [UInt8](data)
+        if mode != .draft {
+            // A transcript when it reads as one with agent or customer turns.
+            let outcome = TranscriptLoader().read(bytes: bytes, source: file)
+            if let call = outcome.calls.first, call.turns.contains(where: { $0.role == .agent }) {
+                return linter.lint(ScriptLinter.agentLines(call), source: file, mode: .transcript)
+            }
+            if mode == .transcript {
+                throw outcome.errors.first ?? InputProblem(source: file, message: "no agent turns found in this transcript")
+            }
+        }
+        switch TextInput.validate(source: file, bytes: bytes) {
+        case .failure(let problem): throw problem
+        case .success(let input):
+            let lines = ScriptLinter.draftLines(String(decoding: input.bytes, as: UTF8.self))
+            if lines.isEmpty { throw InputProblem(source: file, message: "nothing to lint: the draft has no lines") }
+            return linter.lint(lines, source: file, mode: .draft)
+        }
+    }
+}
