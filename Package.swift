@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // The system's ICU (libicu-dev), found through pkg-config.
@@ -25,15 +26,18 @@ let package = Package(
         .target(name: "CallQCText", dependencies: ["CICUShim"]),
         // Transcript model, readers, rules and checks, scoring, renderers.
         .target(name: "CallQC", dependencies: ["CallQCText", .product(name: "Yams", package: "Yams")]),
+        // The embedded results store: SQLite through GRDB, behind CallQC's ResultStore protocol.
+        .target(name: "CallQCStore", dependencies: ["CallQC", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "callqc",
             dependencies: [
                 "CallQC",
+                "CallQCStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CallQCTextTests", dependencies: ["CallQCText"]),
-        .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText"]),
+        .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore"]),
         // Runs the built `callqc` binary: exit codes, output streams, the README's commands.
         .testTarget(name: "CallQCCLITests", dependencies: ["callqc"]),
     ]

@@ -1,17 +1,21 @@
 import ArgumentParser
 import CallQC
 import CallQCText
+import Foundation
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check calls against the rules and print findings and scores.",
         discussion: """
         Each call is checked with the rule set of its language (lexicons/zh-CN for Chinese, \
-        Simplified or Traditional; lexicons/en for English) unless --rules names one.
+        Simplified or Traditional; lexicons/en for English) unless --rules names one. Inputs \
+        are files, directories (recursively), @LIST files naming one path a line, or - for \
+        standard input (JSON Lines are streamed). All cores are used; memory stays flat.
 
         Examples:
           callqc check samples/
           callqc check calls/ --format jsonl -o results.jsonl
+          callqc check calls/ --db qc.sqlite
           callqc check calls/ --format csv --bom -o results.csv
           callqc check call.txt --fail-on error
         """
@@ -26,6 +30,9 @@ struct Check: ParsableCommand {
     @Option(name: [.short, .long], help: "Write results to this file instead of standard output.")
     var output: String?
 
+    @Option(name: .long, help: "Also store results in this SQLite database (created if missing).")
+    var db: String?
+
     @Option(name: .customLong("fail-on"), help: "Exit with status 1 when a finding at or above this severity occurs: info, warning, error, critical.")
     var failOn: String?
 
@@ -35,6 +42,12 @@ struct Check: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "No colours in the table, even on a terminal.")
     var noColor = false
 
+    @Flag(name: .customLong("no-progress"), help: "No progress line on standard error.")
+    var noProgress = false
+
+    @Option(name: .long, help: "Calls read and checked at once (memory grows with it).")
+    var batch: Int = 64
+
     func validate() throws {
         if OutputFormat(rawValue: format) == nil {
             throw ValidationError("Unknown --format '\(format)'. Use one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -42,13 +55,14 @@ struct Check: ParsableCommand {
         if let f = failOn, Severity(rawValue: f) == nil {
             throw ValidationError("Unknown --fail-on '\(f)'. Use info, warning, error or critical.")
         }
+        if batch < 1 { throw ValidationError("--batch must be at least 1.") }
     }
 
     func run() throws {
         let catalog = try ruleOptions.catalog()
         let scripts = try ruleOptions.scripts()
         let checker = Checker(catalog: catalog, scripts: scripts)
-        var unknownScripts = Set<String>()
+        let store = try db.map { try StoreAccess.open($0) }
         let sink = try OutputSink(path: output)
         let outputFormat = OutputFormat(rawValue: format) ?? .table
         let renderer = outputFormat.renderer(color: sink.isTerminal && !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
@@ -56,11 +70,14 @@ struct Check: ParsableCommand {
         let threshold = failOn.flatMap(Severity.init(rawValue:))
         let loader = input.loader
         let (inputs, expandProblems) = loader.expand(input.paths)
+        let progress = Progress(enabled: !noProgress && isatty(STDERR_FILENO) == 1, total: inputs.count)
         var summary = RunSummary()
         var index = 0
         var failed = false
+        var unknownScripts = Set<String>()
         sink.write(renderer.begin())
         func problem(_ p: InputProblem) {
+            progress.clear()
             Diagnostics.report(p, quiet: input.quiet)
             if p.severity == .error {
                 summary.errors += 1
@@ -71,25 +88,63 @@ struct Check: ParsableCommand {
             }
         }
         expandProblems.forEach(problem)
-        for ref in inputs {
-            summary.inputs += 1
-            let outcome = loader.load(ref)
-            outcome.warnings.forEach(problem)
-            outcome.errors.forEach(problem)
-            for call in outcome.calls {
-                if scripts.fixed == nil, let name = call.script, scripts.script(for: call) == nil, unknownScripts.insert(name).inserted {
-                    problem(InputProblem(source: call.source ?? ref.description, message: "call \(call.id) names script '\(name)', which is not in lexicons/scripts (known: \(scripts.scripts.map(\.id).joined(separator: ", "))); its steps are not checked", severity: .warning))
+        let source = WorkSource(inputs: inputs, format: loader.format)
+        let runner = BatchRunner(loader: loader, checker: checker, batchSize: batch)
+        try runner.run(source) { outcomes in
+            var stored: [CallResult] = []
+            for outcome in outcomes {
+                summary.inputs += 1
+                outcome.warnings.forEach(problem)
+                outcome.errors.forEach(problem)
+                for result in outcome.results {
+                    let call = result.call
+                    if scripts.fixed == nil, let name = call.script, result.script == nil, unknownScripts.insert(name).inserted {
+                        problem(InputProblem(source: call.source ?? outcome.source, message: "call \(call.id) names script '\(name)', which is not in lexicons/scripts (known: \(scripts.scripts.map(\.id).joined(separator: ", "))); its steps are not checked", severity: .warning))
+                    }
+                    sink.write(renderer.render(result, index: index))
+                    index += 1
+                    summary.add(result)
+                    stored.append(result)
+                    if let threshold, let worst = result.worstSeverity, worst >= threshold { failed = true }
                 }
-                let result = checker.check(call)
-                sink.write(renderer.render(result, index: index))
-                index += 1
-                summary.add(result)
-                if let threshold, let worst = result.worstSeverity, worst >= threshold { failed = true }
             }
+            if let store { try StoreAccess.save(stored, to: store) }
+            progress.update(calls: summary.calls, errors: summary.errors, inputsTaken: source.inputsTaken)
         }
+        progress.clear()
         sink.write(renderer.end(summary))
+        if let db, !noProgress {
+            FileHandle.standardError.write(Data("callqc: \(summary.calls) result\(summary.calls == 1 ? "" : "s") stored in \(db)\n".utf8))
+        }
         if summary.errors > 0 || failed { throw ExitCode(1) }
     }
 }
 
-import Foundation
+/// The progress line on standard error: calls done, rate, errors, time left.
+final class Progress {
+    let enabled: Bool
+    let total: Int
+    let started = Date()
+    var shown = false
+
+    init(enabled: Bool, total: Int) {
+        self.enabled = enabled
+        self.total = total
+    }
+
+    func update(calls: Int, errors: Int, inputsTaken: Int) {
+        guard enabled else { return }
+        let elapsed = max(Date().timeIntervalSince(started), 0.001)
+        var line = "\(calls) calls · \(Int(Double(calls) / elapsed))/s · \(errors) error\(errors == 1 ? "" : "s")"
+        if total > 1, inputsTaken > 0, inputsTaken < total {
+            let left = elapsed / Double(inputsTaken) * Double(total - inputsTaken)
+            line += " · \(inputsTaken)/\(total) inputs · ~\(Int(left.rounded()))s left"
+        }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        shown = true
+    }
+
+    func clear() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); shown = false }
+    }
+}

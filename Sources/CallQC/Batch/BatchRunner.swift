@@ -1,0 +1,77 @@
+import Dispatch
+
+/// What one work item gave.
+public struct ItemOutcome: Sendable {
+    public var source: String
+    public var results: [CallResult]
+    public var errors: [InputProblem]
+    public var warnings: [InputProblem]
+}
+
+/// Checks many calls on all cores with bounded memory: it takes a batch of work
+/// items, reads and checks them in parallel, hands the outcomes over in input
+/// order, and only then takes the next batch.
+public struct BatchRunner: Sendable {
+    public let loader: TranscriptLoader
+    public let checker: Checker
+    /// Items in flight at once.
+    public let batchSize: Int
+
+    public init(loader: TranscriptLoader, checker: Checker, batchSize: Int = 64) {
+        self.loader = loader
+        self.checker = checker
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// Reads and checks one item.
+    public func process(_ item: WorkItem) -> ItemOutcome {
+        if let problem = item.problem { return ItemOutcome(source: item.source, results: [], errors: [problem], warnings: []) }
+        var reader = loader
+        if let f = item.format { reader.format = f }
+        var outcome = reader.read(bytes: item.bytes, source: item.source)
+        if item.firstLine > 1 {
+            let shift = item.firstLine - 1
+            outcome.errors = outcome.errors.map { var p = $0; p.line = p.line.map { $0 + shift }; return p }
+            outcome.warnings = outcome.warnings.map { var p = $0; p.line = p.line.map { $0 + shift }; return p }
+        }
+        return ItemOutcome(source: item.source, results: outcome.calls.map { checker.check($0) },
+                           errors: outcome.errors, warnings: outcome.warnings)
+    }
+
+    /// Runs every item of `source`, calling `deliver` with each batch's outcomes in input order.
+    public func run(_ source: WorkSource, deliver: ([ItemOutcome]) throws -> Void) rethrows {
+        while true {
+            var items: [WorkItem] = []
+            while items.count < batchSize, let item = source.nextItem() { items.append(item) }
+            if items.isEmpty { return }
+            try deliver(processInParallel(items))
+        }
+    }
+
+    func processInParallel(_ items: [WorkItem]) -> [ItemOutcome] {
+        let slots = Slots(count: items.count)
+        let runner = self
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in
+            slots.set(i, runner.process(items[i]))
+        }
+        return slots.values
+    }
+}
+
+/// One slot per item; each worker writes only its own index.
+private final class Slots: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<ItemOutcome?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func set(_ i: Int, _ value: ItemOutcome) { buffer[i] = value }
+    var values: [ItemOutcome] { buffer.map { $0! } }
+}

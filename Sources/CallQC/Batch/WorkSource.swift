@@ -1,0 +1,131 @@
+import Foundation
+
+/// Bytes to read into calls: a whole file, or a chunk of JSON Lines.
+public struct WorkItem: Sendable {
+    public var source: String
+    public var bytes: [UInt8]
+    /// The line of `source` the bytes start at (chunks of JSON Lines).
+    public var firstLine: Int
+    /// Forced format for this item (chunks of JSON Lines are JSON Lines).
+    public var format: InputFormat?
+    /// A problem found before reading (a file that could not be opened).
+    public var problem: InputProblem?
+}
+
+/// Produces work items one at a time, so a batch never holds more than it is
+/// working on: files as they are listed, and JSON Lines (from standard input or
+/// a large file) in chunks of lines.
+public final class WorkSource {
+    /// JSON Lines files larger than this are streamed in chunks.
+    public static let streamThreshold = 4 << 20
+    /// Lines per chunk of JSON Lines.
+    public let linesPerChunk: Int
+
+    private var inputs: [InputRef]
+    private var next = 0
+    private var stream: LineChunker?
+    private let forced: InputFormat?
+
+    public init(inputs: [InputRef], format: InputFormat?, linesPerChunk: Int = 256) {
+        self.inputs = inputs
+        self.forced = format
+        self.linesPerChunk = linesPerChunk
+    }
+
+    /// Number of inputs (files and streams), for progress.
+    public var inputCount: Int { inputs.count }
+    /// Inputs taken so far.
+    public var inputsTaken: Int { next }
+
+    /// The next item, or nil when all inputs are done.
+    public func nextItem() -> WorkItem? {
+        while true {
+            if let s = stream {
+                if let chunk = s.nextChunk() { return chunk }
+                stream = nil
+            }
+            guard next < inputs.count else { return nil }
+            let ref = inputs[next]
+            next += 1
+            switch ref {
+            case .standardInput:
+                let chunker = LineChunker(handle: FileHandle.standardInput, source: "-", linesPerChunk: linesPerChunk, forced: forced)
+                if let whole = chunker.wholeIfNotJSONLines() { return whole }
+                stream = chunker
+            case .file(let path):
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                let isLines = (forced ?? InputFormat.detect(path: path, bytes: [])) == .jsonl
+                if isLines && size > WorkSource.streamThreshold, let handle = FileHandle(forReadingAtPath: path) {
+                    stream = LineChunker(handle: handle, source: path, linesPerChunk: linesPerChunk, forced: .jsonl)
+                    continue
+                }
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    return WorkItem(source: path, bytes: [], firstLine: 1, format: forced,
+                                    problem: InputProblem(source: path, message: "cannot read the file (permissions?)"))
+                }
+                return WorkItem(source: path, bytes: [UInt8](data), firstLine: 1, format: forced, problem: nil)
+            }
+        }
+    }
+}
+
+/// Reads a handle in blocks and hands out chunks of whole lines.
+final class LineChunker {
+    private let handle: FileHandle
+    private let source: String
+    private let linesPerChunk: Int
+    private var forced: InputFormat?
+    private var buffer: [UInt8] = []
+    private var eof = false
+    private var line = 1
+
+    init(handle: FileHandle, source: String, linesPerChunk: Int, forced: InputFormat?) {
+        self.handle = handle
+        self.source = source
+        self.linesPerChunk = linesPerChunk
+        self.forced = forced
+    }
+
+    private func fill() {
+        if eof { return }
+        let data = handle.readData(ofLength: 1 << 20)
+        if data.isEmpty { eof = true } else { buffer.append(contentsOf: data) }
+    }
+
+    /// Standard input that is not JSON Lines (a plain transcript, one JSON document)
+    /// is read whole, as one item.
+    func wholeIfNotJSONLines() -> WorkItem? {
+        while buffer.count < 64 << 10 && !eof { fill() }
+        let format = forced ?? InputFormat.detect(content: buffer)
+        if format == .jsonl { forced = .jsonl; return nil }
+        while !eof { fill() }
+        let item = WorkItem(source: source, bytes: buffer, firstLine: 1, format: format, problem: nil)
+        buffer = []
+        return item
+    }
+
+    func nextChunk() -> WorkItem? {
+        var lines = 0
+        var end = 0
+        var scan = 0
+        while true {
+            while scan < buffer.count {
+                if buffer[scan] == 0x0A {
+                    lines += 1
+                    end = scan + 1
+                    if lines == linesPerChunk { break }
+                }
+                scan += 1
+            }
+            if lines == linesPerChunk || eof { break }
+            fill()
+        }
+        if eof && end < buffer.count { end = buffer.count }
+        if end == 0 { return nil }
+        let chunk = Array(buffer[0..<end])
+        buffer.removeFirst(end)
+        let item = WorkItem(source: source, bytes: chunk, firstLine: line, format: .jsonl, problem: nil)
+        line += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return item
+    }
+}

@@ -1,0 +1,164 @@
+/// Where results are kept between runs. SQLite (``CallQCStore``) is the embedded
+/// default; a server database can implement the same protocol.
+public protocol ResultStore: Sendable {
+    /// Saves results in one transaction: all of them or none. A transcript already
+    /// checked with the same rule set version is replaced; a new version adds a result beside the old.
+    func save(_ results: [CallResult]) throws
+    /// The latest result of each call whose date is in the range (inclusive; nil: open).
+    func summaries(from: String?, to: String?) throws -> [CallSummary]
+    /// The latest full result of a call, with its transcript.
+    func detail(callID: String) throws -> StoredResult?
+    /// Records a reviewer's verdict.
+    func record(_ review: Review) throws
+    /// All reviews, oldest first.
+    func reviews() throws -> [Review]
+}
+
+/// What reports and sampling need of a stored result.
+public struct CallSummary: Sendable, Hashable {
+    public struct FindingSummary: Sendable, Hashable {
+        public var rule: String
+        public var severity: Severity
+        public var section: String
+        public var points: Double
+
+        public init(rule: String, severity: Severity, section: String, points: Double) {
+            self.rule = rule
+            self.severity = severity
+            self.section = section
+            self.points = points
+        }
+    }
+
+    public struct SectionSummary: Sendable, Hashable {
+        public var id: String
+        public var title: String
+        public var score: Double
+        public var max: Double
+
+        public init(id: String, title: String, score: Double, max: Double) {
+            self.id = id
+            self.title = title
+            self.score = score
+            self.max = max
+        }
+    }
+
+    public var callID: String
+    public var agent: String?
+    public var date: String?
+    public var source: String?
+    public var contentHash: String
+    public var ruleSet: String
+    public var ruleSetVersion: String
+    public var score: Double?
+    public var maxScore: Double?
+    public var grade: String?
+    public var veto: Bool
+    public var vetoRules: [String]
+    public var agentCharsPerMinute: Double?
+    public var agentWordsPerMinute: Double?
+    public var duration: Double?
+    public var findings: [FindingSummary]
+    public var sections: [SectionSummary]
+
+    public init(callID: String, agent: String?, date: String?, source: String?, contentHash: String, ruleSet: String,
+                ruleSetVersion: String, score: Double?, maxScore: Double?, grade: String?, veto: Bool, vetoRules: [String],
+                agentCharsPerMinute: Double?, agentWordsPerMinute: Double?, duration: Double?,
+                findings: [FindingSummary], sections: [SectionSummary]) {
+        self.callID = callID
+        self.agent = agent
+        self.date = date
+        self.source = source
+        self.contentHash = contentHash
+        self.ruleSet = ruleSet
+        self.ruleSetVersion = ruleSetVersion
+        self.score = score
+        self.maxScore = maxScore
+        self.grade = grade
+        self.veto = veto
+        self.vetoRules = vetoRules
+        self.agentCharsPerMinute = agentCharsPerMinute
+        self.agentWordsPerMinute = agentWordsPerMinute
+        self.duration = duration
+        self.findings = findings
+        self.sections = sections
+    }
+
+    /// A summary of a result, as a store keeps it.
+    public init(_ r: CallResult) {
+        let points = Format.deductions(r)
+        self.init(callID: r.call.id, agent: r.call.agent, date: r.call.date, source: r.call.source,
+                  contentHash: ContentHash.of(r.call), ruleSet: r.ruleSet?.name ?? "", ruleSetVersion: r.ruleSet?.version ?? "",
+                  score: r.scorecard?.total, maxScore: r.scorecard?.max, grade: r.scorecard?.grade,
+                  veto: r.scorecard?.veto ?? false, vetoRules: r.scorecard?.vetoRules ?? [],
+                  agentCharsPerMinute: r.metrics.agentCharsPerMinute, agentWordsPerMinute: r.metrics.agentWordsPerMinute,
+                  duration: r.metrics.duration,
+                  findings: r.findings.enumerated().map { i, f in
+                      FindingSummary(rule: f.rule, severity: f.severity, section: f.section, points: points[i] ?? 0)
+                  },
+                  sections: (r.scorecard?.sections ?? []).map { SectionSummary(id: $0.id, title: $0.title, score: $0.score, max: $0.max) })
+    }
+}
+
+/// A stored result in full: the result JSON and the transcript.
+public struct StoredResult: Sendable {
+    public var summary: CallSummary
+    /// The `callqc.result/1` object as written at check time.
+    public var result: JSONValue
+    public var call: Call
+    public var checkedAt: String
+
+    public init(summary: CallSummary, result: JSONValue, call: Call, checkedAt: String) {
+        self.summary = summary
+        self.result = result
+        self.call = call
+        self.checkedAt = checkedAt
+    }
+}
+
+/// A reviewer's verdict on a call.
+public struct Review: Sendable, Hashable {
+    public var callID: String
+    public var reviewedAt: String
+    public var reviewer: String?
+    /// The human score for the whole call.
+    public var score: Double?
+    /// Human scores per section, where the reviewer gave them.
+    public var sectionScores: [String: Double]
+    /// Rules whose findings the reviewer found right.
+    public var confirmed: [String]
+    /// Rules whose findings the reviewer found wrong.
+    public var rejected: [String]
+    public var note: String?
+
+    public init(callID: String, reviewedAt: String, reviewer: String? = nil, score: Double? = nil, sectionScores: [String: Double] = [:],
+                confirmed: [String] = [], rejected: [String] = [], note: String? = nil) {
+        self.callID = callID
+        self.reviewedAt = reviewedAt
+        self.reviewer = reviewer
+        self.score = score
+        self.sectionScores = sectionScores
+        self.confirmed = confirmed
+        self.rejected = rejected
+        self.note = note
+    }
+}
+
+/// A stable fingerprint of a transcript: the same calls and turns give the same hash,
+/// wherever the file lies (the source path is left out).
+public enum ContentHash {
+    public static func of(_ call: Call) -> String {
+        var c = call
+        c.source = nil
+        let text = CallJSON.encode(c).compact()
+        // FNV-1a, 64 bits, twice with different offsets: 128 bits of fingerprint.
+        var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
+        for byte in text.utf8 {
+            a = (a ^ UInt64(byte)) &* 0x100000001b3
+            b = (b ^ UInt64(byte ^ 0x5A)) &* 0x100000001b3
+        }
+        func hex(_ v: UInt64) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: 16 - s.count) + s }
+        return hex(a) + hex(b)
+    }
+}

@@ -1,0 +1,239 @@
+import CallQC
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file, schema migrations from the first version on,
+/// every save one transaction.
+public final class SQLiteResultStore: ResultStore {
+    let queue: DatabaseQueue
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        queue = try DatabaseQueue(path: path, configuration: config)
+        try SQLiteResultStore.migrator.migrate(queue)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE calls (
+                    content_hash TEXT PRIMARY KEY,
+                    call_id TEXT NOT NULL,
+                    agent TEXT,
+                    date TEXT,
+                    source TEXT,
+                    language TEXT,
+                    script TEXT,
+                    transcript TEXT NOT NULL
+                );
+                CREATE INDEX calls_call_id ON calls(call_id);
+                CREATE INDEX calls_date_agent ON calls(date, agent);
+                CREATE TABLE results (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    content_hash TEXT NOT NULL REFERENCES calls(content_hash) ON DELETE CASCADE,
+                    call_id TEXT NOT NULL,
+                    ruleset_name TEXT NOT NULL,
+                    ruleset_version TEXT NOT NULL,
+                    tool_version TEXT NOT NULL,
+                    checked_at TEXT NOT NULL,
+                    score REAL,
+                    max_score REAL,
+                    grade TEXT,
+                    veto INTEGER NOT NULL DEFAULT 0,
+                    veto_rules TEXT NOT NULL DEFAULT '',
+                    duration REAL,
+                    agent_cpm REAL,
+                    agent_wpm REAL,
+                    result_json TEXT NOT NULL,
+                    UNIQUE(content_hash, ruleset_name, ruleset_version)
+                );
+                CREATE INDEX results_call_id ON results(call_id);
+                CREATE TABLE sections (
+                    result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+                    section TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    score REAL NOT NULL,
+                    max REAL NOT NULL,
+                    PRIMARY KEY (result_id, section)
+                );
+                CREATE TABLE findings (
+                    result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+                    idx INTEGER NOT NULL,
+                    rule TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    section TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    points REAL NOT NULL,
+                    turn INTEGER,
+                    start REAL,
+                    text TEXT,
+                    PRIMARY KEY (result_id, idx)
+                );
+                CREATE INDEX findings_rule ON findings(rule);
+                CREATE TABLE reviews (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    call_id TEXT NOT NULL,
+                    reviewed_at TEXT NOT NULL,
+                    reviewer TEXT,
+                    score REAL,
+                    note TEXT
+                );
+                CREATE INDEX reviews_call_id ON reviews(call_id);
+                CREATE TABLE review_sections (
+                    review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+                    section TEXT NOT NULL,
+                    score REAL NOT NULL
+                );
+                CREATE TABLE review_verdicts (
+                    review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+                    rule TEXT NOT NULL,
+                    verdict TEXT NOT NULL CHECK (verdict IN ('confirm', 'reject'))
+                );
+                """)
+        }
+        return m
+    }
+
+    /// The applied migrations, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try queue.read { db in try SQLiteResultStore.migrator.appliedMigrations(db) }
+    }
+
+    public func save(_ results: [CallResult]) throws {
+        if results.isEmpty { return }
+        let now = ISO8601DateFormatter().string(from: Date())
+        try queue.write { db in
+            for r in results {
+                let summary = CallSummary(r)
+                var call = r.call
+                call.source = nil
+                try db.execute(sql: """
+                    INSERT INTO calls (content_hash, call_id, agent, date, source, language, script, transcript)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(content_hash) DO UPDATE SET call_id = excluded.call_id, agent = excluded.agent,
+                        date = excluded.date, source = excluded.source, language = excluded.language, script = excluded.script
+                    """, arguments: [summary.contentHash, r.call.id, r.call.agent, r.call.date, r.call.source,
+                                     r.metrics.language.rawValue, r.call.script, CallJSON.encode(r.call).compact()])
+                try db.execute(sql: "DELETE FROM results WHERE content_hash = ? AND ruleset_name = ? AND ruleset_version = ?",
+                               arguments: [summary.contentHash, summary.ruleSet, summary.ruleSetVersion])
+                try db.execute(sql: """
+                    INSERT INTO results (content_hash, call_id, ruleset_name, ruleset_version, tool_version, checked_at, score,
+                        max_score, grade, veto, veto_rules, duration, agent_cpm, agent_wpm, result_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [summary.contentHash, r.call.id, summary.ruleSet, summary.ruleSetVersion, CallQCVersion.version, now,
+                                     summary.score, summary.maxScore, summary.grade, summary.veto, summary.vetoRules.joined(separator: " "),
+                                     summary.duration, summary.agentCharsPerMinute, summary.agentWordsPerMinute,
+                                     ResultJSON.encode(r).compact()])
+                let id = db.lastInsertedRowID
+                for s in summary.sections {
+                    try db.execute(sql: "INSERT INTO sections (result_id, section, title, score, max) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [id, s.id, s.title, s.score, s.max])
+                }
+                for (i, f) in r.findings.enumerated() {
+                    try db.execute(sql: """
+                        INSERT INTO findings (result_id, idx, rule, kind, section, severity, points, turn, start, text)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [id, i, f.rule, f.kind.rawValue, f.section, f.severity.rawValue,
+                                         summary.findings[i].points, f.turn, f.start, f.text])
+                }
+            }
+        }
+    }
+
+    public func summaries(from: String?, to: String?) throws -> [CallSummary] {
+        try queue.read { db in
+            var sql = """
+                SELECT r.id, r.call_id, c.agent, c.date, c.source, r.content_hash, r.ruleset_name, r.ruleset_version,
+                       r.score, r.max_score, r.grade, r.veto, r.veto_rules, r.agent_cpm, r.agent_wpm, r.duration
+                FROM results r JOIN calls c ON c.content_hash = r.content_hash
+                WHERE r.id = (SELECT MAX(id) FROM results WHERE call_id = r.call_id)
+                """
+            var args: [DatabaseValueConvertible?] = []
+            if let from { sql += " AND c.date >= ?"; args.append(from) }
+            if let to { sql += " AND c.date <= ?"; args.append(to) }
+            sql += " ORDER BY c.date, c.agent, r.call_id"
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+            var sections: [Int64: [CallSummary.SectionSummary]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT result_id, section, title, score, max FROM sections ORDER BY rowid") {
+                sections[row["result_id"], default: []].append(.init(id: row["section"], title: row["title"], score: row["score"], max: row["max"]))
+            }
+            var findings: [Int64: [CallSummary.FindingSummary]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT result_id, rule, severity, section, points FROM findings ORDER BY result_id, idx") {
+                findings[row["result_id"], default: []].append(.init(rule: row["rule"], severity: Severity(rawValue: row["severity"]) ?? .info,
+                                                                     section: row["section"], points: row["points"]))
+            }
+            return rows.map { row in
+                let id: Int64 = row["id"]
+                let vetoRules: String = row["veto_rules"]
+                return CallSummary(callID: row["call_id"], agent: row["agent"], date: row["date"], source: row["source"],
+                                   contentHash: row["content_hash"], ruleSet: row["ruleset_name"], ruleSetVersion: row["ruleset_version"],
+                                   score: row["score"], maxScore: row["max_score"], grade: row["grade"], veto: row["veto"],
+                                   vetoRules: vetoRules.split(separator: " ").map(String.init),
+                                   agentCharsPerMinute: row["agent_cpm"], agentWordsPerMinute: row["agent_wpm"], duration: row["duration"],
+                                   findings: findings[id] ?? [], sections: sections[id] ?? [])
+            }
+        }
+    }
+
+    public func detail(callID: String) throws -> StoredResult? {
+        let found: (String, String, String)? = try queue.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT r.result_json, c.transcript, r.checked_at FROM results r JOIN calls c ON c.content_hash = r.content_hash
+                WHERE r.call_id = ? ORDER BY r.id DESC LIMIT 1
+                """, arguments: [callID]) else { return nil }
+            return (row[0], row[1], row[2])
+        }
+        guard let (resultText, transcript, checkedAt) = found else { return nil }
+        let result = try JSONParser.parse(resultText)
+        let call = try CallJSON.decode(try JSONParser.parse(transcript), source: callID, index: nil, roleMap: .standard)
+        guard let summary = try summaries(from: nil, to: nil).first(where: { $0.callID == callID }) else { return nil }
+        return StoredResult(summary: summary, result: result, call: call, checkedAt: checkedAt)
+    }
+
+    public func record(_ review: Review) throws {
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO reviews (call_id, reviewed_at, reviewer, score, note) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [review.callID, review.reviewedAt, review.reviewer, review.score, review.note])
+            let id = db.lastInsertedRowID
+            for (section, score) in review.sectionScores.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT INTO review_sections (review_id, section, score) VALUES (?, ?, ?)", arguments: [id, section, score])
+            }
+            for rule in review.confirmed {
+                try db.execute(sql: "INSERT INTO review_verdicts (review_id, rule, verdict) VALUES (?, ?, 'confirm')", arguments: [id, rule])
+            }
+            for rule in review.rejected {
+                try db.execute(sql: "INSERT INTO review_verdicts (review_id, rule, verdict) VALUES (?, ?, 'reject')", arguments: [id, rule])
+            }
+        }
+    }
+
+    public func reviews() throws -> [Review] {
+        try queue.read { db in
+            var sections: [Int64: [String: Double]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT review_id, section, score FROM review_sections") {
+                sections[row["review_id"], default: [:]][row["section"]] = row["score"]
+            }
+            var verdicts: [Int64: [(String, String)]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT review_id, rule, verdict FROM review_verdicts ORDER BY rowid") {
+                verdicts[row["review_id"], default: []].append((row["rule"], row["verdict"]))
+            }
+            return try Row.fetchAll(db, sql: "SELECT id, call_id, reviewed_at, reviewer, score, note FROM reviews ORDER BY id").map { row in
+                let id: Int64 = row["id"]
+                let v = verdicts[id] ?? []
+                return Review(callID: row["call_id"], reviewedAt: row["reviewed_at"], reviewer: row["reviewer"], score: row["score"],
+                              sectionScores: sections[id] ?? [:], confirmed: v.filter { $0.1 == "confirm" }.map(\.0),
+                              rejected: v.filter { $0.1 == "reject" }.map(\.0), note: row["note"])
+            }
+        }
+    }
+
+    /// Number of results stored (all rule set versions).
+    public func resultCount() throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results") ?? 0 }
+    }
+}

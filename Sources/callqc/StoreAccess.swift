@@ -1,0 +1,25 @@
+import ArgumentParser
+import CallQC
+import CallQCStore
+import Foundation
+
+/// Opens the store named by --db; a database that cannot be opened stops the run.
+enum StoreAccess {
+    static func open(_ path: String) throws -> SQLiteResultStore {
+        do {
+            return try SQLiteResultStore(path: path)
+        } catch {
+            FileHandle.standardError.write(Data("callqc: error: \(path): cannot open the database: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    static func save(_ results: [CallResult], to store: SQLiteResultStore) throws {
+        do {
+            try store.save(results)
+        } catch {
+            FileHandle.standardError.write(Data("\ncallqc: error: \(store.path): cannot store results: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
