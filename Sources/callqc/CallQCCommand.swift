@@ -16,7 +16,7 @@ struct CallQCCommand: ParsableCommand {
         (the rest are still reported), 2 for usage errors.
         """,
         version: "\(CallQCVersion.name) \(CallQCVersion.version) (ICU \(ICU.version))",
-        subcommands: [Check.self, Lint.self, Convert.self, Rules.self]
+        subcommands: [Check.self, Lint.self, Sample.self, ReviewCommand.self, ReportCommand.self, Convert.self, Rules.self]
     )
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64).

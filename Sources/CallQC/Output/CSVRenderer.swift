@@ -34,7 +34,8 @@ public struct CSVRenderer: ResultRenderer {
     public func render(problem: InputProblem, index: Int) -> String { "" }
     public func end(_ summary: RunSummary) -> String { "" }
 
-    static func line(_ cells: [String]) -> String {
+    /// One CSV line (CRLF), cells quoted where needed.
+    public static func line(_ cells: [String]) -> String {
         cells.map(quote).joined(separator: ",") + "\r\n"
     }
 

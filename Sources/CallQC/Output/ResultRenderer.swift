@@ -50,17 +50,18 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
 }
 
-enum Format {
+/// Number and time formats shared by the renderers.
+public enum Format {
     /// `7`, `7.5`: points without a needless `.0`.
-    static func points(_ v: Double) -> String { JSONValue.format((v * 100).rounded() / 100) }
+    public static func points(_ v: Double) -> String { JSONValue.format((v * 100).rounded() / 100) }
 
-    static func rate(_ m: CallMetrics) -> String {
+    public static func rate(_ m: CallMetrics) -> String {
         if let c = m.agentCharsPerMinute { return "\(Int(c.rounded())) char/m" }
         if let w = m.agentWordsPerMinute { return "\(Int(w.rounded())) word/m" }
         return m.duration == nil ? "no times" : "-"
     }
 
-    static func duration(_ seconds: Double?) -> String {
+    public static func duration(_ seconds: Double?) -> String {
         guard let seconds else { return "-" }
         let total = Int(seconds.rounded())
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
@@ -68,7 +69,7 @@ enum Format {
     }
 
     /// Points each finding took, by finding index.
-    static func deductions(_ result: CallResult) -> [Int: Double] {
+    public static func deductions(_ result: CallResult) -> [Int: Double] {
         var points: [Int: Double] = [:]
         for s in result.scorecard?.sections ?? [] { for d in s.deductions { points[d.finding, default: 0] += d.points } }
         return points

@@ -1,0 +1,185 @@
+import ArgumentParser
+import CallQC
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Reports from the results store: by agent, day or rule; an HTML report; calibration.",
+        subcommands: [Summary.self, CalibrationReport.self],
+        defaultSubcommand: Summary.self
+    )
+
+    struct Summary: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "summary",
+            abstract: "Calls, scores, vetoes, frequent findings, speech rate and daily volume, by agent, day or rule.",
+            discussion: """
+            Examples:
+              callqc report --db qc.sqlite --by agent --from 2026-11-20 --to 2026-11-21
+              callqc report --db qc.sqlite --format html -o report.html
+            """
+        )
+
+        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "Group by agent, day or rule.") var by: String = "agent"
+        @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String?
+        @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
+        @Option(name: .long, help: "Output format: table, csv, json or html.") var format: String = "table"
+        @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+        @Option(name: .long, help: "Daily volume target per agent.") var target: Int = 60
+        @Option(name: .customLong("max-calls"), help: "HTML: calls shown in detail (lowest scores first).") var maxCalls: Int = 200
+        @Flag(name: .customLong("no-redact"), help: "HTML: show personal data (phone, ID and card numbers) unmasked. Reports are for sharing: masked by default.") var noRedact = false
+
+        func validate() throws {
+            guard Report.Grouping(rawValue: by) != nil else { throw ValidationError("Unknown --by '\(by)'. Use agent, day or rule.") }
+            guard ["table", "csv", "json", "html"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table, csv, json or html.") }
+            for d in [from, to].compactMap({ $0 }) where !Sample.isDate(d) { throw ValidationError("Dates are YYYY-MM-DD, found '\(d)'.") }
+        }
+
+        func run() throws {
+            let store = try StoreAccess.open(db)
+            let calls = try store.summaries(from: from, to: to)
+            let report = Report(calls, by: Report.Grouping(rawValue: by) ?? .agent, target: target)
+            let sink = try OutputSink(path: output)
+            let period = [from, to].compactMap { $0 }.isEmpty ? "all dates" : "\(from ?? "…") – \(to ?? "…")"
+            switch format {
+            case "html":
+                let detailed = calls.sorted { ($0.score ?? 0, $0.callID) < ($1.score ?? 0, $1.callID) }.prefix(maxCalls)
+                let stored = try detailed.compactMap { try store.detail(callID: $0.callID) }
+                let html = HTMLReport(title: "callqc 质检报告", period: period, byAgent: Report(calls, by: .agent, target: target),
+                                      byRule: Report(calls, by: .rule, target: target), calls: stored,
+                                      omittedCalls: calls.count - stored.count, redact: !noRedact,
+                                      generatedAt: ISO8601DateFormatter().string(from: Date()))
+                sink.write(html.render())
+            case "json":
+                sink.write(ReportText.json(report, period: period).pretty() + "\n")
+            case "csv":
+                sink.write(ReportText.csv(report))
+            default:
+                sink.write(ReportText.table(report, period: period))
+            }
+        }
+    }
+
+    struct CalibrationReport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "calibration",
+            abstract: "How far machine and reviewers agree: per rule precision, score differences per section and agent."
+        )
+
+        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "Output format: table or json.") var format: String = "table"
+
+        func run() throws {
+            let store = try StoreAccess.open(db)
+            let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil))
+            if format == "json" {
+                func diff(_ d: Calibration.Difference) -> JSONValue {
+                    .object([("key", .string(d.key)), ("calls", .number(Double(d.count))), ("mean", .number(d.mean)), ("spread", .number(d.spread))])
+                }
+                print(JSONValue.object([
+                    ("schema", .string("callqc.calibration/1")),
+                    ("rules", .array(c.rules.map { r in
+                        .object([("rule", .string(r.rule)), ("confirmed", .number(Double(r.confirmed))), ("rejected", .number(Double(r.rejected))), ("precision", .number(r.precision))])
+                    })),
+                    ("total", c.total.map(diff) ?? .null),
+                    ("sections", .array(c.bySection.map(diff))),
+                    ("agents", .array(c.byAgent.map(diff))),
+                    ("unmatched_reviews", .array(c.unmatched.map(JSONValue.string))),
+                ]).pretty())
+                return
+            }
+            var out = "Calibration: machine findings and scores against reviewers' verdicts\n\n"
+            if c.rules.isEmpty && c.total == nil { out += "No reviews yet: record them with callqc review CALL_ID --db \(db) --score N --confirm RULE --reject RULE\n" }
+            if !c.rules.isEmpty {
+                out += "RULE                      CONFIRMED  REJECTED  PRECISION\n"
+                for r in c.rules {
+                    out += DisplayWidth.pad(r.rule, 26) + DisplayWidth.pad(String(r.confirmed), 11) + DisplayWidth.pad(String(r.rejected), 10)
+                        + (r.precision.map { "\(Int(($0 * 100).rounded()))%" } ?? "-") + "\n"
+                }
+                if let worst = c.rules.first, let p = worst.precision, p < 0.8 {
+                    out += "\nlowest precision: \(worst.rule) — reviewers rejected \(worst.rejected) of \(worst.confirmed + worst.rejected); look at its phrases and exceptions\n"
+                }
+            }
+            func table(_ title: String, _ rows: [Calibration.Difference]) {
+                guard !rows.isEmpty else { return }
+                out += "\n\(title)                CALLS  MACHINE−HUMAN (mean)  SPREAD\n"
+                for d in rows {
+                    out += DisplayWidth.pad(d.key, 24) + DisplayWidth.pad(String(d.count), 7) + DisplayWidth.pad(JSONValue.format((d.mean * 10).rounded() / 10), 22) + JSONValue.format((d.spread * 10).rounded() / 10) + "\n"
+                }
+            }
+            table("ALL     ", c.total.map { [$0] } ?? [])
+            table("SECTION ", c.bySection)
+            table("AGENT   ", c.byAgent)
+            if !c.unmatched.isEmpty { out += "\nreviews of calls not in the store: \(c.unmatched.joined(separator: ", "))\n" }
+            print(out, terminator: "")
+        }
+    }
+}
+
+/// Text forms of a report.
+enum ReportText {
+    static func table(_ r: Report, period: String) -> String {
+        var out = "\(r.calls) calls, \(period), mean score \(r.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "-"), \(r.vetoes) vetoed\n"
+        out += "scores: " + r.distribution.map { "\($0.0) \($0.1)" }.joined(separator: " · ") + "\n\n"
+        switch r.grouping {
+        case .rule:
+            out += "RULE                      FINDINGS  CALLS  POINTS  SEVERITY\n"
+            for row in r.rows {
+                out += DisplayWidth.pad(row.key, 26) + DisplayWidth.pad(String(row.findings ?? 0), 10) + DisplayWidth.pad(String(row.spread), 7)
+                    + DisplayWidth.pad(Format.points(row.points ?? 0), 8) + (row.severity?.rawValue ?? "") + "\n"
+            }
+        case .agent, .day:
+            let first = r.grouping == .agent ? "AGENT" : "DAY"
+            let spread = r.grouping == .agent ? "DAYS" : "AGENTS"
+            out += DisplayWidth.pad(first, 12) + "CALLS  " + DisplayWidth.pad(spread, 7) + "MEAN   MIN    VETO  RATE      " + (r.grouping == .agent ? "UNDER \(r.target)/DAY  " : "") + "TOP FINDINGS\n"
+            for row in r.rows {
+                let mean: String = row.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "-"
+                let low: String = row.minScore.map { Format.points($0) } ?? "-"
+                let rate: String = row.medianRate.map { "\(Int($0.rounded())) c/m" } ?? "-"
+                let days = row.daysUnderTarget ?? 0
+                let under: String = r.grouping == .agent ? DisplayWidth.pad("\(days) day\(days == 1 ? "" : "s")", 15) : ""
+                let top: String = row.topFindings.map { "\($0.0)×\($0.1)" }.joined(separator: " ")
+                var line = DisplayWidth.pad(row.key, 12) + DisplayWidth.pad(String(row.calls), 7) + DisplayWidth.pad(String(row.spread), 7)
+                line += DisplayWidth.pad(mean, 7) + DisplayWidth.pad(low, 7) + DisplayWidth.pad(String(row.vetoes), 6)
+                line += DisplayWidth.pad(rate, 10) + under + top
+                out += line + "\n"
+            }
+        }
+        return out
+    }
+
+    static func csv(_ r: Report) -> String {
+        var out = CSVRenderer.line(["key", "calls", r.grouping == .rule ? "calls_with_finding" : (r.grouping == .agent ? "days" : "agents"),
+                                    "mean_score", "min_score", "vetoes", "median_chars_per_minute", "days_under_target", "findings", "points", "top_findings"])
+        for row in r.rows {
+            out += CSVRenderer.line([row.key, String(row.calls), String(row.spread), row.meanScore.map { Format.points(($0 * 100).rounded() / 100) } ?? "",
+                                     row.minScore.map(Format.points) ?? "", String(row.vetoes), row.medianRate.map { Format.points($0.rounded()) } ?? "",
+                                     row.daysUnderTarget.map(String.init) ?? "", row.findings.map(String.init) ?? "", row.points.map(Format.points) ?? "",
+                                     row.topFindings.map { "\($0.0)×\($0.1)" }.joined(separator: " ")])
+        }
+        return out
+    }
+
+    static func json(_ r: Report, period: String) -> JSONValue {
+        .object([
+            ("schema", .string("callqc.report/1")), ("by", .string(r.grouping.rawValue)), ("period", .string(period)),
+            ("calls", .number(Double(r.calls))), ("mean_score", .number(r.meanScore)), ("vetoes", .number(Double(r.vetoes))),
+            ("target_per_day", .number(Double(r.target))),
+            ("distribution", .array(r.distribution.map { .object([("band", .string($0.0)), ("calls", .number(Double($0.1)))]) })),
+            ("rows", .array(r.rows.map { row in
+                .object([
+                    ("key", .string(row.key)), ("calls", .number(Double(row.calls))), ("spread", .number(Double(row.spread))),
+                    ("mean_score", .number(row.meanScore)), ("min_score", .number(row.minScore)), ("vetoes", .number(Double(row.vetoes))),
+                    ("grades", .object(row.grades.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })),
+                    ("median_chars_per_minute", .number(row.medianRate)),
+                    ("days_under_target", row.daysUnderTarget.map { .number(Double($0)) } ?? .null),
+                    ("findings", row.findings.map { .number(Double($0)) } ?? .null), ("points", .number(row.points)),
+                    ("severity", .string(row.severity?.rawValue)),
+                    ("top_findings", .array(row.topFindings.map { .object([("rule", .string($0.0)), ("count", .number(Double($0.1)))]) })),
+                ])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import CallQC
+import Foundation
+
+struct Sample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the day's review queue: K calls per agent, by risk first, then at random.",
+        discussion: """
+        Risk picks come first (vetoes, critical findings, lowest scores); the rest are drawn \
+        at random with --seed so reviewers also see ordinary calls. Calls already reviewed are \
+        not drawn again; agents with fewer calls than the quota are listed.
+
+        Example: callqc sample --db qc.sqlite --date 2026-11-21 --per-agent 2 --seed 7
+        """
+    )
+
+    @Option(name: .long, help: "The results database.") var db: String
+    @Option(name: .long, help: "The day to sample (YYYY-MM-DD).") var date: String
+    @Option(name: .customLong("per-agent"), help: "Calls per agent (the center reviews 2).") var perAgent: Int = 2
+    @Option(name: .long, help: "Random seed: the same seed gives the same queue.") var seed: UInt64 = 1
+    @Option(name: .customLong("risk-share"), help: "Share of each agent's picks chosen by risk (0–1).") var riskShare: Double = 0.5
+    @Option(name: .customLong("risk-below"), help: "A call scoring below this is a risk candidate.") var riskBelow: Double = 90
+    @Option(name: .long, help: "Output format: table, csv or json.") var format: String = "table"
+    @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+
+    func validate() throws {
+        guard Sample.isDate(date) else { throw ValidationError("--date must be YYYY-MM-DD, found '\(date)'.") }
+        guard perAgent >= 1 else { throw ValidationError("--per-agent must be at least 1.") }
+        guard (0...1).contains(riskShare) else { throw ValidationError("--risk-share must be between 0 and 1.") }
+        guard ["table", "csv", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table, csv or json.") }
+    }
+
+    static func isDate(_ s: String) -> Bool {
+        let p = s.split(separator: "-")
+        return p.count == 3 && p[0].count == 4 && p[1].count == 2 && p[2].count == 2 && p.allSatisfy { $0.allSatisfy(\.isNumber) }
+    }
+
+    func run() throws {
+        let store = try StoreAccess.open(db)
+        let calls = try store.summaries(from: date, to: date)
+        let reviewed = Set(try store.reviews().map(\.callID))
+        let plan = SamplingPlan(perAgent: perAgent, riskShare: riskShare, seed: seed, riskBelow: riskBelow)
+        let queue = plan.draw(calls, reviewed: reviewed)
+        let sink = try OutputSink(path: output)
+        switch format {
+        case "csv":
+            var out = CSVRenderer.line(["agent", "call", "score", "grade", "reason", "source"])
+            for p in queue.picks {
+                out += CSVRenderer.line([p.agent, p.call.callID, p.call.score.map(JSONValue.format) ?? "", p.call.grade ?? "", p.reason, p.call.source ?? ""])
+            }
+            sink.write(out)
+        case "json":
+            sink.write(JSONValue.object([
+                ("schema", .string("callqc.queue/1")), ("date", .string(date)), ("per_agent", .number(Double(perAgent))), ("seed", .number(Double(seed))),
+                ("picks", .array(queue.picks.map { p in
+                    .object([("agent", .string(p.agent)), ("call", .string(p.call.callID)), ("score", .number(p.call.score)),
+                             ("grade", .string(p.call.grade)), ("reason", .string(p.reason)), ("source", .string(p.call.source))])
+                })),
+                ("short", .array(queue.short.map { s in
+                    .object([("agent", .string(s.agent)), ("calls", .number(Double(s.calls))), ("reviewed", .number(Double(s.reviewed))), ("quota", .number(Double(s.quota)))])
+                })),
+            ]).pretty() + "\n")
+        default:
+            var out = "Review queue for \(date): \(queue.picks.count) call\(queue.picks.count == 1 ? "" : "s"), \(perAgent) per agent (seed \(seed))\n\n"
+            out += pad("AGENT", 8) + pad("CALL", 20) + pad("SCORE", 7) + pad("GRADE", 6) + "REASON\n"
+            for p in queue.picks {
+                out += pad(p.agent, 8) + pad(p.call.callID, 20) + pad(p.call.score.map(JSONValue.format) ?? "-", 7) + pad(p.call.grade ?? "-", 6) + p.reason + "\n"
+            }
+            if calls.isEmpty { out += "(no calls stored for \(date))\n" }
+            for s in queue.short {
+                out += "\nnote: agent \(s.agent) has \(s.calls) call\(s.calls == 1 ? "" : "s") on \(date) (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)"
+            }
+            if !queue.short.isEmpty { out += "\n" }
+            sink.write(out)
+        }
+    }
+
+    func pad(_ s: String, _ n: Int) -> String { DisplayWidth.pad(s, n) + (DisplayWidth.of(s) >= n ? " " : "") }
+}
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Record a reviewer's verdict on a call: the human score and which findings were right or wrong.",
+        discussion: "Example: callqc review C20261120-0057 --db qc.sqlite --score 50 --confirm taboo --reject address --note '态度恶劣'"
+    )
+
+    @Argument(help: "The call id.") var callID: String
+    @Option(name: .long, help: "The results database.") var db: String
+    @Option(name: .long, help: "The reviewer's score for the whole call.") var score: Double?
+    @Option(name: .long, help: "A section score, as SECTION=POINTS (repeatable).") var section: [String] = []
+    @Option(name: .long, help: "A rule whose findings in this call were right (repeatable).") var confirm: [String] = []
+    @Option(name: .long, help: "A rule whose findings in this call were wrong (repeatable).") var reject: [String] = []
+    @Option(name: .long, help: "A note.") var note: String?
+    @Option(name: .long, help: "The reviewer's name or id.") var reviewer: String?
+
+    func validate() throws {
+        if score == nil && section.isEmpty && confirm.isEmpty && reject.isEmpty && note == nil {
+            throw ValidationError("Give at least one of --score, --section, --confirm, --reject, --note.")
+        }
+        for s in section where s.split(separator: "=").count != 2 || Double(s.split(separator: "=").last ?? "") == nil {
+            throw ValidationError("--section takes SECTION=POINTS, found '\(s)'.")
+        }
+    }
+
+    func run() throws {
+        let store = try StoreAccess.open(db)
+        guard let stored = try store.detail(callID: callID) else {
+            FileHandle.standardError.write(Data("callqc: error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))\n".utf8))
+            throw ExitCode(1)
+        }
+        let rules = Set(stored.summary.findings.map(\.rule))
+        for rule in confirm + reject where !rules.contains(rule) {
+            FileHandle.standardError.write(Data("callqc: warning: call \(callID) has no finding of rule '\(rule)' (its findings: \(rules.sorted().joined(separator: ", ")))\n".utf8))
+        }
+        var sections: [String: Double] = [:]
+        for s in section {
+            let parts = s.split(separator: "=")
+            sections[String(parts[0])] = Double(parts[1])
+        }
+        let review = Review(callID: callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: score,
+                            sectionScores: sections, confirmed: confirm, rejected: reject, note: note)
+        try store.record(review)
+        var line = "recorded review of \(callID)"
+        if let score, let machine = stored.summary.score { line += ": human \(JSONValue.format(score)), machine \(JSONValue.format(machine))" }
+        print(line)
+    }
+}
