@@ -13,6 +13,20 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case json
     /// callqc's canonical JSON, one call per line.
     case jsonl
+    /// Aliyun 录音文件识别 result (`Result.Sentences`).
+    case aliyun
+    /// Tencent Cloud ASR `DescribeTaskStatus` response (`Data.ResultDetail`, `Data.Result`).
+    case tencent
+    /// Amazon Transcribe batch output (`results.items`).
+    case awsTranscribe = "aws-transcribe"
+    /// Amazon Transcribe Call Analytics / Contact Lens output (`Transcript`, `ParticipantRole`).
+    case awsCallAnalytics = "aws-call-analytics"
+    /// AWS Post Call Analytics output (`SpeechSegments`).
+    case awsPCA = "aws-pca"
+    /// Whisper-family JSON (`segments`).
+    case whisper
+    /// Azure AI Speech batch or realtime result (`recognizedPhrases`, `NBest`).
+    case azure
 
     /// The reader for this format.
     public var reader: any TranscriptReader {
@@ -20,6 +34,13 @@ public enum InputFormat: String, Sendable, CaseIterable {
         case .plain: return PlainTranscriptReader()
         case .json: return CanonicalJSONReader(lines: false)
         case .jsonl: return CanonicalJSONReader(lines: true)
+        case .aliyun: return AliyunReader()
+        case .tencent: return TencentReader()
+        case .awsTranscribe: return AWSTranscribeReader()
+        case .awsCallAnalytics: return AWSCallAnalyticsReader()
+        case .awsPCA: return AWSPCAReader()
+        case .whisper: return WhisperReader()
+        case .azure: return AzureSpeechReader()
         }
     }
 
@@ -31,9 +52,42 @@ public enum InputFormat: String, Sendable, CaseIterable {
         switch InputFormat.fileExtension(path) {
         case "txt", "text": return .plain
         case "jsonl", "ndjson": return .jsonl
-        case "json": return .json
+        case "json": return jsonFormat(bytes: bytes) ?? .json
         default: return detect(content: bytes)
         }
+    }
+
+    /// The vendor format of a JSON document, judged from its top-level keys; nil
+    /// for callqc's own JSON and anything unknown.
+    public static func jsonFormat(of value: JSONValue) -> InputFormat? {
+        if case .array(let items) = value {
+            guard let first = items.first, case .object = first else { return nil }
+            if first["RecognitionStatus"] != nil || first["NBest"] != nil { return .azure }
+            return nil
+        }
+        guard case .object = value else { return nil }
+        if value["turns"] != nil { return nil }
+        if let result = value["Result"], result["Sentences"] != nil || result.stringValue?.contains("Sentences") == true { return .aliyun }
+        if value["Sentences"] != nil { return .aliyun }
+        if value["TaskId"] != nil, value["StatusText"] != nil { return .aliyun }
+        if let response = value["Response"], response["Data"] != nil || response["Error"] != nil { return .tencent }
+        if let data = value["Data"], data["ResultDetail"] != nil || data["Result"] != nil { return .tencent }
+        if let results = value["results"], results["items"] != nil || results["transcripts"] != nil { return .awsTranscribe }
+        if value["TranscriptionJob"] != nil { return .awsTranscribe }
+        if let transcript = value["Transcript"]?.arrayValue {
+            if value["Participants"] != nil || value["JobStatus"] != nil { return .awsCallAnalytics }
+            if let first = transcript.first, first["ParticipantRole"] != nil || first["ParticipantId"] != nil { return .awsCallAnalytics }
+        }
+        if value["SpeechSegments"] != nil { return .awsPCA }
+        if value["segments"]?.arrayValue != nil { return .whisper }
+        if value["recognizedPhrases"] != nil { return .azure }
+        return nil
+    }
+
+    /// The vendor format of JSON bytes; nil when they are not JSON or not a vendor's.
+    static func jsonFormat(bytes: [UInt8]) -> InputFormat? {
+        guard let value = try? JSONParser.parse(bytes) else { return nil }
+        return jsonFormat(of: value)
     }
 
     /// The format judged from content alone (standard input, unknown extensions).
@@ -44,14 +98,19 @@ public enum InputFormat: String, Sendable, CaseIterable {
         case UInt8(ascii: "["):
             // `[00:01.2-00:04.8] 坐席:` is plain text; `[{` or `[\n  {` is JSON.
             let rest = bytes[(first + 1)...].prefix(64).filter { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
-            if let next = rest.first, next == UInt8(ascii: "{") || next == UInt8(ascii: "]") { return .json }
+            if let next = rest.first, next == UInt8(ascii: "{") || next == UInt8(ascii: "]") { return jsonFormat(bytes: bytes) ?? .json }
             return .plain
         case UInt8(ascii: "{"):
             // One object per line is JSON Lines; an object over several lines is JSON.
+            // A vendor's output on one line is that vendor's.
             let lineEnd = bytes[first...].firstIndex(of: 0x0A) ?? bytes.count
             let firstLine = Array(bytes[first..<lineEnd])
-            if case .object = (try? JSONParser.parse(firstLine)) ?? .null { return .jsonl }
-            return .json
+            if let value = try? JSONParser.parse(firstLine), case .object = value {
+                if lineEnd >= bytes.count || bytes[lineEnd...].allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }),
+                   let vendor = jsonFormat(of: value) { return vendor }
+                return .jsonl
+            }
+            return jsonFormat(bytes: bytes) ?? .json
         default:
             return .plain
         }
