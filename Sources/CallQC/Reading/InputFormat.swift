@@ -27,6 +27,12 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case whisper
     /// Azure AI Speech batch or realtime result (`recognizedPhrases`, `NBest`).
     case azure
+    /// WebVTT.
+    case vtt
+    /// SRT subtitles.
+    case srt
+    /// Zoom plain-text transcript (`[Name] HH:MM:SS`, then text).
+    case zoom
 
     /// The reader for this format.
     public var reader: any TranscriptReader {
@@ -41,18 +47,23 @@ public enum InputFormat: String, Sendable, CaseIterable {
         case .awsPCA: return AWSPCAReader()
         case .whisper: return WhisperReader()
         case .azure: return AzureSpeechReader()
+        case .vtt: return SubtitleReader(kind: .vtt)
+        case .srt: return SubtitleReader(kind: .srt)
+        case .zoom: return ZoomReader()
         }
     }
 
     /// File extensions callqc picks up when it walks a directory.
-    public static let transcriptExtensions: Set<String> = ["txt", "text", "json", "jsonl", "ndjson"]
+    public static let transcriptExtensions: Set<String> = ["txt", "text", "json", "jsonl", "ndjson", "vtt", "srt"]
 
     /// The format of an input, from its extension first and its content second.
     public static func detect(path: String, bytes: [UInt8]) -> InputFormat {
         switch InputFormat.fileExtension(path) {
-        case "txt", "text": return .plain
+        case "txt", "text": return looksLikeZoom(bytes) ? .zoom : .plain
         case "jsonl", "ndjson": return .jsonl
         case "json": return jsonFormat(bytes: bytes) ?? .json
+        case "vtt": return .vtt
+        case "srt": return .srt
         default: return detect(content: bytes)
         }
     }
@@ -90,6 +101,15 @@ public enum InputFormat: String, Sendable, CaseIterable {
         return jsonFormat(of: value)
     }
 
+    /// A Zoom transcript begins with a `[Name] HH:MM:SS` line.
+    static func looksLikeZoom(_ bytes: [UInt8]) -> Bool {
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D || bytes[start] == 0x09 { start += 1 }
+        let end = bytes[start...].prefix(400).firstIndex(of: 0x0A) ?? min(bytes.count, start + 400)
+        guard start < end else { return false }
+        return ZoomReader.header(String(decoding: bytes[start..<end], as: UTF8.self)) != nil
+    }
+
     /// The format judged from content alone (standard input, unknown extensions).
     public static func detect(content bytes: [UInt8]) -> InputFormat {
         guard let first = bytes.firstIndex(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) })
@@ -99,7 +119,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
             // `[00:01.2-00:04.8] 坐席:` is plain text; `[{` or `[\n  {` is JSON.
             let rest = bytes[(first + 1)...].prefix(64).filter { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
             if let next = rest.first, next == UInt8(ascii: "{") || next == UInt8(ascii: "]") { return jsonFormat(bytes: bytes) ?? .json }
-            return .plain
+            return looksLikeZoom(bytes) ? .zoom : .plain
         case UInt8(ascii: "{"):
             // One object per line is JSON Lines; an object over several lines is JSON.
             // A vendor's output on one line is that vendor's.
@@ -111,6 +131,14 @@ public enum InputFormat: String, Sendable, CaseIterable {
                 return .jsonl
             }
             return jsonFormat(bytes: bytes) ?? .json
+        case UInt8(ascii: "W"):
+            return bytes[first...].starts(with: Array("WEBVTT".utf8)) ? .vtt : .plain
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            // SRT: a cue number, then `00:00:00,000 --> 00:00:02,000`.
+            let head = String(decoding: bytes[first...].prefix(200), as: UTF8.self)
+            let lines = head.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).prefix(2)
+            if lines.contains(where: { $0.contains("-->") }) { return .srt }
+            return .plain
         default:
             return .plain
         }
