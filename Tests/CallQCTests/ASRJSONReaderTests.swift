@@ -312,6 +312,19 @@ final class ASRJSONReaderTests: XCTestCase {
         XCTAssertNil(VendorJSON.isoDateTime("20"))
     }
 
+    func testOneLineJSONOverAMegabyteIsRead() throws {
+        let segment = #"{"start": 1.0, "end": 2.0, "text": " Thank you for calling, how can I help you today? I am here to help.", "speaker": "SPEAKER_00"}"#
+        let json = #"{"segments": ["# + Array(repeating: segment, count: 12_000).joined(separator: ", ") + "]}"
+        XCTAssertGreaterThan(json.utf8.count, 1 << 20)
+        let outcome = read(json, "long.json")
+        XCTAssertEqual(outcome.errors, [])
+        XCTAssertEqual(outcome.calls.first?.turns.count, 12_000)
+        let stdin = read(json, "-")
+        XCTAssertEqual(stdin.calls.first?.turns.count, 12_000)
+        XCTAssertEqual(read("坐席: " + String(repeating: "好", count: 400_000), "long.txt").errors.first?.message.contains("over the limit"), true,
+                       "line-based text keeps its limit")
+    }
+
     // MARK: Broken input, whatever the vendor
 
     func testInvalidAndTruncatedVendorJSON() throws {

@@ -53,6 +53,14 @@ public enum InputFormat: String, Sendable, CaseIterable {
         }
     }
 
+    /// Read as one JSON document (no limit on line length: recognisers write one long line).
+    public var isJSONDocument: Bool {
+        switch self {
+        case .json, .aliyun, .tencent, .awsTranscribe, .awsCallAnalytics, .awsPCA, .whisper, .azure: return true
+        case .plain, .jsonl, .vtt, .srt, .zoom: return false
+        }
+    }
+
     /// File extensions callqc picks up when it walks a directory.
     public static let transcriptExtensions: Set<String> = ["txt", "text", "json", "jsonl", "ndjson", "vtt", "srt"]
 

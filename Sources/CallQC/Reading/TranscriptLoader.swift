@@ -77,7 +77,13 @@ public struct TranscriptLoader: Sendable {
 
     /// Reads bytes that came from `source`.
     public func read(bytes raw: [UInt8], source: String) -> ReadOutcome {
-        switch TextInput.validate(source: source, bytes: raw, maxLineBytes: options.maxLineBytes) {
+        // Recognisers write their JSON on one line, megabytes long for an hour's call:
+        // the line limit is for line-based text, not for one JSON document.
+        let ext = InputFormat.fileExtension(source)
+        let firstByte = raw.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+        let wholeJSON = format.map(\.isJSONDocument)
+            ?? (ext == "json" || (!["txt", "text", "jsonl", "ndjson", "vtt", "srt"].contains(ext) && (firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "["))))
+        switch TextInput.validate(source: source, bytes: raw, maxLineBytes: wholeJSON ? Int.max : options.maxLineBytes) {
         case .failure(let problem):
             return .failure(problem)
         case .success(let text):
