@@ -37,7 +37,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CallQCTextTests", dependencies: ["CallQCText"]),
-        .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore"]),
+        // Fixtures/: real vendor outputs (each folder with its SOURCE.txt and licence) and hand-made edge cases.
+        .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore"], resources: [.copy("Fixtures")]),
         // Runs the built `callqc` binary: exit codes, output streams, the README's commands.
         .testTarget(name: "CallQCCLITests", dependencies: ["callqc"]),
     ]

@@ -9,7 +9,8 @@ struct CallQCCommand: ParsableCommand {
         commandName: "callqc",
         abstract: "Call quality inspection (质检) and script compliance for call transcripts.",
         discussion: """
-        Reads call transcripts (plain text, callqc JSON, JSON Lines) in Chinese \
+        Reads call transcripts (plain text, callqc JSON, JSON Lines, and the output of \
+        Aliyun, Tencent, Amazon Transcribe, Azure Speech and Whisper, WebVTT, SRT, Zoom) in Chinese \
         (Simplified or Traditional) or English and checks every call.
 
         Exit status: 0 when every input was read, 1 when some could not be \
@@ -49,6 +50,12 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("customer-label"), help: "A speaker label to read as the customer (repeatable).")
     var customerLabels: [String] = []
 
+    @Option(name: .customLong("agent-speaker"), help: "A recogniser's speaker label that is the agent (spk_0, SPEAKER_01, a name; a bare number matches spk_N, SPEAKER_0N); the other speakers are customers (repeatable).")
+    var agentSpeakers: [String] = []
+
+    @Option(name: .customLong("agent-channel"), help: "The recording channel of the agent (0, 1…): speakers ch_N; the other channels are customers (repeatable).")
+    var agentChannels: [Int] = []
+
     @Flag(name: [.short, .long], help: "Do not print warnings (unknown speaker labels and the like).")
     var quiet = false
 
@@ -57,13 +64,15 @@ struct InputOptions: ParsableArguments {
         if let f = inputFormat, InputFormat(rawValue: f) == nil {
             throw ValidationError("Unknown --input-format '\(f)'. Use one of: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
+        if let c = agentChannels.first(where: { $0 < 0 }) { throw ValidationError("--agent-channel \(c): a channel is 0 or more.") }
     }
 
     var loader: TranscriptLoader {
         var roles = RoleMap.standard
         for label in agentLabels { roles.add(label: label, role: .agent) }
         for label in customerLabels { roles.add(label: label, role: .customer) }
-        return TranscriptLoader(options: ReadOptions(roleMap: roles), format: inputFormat.flatMap(InputFormat.init(rawValue:)))
+        return TranscriptLoader(options: ReadOptions(roleMap: roles, agentSpeakers: agentSpeakers, agentChannels: agentChannels),
+                                format: inputFormat.flatMap(InputFormat.init(rawValue:)))
     }
 }
 

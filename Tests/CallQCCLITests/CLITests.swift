@@ -49,6 +49,22 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("\"id\": \"S2\""))
     }
 
+    func testVendorFilesAndSpeakerRoleFlags() throws {
+        let azure = try callqc(["convert", "Tests/CallQCTests/Fixtures/azure/summarizationInputSample.json", "--to", "json"])
+        XCTAssertEqual(azure.status, 0, azure.stderr)
+        XCTAssertTrue(azure.stdout.contains("\"speaker_roles_basis\": \"heuristic\""), azure.stdout)
+        XCTAssertTrue(azure.stderr.contains("speaker roles guessed"), azure.stderr)
+        let vtt = "WEBVTT\n\n00:00.500 --> 00:03.000\n<v Li Lei>喂？</v>\n\n00:03.100 --> 00:06.000\n<v Wang Fang>您好，请问有什么可以帮您？</v>\n"
+        let flagged = try callqc(["check", "-", "--input-format", "vtt", "--agent-speaker", "Li Lei", "--format", "json"], stdin: vtt)
+        XCTAssertEqual(flagged.status, 0, flagged.stderr)
+        XCTAssertTrue(flagged.stdout.contains("\"speaker_roles_basis\": \"flag\""), flagged.stdout)
+        XCTAssertFalse(flagged.stderr.contains("guessed"), flagged.stderr)
+        let failed = try callqc(["check", "Tests/CallQCTests/Fixtures/tencent/DescribeTaskStatus_failed.json"])
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.stderr.contains("Failed to download audio file!"), failed.stderr)
+        XCTAssertEqual(try callqc(["check", "-", "--agent-channel", "-1"], stdin: vtt).status, 2)
+    }
+
     func testUsageErrorsExitTwo() throws {
         XCTAssertEqual(try callqc(["check"]).status, 2)
         XCTAssertEqual(try callqc(["check", "samples", "--format", "yaml"]).status, 2)

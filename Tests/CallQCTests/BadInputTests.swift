@@ -146,6 +146,17 @@ final class BadInputTests: XCTestCase {
             "# call: C1\n[00:00.3-00:04.8] 坐席: 您好，很高兴为您服务。\n[00:05.6-00:20.0] 客户：我想咨询一下宽带。\n",
             "{\"schema\": \"callqc.call/1\", \"id\": \"C1\", \"turns\": [{\"role\": \"agent\", \"speaker\": \"坐席\", \"start\": 0.3, \"end\": 4.8, \"text\": \"您好\\u4f60\"}]}\n",
             "[{\"id\": 1, \"turns\": [{\"speaker\": \"客户\", \"text\": \"喂\", \"words\": [{\"text\": \"喂\", \"start\": 1}]}]}]",
+            // The vendors' formats.
+            #"{"StatusText": "SUCCESS", "Result": {"Sentences": [{"BeginTime": 340, "EndTime": 2365, "Text": "您好", "ChannelId": 0, "SpeakerId": "1"}], "Words": [{"Word": "您好", "BeginTime": 340, "EndTime": 800, "ChannelId": 0}]}}"#,
+            #"{"Response": {"Data": {"Status": 2, "Result": "[0:0.020,0:2.380,1]  您好\n", "ResultDetail": [{"FinalSentence": "您好", "StartMs": 20, "EndMs": 2380, "SpeakerId": 0, "Words": [{"Word": "您好", "OffsetStartMs": 1, "OffsetEndMs": 9}]}]}}}"#,
+            #"{"status": "COMPLETED", "results": {"speaker_labels": {"segments": [{"speaker_label": "spk_0", "start_time": "0.1", "end_time": "0.5", "items": [{"start_time": "0.1"}]}]}, "items": [{"type": "pronunciation", "start_time": "0.1", "end_time": "0.5", "alternatives": [{"content": "Hi"}]}, {"type": "punctuation", "alternatives": [{"content": "."}]}]}}"#,
+            #"{"JobStatus": "COMPLETED", "Participants": [{"ParticipantId": "a", "ParticipantRole": "AGENT"}], "Transcript": [{"ParticipantId": "a", "Content": "Hi", "BeginOffsetMillis": 40, "EndOffsetMillis": 90, "AbsoluteTime": "2026-11-20T08:15:02.5Z"}]}"#,
+            #"{"ConversationAnalytics": {"SpeakerLabels": [{"Speaker": "spk_0", "DisplayText": "Agent"}]}, "SpeechSegments": [{"SegmentStartTime": 0.6, "SegmentEndTime": 3.7, "SegmentSpeaker": "spk_0", "DisplayText": "Hi", "WordConfidence": [{"Text": "Hi", "StartTime": 0.6, "EndTime": 1}]}]}"#,
+            #"{"language": "en", "segments": [{"start": 0.0, "end": 2.0, "text": " Hello", "speaker": "SPEAKER_01", "words": [{"word": " Hello", "start": 0, "end": 1.5}]}]}"#,
+            #"{"durationTicks": 74800000, "recognizedPhrases": [{"recognitionStatus": "Success", "channel": 0, "speaker": 1, "offset": "PT0.04S", "durationInTicks": 21800000.0, "nBest": [{"display": "Hi.", "words": [{"word": "hi", "offsetInTicks": 400000}]}]}]}"#,
+            "WEBVTT\r\n\r\nNOTE x\r\n\r\n1\r\n0:0:1.510 --> 0:0:4.200 align:start\r\n<v Wang Fang>您好&amp;</v>\r\n\r\n00:05.000 --> 00:06.000\r\n[SPEAKER_01]: 喂\r\n",
+            "1\n00:00:00,250 --> 00:00:03,100\nAgent: Hi {\\an8}<i>there</i>\n\n2\n00:00:03,400 --> 00:00:06,000\nMaria: Hello\n",
+            "[Johnny Doe] 11:02:09\nHow you doing?\n\n[Janet Dough] 11:02:11\nHey.\n",
         ]
         var runs = 0
         for seed in seeds {

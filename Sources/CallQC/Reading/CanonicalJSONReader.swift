@@ -112,7 +112,7 @@ public enum CallJSON {
             }
         }
         guard let turnsValue = value["turns"] else {
-            throw DecodeError(message: "missing required field 'turns' (an array of {role, speaker, start, end, text})")
+            throw DecodeError(message: "missing required field 'turns' (an array of {role, speaker, start, end, text}); nor is it a speech-recognition result callqc knows (docs/formats.md lists them; --input-format names one)")
         }
         guard let turnItems = turnsValue.arrayValue else {
             throw DecodeError(message: "'turns' must be an array, found \(turnsValue.typeName)")

@@ -8,12 +8,16 @@ public struct InputProblem: Error, Sendable, Hashable, CustomStringConvertible {
     public var line: Int?
     public var message: String
     public var severity: Severity
+    /// The speaker label a warning is about ("unknown speaker label"), so the
+    /// warning can be dropped once ``SpeakerRoles`` decides that label's role.
+    public var speakerLabel: String?
 
-    public init(source: String, line: Int? = nil, message: String, severity: Severity = .error) {
+    public init(source: String, line: Int? = nil, message: String, severity: Severity = .error, speakerLabel: String? = nil) {
         self.source = source
         self.line = line
         self.message = message
         self.severity = severity
+        self.speakerLabel = speakerLabel
     }
 
     /// `file:line: message`, the form editors and terminals link to.
@@ -44,9 +48,16 @@ public struct ReadOptions: Sendable {
     public var roleMap: RoleMap
     /// Lines longer than this many bytes are refused (a transcript line is never a megabyte).
     public var maxLineBytes: Int
+    /// Speaker labels that are the agent (`--agent-speaker`): `spk_0`, `SPEAKER_01`,
+    /// a name, or a bare number that matches any speaker id with that number.
+    public var agentSpeakers: [String]
+    /// Recording channels that are the agent (`--agent-channel`), matching `ch_N` labels.
+    public var agentChannels: [Int]
 
-    public init(roleMap: RoleMap = .standard, maxLineBytes: Int = 1 << 20) {
+    public init(roleMap: RoleMap = .standard, maxLineBytes: Int = 1 << 20, agentSpeakers: [String] = [], agentChannels: [Int] = []) {
         self.roleMap = roleMap
         self.maxLineBytes = maxLineBytes
+        self.agentSpeakers = agentSpeakers
+        self.agentChannels = agentChannels
     }
 }

@@ -91,7 +91,7 @@ public struct PlainTranscriptReader: TranscriptReader {
                 if role == nil {
                     role = .other
                     if warnedLabels.insert(label).inserted {
-                        warnings.append(InputProblem(source: input.source, line: number, message: "unknown speaker label '\(label)': kept with role 'other' (map it with --agent-label/--customer-label, or a header line '# speakers: \(label)=agent')", severity: .warning))
+                        warnings.append(InputProblem(source: input.source, line: number, message: "unknown speaker label '\(label)': kept with role 'other' (map it with --agent-label/--customer-label, or a header line '# speakers: \(label)=agent')", severity: .warning, speakerLabel: label))
                     }
                 }
                 call.turns.append(Turn(role: role ?? .other, speaker: label, start: start, end: end, text: text))

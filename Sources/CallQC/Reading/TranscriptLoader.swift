@@ -53,7 +53,7 @@ public struct TranscriptLoader: Sendable {
                 if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue { found.append(full) }
             }
             if found.isEmpty {
-                problems.append(InputProblem(source: path, message: "no transcript files (.txt, .json, .jsonl) in this directory", severity: .warning))
+                problems.append(InputProblem(source: path, message: "no transcript files (.txt, .json, .jsonl, .vtt, .srt) in this directory", severity: .warning))
             }
             inputs.append(contentsOf: found.sorted().map(InputRef.file))
         }
@@ -77,12 +77,39 @@ public struct TranscriptLoader: Sendable {
 
     /// Reads bytes that came from `source`.
     public func read(bytes raw: [UInt8], source: String) -> ReadOutcome {
-        switch TextInput.validate(source: source, bytes: raw, maxLineBytes: options.maxLineBytes) {
+        // Recognisers write their JSON on one line, megabytes long for an hour's call:
+        // the line limit is for line-based text, not for one JSON document.
+        let ext = InputFormat.fileExtension(source)
+        let firstByte = raw.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+        let wholeJSON = format.map(\.isJSONDocument)
+            ?? (ext == "json" || (!["txt", "text", "jsonl", "ndjson", "vtt", "srt"].contains(ext) && (firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "["))))
+        switch TextInput.validate(source: source, bytes: raw, maxLineBytes: wholeJSON ? Int.max : options.maxLineBytes) {
         case .failure(let problem):
             return .failure(problem)
         case .success(let text):
             let chosen = format ?? (source == "-" ? InputFormat.detect(content: text.bytes) : InputFormat.detect(path: source, bytes: text.bytes))
-            return chosen.reader.read(text, options: options)
+            return decideRoles(chosen.reader.read(text, options: options), source: source)
         }
+    }
+
+    /// Runs ``SpeakerRoles`` on every call read, whatever the format, and drops
+    /// the "unknown speaker label" warnings of the labels it decided.
+    func decideRoles(_ outcome: ReadOutcome, source: String) -> ReadOutcome {
+        var outcome = outcome
+        var decided: Set<String> = []
+        var notes: [InputProblem] = []
+        for i in outcome.calls.indices {
+            let decision = SpeakerRoles.apply(to: &outcome.calls[i], options: options)
+            decided.formUnion(decision.decided)
+            notes += decision.warnings.map { InputProblem(source: source, message: $0, severity: .warning) }
+            for label in decision.undecided where !outcome.warnings.contains(where: { $0.speakerLabel == label }) && !notes.contains(where: { $0.speakerLabel == label }) {
+                notes.append(InputProblem(source: source, message: "speaker '\(label)' has no known role: kept with role 'other' (map it with --agent-label/--customer-label or --agent-speaker)", severity: .warning, speakerLabel: label))
+            }
+        }
+        if !decided.isEmpty {
+            outcome.warnings.removeAll { $0.speakerLabel.map(decided.contains) ?? false }
+        }
+        outcome.warnings += notes
+        return outcome
     }
 }

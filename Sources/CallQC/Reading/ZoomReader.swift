@@ -1,0 +1,67 @@
+/// Reads Zoom's plain-text meeting transcripts.
+///
+/// ```
+/// [Wang Fang] 11:02:09
+/// 您好，很高兴为您服务。
+///
+/// [Li Lei] 11:02:13
+/// 我想查一下话费。
+/// ```
+///
+/// A `[Name] HH:MM:SS` line starts a turn; the lines after it are its text. The
+/// times are wall-clock start times: turns start at their offset from the first
+/// one (the first clock time is kept as metadata `start_clock`) and have no end.
+public struct ZoomReader: TranscriptReader {
+    public init() {}
+
+    /// `[Name] 11:02:09` → (name, seconds of the day, the time as written).
+    static func header(_ line: String) -> (String, Double, String)? {
+        let t = line.trimmed()
+        guard t.hasPrefix("["), let close = t.firstIndex(of: "]") else { return nil }
+        let name = t[t.index(after: t.startIndex)..<close].trimmingCharacters()
+        let time = t[t.index(after: close)...].trimmingCharacters()
+        guard !name.isEmpty, name.count <= 80, time.contains(":"), TranscriptTime.parse(Substring(name)) == nil,
+              let seconds = TranscriptTime.parse(Substring(time)) else { return nil }
+        return (name, seconds, time)
+    }
+
+    public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
+        var call = Call(id: PlainTranscriptReader.callID(fromSource: input.source), source: input.source)
+        var turns = TurnCollector(source: input.source)
+        var current: (name: String, start: Double, line: Int, text: String)?
+        var first: Double?
+        var previous = 0.0
+        var dayOffset = 0.0
+
+        func flush() {
+            guard let c = current else { return }
+            turns.add(speaker: c.name, role: VendorJSON.role(of: c.name, options), start: c.start, end: nil, text: c.text, at: "the turn at line \(c.line)")
+        }
+
+        for (number, raw) in input.lines {
+            let line = String(decoding: raw, as: UTF8.self)
+            if let (name, clock, written) = ZoomReader.header(line) {
+                flush()
+                if first == nil {
+                    first = clock
+                    call.metadata["start_clock"] = written
+                }
+                // A clock that goes back by hours has passed midnight.
+                if clock + dayOffset < previous - 3600 { dayOffset += 86_400 }
+                previous = clock + dayOffset
+                let start = min(max(0, previous - (first ?? clock)), VendorJSON.maxSeconds - 1)
+                current = (name, (start * 1000).rounded() / 1000, number, "")
+                continue
+            }
+            let text = line.trimmed()
+            if text.isEmpty { continue }
+            guard var c = current else {
+                return .failure(InputProblem(source: input.source, line: number, message: "text before the first '[Name] HH:MM:SS' line: a Zoom transcript starts with a speaker and a time"))
+            }
+            c.text = PlainTranscriptReader.join(c.text, text)
+            current = c
+        }
+        flush()
+        return turns.outcome(call, what: "'[Name] HH:MM:SS' turns")
+    }
+}
