@@ -95,10 +95,14 @@ final class CLITests: XCTestCase {
 enum CLI {
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ args: [String], stdin: String? = nil) throws -> Run {
+    static func binary() throws -> URL {
         let bundle = Bundle(for: CLITests.self).bundleURL
         let candidates = [bundle.appendingPathComponent("callqc"), bundle.deletingLastPathComponent().appendingPathComponent("callqc")]
-        let binary = try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "callqc binary next to \(bundle.path)")
+        return try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "callqc binary next to \(bundle.path)")
+    }
+
+    static func run(_ args: [String], stdin: String? = nil) throws -> Run {
+        let binary = try binary()
         let process = Process()
         process.executableURL = binary
         process.arguments = args
@@ -226,5 +230,93 @@ final class CLILintTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("\"rule\":\"script.step\""))
         let forced = try CLI.run(["check", "samples/good-call-broadband.txt", "--script", "lexicons/scripts/broadband-upgrade.yaml", "--format", "jsonl"])
         XCTAssertTrue(forced.stdout.contains("\"id\":\"broadband-upgrade\""))
+    }
+}
+
+/// The supervisor's day: check into the store, sample, review, report; and a run killed half-way.
+final class CLIStoreTests: XCTestCase {
+    var dir: URL!
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func testSupervisorsDay() throws {
+        let db = dir.appendingPathComponent("qc.sqlite").path
+        XCTAssertEqual(try CLI.run(["check", "samples/", "--db", db, "--format", "jsonl"]).status, 0)
+        let sample = try CLI.run(["sample", "--db", db, "--date", "2026-11-20", "--seed", "3"])
+        XCTAssertEqual(sample.status, 0, sample.stderr)
+        XCTAssertTrue(sample.stdout.contains("C20261120-0057"), "the rude call is a risk pick: \(sample.stdout)")
+        XCTAssertTrue(sample.stdout.contains("risk: score 55"))
+        XCTAssertEqual(try CLI.run(["sample", "--db", db, "--date", "2026-11-20", "--seed", "3"]).stdout, sample.stdout, "same seed, same queue")
+        let review = try CLI.run(["review", "C20261120-0057", "--db", db, "--score", "40", "--confirm", "taboo", "--reject", "address", "--section", "politeness=0"])
+        XCTAssertEqual(review.status, 0, review.stderr)
+        XCTAssertTrue(review.stdout.contains("human 40, machine 55"))
+        let after = try CLI.run(["sample", "--db", db, "--date", "2026-11-20", "--seed", "3", "--format", "json"])
+        XCTAssertFalse(after.stdout.contains("\"call\": \"C20261120-0057\""), "a reviewed call is not drawn again")
+        XCTAssertEqual(try CLI.run(["review", "NO-SUCH", "--db", db, "--score", "1"]).status, 1)
+        let calibration = try CLI.run(["report", "calibration", "--db", db])
+        XCTAssertTrue(calibration.stdout.contains("taboo") && calibration.stdout.contains("100%"), calibration.stdout)
+        XCTAssertTrue(calibration.stdout.contains("address") && calibration.stdout.contains("0%"))
+        let byAgent = try CLI.run(["report", "--db", db, "--by", "agent", "--from", "2026-11-20", "--to", "2026-11-20"])
+        XCTAssertTrue(byAgent.stdout.contains("A023"), byAgent.stdout)
+        XCTAssertFalse(byAgent.stdout.contains("A055"), "A055 called only on the 21st")
+        let csv = try CLI.run(["report", "--db", db, "--by", "rule", "--format", "csv"])
+        XCTAssertTrue(csv.stdout.hasPrefix("key,calls,calls_with_finding"))
+        let html = dir.appendingPathComponent("report.html").path
+        XCTAssertEqual(try CLI.run(["report", "--db", db, "--format", "html", "-o", html]).status, 0)
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        XCTAssertTrue(page.contains("质检报告") && page.contains("<svg"))
+    }
+
+    func testAKilledRunLeavesAConsistentDatabaseAndAReRunCompletesIt() throws {
+        let db = dir.appendingPathComponent("qc.sqlite").path
+        let jsonl = dir.appendingPathComponent("day.jsonl")
+        var text = ""
+        for i in 0..<6000 {
+            text += "{\"id\":\"K\(i)\",\"agent\":\"A\(i % 7)\",\"date\":\"2026-11-21\",\"turns\":[{\"role\":\"agent\",\"start\":0,\"end\":4,\"text\":\"您好，欢迎致电，请问有什么可以帮您？\"},{\"role\":\"customer\",\"start\":4.5,\"end\":6,\"text\":\"我查一下话费，谢谢。\"},{\"role\":\"agent\",\"start\":6.5,\"end\":9,\"text\":\"好的，感谢您的来电，再见。\"}]}\n"
+        }
+        try text.write(to: jsonl, atomically: true, encoding: .utf8)
+        let binary = try CLI.binary()
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["check", jsonl.path, "--db", db, "--format", "jsonl", "--batch", "2", "-o", "/dev/null"]
+        process.currentDirectoryURL = CLITests.root
+        try process.run()
+        // Kill it once some results are in.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            if let size = try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int, size > 200_000 { break }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // The database opens, passes its integrity check, and holds only whole results.
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", """
+        import sqlite3,sys
+        c=sqlite3.connect(sys.argv[1])
+        print(c.execute('pragma integrity_check').fetchone()[0])
+        n=c.execute('select count(*) from results').fetchone()[0]
+        partial=c.execute('select count(*) from results r where (select count(*) from sections s where s.result_id=r.id)!=5').fetchone()[0]
+        print(n, partial)
+        """, db]
+        let pipe = Pipe()
+        check.standardOutput = pipe
+        try check.run()
+        check.waitUntilExit()
+        let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(lines.first, "ok")
+        let counts = lines.last?.split(separator: " ").compactMap { Int($0) } ?? []
+        XCTAssertEqual(counts.count, 2)
+        XCTAssertLessThan(counts.first ?? 6000, 6000, "the run was killed before the end")
+        XCTAssertEqual(counts.last, 0, "no result without its sections")
+        // A re-run completes it, without duplicates.
+        let rerun = try CLI.run(["check", jsonl.path, "--db", db, "--format", "jsonl", "-o", "/dev/null"])
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        let report = try CLI.run(["report", "--db", db, "--format", "json"])
+        XCTAssertTrue(report.stdout.contains("\"calls\": 6000"), String(report.stdout.prefix(300)))
     }
 }

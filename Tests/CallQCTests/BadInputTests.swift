@@ -139,6 +139,24 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(problems[0].description.hasSuffix("missing.txt: no such file or directory"))
     }
 
+    func testGlobsAndFileLists() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-glob-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("d1"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["d1/a.txt", "d1/b.txt", "c.txt"] {
+            try "坐席: 您好\n".write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let (globbed, none) = loader.expand([dir.path + "/d*/*.txt"])
+        XCTAssertEqual(globbed.map { String($0.description.suffix(8)) }, ["d1/a.txt", "d1/b.txt"])
+        XCTAssertEqual(none, [])
+        let list = dir.appendingPathComponent("list.txt")
+        try "# today\n\(dir.path)/c.txt\n\n\(dir.path)/missing.txt\n".write(to: list, atomically: true, encoding: .utf8)
+        let (listed, problems) = loader.expand(["@" + list.path])
+        XCTAssertEqual(listed.count, 1)
+        XCTAssertEqual(problems.map(\.message), ["no such file or directory"])
+        XCTAssertEqual(loader.expand([dir.path + "/zz*.txt"]).problems.first?.message, "no file matches this pattern")
+    }
+
     /// Random and truncated bytes through every reader: errors are fine, crashes are not.
     func testRandomAndTruncatedBytesNeverCrash() {
         var rng = SplitMix64(seed: 20261129)

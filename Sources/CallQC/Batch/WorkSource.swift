@@ -14,10 +14,8 @@ public struct WorkItem: Sendable {
 
 /// Produces work items one at a time, so a batch never holds more than it is
 /// working on: files as they are listed, and JSON Lines (from standard input or
-/// a large file) in chunks of lines.
+/// a file) in chunks of lines.
 public final class WorkSource {
-    /// JSON Lines files larger than this are streamed in chunks.
-    public static let streamThreshold = 4 << 20
     /// Lines per chunk of JSON Lines.
     public let linesPerChunk: Int
 
@@ -53,9 +51,9 @@ public final class WorkSource {
                 if let whole = chunker.wholeIfNotJSONLines() { return whole }
                 stream = chunker
             case .file(let path):
-                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                // JSON Lines files are streamed in chunks of lines, whatever their size.
                 let isLines = (forced ?? InputFormat.detect(path: path, bytes: [])) == .jsonl
-                if isLines && size > WorkSource.streamThreshold, let handle = FileHandle(forReadingAtPath: path) {
+                if isLines, let handle = FileHandle(forReadingAtPath: path) {
                     stream = LineChunker(handle: handle, source: path, linesPerChunk: linesPerChunk, forced: .jsonl)
                     continue
                 }

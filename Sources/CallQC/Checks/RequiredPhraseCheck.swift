@@ -83,8 +83,8 @@ public struct RequiredPhraseCheck: CheckDefinition {
                 if m.similarity > (best?.match.similarity ?? 0) { best = (t, m) }
             }
         }
-        // Below half, or a single character, is chance rather than a near miss.
-        guard let best, best.match.similarity >= 0.5, best.match.range.count >= 2 else { return nil }
+        // Below 0.6, or a single character, is chance rather than a near miss.
+        guard let best, best.match.similarity >= 0.6, best.match.range.count >= 2 else { return nil }
         let text = ScriptMatcher.original(context.folded[best.turn], best.match.range, context.call.turns[best.turn].text)
         let how = best.match.similarity >= 1 ? "said, but outside the window" : "similarity \(JSONValue.format((best.match.similarity * 100).rounded() / 100))"
         return "turn \(best.turn + 1) 「\(text)」 (\(how))"

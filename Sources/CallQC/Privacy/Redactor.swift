@@ -33,14 +33,18 @@ public struct Redactor: Sendable {
         var i = 0
         while i < chars.count {
             guard Redactor.digit(chars[i]) != nil || chars[i] == "X" || chars[i] == "x" else { i += 1; continue }
-            // A run of digit characters, allowing single spaces or hyphens inside (138 1234 5678).
+            // A run of digit characters, allowing a space or hyphen between groups of three
+            // or more digits (138 1234 5678, 010-12345678), but not inside dates (2026-11-21).
             var positions: [Int] = []
             var j = i
+            var group = 0
             while j < chars.count {
                 if Redactor.digit(chars[j]) != nil || ((chars[j] == "X" || chars[j] == "x") && positions.count == 17) {
                     positions.append(j)
+                    group += 1
                     j += 1
-                } else if (chars[j] == " " || chars[j] == "-"), j + 1 < chars.count, Redactor.digit(chars[j + 1]) != nil, !positions.isEmpty {
+                } else if (chars[j] == " " || chars[j] == "-"), group >= 3, Redactor.groupLength(chars, from: j + 1) >= 3 {
+                    group = 0
                     j += 1
                 } else {
                     break
@@ -55,6 +59,12 @@ public struct Redactor: Sendable {
             i = j
         }
         return String(chars)
+    }
+
+    static func groupLength(_ chars: [Character], from start: Int) -> Int {
+        var k = start
+        while k < chars.count, digit(chars[k]) != nil { k += 1 }
+        return k - start
     }
 
     /// Which digits stay visible: nil leaves the run alone.

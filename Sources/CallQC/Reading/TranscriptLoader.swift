@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One input to read: a file or standard input.
 public enum InputRef: Sendable, Hashable, CustomStringConvertible {
@@ -33,6 +36,29 @@ public struct TranscriptLoader: Sendable {
         let fm = FileManager.default
         for path in paths {
             if path == "-" { inputs.append(.standardInput); continue }
+            // @FILE: a list of paths, one a line (# comments), relative to the current folder.
+            if path.hasPrefix("@"), path.count > 1 {
+                let list = String(path.dropFirst())
+                guard let data = fm.contents(atPath: list) else {
+                    problems.append(InputProblem(source: list, message: "cannot read the file list"))
+                    continue
+                }
+                let listed = String(decoding: data, as: UTF8.self).split(separator: "\n").map { String($0).trimmed() }
+                    .filter { !$0.isEmpty && !$0.hasPrefix("#") && !$0.hasPrefix("@") }
+                let (more, moreProblems) = expand(listed)
+                inputs += more
+                problems += moreProblems
+                continue
+            }
+            // A quoted glob (calls/2026-11-2?/*.txt) that the shell did not expand.
+            if !fm.fileExists(atPath: path), path.contains(where: { "*?[".contains($0) }) {
+                let matches = TranscriptLoader.glob(path)
+                if matches.isEmpty { problems.append(InputProblem(source: path, message: "no file matches this pattern")) }
+                let (more, moreProblems) = expand(matches)
+                inputs += more
+                problems += moreProblems
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 problems.append(InputProblem(source: path, message: "no such file or directory"))
@@ -58,6 +84,18 @@ public struct TranscriptLoader: Sendable {
             inputs.append(contentsOf: found.sorted().map(InputRef.file))
         }
         return (inputs, problems)
+    }
+
+    /// Paths matching a shell pattern, sorted.
+    static func glob(_ pattern: String) -> [String] {
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
+        var paths: [String] = []
+        for i in 0..<Int(result.gl_pathc) {
+            if let p = result.gl_pathv[i] { paths.append(String(cString: p)) }
+        }
+        return paths.sorted()
     }
 
     /// Reads one input; every problem names the input and, where there is one, the line.
