@@ -48,6 +48,9 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Calls read and checked at once (memory grows with it).")
     var batch: Int = 64
 
+    @Flag(name: .customLong("no-redact"), help: "Show personal data (phone, ID, card numbers, e-mail) unmasked in the output. Masked by default; the --db store always keeps the original.")
+    var noRedact = false
+
     func validate() throws {
         if OutputFormat(rawValue: format) == nil {
             throw ValidationError("Unknown --format '\(format)'. Use one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -68,6 +71,7 @@ struct Check: ParsableCommand {
         let renderer = outputFormat.renderer(color: sink.isTerminal && !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
                                              sections: catalog.ruleSets[0].scoring.sections, byteOrderMark: bom)
         let threshold = failOn.flatMap(Severity.init(rawValue:))
+        let redactor = Redactor()
         let loader = input.loader
         let (inputs, expandProblems) = loader.expand(input.paths)
         let progress = Progress(enabled: !noProgress && isatty(STDERR_FILENO) == 1, total: inputs.count)
@@ -101,7 +105,7 @@ struct Check: ParsableCommand {
                     if scripts.fixed == nil, let name = call.script, result.script == nil, unknownScripts.insert(name).inserted {
                         problem(InputProblem(source: call.source ?? outcome.source, message: "call \(call.id) names script '\(name)', which is not in lexicons/scripts (known: \(scripts.scripts.map(\.id).joined(separator: ", "))); its steps are not checked", severity: .warning))
                     }
-                    sink.write(renderer.render(result, index: index))
+                    sink.write(renderer.render(noRedact ? result : result.redacted(redactor), index: index))
                     index += 1
                     summary.add(result)
                     stored.append(result)

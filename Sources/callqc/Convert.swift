@@ -19,6 +19,9 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("output-dir"), help: "Write one file per call into this directory, named after the call id.")
     var outputDir: String?
 
+    @Flag(name: .customLong("no-redact"), help: "Keep personal data (phone, ID, card numbers, e-mail) as it is. Masked by default.")
+    var noRedact = false
+
     func validate() throws {
         guard ["json", "jsonl", "plain"].contains(to) else { throw ValidationError("Unknown --to '\(to)'. Use json, jsonl or plain.") }
         if output != nil && outputDir != nil { throw ValidationError("Give --output or --output-dir, not both.") }
@@ -38,7 +41,7 @@ struct Convert: ParsableCommand {
             outcome.warnings.forEach { Diagnostics.report($0, quiet: input.quiet) }
             outcome.errors.forEach { Diagnostics.report($0, quiet: input.quiet) }
             errors += outcome.errors.count
-            calls.append(contentsOf: outcome.calls)
+            calls.append(contentsOf: noRedact ? outcome.calls : outcome.calls.map { $0.redacted() })
         }
         if let dir = outputDir {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -39,6 +39,9 @@ struct Lint: ParsableCommand {
     @Option(name: .long, help: "A rule set to lint with instead of the language's default.")
     var rules: String?
 
+    @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked in the report.")
+    var noRedact = false
+
     func validate() throws {
         guard ["table", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table or json.") }
         if let a = `as`, LintReport.Mode(rawValue: a) == nil { throw ValidationError("Unknown --as '\(a)'. Use draft, script or transcript.") }
@@ -55,7 +58,8 @@ struct Lint: ParsableCommand {
         var unreadable = false
         for file in files {
             do {
-                reports.append(try lint(file, linter))
+                let report = try lint(file, linter)
+                reports.append(noRedact ? report : report.redacted())
             } catch let problem as InputProblem {
                 FileHandle.standardError.write(Data("callqc: error: \(problem)\n".utf8))
                 unreadable = true

@@ -320,3 +320,23 @@ final class CLIStoreTests: XCTestCase {
         XCTAssertTrue(report.stdout.contains("\"calls\": 6000"), String(report.stdout.prefix(300)))
     }
 }
+
+final class CLIPrivacyTests: XCTestCase {
+    func testEveryOutputIsRedactedUnlessOptedOut() throws {
+        let secrets = ["13812345678", "11010519491231002X", "6222021234567890128", "幺三八幺二三四五六七八", "zhang.san"]
+        var outputs: [String: String] = [:]
+        for f in ["table", "json", "jsonl", "csv", "markdown"] {
+            outputs[f] = try CLI.run(["check", "samples/pii-readout.txt", "--format", f]).stdout
+        }
+        outputs["convert"] = try CLI.run(["convert", "samples/pii-readout.txt", "--to", "json"]).stdout
+        outputs["redact"] = try CLI.run(["redact", "samples/pii-readout.txt"]).stdout
+        outputs["lint"] = try CLI.run(["lint", "samples/pii-readout.txt"]).stdout
+        for (what, text) in outputs {
+            XCTAssertFalse(text.isEmpty, what)
+            for s in secrets { XCTAssertFalse(text.contains(s), "\(what) leaks \(s)") }
+        }
+        XCTAssertTrue(outputs["redact"]!.contains("138****5678"))
+        let open = try CLI.run(["check", "samples/pii-readout.txt", "--format", "jsonl", "--no-redact"]).stdout
+        XCTAssertTrue(open.contains("13812345678"), "--no-redact opts out")
+    }
+}

@@ -185,6 +185,15 @@ public struct LintReport: Sendable {
     public var issues: [LintIssue]
 
     public var readingSeconds: Double { lines.reduce(0) { $0 + $1.readingSeconds } }
+
+    /// The report with personal data masked in its lines and issues.
+    public func redacted(_ r: Redactor = Redactor()) -> LintReport {
+        var out = self
+        func issue(_ i: LintIssue) -> LintIssue { var i = i; i.text = r.redact(i.text); i.detail = r.redact(i.detail); return i }
+        out.issues = issues.map(issue)
+        out.lines = lines.map { l in var l = l; l.text = r.redact(l.text); l.issues = l.issues.map(issue); return l }
+        return out
+    }
     public var allIssues: [LintIssue] { issues + lines.flatMap(\.issues) }
 }
 

@@ -29,6 +29,8 @@ public enum CheckKind: String, Sendable, Hashable, CaseIterable {
     case scriptStep = "script-step"
     /// A step of the call's script was said out of order.
     case scriptOrder = "script-order"
+    /// Personal data (phone, ID, bank card numbers, e-mail) said in a turn.
+    case pii
 }
 
 /// What every rule has, whatever its kind.
@@ -89,6 +91,7 @@ public enum RuleCheck: Sendable {
     case cue(CueCheck)
     case scriptStep(ScriptStepCheck)
     case scriptOrder(ScriptOrderCheck)
+    case pii(PIICheck)
 
     var definition: any CheckDefinition {
         switch self {
@@ -101,6 +104,7 @@ public enum RuleCheck: Sendable {
         case .cue(let c): return c
         case .scriptStep(let c): return c
         case .scriptOrder(let c): return c
+        case .pii(let c): return c
         }
     }
 
@@ -116,6 +120,7 @@ public enum RuleCheck: Sendable {
         case .cue: return .cue(try CueCheck.parse(&fields, &context))
         case .scriptStep: return .scriptStep(try ScriptStepCheck.parse(&fields, &context))
         case .scriptOrder: return .scriptOrder(try ScriptOrderCheck.parse(&fields, &context))
+        case .pii: return .pii(try PIICheck.parse(&fields, &context))
         }
     }
 

@@ -1,0 +1,232 @@
+/// Kinds of personal data callqc finds in speech.
+public enum PIIKind: String, Sendable, Hashable, CaseIterable {
+    /// Mainland mobile numbers: 11 digits, 1[3-9]…
+    case mobile
+    /// Landlines with an area code: 0 + 2–3 digit area code + 7–8 digits.
+    case landline
+    /// 18-digit resident ID numbers whose check digit is right.
+    case idNumber = "id-number"
+    /// Bank card numbers: 16–19 digits passing the Luhn check.
+    case bankCard = "bank-card"
+    /// E-mail addresses.
+    case email
+    /// North American phone numbers (10 digits), as English calls say them.
+    case phone
+
+    /// What a reviewer reads.
+    public var label: String {
+        switch self {
+        case .mobile: return "手机号 mobile number"
+        case .landline: return "固定电话 landline"
+        case .idNumber: return "身份证号 ID number"
+        case .bankCard: return "银行卡号 bank card"
+        case .email: return "邮箱 e-mail"
+        case .phone: return "phone number"
+        }
+    }
+}
+
+/// A piece of personal data in a text.
+public struct PIIMatch: Sendable, Hashable {
+    public var kind: PIIKind
+    /// Unicode scalar offsets in the text.
+    public var span: Range<Int>
+    /// The text as written.
+    public var text: String
+    /// The text masked (same length, so other offsets stay valid): `138****5678`.
+    public var masked: String
+}
+
+/// Finds personal data in text: digits written as ASCII, full-width, Chinese numerals
+/// the way recognisers write them (幺三八幺二三四五六七八), or English digit words
+/// (five five five…), with spaces or hyphens between groups. Checksums keep random
+/// digit runs out; prices, dates, package sizes and counts are never matched.
+public struct PIIDetector: Sendable {
+    public var kinds: Set<PIIKind>
+
+    public init(kinds: Set<PIIKind> = Set(PIIKind.allCases)) { self.kinds = kinds }
+
+    /// Every match, in order.
+    public func find(in text: String) -> [PIIMatch] {
+        let chars = Array(text)
+        var found: [(PIIKind, [Int], Set<Int>)] = []   // kind, character positions of the match, positions to mask
+        found += emails(chars)
+        found += digitRuns(chars)
+        found += wordRuns(chars)
+        var scalarOffset = [Int](repeating: 0, count: chars.count + 1)
+        for (i, c) in chars.enumerated() { scalarOffset[i + 1] = scalarOffset[i] + c.unicodeScalars.count }
+        return found.filter { kinds.contains($0.0) }.sorted { $0.1.first! < $1.1.first! }.map { kind, positions, masked in
+            let lo = positions.first!, hi = positions.last! + 1
+            var piece = Array(chars[lo..<hi])
+            for p in masked { piece[p - lo] = PIIDetector.mask(piece[p - lo]) }
+            return PIIMatch(kind: kind, span: scalarOffset[lo]..<scalarOffset[hi], text: String(chars[lo..<hi]), masked: String(piece))
+        }
+    }
+
+    /// The text with every match masked.
+    public func redact(_ text: String) -> String {
+        let matches = find(in: text)
+        if matches.isEmpty { return text }
+        var scalars = Array(text.unicodeScalars)
+        for m in matches {
+            let masked = Array(m.masked.unicodeScalars)
+            if masked.count == m.span.count { scalars.replaceSubrange(m.span, with: masked) }
+        }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    /// One character masked: a digit or a letter becomes `*` (a digit word becomes `*` letters).
+    static func mask(_ c: Character) -> Character { c == " " || c == "-" ? c : "*" }
+
+    // MARK: digits
+
+    static func digit(_ c: Character) -> Int? {
+        switch c {
+        case "0"..."9": return Int(String(c))
+        case "０"..."９": return Int(c.unicodeScalars.first!.value - 0xFF10)
+        case "零", "〇", "洞": return 0
+        case "一", "幺", "壹": return 1
+        case "二", "两", "贰": return 2
+        case "三", "叁": return 3
+        case "四", "肆": return 4
+        case "五", "伍": return 5
+        case "六", "陆": return 6
+        case "七", "柒": return 7
+        case "八", "捌": return 8
+        case "九", "玖": return 9
+        default: return nil
+        }
+    }
+
+    static func groupLength(_ chars: [Character], from start: Int) -> Int {
+        var k = start
+        while k < chars.count, digit(chars[k]) != nil { k += 1 }
+        return k - start
+    }
+
+    /// Runs of digits, with a space or hyphen allowed between groups of three or more
+    /// (138 1234 5678, 010-12345678), never inside a date (2026-11-21).
+    func digitRuns(_ chars: [Character]) -> [(PIIKind, [Int], Set<Int>)] {
+        var out: [(PIIKind, [Int], Set<Int>)] = []
+        var i = 0
+        while i < chars.count {
+            guard PIIDetector.digit(chars[i]) != nil else { i += 1; continue }
+            // A digit glued to letters or other digits before it is part of something else (A042, V12).
+            var positions: [Int] = []
+            var j = i, group = 0
+            while j < chars.count {
+                if PIIDetector.digit(chars[j]) != nil || (positions.count == 17 && (chars[j] == "X" || chars[j] == "x")) {
+                    positions.append(j); group += 1; j += 1
+                } else if chars[j] == " " || chars[j] == "-", group >= 3, PIIDetector.groupLength(chars, from: j + 1) >= 3 {
+                    group = 0; j += 1
+                } else {
+                    break
+                }
+            }
+            let glued = i > 0 && chars[i - 1].isASCII && chars[i - 1].isLetter
+            let digits = positions.map { PIIDetector.digit(chars[$0]) ?? 10 }
+            if !glued, let (kind, keepHead, keepTail) = PIIDetector.classify(digits) {
+                let masked = Set(positions.enumerated().filter { $0.offset >= keepHead && $0.offset < digits.count - keepTail }.map(\.element))
+                out.append((kind, positions, masked))
+            }
+            i = j
+        }
+        return out
+    }
+
+    /// The kind of a digit run and how many digits stay visible at each end.
+    static func classify(_ d: [Int]) -> (PIIKind, Int, Int)? {
+        let n = d.count
+        if n == 11, d[0] == 1, (3...9).contains(d[1]) { return (.mobile, 3, 4) }
+        if n == 18, validID(d) { return (.idNumber, 4, 4) }
+        if (16...19).contains(n), luhn(d) { return (.bankCard, 4, 4) }
+        if (10...12).contains(n), d[0] == 0, d[1] != 0 { return (.landline, d[1] == 1 || d[1] == 2 ? 3 : 4, 2) }
+        if n == 10, (2...9).contains(d[0]), (2...9).contains(d[3]) { return (.phone, 3, 4) }
+        return nil
+    }
+
+    /// GB 11643 check digit of an 18-character resident ID (X given as 10).
+    static func validID(_ d: [Int]) -> Bool {
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        guard d.count == 18, d.prefix(17).allSatisfy({ $0 < 10 }) else { return false }
+        let sum = zip(d.prefix(17), weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return d[17] == [1, 0, 10, 9, 8, 7, 6, 5, 4, 3, 2][sum % 11]
+    }
+
+    static func luhn(_ d: [Int]) -> Bool {
+        guard d.allSatisfy({ $0 < 10 }) else { return false }
+        var sum = 0
+        for (i, v) in d.reversed().enumerated() {
+            if i % 2 == 1 { let x = v * 2; sum += x > 9 ? x - 9 : x } else { sum += v }
+        }
+        return sum % 10 == 0
+    }
+
+    // MARK: English digit words
+
+    static let digitWords: [String: Int] = [
+        "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+        "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    ]
+
+    /// "five five five one two three four five six seven": digits said as words.
+    func wordRuns(_ chars: [Character]) -> [(PIIKind, [Int], Set<Int>)] {
+        // Words with their character ranges.
+        var words: [(String, Range<Int>)] = []
+        var i = 0
+        while i < chars.count {
+            if chars[i].isASCII && chars[i].isLetter {
+                var j = i
+                while j < chars.count, chars[j].isASCII, chars[j].isLetter { j += 1 }
+                words.append((String(chars[i..<j]).lowercased(), i..<j))
+                i = j
+            } else if PIIDetector.digit(chars[i]) != nil && chars[i].isASCII {
+                words.append((String(chars[i]), i..<(i + 1)))
+                i += 1
+            } else {
+                i += 1
+            }
+        }
+        var out: [(PIIKind, [Int], Set<Int>)] = []
+        var k = 0
+        while k < words.count {
+            var run: [(Int, Range<Int>)] = []
+            var m = k
+            while m < words.count, let v = PIIDetector.digitWords[words[m].0] ?? Int(words[m].0) {
+                // Only spaces, commas or hyphens between the words.
+                if let last = run.last, !chars[last.1.upperBound..<words[m].1.lowerBound].allSatisfy({ " ,-".contains($0) }) { break }
+                run.append((v, words[m].1))
+                m += 1
+            }
+            let wordCount = run.filter { $0.1.count > 1 }.count
+            if run.count >= 7, wordCount >= 3, let (kind, head, tail) = PIIDetector.classify(run.map(\.0)) {
+                let positions = Array(run.first!.1.lowerBound..<run.last!.1.upperBound)
+                var masked = Set<Int>()
+                for (idx, w) in run.enumerated() where idx >= head && idx < run.count - tail { masked.formUnion(w.1) }
+                out.append((kind, positions, masked))
+                k = m
+            } else {
+                k = max(m, k + 1)
+            }
+        }
+        return out
+    }
+
+    // MARK: e-mail
+
+    func emails(_ chars: [Character]) -> [(PIIKind, [Int], Set<Int>)] {
+        var out: [(PIIKind, [Int], Set<Int>)] = []
+        func local(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || "._%+-".contains(c)) }
+        for (i, c) in chars.enumerated() where c == "@" {
+            var start = i
+            while start > 0, local(chars[start - 1]) { start -= 1 }
+            var end = i + 1
+            while end < chars.count, chars[end].isASCII, chars[end].isLetter || chars[end].isNumber || chars[end] == "." || chars[end] == "-" { end += 1 }
+            while end > i + 1, chars[end - 1] == "." { end -= 1 }
+            let domain = chars[(i + 1)..<end]
+            guard start < i, domain.contains("."), domain.first != "." else { continue }
+            out.append((.email, Array(start..<end), Set((start + 1)..<i)))
+        }
+        return out
+    }
+}

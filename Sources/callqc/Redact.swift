@@ -1,0 +1,76 @@
+import ArgumentParser
+import CallQC
+import Foundation
+
+struct Redact: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write redacted copies of transcripts, in their own format.",
+        discussion: """
+        Masks mobile and landline numbers, resident ID numbers (checksum-validated), bank card \
+        numbers (Luhn-validated), e-mail addresses, and digits spoken as Chinese numerals or \
+        English words: 138****5678. Prices, dates and counts are left alone. JSON keeps its \
+        structure (only string values change); line formats keep every line.
+
+        Examples:
+          callqc redact call.txt > call.redacted.txt
+          callqc redact calls/ --output-dir shared/
+        """
+    )
+
+    @Argument(help: "Transcript files or directories.") var paths: [String]
+    @Option(name: [.short, .long], help: "Write the one redacted transcript to this file.") var output: String?
+    @Option(name: .customLong("output-dir"), help: "Write each redacted transcript here, under its own file name.") var outputDir: String?
+    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it.") var inputFormat: String?
+
+    func validate() throws {
+        if output != nil && outputDir != nil { throw ValidationError("Give --output or --output-dir, not both.") }
+        if let f = inputFormat, InputFormat(rawValue: f) == nil { throw ValidationError("Unknown --input-format '\(f)'.") }
+    }
+
+    func run() throws {
+        let loader = TranscriptLoader(format: inputFormat.flatMap(InputFormat.init(rawValue:)))
+        let (inputs, problems) = loader.expand(paths)
+        var failed = !problems.filter { $0.severity == .error }.isEmpty
+        problems.forEach { Diagnostics.report($0, quiet: false) }
+        if inputs.count > 1 && outputDir == nil {
+            throw ValidationError("\(inputs.count) transcripts: give --output-dir DIR for more than one.")
+        }
+        if let dir = outputDir { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var used = Set<String>()
+        for ref in inputs {
+            let raw: [UInt8]
+            switch ref {
+            case .standardInput: raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            case .file(let path):
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    Diagnostics.report(InputProblem(source: path, message: "cannot read the file"), quiet: false)
+                    failed = true
+                    continue
+                }
+                raw = [UInt8](data)
+            }
+            let source = ref.description
+            let result = TextInput.validate(source: source, bytes: raw, maxLineBytes: Int.max).flatMap { input in
+                let format = loader.format ?? (source == "-" ? InputFormat.detect(content: input.bytes) : InputFormat.detect(path: source, bytes: input.bytes))
+                return TranscriptRedaction.redact(input, format: format)
+            }
+            switch result {
+            case .failure(let problem):
+                Diagnostics.report(problem, quiet: false)
+                failed = true
+            case .success(let out):
+                if let dir = outputDir {
+                    var name = (source as NSString).lastPathComponent
+                    if source == "-" { name = "stdin.txt" }
+                    while used.contains(name) { name = "redacted-" + name }
+                    used.insert(name)
+                    try Data(out.bytes).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(name)))
+                } else {
+                    try OutputSink(path: output).write(String(decoding: out.bytes, as: UTF8.self))
+                }
+                FileHandle.standardError.write(Data("callqc: \(source): \(out.masked) item\(out.masked == 1 ? "" : "s") of personal data masked\n".utf8))
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,105 @@
+import XCTest
+@testable import CallQC
+import CallQCStore
+
+final class PrivacyTests: XCTestCase {
+    let detector = PIIDetector()
+
+    func kinds(_ text: String) -> [PIIKind] { detector.find(in: text).map(\.kind) }
+
+    func testEachKindTrueAndFalsePositives() {
+        XCTAssertEqual(kinds("手机13812345678"), [.mobile])
+        XCTAssertEqual(kinds("手机 138-1234-5678"), [.mobile])
+        XCTAssertEqual(kinds("手机幺三八幺二三四五六七八"), [.mobile])
+        XCTAssertEqual(kinds("手机１３８１２３４５６７８"), [.mobile])
+        XCTAssertEqual(kinds("12812345678"), [], "12x is not a mobile prefix")
+        XCTAssertEqual(kinds("座机010-12345678"), [.landline])
+        XCTAssertEqual(kinds("座机 0755-1234567"), [.landline])
+        XCTAssertEqual(kinds("身份证11010519491231002X"), [.idNumber])
+        XCTAssertEqual(kinds("身份证110105194912310021"), [], "a wrong check digit is not an ID number")
+        XCTAssertEqual(kinds("卡号6222021234567890128"), [.bankCard])
+        XCTAssertEqual(kinds("卡号 4111 1111 1111 1111"), [.bankCard])
+        XCTAssertEqual(kinds("卡号6222021234567890127"), [], "Luhn fails")
+        XCTAssertEqual(kinds("发到 zhang.san@example.com 谢谢"), [.email])
+        XCTAssertEqual(kinds("it's five five five, two one two, three four five six"), [.phone])
+        XCTAssertEqual(kinds("(555) 212-3456"), [], "grouped 3-3-4 with parentheses is read as separate short numbers")
+        for ordinary in ["套餐128元", "2026-11-21", "五十八元的套餐", "一百二十八", "流量30G", "第3个问题", "工号A042", "10分",
+                         "订单量12000单", "二零二六一一二一零零二二", "三个工作日", "1到10分", "500兆宽带", "尾号0128",
+                         "one two three four five six seven"] {
+            XCTAssertEqual(kinds(ordinary), [], ordinary)
+            XCTAssertEqual(detector.redact(ordinary), ordinary, ordinary)
+        }
+    }
+
+    func testMasksKeepWhatAReaderNeeds() {
+        XCTAssertEqual(detector.redact("13812345678"), "138****5678")
+        XCTAssertEqual(detector.redact("11010519491231002X"), "1101**********002X")
+        XCTAssertEqual(detector.redact("6222021234567890128"), "6222***********0128")
+        XCTAssertEqual(detector.redact("幺三八幺二三四五六七八"), "幺三八****五六七八")
+        XCTAssertEqual(detector.redact("a zhang.san@example.com b"), "a z********@example.com b")
+        let text = "您的手机号是13812345678，对吧？"
+        XCTAssertEqual(detector.redact(text).count, text.count, "masks keep the length, so spans stay right")
+        XCTAssertEqual(detector.find(in: "您好13812345678").first?.span, 2..<13)
+    }
+
+    static let secrets = ["13812345678", "11010519491231002X", "6222021234567890128", "幺三八幺二三四五六七八", "zhang.san", "1234567890128", "幺二三四"]
+
+    func assertClean(_ output: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        for s in PrivacyTests.secrets { XCTAssertFalse(output.contains(s), "\(what) leaks \(s)", file: file, line: line) }
+    }
+
+    func testPIIFindingsWhoAndWhere() throws {
+        let r = Shipped.sample("pii-readout.txt")
+        let pii = r.findings.filter { $0.kind == .pii }
+        XCTAssertEqual(pii.filter { $0.rule == "pii.agent" }.map(\.turn), [5, 5, 7, 9])
+        XCTAssertEqual(pii.filter { $0.rule == "pii.customer" }.map(\.turn), [2, 4])
+        XCTAssertTrue(pii.first { $0.turn == 5 }?.detail?.contains("said by the agent") ?? false)
+        XCTAssertEqual(r.call.turns[1].text.unicodeScalars.count >= pii.first { $0.turn == 2 }!.span!.upperBound, true)
+        // Redacted results carry no number; spans still point at the masked evidence.
+        let red = r.redacted()
+        XCTAssertEqual(red.findings.first { $0.turn == 2 && $0.kind == .pii }?.text, "138****5678")
+        assertClean(ResultJSON.encode(red).compact(), "result JSON")
+    }
+
+    func testNoNumberSurvivesAnyRedactedOutput() throws {
+        let result = Shipped.sample("pii-readout.txt").redacted()
+        for format in OutputFormat.allCases {
+            let r = format.renderer(sections: Shipped.catalog.ruleSets[0].scoring.sections)
+            assertClean(r.begin() + r.render(result, index: 0) + r.end(RunSummary()), "--format \(format.rawValue)")
+        }
+        assertClean(CallJSON.encode(result.call).pretty(), "converted JSON")
+        assertClean(PlainTranscriptWriter.write(result.call), "converted plain")
+        let lint = ScriptLinter(checker: Shipped.checker).lint(ScriptLinter.agentLines(Shipped.sample("pii-readout.txt").call), source: "x", mode: .transcript).redacted()
+        assertClean(LintRenderer.table(lint) + LintRenderer.json(lint).compact(), "lint")
+        // The redact command's own-format copies.
+        let raw = try String(contentsOfFile: Shipped.root.appendingPathComponent("samples/pii-readout.txt").path, encoding: .utf8)
+        guard case .success(let input) = TextInput.validate(source: "p.txt", bytes: Array(raw.utf8)) else { return XCTFail() }
+        guard case .success(let copy) = TranscriptRedaction.redact(input, format: .plain) else { return XCTFail() }
+        let text = String(decoding: copy.bytes, as: UTF8.self)
+        assertClean(text, "redacted plain copy")
+        XCTAssertEqual(copy.masked, 6)
+        XCTAssertTrue(text.contains("[00:43.5-00:52.3] 坐席: 补卡费用是十元"), "times and ordinary text stay")
+        let back = TranscriptLoader().read(bytes: copy.bytes, source: "p.txt")
+        XCTAssertEqual(back.calls.first?.turns.count, 11, "the copy is still a transcript")
+        let json = CallJSON.encode(Shipped.sample("pii-readout.txt").call).pretty()
+        guard case .success(let jinput) = TextInput.validate(source: "p.json", bytes: Array(json.utf8)) else { return XCTFail() }
+        guard case .success(let jcopy) = TranscriptRedaction.redact(jinput, format: .json) else { return XCTFail() }
+        assertClean(String(decoding: jcopy.bytes, as: UTF8.self), "redacted JSON copy")
+        XCTAssertEqual(TranscriptLoader().read(bytes: jcopy.bytes, source: "p.json").calls.first?.turns.first?.end, 5.9, "numbers (times) untouched")
+    }
+
+    func testStoreKeepsTheOriginalAndTheHTMLReportMasks() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-pii-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        try store.save([Shipped.sample("pii-readout.txt")])
+        let stored = try XCTUnwrap(try store.detail(callID: "C20261121-0080"))
+        XCTAssertTrue(stored.call.turns[1].text.contains("13812345678"), "the store is internal: originals are kept")
+        let calls = try store.summaries(from: nil, to: nil)
+        let page = HTMLReport(title: "t", period: "p", byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
+                              calls: [stored], omittedCalls: 0, redact: true, generatedAt: "now").render()
+        assertClean(page, "HTML report")
+        XCTAssertTrue(page.contains("138****5678"))
+    }
+}
