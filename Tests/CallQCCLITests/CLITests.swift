@@ -340,3 +340,31 @@ final class CLIPrivacyTests: XCTestCase {
         XCTAssertTrue(open.contains("13812345678"), "--no-redact opts out")
     }
 }
+
+final class CLICaseTests: XCTestCase {
+    func testTrainersPath() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-cases-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("qc.sqlite").path
+        XCTAssertEqual(try CLI.run(["check", "samples/", "--db", db, "--format", "jsonl"]).status, 0)
+        XCTAssertTrue(try CLI.run(["cases", "suggest", "--db", db]).stdout.contains("客户投诉类"))
+        let add = try CLI.run(["cases", "add", "C20261121-0080", "--db", db, "--title", "核对身份时不要念全号码"])
+        XCTAssertEqual(add.status, 0, add.stderr)
+        XCTAssertTrue(add.stdout.contains("added CASE-0001"))
+        XCTAssertEqual(try CLI.run(["cases", "add", "C20261120-0057", "--db", db, "--category", "客户投诉类", "--turns", "6-12"]).status, 0)
+        XCTAssertEqual(try CLI.run(["cases", "add", "C20261120-0057", "--db", db, "--category", "坏案例"]).status, 2)
+        XCTAssertEqual(try CLI.run(["cases", "add", "NOPE", "--db", db]).status, 1)
+        XCTAssertTrue(try CLI.run(["cases", "list", "--db", db, "--category", "客户投诉类"]).stdout.contains("CASE-0002"))
+        XCTAssertTrue(try CLI.run(["cases", "search", "不知道", "--db", db]).stdout.contains("CASE-0002"))
+        XCTAssertFalse(try CLI.run(["cases", "list", "--db", db, "--rule", "pii.agent"]).stdout.contains("CASE-0002"))
+        let show = try CLI.run(["cases", "show", "CASE-0001", "--db", db])
+        XCTAssertTrue(show.stdout.contains("138****5678") && !show.stdout.contains("13812345678"))
+        let out = dir.appendingPathComponent("export").path
+        XCTAssertEqual(try CLI.run(["cases", "export", "--db", db, "--format", "html", "--output", out]).status, 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        XCTAssertEqual(files, ["CASE-0001-业务咨询类.html", "CASE-0002-客户投诉类.html"])
+        let page = try String(contentsOfFile: out + "/" + files[0], encoding: .utf8)
+        XCTAssertFalse(page.contains("13812345678"))
+    }
+}

@@ -12,6 +12,10 @@ public protocol ResultStore: Sendable {
     func record(_ review: Review) throws
     /// All reviews, oldest first.
     func reviews() throws -> [Review]
+    /// Adds a case to the library; returns its id.
+    func addCase(_ c: TrainingCase) throws -> Int
+    /// The library, oldest first.
+    func cases() throws -> [TrainingCase]
 }
 
 /// What reports and sampling need of a stored result.

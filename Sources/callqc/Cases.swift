@@ -1,0 +1,170 @@
+import ArgumentParser
+import CallQC
+import Foundation
+
+struct Cases: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The trainers' case library (案例库): turn checked calls into anonymised training cases.",
+        discussion: """
+        Examples:
+          callqc cases add C20261121-0022 --db qc.sqlite --title 断网投诉的安抚与跟进
+          callqc cases list --db qc.sqlite --category 客户投诉类
+          callqc cases search 不知道 --db qc.sqlite
+          callqc cases export --db qc.sqlite --format md --output cases/
+          callqc cases suggest --db qc.sqlite --from 2026-11-20 --to 2026-11-21
+        """,
+        subcommands: [Add.self, List.self, Search.self, Show.self, Export.self, Suggest.self]
+    )
+
+    static func category(_ text: String?) throws -> TrainingCase.Category? {
+        guard let text else { return nil }
+        guard let c = TrainingCase.Category(rawValue: text) else {
+            throw ValidationError("Unknown category '\(text)'. Use \(TrainingCase.Category.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return c
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a case of a checked call: category, excerpt, findings, and the six aspects pre-filled.")
+        @Argument(help: "The call id.") var callID: String
+        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "服务分享类, 客户投诉类 or 业务咨询类 (suggested when not given).") var category: String?
+        @Option(name: .long, help: "The case's title.") var title: String?
+        @Option(name: .long, help: "A note for the trainer.") var note: String?
+        @Option(name: .long, help: "The excerpt's turns, as FIRST-LAST (default: the turns around the findings).") var turns: String?
+
+        func validate() throws {
+            _ = try Cases.category(category)
+            if let t = turns, Add.range(t) == nil { throw ValidationError("--turns takes FIRST-LAST, such as 3-9, found '\(t)'.") }
+        }
+
+        static func range(_ text: String) -> ClosedRange<Int>? {
+            let p = text.split(separator: "-").compactMap { Int($0) }
+            guard p.count == 2, p[0] >= 1, p[1] >= p[0] else { return nil }
+            return p[0]...p[1]
+        }
+
+        func run() throws {
+            let store = try StoreAccess.open(db)
+            guard let stored = try store.detail(callID: callID) else {
+                FileHandle.standardError.write(Data("callqc: error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))\n".utf8))
+                throw ExitCode(1)
+            }
+            var c = CaseBuilder().build(from: stored, category: try Cases.category(category), title: title, note: note,
+                                        turns: turns.flatMap(Add.range), createdAt: ISO8601DateFormatter().string(from: Date()))
+            c.id = try store.addCase(c)
+            print("added \(c.label): \(c.category.rawValue)\(c.categorySuggested ? " (suggested)" : "")\(c.complaintType.map { ", \($0.rawValue) (suggested)" } ?? ""), turns \(c.turns.lowerBound)–\(c.turns.upperBound), \(c.findings.count) finding\(c.findings.count == 1 ? "" : "s") — \(Redactor().redact(c.title))")
+            let open = TrainingCase.aspectNames.filter { (c.aspects[$0] ?? "").contains(TrainingCase.toComplete) }
+            if !open.isEmpty { print("to complete: \(open.joined(separator: "、")) (callqc cases show \(c.id) --db \(db))") }
+        }
+    }
+
+    /// Filters shared by list and search.
+    struct Filters: ParsableArguments {
+        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "Only this category.") var category: String?
+        @Option(name: .long, help: "Only cases with a finding of this rule.") var rule: String?
+        @Option(name: .long, help: "Only this agent's cases.") var agent: String?
+
+        func select(_ text: String?) throws -> [TrainingCase] {
+            let store = try StoreAccess.open(db)
+            let wanted = try Cases.category(category)
+            return try store.cases().filter { c in
+                (wanted == nil || c.category == wanted)
+                    && (rule == nil || c.findings.contains { $0.rule == rule })
+                    && (agent == nil || c.agent == agent)
+                    && (text == nil || [c.title, c.note ?? "", c.callID].contains { $0.contains(text!) } || c.excerpt.contains { $0.text.contains(text!) }
+                        || c.aspects.values.contains { $0.contains(text!) })
+            }
+        }
+
+        static func print(_ cases: [TrainingCase]) {
+            if cases.isEmpty { Swift.print("no cases"); return }
+            for c in cases {
+                let score = c.score.map { Format.points($0) } ?? "-"
+                Swift.print("\(c.label)  \(c.category.rawValue)  \(DisplayWidth.pad(c.callID, 16)) \(DisplayWidth.pad(c.agent ?? "-", 6)) \(DisplayWidth.pad(score, 4)) \(Redactor().redact(c.title))")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List cases, by category, rule or agent.")
+        @OptionGroup var filters: Filters
+        func run() throws { Filters.print(try filters.select(nil)) }
+    }
+
+    struct Search: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Find cases whose title, note, excerpt or analysis contains a text.")
+        @Argument(help: "The text to find.") var text: String
+        @OptionGroup var filters: Filters
+        func run() throws { Filters.print(try filters.select(text)) }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one case (Markdown, redacted).")
+        @Argument(help: "The case id (7 or CASE-0007).") var id: String
+        @Option(name: .long, help: "The results database.") var db: String
+        @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked.") var noRedact = false
+
+        func run() throws {
+            let store = try StoreAccess.open(db)
+            guard let c = try store.cases().first(where: { $0.id == Show.number(id) }) else {
+                FileHandle.standardError.write(Data("callqc: error: no case '\(id)' in \(db)\n".utf8))
+                throw ExitCode(1)
+            }
+            print(CaseDocument.markdown(c, redact: !noRedact), terminator: "")
+        }
+
+        static func number(_ id: String) -> Int? { Int(id.uppercased().replacingOccurrences(of: "CASE-", with: "")) }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write cases as documents for a training session, one file each, redacted.")
+        @Argument(help: "Case ids (default: all, or those the filters select).") var ids: [String] = []
+        @OptionGroup var filters: Filters
+        @Option(name: .long, help: "md, html or json.") var format: String = "md"
+        @Option(name: .long, help: "The folder to write into.") var output: String = "cases"
+        @Flag(name: .customLong("no-redact"), help: "Keep personal data unmasked.") var noRedact = false
+
+        func validate() throws {
+            guard ["md", "html", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use md, html or json.") }
+        }
+
+        func run() throws {
+            var cases = try filters.select(nil)
+            if !ids.isEmpty {
+                let wanted = Set(ids.compactMap(Show.number))
+                cases = cases.filter { wanted.contains($0.id) }
+            }
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            for c in cases {
+                let name = "\(c.label)-\(c.category.rawValue).\(format)"
+                let text: String
+                switch format {
+                case "html": text = CaseDocument.html(c, redact: !noRedact)
+                case "json": text = CaseDocument.json(c, redact: !noRedact).pretty() + "\n"
+                default: text = CaseDocument.markdown(c, redact: !noRedact)
+                }
+                try text.write(toFile: (output as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+            print("wrote \(cases.count) case\(cases.count == 1 ? "" : "s") to \(output)/\(noRedact ? " (not redacted)" : "")")
+        }
+    }
+
+    struct Suggest: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Propose calls for the library: the best to share, representative complaints, each frequent finding.")
+        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String?
+        @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
+
+        func run() throws {
+            let store = try StoreAccess.open(db)
+            let existing = Set(try store.cases().map(\.callID))
+            let suggestions = CaseSuggester().suggest(try store.summaries(from: from, to: to), existing: existing)
+            if suggestions.isEmpty { print("no candidates"); return }
+            for s in suggestions {
+                print("\(DisplayWidth.pad(s.callID, 16)) \(s.category.rawValue)  \(s.reason)   → callqc cases add \(s.callID) --db \(db) --category \(s.category.rawValue)")
+            }
+        }
+    }
+}
