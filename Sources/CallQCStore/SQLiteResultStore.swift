@@ -211,24 +211,33 @@ public final class SQLiteResultStore: ResultStore {
     }
 
     public func summaries(from: String?, to: String?) throws -> [CallSummary] {
+        var condition = "r.id = (SELECT MAX(id) FROM results WHERE call_id = r.call_id)"
+        var args: [DatabaseValueConvertible?] = []
+        if let from { condition += " AND c.date >= ?"; args.append(from) }
+        if let to { condition += " AND c.date <= ?"; args.append(to) }
+        return try summaries(where: condition, args)
+    }
+
+    /// Summaries of the results that meet an SQL condition over `results r` and `calls c`.
+    func summaries(where condition: String, _ args: [DatabaseValueConvertible?]) throws -> [CallSummary] {
         try queue.read { db in
-            var sql = """
+            let sql = """
                 SELECT r.id, r.call_id, c.agent, c.date, c.source, r.content_hash, r.ruleset_name, r.ruleset_version,
                        r.score, r.max_score, r.grade, r.veto, r.veto_rules, r.agent_cpm, r.agent_wpm, r.duration
                 FROM results r JOIN calls c ON c.content_hash = r.content_hash
-                WHERE r.id = (SELECT MAX(id) FROM results WHERE call_id = r.call_id)
+                WHERE \(condition)
+                ORDER BY c.date, c.agent, r.call_id
                 """
-            var args: [DatabaseValueConvertible?] = []
-            if let from { sql += " AND c.date >= ?"; args.append(from) }
-            if let to { sql += " AND c.date <= ?"; args.append(to) }
-            sql += " ORDER BY c.date, c.agent, r.call_id"
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+            // Sections and findings of the selected results only.
+            let ids = rows.map { row -> Int64 in row["id"] }
+            let list = ids.isEmpty ? "NULL" : ids.map(String.init).joined(separator: ",")
             var sections: [Int64: [CallSummary.SectionSummary]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT result_id, section, title, score, max FROM sections ORDER BY rowid") {
+            for row in try Row.fetchAll(db, sql: "SELECT result_id, section, title, score, max FROM sections WHERE result_id IN (\(list)) ORDER BY rowid") {
                 sections[row["result_id"], default: []].append(.init(id: row["section"], title: row["title"], score: row["score"], max: row["max"]))
             }
             var findings: [Int64: [CallSummary.FindingSummary]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT result_id, rule, severity, section, points FROM findings ORDER BY result_id, idx") {
+            for row in try Row.fetchAll(db, sql: "SELECT result_id, rule, severity, section, points FROM findings WHERE result_id IN (\(list)) ORDER BY result_id, idx") {
                 findings[row["result_id"], default: []].append(.init(rule: row["rule"], severity: Severity(rawValue: row["severity"]) ?? .info,
                                                                      section: row["section"], points: row["points"]))
             }
@@ -246,17 +255,17 @@ public final class SQLiteResultStore: ResultStore {
     }
 
     public func detail(callID: String) throws -> StoredResult? {
-        let found: (String, String, String)? = try queue.read { db in
+        let found: (Int64, String, String, String)? = try queue.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT r.result_json, c.transcript, r.checked_at FROM results r JOIN calls c ON c.content_hash = r.content_hash
+                SELECT r.id, r.result_json, c.transcript, r.checked_at FROM results r JOIN calls c ON c.content_hash = r.content_hash
                 WHERE r.call_id = ? ORDER BY r.id DESC LIMIT 1
                 """, arguments: [callID]) else { return nil }
-            return (row[0], row[1], row[2])
+            return (row[0], row[1], row[2], row[3])
         }
-        guard let (resultText, transcript, checkedAt) = found else { return nil }
+        guard let (id, resultText, transcript, checkedAt) = found else { return nil }
         let result = try JSONParser.parse(resultText)
         let call = try CallJSON.decode(try JSONParser.parse(transcript), source: callID, index: nil, roleMap: .standard)
-        guard let summary = try summaries(from: nil, to: nil).first(where: { $0.callID == callID }) else { return nil }
+        guard let summary = try summaries(where: "r.id = ?", [id]).first else { return nil }
         return StoredResult(summary: summary, result: result, call: call, checkedAt: checkedAt)
     }
 

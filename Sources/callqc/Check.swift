@@ -65,7 +65,7 @@ struct Check: ParsableCommand {
         let catalog = try ruleOptions.catalog()
         let scripts = try ruleOptions.scripts()
         let checker = Checker(catalog: catalog, scripts: scripts)
-        let store = try db.map { try StoreAccess.open($0) }
+        let store = try db.map { try StoreAccess.open($0, create: true) }
         let sink = try OutputSink(path: output)
         let outputFormat = OutputFormat(rawValue: format) ?? .table
         let renderer = outputFormat.renderer(color: sink.isTerminal && !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil,

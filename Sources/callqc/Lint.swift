@@ -58,8 +58,7 @@ struct Lint: ParsableCommand {
         var unreadable = false
         for file in files {
             do {
-                let report = try lint(file, linter)
-                reports.append(noRedact ? report : report.redacted())
+                for report in try lint(file, linter) { reports.append(noRedact ? report : report.redacted()) }
             } catch let problem as InputProblem {
                 FileHandle.standardError.write(Data("callqc: error: \(problem)\n".utf8))
                 unreadable = true
@@ -74,14 +73,15 @@ struct Lint: ParsableCommand {
         if unreadable || failed { throw ExitCode(1) }
     }
 
-    func lint(_ file: String, _ linter: ScriptLinter) throws -> LintReport {
+    /// One report per call of a transcript file, one for a draft or a script.
+    func lint(_ file: String, _ linter: ScriptLinter) throws -> [LintReport] {
         let ext = (file as NSString).pathExtension.lowercased()
         var mode = `as`.flatMap(LintReport.Mode.init(rawValue:))
         if mode == nil && (ext == "yaml" || ext == "yml") { mode = .script }
         if mode == .script {
             do {
                 let script = try ScriptLoader().load(file)
-                return linter.lint(ScriptLinter.scriptLines(script), source: file, mode: .script)
+                return [linter.lint(ScriptLinter.scriptLines(script), source: file, mode: .script)]
             } catch {
                 throw InputProblem(source: file, line: error.line, message: error.message + (error.fix.map { "; \($0)" } ?? ""))
             }
@@ -93,8 +93,10 @@ struct Lint: ParsableCommand {
         if mode != .draft {
             // A transcript when it reads as one with agent or customer turns.
             let outcome = TranscriptLoader().read(bytes: bytes, source: file)
-            if let call = outcome.calls.first, call.turns.contains(where: { $0.role == .agent }) {
-                return linter.lint(ScriptLinter.agentLines(call), source: file, mode: .transcript)
+            let calls = outcome.calls.filter { $0.turns.contains { $0.role == .agent } }
+            if !calls.isEmpty {
+                let several = outcome.calls.count > 1
+                return calls.map { linter.lint(ScriptLinter.agentLines($0), source: several ? "\(file) (\($0.id))" : file, mode: .transcript) }
             }
             if mode == .transcript {
                 throw outcome.errors.first ?? InputProblem(source: file, message: "no agent turns found in this transcript")
@@ -105,7 +107,7 @@ struct Lint: ParsableCommand {
         case .success(let input):
             let lines = ScriptLinter.draftLines(String(decoding: input.bytes, as: UTF8.self))
             if lines.isEmpty { throw InputProblem(source: file, message: "nothing to lint: the draft has no lines") }
-            return linter.lint(lines, source: file, mode: .draft)
+            return [linter.lint(lines, source: file, mode: .draft)]
         }
     }
 }

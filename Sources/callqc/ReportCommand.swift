@@ -35,6 +35,8 @@ struct ReportCommand: ParsableCommand {
             guard Report.Grouping(rawValue: by) != nil else { throw ValidationError("Unknown --by '\(by)'. Use agent, day or rule.") }
             guard ["table", "csv", "json", "html"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table, csv, json or html.") }
             for d in [from, to].compactMap({ $0 }) where !Sample.isDate(d) { throw ValidationError("Dates are YYYY-MM-DD, found '\(d)'.") }
+            guard maxCalls >= 0 else { throw ValidationError("--max-calls must be 0 or more.") }
+            guard target >= 1 else { throw ValidationError("--target must be at least 1.") }
         }
 
         func run() throws {
@@ -137,7 +139,7 @@ enum ReportText {
             for row in r.rows {
                 let mean: String = row.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "-"
                 let low: String = row.minScore.map { Format.points($0) } ?? "-"
-                let rate: String = row.medianRate.map { "\(Int($0.rounded())) c/m" } ?? "-"
+                let rate: String = Report.rateText(row)
                 let days = row.daysUnderTarget ?? 0
                 let under: String = r.grouping == .agent ? DisplayWidth.pad("\(days) day\(days == 1 ? "" : "s")", 15) : ""
                 let top: String = row.topFindings.map { "\($0.0)×\($0.1)" }.joined(separator: " ")
@@ -152,10 +154,10 @@ enum ReportText {
 
     static func csv(_ r: Report) -> String {
         var out = CSVRenderer.line(["key", "calls", r.grouping == .rule ? "calls_with_finding" : (r.grouping == .agent ? "days" : "agents"),
-                                    "mean_score", "min_score", "vetoes", "median_chars_per_minute", "days_under_target", "findings", "points", "top_findings"])
+                                    "mean_score", "min_score", "vetoes", "median_chars_per_minute", "median_words_per_minute", "days_under_target", "findings", "points", "top_findings"])
         for row in r.rows {
             out += CSVRenderer.line([row.key, String(row.calls), String(row.spread), row.meanScore.map { Format.points(($0 * 100).rounded() / 100) } ?? "",
-                                     row.minScore.map(Format.points) ?? "", String(row.vetoes), row.medianRate.map { Format.points($0.rounded()) } ?? "",
+                                     row.minScore.map(Format.points) ?? "", String(row.vetoes), row.medianRate.map { Format.points($0.rounded()) } ?? "", row.medianWordRate.map { Format.points($0.rounded()) } ?? "",
                                      row.daysUnderTarget.map(String.init) ?? "", row.findings.map(String.init) ?? "", row.points.map(Format.points) ?? "",
                                      row.topFindings.map { "\($0.0)×\($0.1)" }.joined(separator: " ")])
         }
@@ -174,6 +176,7 @@ enum ReportText {
                     ("mean_score", .number(row.meanScore)), ("min_score", .number(row.minScore)), ("vetoes", .number(Double(row.vetoes))),
                     ("grades", .object(row.grades.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })),
                     ("median_chars_per_minute", .number(row.medianRate)),
+                    ("median_words_per_minute", .number(row.medianWordRate)),
                     ("days_under_target", row.daysUnderTarget.map { .number(Double($0)) } ?? .null),
                     ("findings", row.findings.map { .number(Double($0)) } ?? .null), ("points", .number(row.points)),
                     ("severity", .string(row.severity?.rawValue)),

@@ -25,7 +25,8 @@ struct Sample: ParsableCommand {
 
     func validate() throws {
         guard Sample.isDate(date) else { throw ValidationError("--date must be YYYY-MM-DD, found '\(date)'.") }
-        guard perAgent >= 1 else { throw ValidationError("--per-agent must be at least 1.") }
+        guard (1...10_000).contains(perAgent) else { throw ValidationError("--per-agent must be between 1 and 10000.") }
+        guard riskBelow.isFinite else { throw ValidationError("--risk-below must be a number.") }
         guard (0...1).contains(riskShare) else { throw ValidationError("--risk-share must be between 0 and 1.") }
         guard ["table", "csv", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table, csv or json.") }
     }
@@ -98,9 +99,10 @@ struct ReviewCommand: ParsableCommand {
         if score == nil && section.isEmpty && confirm.isEmpty && reject.isEmpty && note == nil {
             throw ValidationError("Give at least one of --score, --section, --confirm, --reject, --note.")
         }
-        for s in section where s.split(separator: "=").count != 2 || Double(s.split(separator: "=").last ?? "") == nil {
+        for s in section where s.split(separator: "=").count != 2 || !(Double(s.split(separator: "=").last ?? "")?.isFinite ?? false) {
             throw ValidationError("--section takes SECTION=POINTS, found '\(s)'.")
         }
+        if let score, !score.isFinite || score < 0 { throw ValidationError("--score must be a number of points, 0 or more.") }
     }
 
     func run() throws {

@@ -5,7 +5,12 @@ import Foundation
 
 /// Opens the store named by --db; a database that cannot be opened stops the run.
 enum StoreAccess {
-    static func open(_ path: String) throws -> SQLiteResultStore {
+    /// Opens the database; only `check --db` may create it (`create`), the others need it to exist.
+    static func open(_ path: String, create: Bool = false) throws -> SQLiteResultStore {
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            FileHandle.standardError.write(Data("callqc: error: \(path): no such database; results are stored with callqc check … --db \(path)\n".utf8))
+            throw ExitCode(2)
+        }
         do {
             return try SQLiteResultStore(path: path)
         } catch {

@@ -368,3 +368,81 @@ final class CLICaseTests: XCTestCase {
         XCTAssertFalse(page.contains("13812345678"))
     }
 }
+
+/// Regressions found in review.
+final class CLIReviewFindingsTests: XCTestCase {
+    var dir: URL!
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-rev-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func testJSONLinesWithoutIdsKeepEveryCall() throws {
+        let file = dir.appendingPathComponent("day.jsonl")
+        let line = "{\"date\":\"2026-11-21\",\"agent\":\"A1\",\"turns\":[{\"role\":\"agent\",\"text\":\"您好\"}]}\n"
+        try String(repeating: line, count: 300).write(to: file, atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("j.sqlite").path
+        XCTAssertEqual(try CLI.run(["check", file.path, "--db", db, "--format", "jsonl", "-o", "/dev/null"]).status, 0)
+        let report = try CLI.run(["report", "--db", db, "--format", "json"])
+        XCTAssertTrue(report.stdout.contains("\"calls\": 300"), String(report.stdout.prefix(200)))
+    }
+
+    func testLargeRecogniserJSONOnStandardInput() throws {
+        var segments: [String] = []
+        for i in 0..<1500 {
+            segments.append("{\"id\": \(i), \"start\": \(Double(i) * 2), \"end\": \(Double(i) * 2 + 1.5), \"text\": \" Thank you for calling, segment \(i).\", \"speaker\": \"SPEAKER_0\(i % 2)\"}")
+        }
+        let json = "{\"text\": \"\", \"language\": \"en\", \"segments\": [\n" + segments.joined(separator: ",\n") + "\n]}\n"
+        XCTAssertGreaterThan(json.utf8.count, 64 << 10)
+        let r = try CLI.run(["check", "-", "--format", "jsonl", "-q"], stdin: json)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("\"turns\":1500"), String(r.stdout.prefix(300)))
+    }
+
+    func testFlagsThatCrashedNowExitTwo() throws {
+        let db = dir.appendingPathComponent("q.sqlite").path
+        XCTAssertEqual(try CLI.run(["check", "samples/", "--db", db, "-o", "/dev/null"]).status, 0)
+        XCTAssertEqual(try CLI.run(["report", "--db", db, "--format", "html", "--max-calls=-1"]).status, 2)
+        XCTAssertEqual(try CLI.run(["sample", "--db", db, "--date", "2026-11-21", "--per-agent", "9223372036854775807", "--risk-share", "1"]).status, 2)
+        XCTAssertEqual(try CLI.run(["review", "C20261120-0057", "--db", db, "--section", "politeness=nan"]).status, 2)
+        XCTAssertEqual(try CLI.run(["review", "C20261120-0057", "--db", db, "--score", "inf"]).status, 2)
+    }
+
+    func testReadOnlyCommandsDoNotCreateADatabase() throws {
+        let db = dir.appendingPathComponent("typo.sqlite").path
+        for args in [["report", "--db", db], ["sample", "--db", db, "--date", "2026-11-21"], ["cases", "list", "--db", db]] {
+            let r = try CLI.run(args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertTrue(r.stderr.contains("no such database"))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db))
+    }
+
+    func testEnglishAgentsGetAWordRateInReports() throws {
+        let db = dir.appendingPathComponent("e.sqlite").path
+        XCTAssertEqual(try CLI.run(["check", "samples/english-good-call.txt", "--db", db, "-o", "/dev/null"]).status, 0)
+        XCTAssertTrue(try CLI.run(["report", "--db", db]).stdout.contains("w/m"))
+    }
+
+    func testLintEveryCallOfAFile() throws {
+        let a = try CLI.run(["convert", "samples/rude-agent.txt", "samples/good-call-broadband.txt", "--to", "jsonl"]).stdout
+        let file = dir.appendingPathComponent("two.jsonl")
+        try a.write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["lint", file.path])
+        XCTAssertTrue(r.stdout.contains("(C20261120-0057)") && r.stdout.contains("(C20261120-0042)"), r.stdout)
+    }
+
+    func testHTMLReportMasksNumbersInNamesAndPaths() throws {
+        let rec = dir.appendingPathComponent("13812345678_0930.txt")
+        try "[00:00-00:03] 坐席: 您好，欢迎致电。\n[00:04-00:08] 客户: 我的号码是1 3 9 1 2 3 4 5 6 7 8\n".write(to: rec, atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("h.sqlite").path
+        XCTAssertEqual(try CLI.run(["check", rec.path, "--db", db, "-o", "/dev/null"]).status, 0)
+        let html = dir.appendingPathComponent("r.html").path
+        XCTAssertEqual(try CLI.run(["report", "--db", db, "--format", "html", "-o", html]).status, 0)
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        XCTAssertFalse(page.contains("13812345678"))
+        XCTAssertFalse(page.contains("1 3 9 1 2 3 4 5 6 7 8"))
+        XCTAssertTrue(page.contains("138****5678_0930"))
+    }
+}

@@ -23,6 +23,14 @@ final class PrivacyTests: XCTestCase {
         XCTAssertEqual(kinds("发到 zhang.san@example.com 谢谢"), [.email])
         XCTAssertEqual(kinds("it's five five five, two one two, three four five six"), [.phone])
         XCTAssertEqual(kinds("(555) 212-3456"), [], "grouped 3-3-4 with parentheses is read as separate short numbers")
+        // As recognisers write them: one digit at a time, comma groups, a numeral glued after, a country code.
+        XCTAssertEqual(kinds("我的号码是1 3 8 1 2 3 4 5 6 7 8"), [.mobile])
+        XCTAssertEqual(kinds("号码138，1234，5678"), [.mobile])
+        XCTAssertEqual(kinds("我的手机号13812345678一直打不通"), [.mobile])
+        XCTAssertEqual(kinds("+8613812345678"), [.mobile])
+        XCTAssertEqual(detector.redact("+8613812345678"), "+86138****5678")
+        XCTAssertEqual(kinds("手机13812345678，身份证11010519491231002X"), [.mobile, .idNumber])
+        XCTAssertEqual(kinds("价格58，128，198元"), [])
         for ordinary in ["套餐128元", "2026-11-21", "五十八元的套餐", "一百二十八", "流量30G", "第3个问题", "工号A042", "10分",
                          "订单量12000单", "二零二六一一二一零零二二", "三个工作日", "1到10分", "500兆宽带", "尾号0128",
                          "one two three four five six seven"] {

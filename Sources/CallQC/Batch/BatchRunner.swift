@@ -28,12 +28,8 @@ public struct BatchRunner: Sendable {
         if let problem = item.problem { return ItemOutcome(source: item.source, results: [], errors: [problem], warnings: []) }
         var reader = loader
         if let f = item.format { reader.format = f }
-        var outcome = reader.read(bytes: item.bytes, source: item.source)
-        if item.firstLine > 1 {
-            let shift = item.firstLine - 1
-            outcome.errors = outcome.errors.map { var p = $0; p.line = p.line.map { $0 + shift }; return p }
-            outcome.warnings = outcome.warnings.map { var p = $0; p.line = p.line.map { $0 + shift }; return p }
-        }
+        reader.options.lineOffset = item.firstLine - 1
+        let outcome = reader.read(bytes: item.bytes, source: item.source)
         return ItemOutcome(source: item.source, results: outcome.calls.map { checker.check($0) },
                            errors: outcome.errors, warnings: outcome.warnings)
     }

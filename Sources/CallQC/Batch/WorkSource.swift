@@ -97,7 +97,9 @@ final class LineChunker {
         let format = forced ?? InputFormat.detect(content: buffer)
         if format == .jsonl { forced = .jsonl; return nil }
         while !eof { fill() }
-        let item = WorkItem(source: source, bytes: buffer, firstLine: 1, format: format, problem: nil)
+        // The first 64 KB may cut a large JSON document short: judge the whole of it.
+        let whole = forced ?? InputFormat.detect(content: buffer)
+        let item = WorkItem(source: source, bytes: buffer, firstLine: 1, format: whole, problem: nil)
         buffer = []
         return item
     }

@@ -7,7 +7,7 @@ public enum CaseDocument {
         var out = "# \(c.label) \(t(c.title))\n\n"
         var facts = ["**类别** \(c.category.rawValue)\(c.categorySuggested ? "（建议）" : "")"]
         if let type = c.complaintType { facts.append("**投诉类型** \(type.rawValue)（建议）") }
-        facts.append("**通话** \(c.callID)")
+        facts.append("**通话** \(t(c.callID))")
         if let a = c.agent { facts.append("**坐席** \(a)") }
         if let d = c.date { facts.append("**日期** \(d)") }
         if let s = c.score { facts.append("**机器评分** \(Format.points(s))\(c.grade.map { "（\($0)）" } ?? "")") }
@@ -47,7 +47,7 @@ public enum CaseDocument {
         """
         var facts = ["类别 \(c.category.rawValue)\(c.categorySuggested ? "（建议）" : "")"]
         if let type = c.complaintType { facts.append("投诉类型 \(type.rawValue)（建议）") }
-        facts.append("通话 \(c.callID)")
+        facts.append("通话 \(t(c.callID))")
         if let a = c.agent { facts.append("坐席 \(a)") }
         if let d = c.date { facts.append(d) }
         if let s = c.score { facts.append("机器评分 \(Format.points(s))\(c.grade.map { "（\($0)）" } ?? "")") }
@@ -81,7 +81,7 @@ public enum CaseDocument {
         let r = Redactor()
         func t(_ s: String) -> String { redact ? r.redact(s) : s }
         return .object([
-            ("schema", .string("callqc.case/1")), ("id", .string(c.label)), ("call", .string(c.callID)), ("agent", .string(c.agent)),
+            ("schema", .string("callqc.case/1")), ("id", .string(c.label)), ("call", .string(t(c.callID))), ("agent", .string(c.agent)),
             ("date", .string(c.date)), ("category", .string(c.category.rawValue)), ("category_suggested", .bool(c.categorySuggested)),
             ("complaint_type", .string(c.complaintType?.rawValue)), ("title", .string(t(c.title))), ("note", .string(c.note.map(t))),
             ("score", .number(c.score)), ("grade", .string(c.grade)),

@@ -36,10 +36,14 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
         )
     }
 
-    /// Hits in the scoped turns that no exception covers.
+    /// Hits in the scoped turns that no exception covers. An exception counts only
+    /// within one clause: `不知道，您自己去问吧` is not the harmless `不知道您…`.
     static func standingHits(_ context: CheckContext, rule: Int, roles: [Role], wholeClause: Bool) -> [PhraseHit] {
         let scoped = Set(context.turns(of: roles))
-        let exceptions = context.hits(rule: rule, list: "exceptions")
+        let exceptions = context.hits(rule: rule, list: "exceptions").filter { e in
+            !context.folded[e.turn].originalText(of: e.start..<e.end, in: context.call.turns[e.turn].text)
+                .contains { ForbiddenPhraseCheck.clauseBreaks.contains($0) }
+        }
         var seen = Set<PhraseHit>()
         return context.hits(rule: rule, list: "phrases").filter { hit in
             scoped.contains(hit.turn)
@@ -48,6 +52,8 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
                 && seen.insert(PhraseHit(turn: hit.turn, start: hit.start, end: hit.end, phrase: 0)).inserted
         }
     }
+
+    static let clauseBreaks: Set<Character> = ["，", "。", "！", "？", "；", "：", "、", "…", ",", ".", "!", "?", ";", ":"]
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
         ForbiddenPhraseCheck.standingHits(context, rule: rule, roles: header.roles, wholeClause: wholeClause).map { hit in

@@ -79,12 +79,14 @@ public struct RequiredPhraseCheck: CheckDefinition {
         for t in scoped {
             let scalars = context.folded[t].scalars
             for p in phrases {
-                let m = TextSimilarity.match(Array(p.foldedString.unicodeScalars.map(\.value)), in: scalars)
+                let phrase = Array(p.foldedString.unicodeScalars.map(\.value))
+                let m = TextSimilarity.match(phrase, in: scalars)
+                // Below 0.6, or a stretch under half the phrase (two letters of "bye"), is chance.
+                guard m.similarity >= 0.6, m.range.count >= max(2, (phrase.count + 1) / 2) else { continue }
                 if m.similarity > (best?.match.similarity ?? 0) { best = (t, m) }
             }
         }
-        // Below 0.6, or a single character, is chance rather than a near miss.
-        guard let best, best.match.similarity >= 0.6, best.match.range.count >= 2 else { return nil }
+        guard let best else { return nil }
         let text = ScriptMatcher.original(context.folded[best.turn], best.match.range, context.call.turns[best.turn].text)
         let how = best.match.similarity >= 1 ? "said, but outside the window" : "similarity \(JSONValue.format((best.match.similarity * 100).rounded() / 100))"
         return "turn \(best.turn + 1) 「\(text)」 (\(how))"

@@ -103,7 +103,7 @@ public struct HTMLReport: Sendable {
         for r in byAgent.rows {
             let perDay = r.spread > 0 ? Format.points((Double(r.calls) / Double(r.spread) * 10).rounded() / 10) : "–"
             let top = r.topFindings.map { "\(esc($0.0)) ×\($0.1)" }.joined(separator: "、")
-            h += "<tr><td>\(esc(r.key))</td><td>\(r.calls)</td><td>\(r.spread)</td><td>\(perDay)</td><td>\(r.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "–")</td><td>\(r.minScore.map(Format.points) ?? "–")</td><td>\(r.vetoes)</td><td>\(r.medianRate.map { "\(Int($0.rounded())) 字/分" } ?? "–")</td><td>\(r.daysUnderTarget ?? 0)</td><td>\(top)</td></tr>\n"
+            h += "<tr><td>\(esc(r.key))</td><td>\(r.calls)</td><td>\(r.spread)</td><td>\(perDay)</td><td>\(r.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "–")</td><td>\(r.minScore.map(Format.points) ?? "–")</td><td>\(r.vetoes)</td><td>\(Report.rateText(r).replacingOccurrences(of: "c/m", with: "字/分").replacingOccurrences(of: "w/m", with: "词/分"))</td><td>\(r.daysUnderTarget ?? 0)</td><td>\(top)</td></tr>\n"
         }
         return h + "</tbody></table></section>\n"
     }
@@ -112,10 +112,10 @@ public struct HTMLReport: Sendable {
         let s = stored.summary
         let redactor = Redactor()
         func text(_ t: String) -> String { redact ? redactor.redact(t) : t }
-        var h = "<article class=\"call\" id=\"call-\(esc(s.callID))\">\n"
+        var h = "<article class=\"call\">\n"
         let score = s.score.map(Format.points) ?? "–"
-        h += "<h3>\(esc(s.callID)) <span class=\"score grade-\(esc(s.grade ?? ""))\">\(score)/\(s.maxScore.map(Format.points) ?? "100") \(esc(s.grade ?? ""))\(s.veto ? " · 一票否决" : "")</span></h3>\n"
-        h += "<p class=\"meta\">坐席 \(esc(s.agent ?? "–")) · \(esc(s.date ?? "")) · \(esc(s.source ?? "")) · 规则 \(esc(s.ruleSet)) \(esc(s.ruleSetVersion))</p>\n"
+        h += "<h3>\(esc(text(s.callID))) <span class=\"score grade-\(esc(s.grade ?? ""))\">\(score)/\(s.maxScore.map(Format.points) ?? "100") \(esc(s.grade ?? ""))\(s.veto ? " · 一票否决" : "")</span></h3>\n"
+        h += "<p class=\"meta\">坐席 \(esc(s.agent ?? "–")) · \(esc(s.date ?? "")) · \(esc(text(s.source ?? ""))) · 规则 \(esc(s.ruleSet)) \(esc(s.ruleSetVersion))</p>\n"
         // Scorecard with deductions.
         let findings = stored.result["findings"]?.arrayValue ?? []
         if let sections = stored.result["score"]?["sections"]?.arrayValue {
@@ -149,7 +149,7 @@ public struct HTMLReport: Sendable {
         h += "<ol class=\"transcript\">\n"
         for (i, turn) in stored.call.turns.enumerated() {
             let time = turn.start.map { TranscriptTime.format($0) } ?? ""
-            h += "<li class=\"\(turn.role.rawValue)\"><span class=\"t\">\(esc(time))</span><span class=\"who\">\(esc(turn.speaker.isEmpty ? turn.role.rawValue : turn.speaker))</span>"
+            h += "<li class=\"\(turn.role.rawValue)\"><span class=\"t\">\(esc(time))</span><span class=\"who\">\(esc(text(turn.speaker.isEmpty ? turn.role.rawValue : turn.speaker)))</span>"
             h += "<span class=\"said\">\(highlight(turn.text, byTurn[i + 1] ?? [], redactText: text))</span>"
             for f in byTurn[i + 1] ?? [] {
                 h += "<span class=\"note sev-\(esc(f["severity"]?.stringValue ?? "info"))\">\(esc(f["rule"]?.stringValue ?? "")): \(esc(f["message"]?.stringValue ?? ""))"

@@ -98,38 +98,68 @@ public struct PIIDetector: Sendable {
         }
     }
 
-    static func groupLength(_ chars: [Character], from start: Int) -> Int {
-        var k = start
-        while k < chars.count, digit(chars[k]) != nil { k += 1 }
-        return k - start
-    }
+    /// Whether a digit is written as a Chinese numeral (一, 幺…) rather than 0–9 or ０–９.
+    static func isNumeral(_ c: Character) -> Bool { !(c.isASCII || ("０"..."９").contains(c)) }
 
-    /// Runs of digits, with a space or hyphen allowed between groups of three or more
-    /// (138 1234 5678, 010-12345678), never inside a date (2026-11-21).
+    /// Separators read between digit groups: 138 1234 5678, 010-12345678, 138，1234，5678, 1 3 8…
+    static let separators: Set<Character> = [" ", "-", "，", ",", "、"]
+
+    /// Digit groups (one way of writing digits, no break inside), chained across single
+    /// separators; in each chain, the longest joins of consecutive groups that classify as
+    /// personal data. Dates, prices and counts never classify.
     func digitRuns(_ chars: [Character]) -> [(PIIKind, [Int], Set<Int>)] {
-        var out: [(PIIKind, [Int], Set<Int>)] = []
+        // 1. Groups.
+        var groups: [[Int]] = []
         var i = 0
         while i < chars.count {
             guard PIIDetector.digit(chars[i]) != nil else { i += 1; continue }
-            // A digit glued to letters or other digits before it is part of something else (A042, V12).
-            var positions: [Int] = []
-            var j = i, group = 0
-            while j < chars.count {
-                if PIIDetector.digit(chars[j]) != nil || (positions.count == 17 && (chars[j] == "X" || chars[j] == "x")) {
-                    positions.append(j); group += 1; j += 1
-                } else if chars[j] == " " || chars[j] == "-", group >= 3, PIIDetector.groupLength(chars, from: j + 1) >= 3 {
-                    group = 0; j += 1
+            let numeral = PIIDetector.isNumeral(chars[i])
+            var g: [Int] = []
+            while i < chars.count, PIIDetector.digit(chars[i]) != nil, PIIDetector.isNumeral(chars[i]) == numeral {
+                g.append(i); i += 1
+            }
+            // The check character of an ID number.
+            if !numeral, g.count == 17, i < chars.count, chars[i] == "X" || chars[i] == "x" { g.append(i); i += 1 }
+            // A digit glued to a Latin letter is a code (A042, V12), not a number.
+            let glued = g.first.map { $0 > 0 && chars[$0 - 1].isASCII && chars[$0 - 1].isLetter } ?? false
+            if !glued { groups.append(g) }
+        }
+        // 2. Chains of groups one separator apart.
+        var chains: [[[Int]]] = []
+        for g in groups {
+            if let lastGroup = chains.last?.last, let end = lastGroup.last, let first = g.first,
+               first == end + 2, PIIDetector.separators.contains(chars[end + 1]) {
+                chains[chains.count - 1].append(g)
+            } else {
+                chains.append([g])
+            }
+        }
+        // 3. The longest classified joins.
+        var out: [(PIIKind, [Int], Set<Int>)] = []
+        for chain in chains {
+            var s = 0
+            while s < chain.count {
+                var best: (Int, PIIKind, Int, Int, [Int])?
+                var positions: [Int] = []
+                for e in s..<chain.count {
+                    positions += chain[e]
+                    if positions.count > 22 { break }
+                    var digits = positions.map { PIIDetector.digit(chars[$0]) ?? 10 }
+                    var drop = 0
+                    // +86 / 0086 before a mobile number.
+                    if digits.count == 13, digits.starts(with: [8, 6]) { drop = 2 }
+                    if digits.count == 15, digits.starts(with: [0, 0, 8, 6]) { drop = 4 }
+                    digits.removeFirst(drop)
+                    if let (kind, head, tail) = PIIDetector.classify(digits) { best = (e, kind, head + drop, tail, positions) }
+                }
+                if let (e, kind, head, tail, positions) = best {
+                    let masked = Set(positions.enumerated().filter { $0.offset >= head && $0.offset < positions.count - tail }.map(\.element))
+                    out.append((kind, positions, masked))
+                    s = e + 1
                 } else {
-                    break
+                    s += 1
                 }
             }
-            let glued = i > 0 && chars[i - 1].isASCII && chars[i - 1].isLetter
-            let digits = positions.map { PIIDetector.digit(chars[$0]) ?? 10 }
-            if !glued, let (kind, keepHead, keepTail) = PIIDetector.classify(digits) {
-                let masked = Set(positions.enumerated().filter { $0.offset >= keepHead && $0.offset < digits.count - keepTail }.map(\.element))
-                out.append((kind, positions, masked))
-            }
-            i = j
         }
         return out
     }

@@ -41,9 +41,13 @@ extension Call {
     /// The call with personal data masked in its turns and metadata.
     public func redacted(_ r: Redactor = Redactor()) -> Call {
         var c = self
+        // Recordings are often named after the caller's number: the id and path too.
+        c.id = r.redact(id)
+        c.source = r.redact(source)
         c.metadata = metadata.mapValues { r.redact($0) }
         c.turns = turns.map { t in
             var t = t
+            t.speaker = r.redact(t.speaker)
             t.text = r.redact(t.text)
             t.words = t.words.map { w in var w = w; w.text = r.redact(w.text); return w }
             return t

@@ -9,13 +9,13 @@ public struct CanonicalJSONReader: TranscriptReader {
     public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
         var outcome = ReadOutcome()
         if lines {
-            var index = 0
-            for (number, raw) in input.lines {
+            for (chunkLine, raw) in input.lines {
                 if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                index += 1
+                // A call without an id is named after its line: unique across the whole file.
+                let number = chunkLine + options.lineOffset
                 do {
                     let value = try JSONParser.parse(Array(raw), firstLine: number)
-                    let call = try CallJSON.decode(value, source: input.source, index: index, roleMap: options.roleMap)
+                    let call = try CallJSON.decode(value, source: input.source, index: number, roleMap: options.roleMap)
                     outcome.calls.append(call)
                 } catch let e as JSONSyntaxError {
                     outcome.errors.append(InputProblem(source: input.source, line: number, message: "invalid JSON at column \(e.column): \(e.reason)"))

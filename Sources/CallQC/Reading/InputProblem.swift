@@ -53,6 +53,9 @@ public struct ReadOptions: Sendable {
     public var agentSpeakers: [String]
     /// Recording channels that are the agent (`--agent-channel`), matching `ch_N` labels.
     public var agentChannels: [Int]
+    /// Lines of the source before these bytes (a chunk of a JSON Lines file), so that
+    /// line numbers and line-based call ids count from the start of the file.
+    public var lineOffset = 0
 
     public init(roleMap: RoleMap = .standard, maxLineBytes: Int = 1 << 20, agentSpeakers: [String] = [], agentChannels: [Int] = []) {
         self.roleMap = roleMap

@@ -17,6 +17,8 @@ public struct Report: Sendable {
         public var topFindings: [(String, Int)]
         /// Median agent speech rate (characters a minute) over calls where it was measured.
         public var medianRate: Double?
+        /// Median agent speech rate in words a minute, for English calls.
+        public var medianWordRate: Double? = nil
         /// By agent: days under the daily volume target.
         public var daysUnderTarget: Int?
         /// By rule: findings, points taken, severity.
@@ -92,10 +94,21 @@ public struct Report: Sendable {
         var findings: [String: Int] = [:]
         for c in calls { for f in c.findings { findings[f.rule, default: 0] += 1 } }
         let rates = calls.compactMap(\.agentCharsPerMinute).sorted()
-        return Row(key: key, calls: calls.count, spread: 0,
+        let wordRates = calls.compactMap(\.agentWordsPerMinute).sorted()
+        var row = Row(key: key, calls: calls.count, spread: 0,
                    meanScore: scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count), minScore: scores.min(),
                    grades: grades, vetoes: calls.filter(\.veto).count,
                    topFindings: findings.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3).map { ($0.key, $0.value) },
                    medianRate: rates.isEmpty ? nil : rates[rates.count / 2])
+        row.medianWordRate = wordRates.isEmpty ? nil : wordRates[wordRates.count / 2]
+        return row
+    }
+
+    /// The median rate as a reader wants it: `128 c/m`, `149 w/m`, or both.
+    public static func rateText(_ row: Row) -> String {
+        var parts: [String] = []
+        if let c = row.medianRate { parts.append("\(Int(c.rounded())) c/m") }
+        if let w = row.medianWordRate { parts.append("\(Int(w.rounded())) w/m") }
+        return parts.isEmpty ? "-" : parts.joined(separator: " ")
     }
 }
