@@ -81,8 +81,9 @@ public struct RequiredPhraseCheck: CheckDefinition {
             for p in phrases {
                 let phrase = Array(p.foldedString.unicodeScalars.map(\.value))
                 let m = TextSimilarity.match(phrase, in: scalars)
-                // Below 0.6, or a stretch under half the phrase (two letters of "bye"), is chance.
-                guard m.similarity >= 0.6, m.range.count >= max(2, (phrase.count + 1) / 2) else { continue }
+                // Below 0.6, a stretch under half the phrase, or two letters of "bye", is chance.
+                guard m.similarity >= 0.6, m.range.count >= max(2, (phrase.count + 1) / 2),
+                      m.similarity >= 1 || phrase.count >= 4 else { continue }
                 if m.similarity > (best?.match.similarity ?? 0) { best = (t, m) }
             }
         }
