@@ -83,11 +83,13 @@ struct OutputSink {
 
     init(path: String?) throws {
         if let path {
-            guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-                throw ValidationError("Cannot write to '\(path)'.")
+            // Open in place (create or truncate), never replace: -o /dev/null must stay a device.
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else {
+                throw ValidationError("Cannot write to '\(path)': \(String(cString: strerror(errno))).")
             }
-            handle = h
-            isTerminal = false
+            handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            isTerminal = isatty(fd) == 1
         } else {
             handle = FileHandle.standardOutput
             isTerminal = isatty(STDOUT_FILENO) == 1

@@ -446,3 +446,18 @@ final class CLIReviewFindingsTests: XCTestCase {
         XCTAssertTrue(page.contains("138****5678_0930"))
     }
 }
+
+final class CLIOutputTests: XCTestCase {
+    /// Writing to a device opens it in place: `-o /dev/null` must not replace /dev/null with a file.
+    func testOutputToDevNullLeavesTheDevice() throws {
+        XCTAssertEqual(try CLI.run(["check", "samples/good-call-broadband.txt", "-o", "/dev/null"]).status, 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+        XCTAssertEqual(attributes[.type] as? FileAttributeType, .typeCharacterSpecial)
+    }
+
+    func testOutputToAnUnwritablePlaceIsAUsageError() throws {
+        let r = try CLI.run(["check", "samples/good-call-broadband.txt", "-o", "/no/such/dir/out.txt"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("Cannot write to '/no/such/dir/out.txt'"), r.stderr)
+    }
+}
