@@ -112,7 +112,9 @@ public struct SpeechCounter: Sendable {
                 p.digits += 1
             }
         }
-        if p.latinLetters > 0 {
+        // Words matter for Latin-script speech; ICU's word break on Chinese text runs its
+        // dictionary and costs more than all the rest of a check.
+        if p.latinLetters > 0 && p.latinLetters >= p.han {
             p.words = ICU.wordCount(text)
             p.englishWords = SpeechCounter.englishFunctionWords(text)
         }

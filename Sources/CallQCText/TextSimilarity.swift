@@ -65,37 +65,57 @@ public enum TextSimilarity {
         return Match(similarity: similarity, range: min(prevStart[best], best)..<best)
     }
 
-    /// The share of the phrase's character pairs present in the best window of the text.
+    /// The share of the phrase's character pairs present in the best window of the text:
+    /// one pass, sliding the window and counting each pair of the phrase it holds.
     public static func bigramCover(_ phrase: [UInt32], in text: [UInt32]) -> Match {
         guard phrase.count >= 2, text.count >= 2 else {
             if phrase.count == 1, let at = text.firstIndex(of: phrase[0]) { return Match(similarity: 1, range: at..<(at + 1)) }
             return Match(similarity: 0, range: 0..<0)
         }
-        let wanted = Set(zip(phrase, phrase.dropFirst()).map { UInt64($0) << 32 | UInt64($1) })
-        let width = min(text.count, max(phrase.count * 2, 4))
-        var best = Match(similarity: 0, range: 0..<0)
-        var start = 0
-        while start + 1 < text.count {
-            let end = min(text.count, start + width)
-            var found = Set<UInt64>()
-            var first = -1, last = -1
-            for k in start..<(end - 1) {
-                let pair = UInt64(text[k]) << 32 | UInt64(text[k + 1])
-                if wanted.contains(pair) {
-                    found.insert(pair)
-                    if first < 0 { first = k }
-                    last = k + 2
-                }
-            }
-            let cover = Double(found.count) / Double(wanted.count)
-            if cover > best.similarity { best = Match(similarity: cover, range: first..<last) }
-            if end == text.count { break }
-            start += 1
+        var wantedIndex: [UInt64: Int] = [:]
+        for (a, b) in zip(phrase, phrase.dropFirst()) {
+            let key = UInt64(a) << 32 | UInt64(b)
+            if wantedIndex[key] == nil { wantedIndex[key] = wantedIndex.count }
         }
+        // Which wanted pair starts at each position of the text (-1: none).
+        let pairs = (0..<(text.count - 1)).map { k in wantedIndex[UInt64(text[k]) << 32 | UInt64(text[k + 1])] ?? -1 }
+        if !pairs.contains(where: { $0 >= 0 }) { return Match(similarity: 0, range: 0..<0) }
+        let width = min(text.count, max(phrase.count * 2, 4))
+        let span = width - 1   // pairs in a window
+        var counts = [Int](repeating: 0, count: wantedIndex.count)
+        var distinct = 0
+        var bestCover = 0, bestStart = 0
+        for k in 0..<pairs.count {
+            if pairs[k] >= 0 { if counts[pairs[k]] == 0 { distinct += 1 }; counts[pairs[k]] += 1 }
+            let out = k - span
+            if out >= 0, pairs[out] >= 0 { counts[pairs[out]] -= 1; if counts[pairs[out]] == 0 { distinct -= 1 } }
+            if distinct > bestCover { bestCover = distinct; bestStart = max(0, k - span + 1) }
+        }
+        // The matched stretch: from the first to the last wanted pair in the best window.
+        let windowEnd = min(pairs.count, bestStart + span)
+        let first = (bestStart..<windowEnd).first { pairs[$0] >= 0 } ?? bestStart
+        let last = (bestStart..<windowEnd).last { pairs[$0] >= 0 } ?? first
         // Pairs can be found without the phrase being said; weigh the cover down a little
         // so that an exact alignment always ranks above a scattered cover.
-        best.similarity *= 0.95
-        return best
+        return Match(similarity: Double(bestCover) / Double(wantedIndex.count) * 0.95, range: first..<(last + 2))
+    }
+
+    /// Whether `phrase` could reach `minimum` against a text holding `textCharacters`:
+    /// alignment is at most the share of the phrase's characters found in the text, and
+    /// bigram cover at most the share of its pairs made of found characters. Both bounds
+    /// are exact, so skipping below them changes no result.
+    public static func couldReach(_ minimum: Double, _ phrase: [UInt32], textCharacters: Set<UInt32>) -> Bool {
+        guard !phrase.isEmpty else { return false }
+        let present = phrase.map { textCharacters.contains($0) }
+        if Double(present.filter { $0 }.count) / Double(phrase.count) >= minimum { return true }
+        guard phrase.count >= 2 else { return false }
+        var pairs = Set<UInt64>(), possible = Set<UInt64>()
+        for k in 0..<(phrase.count - 1) {
+            let key = UInt64(phrase[k]) << 32 | UInt64(phrase[k + 1])
+            pairs.insert(key)
+            if present[k] && present[k + 1] { possible.insert(key) }
+        }
+        return Double(possible.count) / Double(pairs.count) * 0.95 >= minimum
     }
 }
 

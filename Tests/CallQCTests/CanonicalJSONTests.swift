@@ -79,6 +79,16 @@ final class CanonicalJSONTests: XCTestCase {
         XCTAssertEqual(InputFormat.detect(path: "a/b.txt", bytes: Array("{}".utf8)), .plain)
     }
 
+    func testStringEscapingRoundTrips() throws {
+        let samples = ["plain 您好", "quote \" and \\ backslash", "tab\tnew\nline\rcr", "\u{01}\u{1F} controls", "line\u{2028}para\u{2029}end", "😀 e\u{301}", ""]
+        for s in samples {
+            let text = JSONValue.string(s).compact()
+            XCTAssertFalse(text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x2028 || $0.value == 0x2029 }, text)
+            XCTAssertEqual(try JSONParser.parse(text), .string(s))
+        }
+        XCTAssertEqual(JSONValue.string("a\"b\u{2028}").compact(), "\"a\\\"b\\u2028\"")
+    }
+
     func testJSONParserStrictness() {
         XCTAssertEqual(try JSONParser.parse("{\"a\": [1, 2.5e3, -0.5, true, null, \"\\u4f60\\ud83d\\ude00\"]}"),
                        .object([("a", .array([.number(1), .number(2500), .number(-0.5), .bool(true), .null, .string("你😀")]))]))

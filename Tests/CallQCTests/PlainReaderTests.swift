@@ -104,6 +104,10 @@ final class PlainReaderTests: XCTestCase {
         for bad in ["", "1:60", "1:2:3:4", "a:10", "01:61:00", "1.2.3", "-1", ":30", "12:", "1:30.x"] {
             XCTAssertNil(TranscriptTime.parse(Substring(bad)), bad)
         }
+        for text in ["04.8", "00:04.8", "1:02", "75:00.25", "01:02:03.5", "0:0:1.510", "00:00:01,200", "00:04.8004", "00:04.0005",
+                     "", "1:60", "1:2:3:4", "a:10", "01:61:00", "1.2.3", "-1", ":30", "12:", "1:30.x", "1:30.", "9999999999"] {
+            XCTAssertEqual(TranscriptTime.parse(bytes: Array(text.utf8)[...]), TranscriptTime.parse(Substring(text)), "byte parser on '\(text)'")
+        }
         XCTAssertEqual(TranscriptTime.format(4.8), "00:04.8")
         XCTAssertEqual(TranscriptTime.format(3723.5), "01:02:03.5")
         XCTAssertEqual(TranscriptTime.format(62), "01:02")

@@ -75,8 +75,10 @@ final class PrivacyTests: XCTestCase {
             let r = format.renderer(sections: Shipped.catalog.ruleSets[0].scoring.sections)
             assertClean(r.begin() + r.render(result, index: 0) + r.end(RunSummary()), "--format \(format.rawValue)")
         }
-        assertClean(CallJSON.encode(result.call).pretty(), "converted JSON")
-        assertClean(PlainTranscriptWriter.write(result.call), "converted plain")
+        // convert masks the whole transcript (a result carries no turns).
+        let call = Shipped.sample("pii-readout.txt").call.redacted()
+        assertClean(CallJSON.encode(call).pretty(), "converted JSON")
+        assertClean(PlainTranscriptWriter.write(call), "converted plain")
         let lint = ScriptLinter(checker: Shipped.checker).lint(ScriptLinter.agentLines(Shipped.sample("pii-readout.txt").call), source: "x", mode: .transcript).redacted()
         assertClean(LintRenderer.table(lint) + LintRenderer.json(lint).compact(), "lint")
         // The redact command's own-format copies.

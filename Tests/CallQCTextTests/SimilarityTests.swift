@@ -38,3 +38,20 @@ final class SimilarityTests: XCTestCase {
         XCTAssertEqual(sim("", "您好"), 0)
     }
 }
+
+final class SimilarityBoundTests: XCTestCase {
+    /// The prefilter never skips a phrase that would have reached the threshold.
+    func testCouldReachIsAnExactBound() {
+        var rng = UInt64(99)
+        func rand(_ n: Int) -> Int { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return Int((rng >> 33) % UInt64(n)) }
+        let alphabet: [UInt32] = Array("您好欢迎致电很高兴为服务请问".unicodeScalars.map(\.value))
+        for _ in 0..<3000 {
+            let phrase = (0..<(1 + rand(9))).map { _ in alphabet[rand(alphabet.count)] }
+            let text = (0..<rand(40)).map { _ in alphabet[rand(alphabet.count)] }
+            let sim = TextSimilarity.match(phrase, in: text).similarity
+            for threshold in [0.3, 0.5, 0.6, 0.75] where sim >= threshold {
+                XCTAssertTrue(TextSimilarity.couldReach(threshold, phrase, textCharacters: Set(text)), "\(phrase) in \(text): \(sim)")
+            }
+        }
+    }
+}

@@ -76,10 +76,11 @@ public struct RequiredPhraseCheck: CheckDefinition {
     func nearMiss(_ context: CheckContext, roles: [Role]) -> String? {
         let scoped = context.turns(of: roles)
         var best: (turn: Int, match: TextSimilarity.Match)?
+        let folded = phrases.map { Array($0.foldedString.unicodeScalars.map(\.value)) }
         for t in scoped {
             let scalars = context.folded[t].scalars
-            for p in phrases {
-                let phrase = Array(p.foldedString.unicodeScalars.map(\.value))
+            let present = Set(scalars)
+            for phrase in folded where TextSimilarity.couldReach(0.6, phrase, textCharacters: present) {
                 let m = TextSimilarity.match(phrase, in: scalars)
                 // Below 0.6, a stretch under half the phrase, or two letters of "bye", is chance.
                 guard m.similarity >= 0.6, m.range.count >= max(2, (phrase.count + 1) / 2),

@@ -125,19 +125,47 @@ extension JSONValue {
 
     static func writeString(_ s: String, to out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        // Copy runs that need no escaping whole; escape the rest.
+        var runStart = s.utf8.startIndex
+        var i = runStart
+        let utf8 = s.utf8
+        while i < utf8.endIndex {
+            let b = utf8[i]
+            var escape: String?
+            switch b {
+            case 0x22: escape = "\\\""
+            case 0x5C: escape = "\\\\"
+            case 0x0A: escape = "\\n"
+            case 0x0D: escape = "\\r"
+            case 0x09: escape = "\\t"
+            case 0..<0x20:
+                let hex = String(b, radix: 16)
+                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case 0xE2:
+                // U+2028 and U+2029 (E2 80 A8/A9) break JavaScript string literals.
+                let n1 = utf8.index(after: i)
+                if n1 < utf8.endIndex, utf8[n1] == 0x80 {
+                    let n2 = utf8.index(after: n1)
+                    if n2 < utf8.endIndex, utf8[n2] == 0xA8 || utf8[n2] == 0xA9 {
+                        out += s[runStart..<i]
+                        out += utf8[n2] == 0xA8 ? "\\u2028" : "\\u2029"
+                        i = utf8.index(after: n2)
+                        runStart = i
+                        continue
+                    }
+                }
+            default: break
+            }
+            if let escape {
+                out += s[runStart..<i]
+                out += escape
+                i = utf8.index(after: i)
+                runStart = i
+            } else {
+                i = utf8.index(after: i)
             }
         }
+        out += s[runStart..<utf8.endIndex]
         out += "\""
     }
 }

@@ -48,18 +48,24 @@ public struct PIIDetector: Sendable {
 
     /// Every match, in order.
     public func find(in text: String) -> [PIIMatch] {
-        let chars = Array(text)
-        var found: [(PIIKind, [Int], Set<Int>)] = []   // kind, character positions of the match, positions to mask
+        // Most turns hold no digit, numeral, digit word or '@': one pass decides.
+        var maybe = false
+        for s in text.unicodeScalars where PIIDetector.digit(s) != nil || s == "@" || (s.value >= 0x61 && s.value <= 0x7A) || (s.value >= 0x41 && s.value <= 0x5A) {
+            maybe = true
+            break
+        }
+        if !maybe { return [] }
+        let chars = Array(text.unicodeScalars)
+        var found: [(PIIKind, [Int], Set<Int>)] = []   // kind, scalar positions of the match, positions to mask
         found += emails(chars)
         found += digitRuns(chars)
         found += wordRuns(chars)
-        var scalarOffset = [Int](repeating: 0, count: chars.count + 1)
-        for (i, c) in chars.enumerated() { scalarOffset[i + 1] = scalarOffset[i] + c.unicodeScalars.count }
         return found.filter { kinds.contains($0.0) }.sorted { $0.1.first! < $1.1.first! }.map { kind, positions, masked in
             let lo = positions.first!, hi = positions.last! + 1
             var piece = Array(chars[lo..<hi])
             for p in masked { piece[p - lo] = PIIDetector.mask(piece[p - lo]) }
-            return PIIMatch(kind: kind, span: scalarOffset[lo]..<scalarOffset[hi], text: String(chars[lo..<hi]), masked: String(piece))
+            return PIIMatch(kind: kind, span: lo..<hi, text: String(String.UnicodeScalarView(chars[lo..<hi])),
+                            masked: String(String.UnicodeScalarView(piece)))
         }
     }
 
@@ -76,38 +82,43 @@ public struct PIIDetector: Sendable {
     }
 
     /// One character masked: a digit or a letter becomes `*` (a digit word becomes `*` letters).
-    static func mask(_ c: Character) -> Character { c == " " || c == "-" ? c : "*" }
+    static func mask(_ c: Unicode.Scalar) -> Unicode.Scalar { c == " " || c == "-" ? c : "*" }
 
     // MARK: digits
 
-    static func digit(_ c: Character) -> Int? {
-        switch c {
-        case "0"..."9": return Int(String(c))
-        case "０"..."９": return Int(c.unicodeScalars.first!.value - 0xFF10)
-        case "零", "〇", "洞": return 0
-        case "一", "幺", "壹": return 1
-        case "二", "两", "贰": return 2
-        case "三", "叁": return 3
-        case "四", "肆": return 4
-        case "五", "伍": return 5
-        case "六", "陆": return 6
-        case "七", "柒": return 7
-        case "八", "捌": return 8
-        case "九", "玖": return 9
+    @inline(__always)
+    static func digit(_ c: Unicode.Scalar) -> Int? {
+        let v = c.value
+        if v >= 0x30 && v <= 0x39 { return Int(v - 0x30) }
+        if v < 0x3007 { return nil }
+        if v >= 0xFF10 && v <= 0xFF19 { return Int(v - 0xFF10) }
+        switch v {
+        case 0x96F6, 0x3007, 0x6D1E: return 0          // 零 〇 洞
+        case 0x4E00, 0x5E7A, 0x58F9: return 1          // 一 幺 壹
+        case 0x4E8C, 0x4E24, 0x8D30: return 2          // 二 两 贰
+        case 0x4E09, 0x53C1: return 3                  // 三 叁
+        case 0x56DB, 0x8086: return 4                  // 四 肆
+        case 0x4E94, 0x4F0D: return 5                  // 五 伍
+        case 0x516D, 0x9646: return 6                  // 六 陆
+        case 0x4E03, 0x67D2: return 7                  // 七 柒
+        case 0x516B, 0x634C: return 8                  // 八 捌
+        case 0x4E5D, 0x7396: return 9                  // 九 玖
         default: return nil
         }
     }
 
     /// Whether a digit is written as a Chinese numeral (一, 幺…) rather than 0–9 or ０–９.
-    static func isNumeral(_ c: Character) -> Bool { !(c.isASCII || ("０"..."９").contains(c)) }
+    static func isNumeral(_ c: Unicode.Scalar) -> Bool { !(c.isASCII || (c.value >= 0xFF10 && c.value <= 0xFF19)) }
 
     /// Separators read between digit groups: 138 1234 5678, 010-12345678, 138，1234，5678, 1 3 8…
-    static let separators: Set<Character> = [" ", "-", "，", ",", "、"]
+    static let separators: Set<Unicode.Scalar> = [" ", "-", "，", ",", "、"]
+
+    static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A) }
 
     /// Digit groups (one way of writing digits, no break inside), chained across single
     /// separators; in each chain, the longest joins of consecutive groups that classify as
     /// personal data. Dates, prices and counts never classify.
-    func digitRuns(_ chars: [Character]) -> [(PIIKind, [Int], Set<Int>)] {
+    func digitRuns(_ chars: [Unicode.Scalar]) -> [(PIIKind, [Int], Set<Int>)] {
         // 1. Groups.
         var groups: [[Int]] = []
         var i = 0
@@ -121,7 +132,7 @@ public struct PIIDetector: Sendable {
             // The check character of an ID number.
             if !numeral, g.count == 17, i < chars.count, chars[i] == "X" || chars[i] == "x" { g.append(i); i += 1 }
             // A digit glued to a Latin letter is a code (A042, V12), not a number.
-            let glued = g.first.map { $0 > 0 && chars[$0 - 1].isASCII && chars[$0 - 1].isLetter } ?? false
+            let glued = g.first.map { $0 > 0 && PIIDetector.isASCIILetter(chars[$0 - 1]) } ?? false
             if !glued { groups.append(g) }
         }
         // 2. Chains of groups one separator apart.
@@ -200,15 +211,15 @@ public struct PIIDetector: Sendable {
     ]
 
     /// "five five five one two three four five six seven": digits said as words.
-    func wordRuns(_ chars: [Character]) -> [(PIIKind, [Int], Set<Int>)] {
-        // Words with their character ranges.
+    func wordRuns(_ chars: [Unicode.Scalar]) -> [(PIIKind, [Int], Set<Int>)] {
+        // Words with their ranges.
         var words: [(String, Range<Int>)] = []
         var i = 0
         while i < chars.count {
-            if chars[i].isASCII && chars[i].isLetter {
+            if PIIDetector.isASCIILetter(chars[i]) {
                 var j = i
-                while j < chars.count, chars[j].isASCII, chars[j].isLetter { j += 1 }
-                words.append((String(chars[i..<j]).lowercased(), i..<j))
+                while j < chars.count, PIIDetector.isASCIILetter(chars[j]) { j += 1 }
+                words.append((String(String.UnicodeScalarView(chars[i..<j])).lowercased(), i..<j))
                 i = j
             } else if PIIDetector.digit(chars[i]) != nil && chars[i].isASCII {
                 words.append((String(chars[i]), i..<(i + 1)))
@@ -224,7 +235,7 @@ public struct PIIDetector: Sendable {
             var m = k
             while m < words.count, let v = PIIDetector.digitWords[words[m].0] ?? Int(words[m].0) {
                 // Only spaces, commas or hyphens between the words.
-                if let last = run.last, !chars[last.1.upperBound..<words[m].1.lowerBound].allSatisfy({ " ,-".contains($0) }) { break }
+                if let last = run.last, !chars[last.1.upperBound..<words[m].1.lowerBound].allSatisfy({ $0 == " " || $0 == "," || $0 == "-" }) { break }
                 run.append((v, words[m].1))
                 m += 1
             }
@@ -244,14 +255,15 @@ public struct PIIDetector: Sendable {
 
     // MARK: e-mail
 
-    func emails(_ chars: [Character]) -> [(PIIKind, [Int], Set<Int>)] {
+    func emails(_ chars: [Unicode.Scalar]) -> [(PIIKind, [Int], Set<Int>)] {
         var out: [(PIIKind, [Int], Set<Int>)] = []
-        func local(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || "._%+-".contains(c)) }
+        func alnum(_ c: Unicode.Scalar) -> Bool { PIIDetector.isASCIILetter(c) || (c.value >= 0x30 && c.value <= 0x39) }
+        func local(_ c: Unicode.Scalar) -> Bool { alnum(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-" }
         for (i, c) in chars.enumerated() where c == "@" {
             var start = i
             while start > 0, local(chars[start - 1]) { start -= 1 }
             var end = i + 1
-            while end < chars.count, chars[end].isASCII, chars[end].isLetter || chars[end].isNumber || chars[end] == "." || chars[end] == "-" { end += 1 }
+            while end < chars.count, alnum(chars[end]) || chars[end] == "." || chars[end] == "-" { end += 1 }
             while end > i + 1, chars[end - 1] == "." { end -= 1 }
             let domain = chars[(i + 1)..<end]
             guard start < i, domain.contains("."), domain.first != "." else { continue }

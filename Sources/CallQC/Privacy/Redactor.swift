@@ -16,7 +16,8 @@ extension CallResult {
     /// metadata and turns, findings' evidence and details, script evidence.
     public func redacted(_ r: Redactor = Redactor()) -> CallResult {
         var out = self
-        out.call = call.redacted(r)
+        // Results carry the call's id, source and metadata, not its turns.
+        out.call = call.redacted(r, turns: false)
         out.findings = findings.map { f in
             var f = f
             f.text = r.redact(f.text)
@@ -38,13 +39,14 @@ extension CallResult {
 }
 
 extension Call {
-    /// The call with personal data masked in its turns and metadata.
-    public func redacted(_ r: Redactor = Redactor()) -> Call {
+    /// The call with personal data masked in its id, source, metadata and (unless `turns` is false) turns.
+    public func redacted(_ r: Redactor = Redactor(), turns redactTurns: Bool = true) -> Call {
         var c = self
         // Recordings are often named after the caller's number: the id and path too.
         c.id = r.redact(id)
         c.source = r.redact(source)
         c.metadata = metadata.mapValues { r.redact($0) }
+        if !redactTurns { return c }
         c.turns = turns.map { t in
             var t = t
             t.speaker = r.redact(t.speaker)

@@ -19,6 +19,14 @@ public struct PlainTranscriptReader: TranscriptReader {
     public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
         var call = Call(id: PlainTranscriptReader.callID(fromSource: input.source), source: input.source)
         var roleMap = options.roleMap
+        // Labels repeat on every line: look each up once.
+        var roles: [String: Role?] = [:]
+        func roleOf(_ label: String) -> Role? {
+            if let known = roles[label] { return known }
+            let r = roleMap.role(of: label)
+            roles[label] = r
+            return r
+        }
         var warnings: [InputProblem] = []
         var knownLabels: Set<String> = []
         var warnedLabels: Set<String> = []
@@ -77,7 +85,7 @@ public struct PlainTranscriptReader: TranscriptReader {
                 if rest.hasPrefix(":") || rest.hasPrefix("：") { rest = rest.dropFirst() }
                 text = String(rest).trimmed()
             } else if let (candidate, after) = PlainTranscriptReader.labelSplit(rest) {
-                let known = roleMap.role(of: candidate) != nil || knownLabels.contains(candidate)
+                let known = roleOf(candidate) != nil || knownLabels.contains(candidate)
                     || PlainTranscriptReader.looksLikeSpeakerID(candidate)
                 if timed || known || call.turns.isEmpty {
                     label = candidate
@@ -87,7 +95,7 @@ public struct PlainTranscriptReader: TranscriptReader {
 
             if let label {
                 knownLabels.insert(label)
-                var role = roleMap.role(of: label)
+                var role = roleOf(label)
                 if role == nil {
                     role = .other
                     if warnedLabels.insert(label).inserted {
@@ -148,6 +156,15 @@ public struct PlainTranscriptReader: TranscriptReader {
 
     /// `00:01.2-00:04.8`, `00:01.2 - 00:04.8`, `00:01,200 --> 00:04,800`, `1.2,4.8` or a lone start.
     static func timeRange(_ text: Substring) -> TimeRange {
+        // Fast path, the common shape: mm:ss(.f)-mm:ss(.f) in ASCII.
+        let bytes = Array(text.utf8)
+        if let dash = bytes.firstIndex(of: UInt8(ascii: "-")), dash > 0, dash + 1 < bytes.count,
+           bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x3A || $0 == 0x2E || $0 == 0x2D }),
+           bytes[(dash + 1)...].firstIndex(of: UInt8(ascii: "-")) == nil {
+            guard let start = TranscriptTime.parse(bytes: bytes[..<dash]) else { return .invalid("'\(String(decoding: bytes[..<dash], as: UTF8.self))' is not a valid time") }
+            guard let end = TranscriptTime.parse(bytes: bytes[(dash + 1)...]) else { return .invalid("'\(String(decoding: bytes[(dash + 1)...], as: UTF8.self))' is not a valid time") }
+            return .range(start, end)
+        }
         let t = text.trimmingCharacters()
         let timeChars = Set("0123456789:.,- –—>~")
         guard !t.isEmpty, t.allSatisfy({ timeChars.contains($0) }), t.contains(where: \.isASCIIDigit) else { return .notTime }

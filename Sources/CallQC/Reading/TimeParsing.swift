@@ -37,6 +37,44 @@ public enum TranscriptTime {
         return Double(millis) / 1000
     }
 
+    /// The same over ASCII bytes (no allocation): the reader's fast path.
+    public static func parse(bytes: ArraySlice<UInt8>) -> Double? {
+        var fields: [Int64] = []
+        fields.reserveCapacity(3)
+        var current: Int64 = 0, digits = 0, fraction: Int64 = 0, fractionDigits = 0, inFraction = false, roundUp = false
+        for b in bytes {
+            switch b {
+            case 0x30...0x39:
+                if inFraction {
+                    if fractionDigits < 3 { fraction = fraction * 10 + Int64(b - 0x30); fractionDigits += 1 }
+                    else if fractionDigits == 3 { roundUp = b >= 0x35; fractionDigits += 1 }
+                } else {
+                    guard digits < 9 else { return nil }
+                    current = current * 10 + Int64(b - 0x30); digits += 1
+                }
+            case 0x3A:
+                guard !inFraction, digits > 0, digits <= 6, fields.count < 2 else { return nil }
+                fields.append(current); current = 0; digits = 0
+            case 0x2E, 0x2C:
+                guard !inFraction, digits > 0 else { return nil }
+                inFraction = true
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, !inFraction || fractionDigits > 0 else { return nil }
+        for _ in min(fractionDigits, 3)..<3 { fraction *= 10 }
+        var millis = current * 1000 + fraction + (roundUp ? 1 : 0)
+        switch fields.count {
+        case 0: break
+        case 1: guard current < 60 else { return nil }; millis += fields[0] * 60_000
+        default:
+            guard current < 60, fields[1] < 60 else { return nil }
+            millis += fields[0] * 3_600_000 + fields[1] * 60_000
+        }
+        return Double(millis) / 1000
+    }
+
     /// `mm:ss.fff`, or `hh:mm:ss.fff` from an hour on, trailing zeros trimmed (`00:04.8`).
     public static func format(_ seconds: Double) -> String {
         let millis = Int64((max(0, seconds) * 1000).rounded())
