@@ -100,6 +100,35 @@ public enum TextSimilarity {
         return Match(similarity: Double(bestCover) / Double(wantedIndex.count) * 0.95, range: first..<(last + 2))
     }
 
+    /// A phrase prepared for ``couldReach(_:_:textCharacters:)``: its scalars and distinct pairs.
+    public struct Prepared: Sendable {
+        public let scalars: [UInt32]
+        let pairs: [(UInt32, UInt32)]
+
+        public init(_ scalars: [UInt32]) {
+            self.scalars = scalars
+            var seen = Set<UInt64>()
+            var pairs: [(UInt32, UInt32)] = []
+            for k in 0..<max(0, scalars.count - 1) where seen.insert(UInt64(scalars[k]) << 32 | UInt64(scalars[k + 1])).inserted {
+                pairs.append((scalars[k], scalars[k + 1]))
+            }
+            self.pairs = pairs
+        }
+    }
+
+    /// ``couldReach(_:_:textCharacters:)`` for a prepared phrase: no allocation.
+    public static func couldReach(_ minimum: Double, _ phrase: Prepared, textCharacters: Set<UInt32>) -> Bool {
+        let m = phrase.scalars.count
+        guard m > 0 else { return false }
+        var present = 0
+        for s in phrase.scalars where textCharacters.contains(s) { present += 1 }
+        if Double(present) / Double(m) >= minimum { return true }
+        guard !phrase.pairs.isEmpty else { return false }
+        var possible = 0
+        for (a, b) in phrase.pairs where textCharacters.contains(a) && textCharacters.contains(b) { possible += 1 }
+        return Double(possible) / Double(phrase.pairs.count) * 0.95 >= minimum
+    }
+
     /// Whether `phrase` could reach `minimum` against a text holding `textCharacters`:
     /// alignment is at most the share of the phrase's characters found in the text, and
     /// bigram cover at most the share of its pairs made of found characters. Both bounds

@@ -49,8 +49,10 @@ final class SimilarityBoundTests: XCTestCase {
             let phrase = (0..<(1 + rand(9))).map { _ in alphabet[rand(alphabet.count)] }
             let text = (0..<rand(40)).map { _ in alphabet[rand(alphabet.count)] }
             let sim = TextSimilarity.match(phrase, in: text).similarity
-            for threshold in [0.3, 0.5, 0.6, 0.75] where sim >= threshold {
-                XCTAssertTrue(TextSimilarity.couldReach(threshold, phrase, textCharacters: Set(text)), "\(phrase) in \(text): \(sim)")
+            for threshold in [0.3, 0.5, 0.6, 0.75] {
+                let plain = TextSimilarity.couldReach(threshold, phrase, textCharacters: Set(text))
+                XCTAssertEqual(TextSimilarity.couldReach(threshold, TextSimilarity.Prepared(phrase), textCharacters: Set(text)), plain)
+                if sim >= threshold { XCTAssertTrue(plain, "\(phrase) in \(text): \(sim)") }
             }
         }
     }

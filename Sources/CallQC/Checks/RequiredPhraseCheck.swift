@@ -16,6 +16,16 @@ public struct RequiredPhraseCheck: CheckDefinition {
     public var at: Anchor
     public var turns: Int?
     public var seconds: Double?
+    /// The phrases as scalars, prepared once for near-miss search.
+    let prepared: [TextSimilarity.Prepared]
+
+    init(phrases: [Phrase], at: Anchor, turns: Int?, seconds: Double?) {
+        self.phrases = phrases
+        self.at = at
+        self.turns = turns
+        self.seconds = seconds
+        self.prepared = phrases.map { TextSimilarity.Prepared(Array($0.foldedString.unicodeScalars.map(\.value))) }
+    }
 
     var phraseLists: [(name: String, phrases: [Phrase])] { [("phrases", phrases)] }
 
@@ -76,11 +86,11 @@ public struct RequiredPhraseCheck: CheckDefinition {
     func nearMiss(_ context: CheckContext, roles: [Role]) -> String? {
         let scoped = context.turns(of: roles)
         var best: (turn: Int, match: TextSimilarity.Match)?
-        let folded = phrases.map { Array($0.foldedString.unicodeScalars.map(\.value)) }
         for t in scoped {
             let scalars = context.folded[t].scalars
             let present = Set(scalars)
-            for phrase in folded where TextSimilarity.couldReach(0.6, phrase, textCharacters: present) {
+            for prepared in self.prepared where TextSimilarity.couldReach(0.6, prepared, textCharacters: present) {
+                let phrase = prepared.scalars
                 let m = TextSimilarity.match(phrase, in: scalars)
                 // Below 0.6, a stretch under half the phrase, or two letters of "bye", is chance.
                 guard m.similarity >= 0.6, m.range.count >= max(2, (phrase.count + 1) / 2),

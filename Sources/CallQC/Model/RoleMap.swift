@@ -56,23 +56,22 @@ public struct RoleMap: Sendable, Hashable {
 
 extension String {
     /// Trims whitespace, including the full-width space U+3000.
-    /// Whether a scalar starting with this UTF-8 byte may be white space: ASCII space and
-    /// controls, and the lead bytes of U+0085/U+00A0, U+1680, U+2000–U+205F, U+3000.
+    /// Unicode White_Space, as a switch (no property lookup).
     @inline(__always)
-    static func mayBeSpace(_ b: UInt8) -> Bool {
-        b <= 0x20 || b == 0x7F || b == 0xC2 || b == 0xE1 || b == 0xE2 || b == 0xE3
+    static func isSpace(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
     }
 
     func trimmed() -> String {
-        // Fast path: neither end can be white space (decided on UTF-8 lead bytes).
-        let u = utf8
-        guard let first = u.first else { return self }
-        var i = u.index(before: u.endIndex)
-        while i > u.startIndex, u[i] & 0xC0 == 0x80 { i = u.index(before: i) }
-        if !String.mayBeSpace(first) && !String.mayBeSpace(u[i]) { return self }
+        // Fast path: neither the first nor the last scalar is white space.
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
+        if !String.isSpace(first.value) && !String.isSpace(last.value) { return self }
         var scalars = Substring(self).unicodeScalars[...]
-        while let f = scalars.first, f.properties.isWhitespace { scalars = scalars.dropFirst() }
-        while let l = scalars.last, l.properties.isWhitespace { scalars = scalars.dropLast() }
+        while let f = scalars.first, String.isSpace(f.value) { scalars = scalars.dropFirst() }
+        while let l = scalars.last, String.isSpace(l.value) { scalars = scalars.dropLast() }
         return String(String.UnicodeScalarView(scalars))
     }
 }

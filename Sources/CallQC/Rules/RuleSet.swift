@@ -44,14 +44,13 @@ public struct RuleSet: Sendable {
                 }
             }
         }
+        self.headers = Dictionary(rules.map { ($0.header.id, $0.header) }, uniquingKeysWith: { a, _ in a })
         self.matcher = PhraseMatcher(patterns: patterns)
         self.owners = owners
     }
 
     /// Rule headers by id.
-    public var headers: [String: RuleHeader] {
-        Dictionary(rules.map { ($0.header.id, $0.header) }, uniquingKeysWith: { a, _ in a })
-    }
+    public let headers: [String: RuleHeader]
 
     /// Every phrase of the rule set, folded, once each, in rule order: what the automaton looks for.
     public var foldedPhrases: [String] { matcher.patterns.map { String(decoding: $0, as: UTF8.self) } }

@@ -1,0 +1,13 @@
+# The two commands of the README work without make; these are conveniences.
+.PHONY: bench bench-small test
+
+# Benchmark against ripgrep and a Python baseline (50 MB and 500 MB corpora).
+bench:
+	bench/run.sh --sizes 50 500 --write-docs
+
+# A quick run on a 20 MB corpus.
+bench-small:
+	bench/run.sh --sizes 20
+
+test:
+	scripts/install-deps && swift test --disable-swift-testing

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""The callqc benchmark: callqc against ripgrep and a pyahocorasick baseline, measured
+in the same run on the same corpus and the same phrase lists, reported as ratios.
+
+usage: bench/run.py [--sizes 50 500] [--write-docs] [--repeat 1]
+"""
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "bench-out")
+CALLQC = os.path.join(ROOT, ".build", "release", "callqc")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, cwd=ROOT, **kw)
+
+
+def measure(cmd):
+    """Wall seconds, peak RSS in MB and CPU use (%) of a command, by GNU time."""
+    tfile = os.path.join(OUT, "time.txt")
+    with open(os.devnull, "w") as null:
+        start = time.monotonic()
+        subprocess.run(["/usr/bin/time", "-f", "%e %M %P", "-o", tfile] + cmd, cwd=ROOT, stdout=null, stderr=null)
+        wall = time.monotonic() - start
+    fields = open(tfile).read().split()
+    return {"seconds": wall, "rss_mb": int(fields[1]) / 1024, "cpu": fields[2]}
+
+
+def corpus(mb):
+    path = os.path.join(OUT, f"corpus-{mb}")
+    marker = os.path.join(OUT, f"corpus-{mb}.done")
+    if not os.path.exists(marker):
+        sh(["rm", "-rf", path])
+        sh([sys.executable, "bench/gen_corpus.py", path, str(mb)])
+        open(marker, "w").write("ok")
+    files = sum(len([n for n in names if n.endswith(".txt")]) for _, _, names in os.walk(path))
+    size = sum(os.path.getsize(os.path.join(r, n)) for r, _, names in os.walk(path) for n in names) / 1048576
+    return path, files, size
+
+
+def main():
+    args = sys.argv[1:]
+    sizes = [int(a) for a in args[args.index("--sizes") + 1:] if a.isdigit()] if "--sizes" in args else [50, 500]
+    if "BENCH_SIZES" in os.environ:
+        sizes = [int(s) for s in os.environ["BENCH_SIZES"].split()]
+    os.makedirs(OUT, exist_ok=True)
+    print("building callqc (release)…", flush=True)
+    sh(["swift", "build", "-c", "release", "--product", "callqc"], stdout=subprocess.DEVNULL)
+    rulesets = {}
+    for n in (20, 2000):
+        d = os.path.join(OUT, f"rules-{n}")
+        sh([sys.executable, "bench/gen_rules.py", d, str(n)], stdout=subprocess.DEVNULL)
+        rulesets[f"{n} phrases"] = d
+    rulesets = {"20 phrases": rulesets["20 phrases"], "default zh-CN": None, "2000 phrases": rulesets["2000 phrases"]}
+    phrase_files = {}
+    for name, d in rulesets.items():
+        f = os.path.join(OUT, "phrases-" + name.replace(" ", "-") + ".txt")
+        with open(f, "w") as out:
+            sh([CALLQC, "rules", "phrases"] + (["--rules", d] if d else []), stdout=out)
+        phrase_files[name] = f
+
+    rows = []
+    for mb in sizes:
+        path, calls, size = corpus(mb)
+        print(f"\ncorpus {mb} MB: {calls} calls, {size:.1f} MB", flush=True)
+        for name, d in rulesets.items():
+            phrases = phrase_files[name]
+            count = sum(1 for _ in open(phrases))
+            runs = {
+                "callqc": [CALLQC, "check", path, "--format", "jsonl", "-o", "/dev/null", "--no-progress", "-q"] + (["--rules", d] if d else []),
+                "rg": ["rg", "--count-matches", "-F", "-f", phrases, path],
+                "python": [sys.executable, "bench/baseline.py", phrases, path],
+            }
+            result = {}
+            for tool, cmd in runs.items():
+                result[tool] = measure(cmd)
+                r = result[tool]
+                print(f"  {name:14} {tool:7} {r['seconds']:7.2f} s {size / r['seconds']:8.1f} MB/s {calls / r['seconds']:9.0f} calls/s "
+                      f"{r['rss_mb']:7.1f} MB peak  cpu {r['cpu']}", flush=True)
+            rows.append((mb, size, calls, name, count, result))
+
+    # Single-call latency, what an agent waits for.
+    single = {}
+    for name, cmd in {"check one call": [CALLQC, "check", "samples/good-call-broadband.txt", "-o", "/dev/null"],
+                      "lint one draft": [CALLQC, "lint", "samples/drafts/survey-draft.draft"]}.items():
+        times = [measure(cmd)["seconds"] for _ in range(7)]
+        single[name] = statistics.median(times)
+
+    table = render(rows, single)
+    print("\n" + table)
+    if "--write-docs" in args:
+        write_docs(table, sizes)
+
+
+def render(rows, single):
+    lines = ["| corpus | phrases | tool | MB/s | calls/s | peak MB | CPU | callqc ÷ tool |",
+             "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for mb, size, calls, name, count, result in rows:
+        cq = result["callqc"]["seconds"]
+        for tool in ("callqc", "rg", "python"):
+            r = result[tool]
+            ratio = "" if tool == "callqc" else f"{r['seconds'] / cq:.2f}×"
+            lines.append(f"| {mb} MB | {name} ({count}) | {tool} | {size / r['seconds']:.1f} | {calls / r['seconds']:.0f} | "
+                         f"{r['rss_mb']:.0f} | {r['cpu']} | {ratio} |")
+    lines.append("")
+    lines.append("Growth (callqc seconds): ")
+    by = {(mb, name): result["callqc"]["seconds"] for mb, _, _, name, _, result in rows}
+    for mb in sorted({r[0] for r in rows}):
+        if (mb, "20 phrases") in by and (mb, "2000 phrases") in by:
+            lines.append(f"- {mb} MB, 20 → 2,000 phrases: ×{by[(mb, '2000 phrases')] / by[(mb, '20 phrases')]:.2f}")
+    sizes = sorted({r[0] for r in rows})
+    if len(sizes) >= 2:
+        a, b = sizes[0], sizes[-1]
+        for name in ("default zh-CN", "2000 phrases"):
+            if (a, name) in by and (b, name) in by:
+                lines.append(f"- {name}, {a} → {b} MB: ×{by[(b, name)] / by[(a, name)]:.2f} (data ×{b / a:.0f})")
+    lines.append("")
+    for name, s in single.items():
+        lines.append(f"- {name}, start to finish: {s * 1000:.0f} ms (median of 7)")
+    return "\n".join(lines)
+
+
+def write_docs(table, sizes):
+    path = os.path.join(ROOT, "docs", "performance.md")
+    text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+    marker_start, marker_end = "<!-- bench:start -->", "<!-- bench:end -->"
+    block = (f"{marker_start}\nMeasured by `make bench` (`bench/run.py --sizes {' '.join(map(str, sizes))} --write-docs`) on "
+             f"{platform.machine()}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}.\n\n{table}\n{marker_end}")
+    if marker_start in text:
+        text = text[:text.index(marker_start)] + block + text[text.index(marker_end) + len(marker_end):]
+    else:
+        text += "\n" + block + "\n"
+    open(path, "w", encoding="utf-8").write(text)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
