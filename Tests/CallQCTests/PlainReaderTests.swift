@@ -93,6 +93,16 @@ final class PlainReaderTests: XCTestCase {
         XCTAssertEqual(call.turns[0].text, "您好，请记一下：工单号是12345。注意：明天上午十点前师傅上门")
     }
 
+    func testTrimming() {
+        XCTAssertEqual(" 您好 ".trimmed(), "您好")
+        XCTAssertEqual("\u{3000}您好，\u{3000}".trimmed(), "您好，")
+        XCTAssertEqual("\t\r\n".trimmed(), "")
+        XCTAssertEqual("".trimmed(), "")
+        XCTAssertEqual("您好。".trimmed(), "您好。")
+        XCTAssertEqual("\u{2003}e\u{301} ".trimmed(), "e\u{301}")
+        XCTAssertEqual("a\u{00A0}".trimmed(), "a")
+    }
+
     func testTimeFormats() {
         XCTAssertEqual(TranscriptTime.parse("04.8"), 4.8)
         XCTAssertEqual(TranscriptTime.parse("00:04.8"), 4.8)

@@ -69,9 +69,10 @@ extension String {
         // Fast path: neither the first nor the last scalar is white space.
         guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
         if !String.isSpace(first.value) && !String.isSpace(last.value) { return self }
-        var scalars = Substring(self).unicodeScalars[...]
-        while let f = scalars.first, String.isSpace(f.value) { scalars = scalars.dropFirst() }
-        while let l = scalars.last, String.isSpace(l.value) { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
+        let view = unicodeScalars
+        var lo = view.startIndex, hi = view.endIndex
+        while lo < hi, String.isSpace(view[lo].value) { lo = view.index(after: lo) }
+        while hi > lo, String.isSpace(view[view.index(before: hi)].value) { hi = view.index(before: hi) }
+        return String(view[lo..<hi])
     }
 }

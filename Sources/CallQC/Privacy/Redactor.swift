@@ -22,7 +22,7 @@ extension CallResult {
             var f = f
             f.text = r.redact(f.text)
             f.detail = r.redact(f.detail)
-            f.message = r.redact(f.message)
+            // Messages come from the lexicon, not from the transcript.
             return f
         }
         if var s = script {

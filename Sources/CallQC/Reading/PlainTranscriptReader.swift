@@ -188,12 +188,24 @@ public struct PlainTranscriptReader: TranscriptReader {
 
     /// Splits `label: text` at the first `:` or `：` when what precedes it can be a label.
     static func labelSplit(_ line: Substring) -> (String, Substring)? {
-        guard let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return nil }
+        // Scalars, not Characters: grapheme breaking costs more than the rest of a line.
+        let scalars = line.unicodeScalars
+        var colon: String.Index?
+        var count = 0
+        for i in scalars.indices {
+            let s = scalars[i]
+            if s == ":" || s == "：" { colon = i; break }
+            count += 1
+            if count > maxLabelLength + 8 || labelBreaks.contains(s) { return nil }
+        }
+        guard let colon else { return nil }
         let label = String(line[..<colon]).trimmed()
-        guard !label.isEmpty, label.count <= maxLabelLength,
-              !label.contains(where: { "，。！？,!?；;、\"“”()（）".contains($0) }) else { return nil }
-        return (label, line[line.index(after: colon)...])
+        guard !label.isEmpty, label.unicodeScalars.count <= maxLabelLength else { return nil }
+        return (label, line[scalars.index(after: colon)...])
     }
+
+    /// Characters a speaker label never holds: a colon after them is inside the text.
+    static let labelBreaks: Set<Unicode.Scalar> = ["，", "。", "！", "？", ",", "!", "?", "；", ";", "、", "\"", "“", "”", "(", ")", "（", "）"]
 
     /// Labels that diarisation tools write: `SPEAKER_01`, `spk_0`, `Speaker 2`, `说话人1`.
     static func looksLikeSpeakerID(_ label: String) -> Bool {
