@@ -116,6 +116,52 @@ public enum TextSimilarity {
         }
     }
 
+    /// The characters of a text as a 256-bit Bloom filter: `contains` may say yes wrongly,
+    /// never no wrongly, so a bound computed with it stays a bound.
+    public struct CharacterFilter: Sendable {
+        var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        public init(_ scalars: [UInt32]) { for s in scalars { insert(s) } }
+
+        @inline(__always) static func slot(_ s: UInt32) -> (Int, UInt64) {
+            let h = (s &* 0x9E37_79B1) >> 24
+            return (Int(h >> 6), 1 << UInt64(h & 63))
+        }
+
+        mutating func insert(_ s: UInt32) {
+            let (word, bit) = CharacterFilter.slot(s)
+            switch word {
+            case 0: bits.0 |= bit
+            case 1: bits.1 |= bit
+            case 2: bits.2 |= bit
+            default: bits.3 |= bit
+            }
+        }
+
+        @inline(__always) public func contains(_ s: UInt32) -> Bool {
+            let (word, bit) = CharacterFilter.slot(s)
+            switch word {
+            case 0: return bits.0 & bit != 0
+            case 1: return bits.1 & bit != 0
+            case 2: return bits.2 & bit != 0
+            default: return bits.3 & bit != 0
+            }
+        }
+    }
+
+    /// ``couldReach(_:_:textCharacters:)`` with a Bloom filter of the text's characters.
+    public static func couldReach(_ minimum: Double, _ phrase: Prepared, filter: CharacterFilter) -> Bool {
+        let m = phrase.scalars.count
+        guard m > 0 else { return false }
+        var present = 0
+        for s in phrase.scalars where filter.contains(s) { present += 1 }
+        if Double(present) / Double(m) >= minimum { return true }
+        guard !phrase.pairs.isEmpty else { return false }
+        var possible = 0
+        for (a, b) in phrase.pairs where filter.contains(a) && filter.contains(b) { possible += 1 }
+        return Double(possible) / Double(phrase.pairs.count) * 0.95 >= minimum
+    }
+
     /// ``couldReach(_:_:textCharacters:)`` for a prepared phrase: no allocation.
     public static func couldReach(_ minimum: Double, _ phrase: Prepared, textCharacters: Set<UInt32>) -> Bool {
         let m = phrase.scalars.count

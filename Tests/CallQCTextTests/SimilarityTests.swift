@@ -52,6 +52,7 @@ final class SimilarityBoundTests: XCTestCase {
             for threshold in [0.3, 0.5, 0.6, 0.75] {
                 let plain = TextSimilarity.couldReach(threshold, phrase, textCharacters: Set(text))
                 XCTAssertEqual(TextSimilarity.couldReach(threshold, TextSimilarity.Prepared(phrase), textCharacters: Set(text)), plain)
+                if plain { XCTAssertTrue(TextSimilarity.couldReach(threshold, TextSimilarity.Prepared(phrase), filter: .init(text)), "a Bloom filter never says no wrongly") }
                 if sim >= threshold { XCTAssertTrue(plain, "\(phrase) in \(text): \(sim)") }
             }
         }

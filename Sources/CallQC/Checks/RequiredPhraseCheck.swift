@@ -88,8 +88,8 @@ public struct RequiredPhraseCheck: CheckDefinition {
         var best: (turn: Int, match: TextSimilarity.Match)?
         for t in scoped {
             let scalars = context.folded[t].scalars
-            let present = Set(scalars)
-            for prepared in self.prepared where TextSimilarity.couldReach(0.6, prepared, textCharacters: present) {
+            let present = TextSimilarity.CharacterFilter(scalars)
+            for prepared in self.prepared where TextSimilarity.couldReach(0.6, prepared, filter: present) {
                 let phrase = prepared.scalars
                 let m = TextSimilarity.match(phrase, in: scalars)
                 // Below 0.6, a stretch under half the phrase, or two letters of "bye", is chance.

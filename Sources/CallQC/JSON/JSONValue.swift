@@ -73,46 +73,53 @@ public enum JSONValue: Sendable, Hashable {
 extension JSONValue {
     /// Compact JSON on one line (for JSON Lines).
     public func compact() -> String {
-        var out = ""
-        write(to: &out, indent: nil, level: 0)
-        return out
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(to: &out, indent: false, level: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Indented JSON, two spaces a level.
     public func pretty() -> String {
-        var out = ""
-        write(to: &out, indent: "  ", level: 0)
-        return out
+        var out: [UInt8] = []
+        write(to: &out, indent: true, level: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, indent: String?, level: Int) {
+    /// Writes UTF-8 bytes: no String is built until the end.
+    private func write(to out: inout [UInt8], indent: Bool, level: Int) {
+        func newline(_ level: Int) {
+            out.append(0x0A)
+            for _ in 0..<(level * 2) { out.append(0x20) }
+        }
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += JSONValue.format(n)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let n): out.append(contentsOf: JSONValue.format(n).utf8)
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if indent { newline(level + 1) }
                 item.write(to: &out, indent: indent, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "]"
+            if indent { newline(level) }
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{"
+            if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if indent { newline(level + 1) }
                 JSONValue.writeString(key, to: &out)
-                out += indent == nil ? ":" : ": "
+                out.append(UInt8(ascii: ":"))
+                if indent { out.append(0x20) }
                 value.write(to: &out, indent: indent, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "}"
+            if indent { newline(level) }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -123,49 +130,48 @@ extension JSONValue {
         return "\(n)"
     }
 
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        // Copy runs that need no escaping whole; escape the rest.
-        var runStart = s.utf8.startIndex
-        var i = runStart
-        let utf8 = s.utf8
-        while i < utf8.endIndex {
-            let b = utf8[i]
-            var escape: String?
-            switch b {
-            case 0x22: escape = "\\\""
-            case 0x5C: escape = "\\\\"
-            case 0x0A: escape = "\\n"
-            case 0x0D: escape = "\\r"
-            case 0x09: escape = "\\t"
-            case 0..<0x20:
-                let hex = String(b, radix: 16)
-                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            case 0xE2:
-                // U+2028 and U+2029 (E2 80 A8/A9) break JavaScript string literals.
-                let n1 = utf8.index(after: i)
-                if n1 < utf8.endIndex, utf8[n1] == 0x80 {
-                    let n2 = utf8.index(after: n1)
-                    if n2 < utf8.endIndex, utf8[n2] == 0xA8 || utf8[n2] == 0xA9 {
-                        out += s[runStart..<i]
-                        out += utf8[n2] == 0xA8 ? "\\u2028" : "\\u2029"
-                        i = utf8.index(after: n2)
-                        runStart = i
-                        continue
-                    }
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        var copy = s
+        copy.withUTF8 { bytes in
+            // Copy runs that need no escaping whole; escape the rest.
+            var run = 0, i = 0
+            let n = bytes.count
+            func flush(_ upTo: Int) { if upTo > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<upTo])) } }
+            while i < n {
+                let b = bytes[i]
+                var escape: StaticString?
+                var skip = 1
+                switch b {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case 0..<0x20:
+                    flush(i)
+                    let hex = String(b, radix: 16)
+                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                    i += 1
+                    run = i
+                    continue
+                case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    // U+2028 and U+2029 break JavaScript string literals.
+                    escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    skip = 3
+                default: break
                 }
-            default: break
+                if let escape {
+                    flush(i)
+                    out.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
+                    i += skip
+                    run = i
+                } else {
+                    i += 1
+                }
             }
-            if let escape {
-                out += s[runStart..<i]
-                out += escape
-                i = utf8.index(after: i)
-                runStart = i
-            } else {
-                i = utf8.index(after: i)
-            }
+            flush(n)
         }
-        out += s[runStart..<utf8.endIndex]
-        out += "\""
+        out.append(0x22)
     }
 }

@@ -48,18 +48,21 @@ public struct PIIDetector: Sendable {
 
     /// Every match, in order.
     public func find(in text: String) -> [PIIMatch] {
-        // Most turns hold no digit, numeral, digit word or '@': one pass decides.
-        var maybe = false
-        for s in text.unicodeScalars where PIIDetector.digit(s) != nil || s == "@" || (s.value >= 0x61 && s.value <= 0x7A) || (s.value >= 0x41 && s.value <= 0x5A) {
-            maybe = true
-            break
+        // Most turns hold no digit, numeral, run of words or '@': one pass decides what to look for.
+        var digits = 0, at = false, letterRuns = 0, inLetters = false
+        for s in text.unicodeScalars {
+            let letter = PIIDetector.isASCIILetter(s)
+            if letter && !inLetters { letterRuns += 1 }
+            inLetters = letter
+            if s == "@" { at = true } else if !letter, PIIDetector.digit(s) != nil { digits += 1 }
         }
-        if !maybe { return [] }
+        // Seven digits at least, or seven words that could be digits.
+        if !at && digits < 7 && digits + letterRuns < 7 { return [] }
         let chars = Array(text.unicodeScalars)
         var found: [(PIIKind, [Int], Set<Int>)] = []   // kind, scalar positions of the match, positions to mask
-        found += emails(chars)
-        found += digitRuns(chars)
-        found += wordRuns(chars)
+        if at { found += emails(chars) }
+        if digits >= 7 { found += digitRuns(chars) }
+        if digits + letterRuns >= 7 { found += wordRuns(chars) }
         return found.filter { kinds.contains($0.0) }.sorted { $0.1.first! < $1.1.first! }.map { kind, positions, masked in
             let lo = positions.first!, hi = positions.last! + 1
             var piece = Array(chars[lo..<hi])
