@@ -21,7 +21,9 @@ extension CallResult {
         out.findings = findings.map { f in
             var f = f
             f.text = r.redact(f.text)
-            f.detail = r.redact(f.detail)
+            // Details quote the transcript only for near-misses (required phrases, script steps);
+            // the others are built from the lexicon and from times.
+            if f.kind == .required || f.kind == .scriptStep || f.kind == .scriptOrder || f.kind == .pii { f.detail = r.redact(f.detail) }
             // Messages come from the lexicon, not from the transcript.
             return f
         }
