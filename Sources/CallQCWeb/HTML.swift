@@ -12,6 +12,8 @@ struct PageContext: Sendable {
     var csrfFresh: Bool
     var redact: Bool
     var hasStore: Bool
+    /// The page's address (path and query, without `lang`), for the link to the other language.
+    var here: String = ""
 
     /// Chinese or English text.
     func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
@@ -45,7 +47,8 @@ enum Layout {
             ("/cases", p.t("案例库", "Case library"), "cases"),
         ]
         let links = nav.map { "<a href=\"\(esc(p.link($0.0)))\"\($0.2 == active ? " class=\"active\"" : "")>\(esc($0.1))</a>" }.joined()
-        let other = p.lang == .zh ? "<a class=\"lang\" href=\"?lang=en\">English</a>" : "<a class=\"lang\" href=\"?lang=zh\">中文</a>"
+        let sep = p.here.contains("?") ? "&" : "?"
+        let other = p.lang == .zh ? "<a class=\"lang\" href=\"\(esc(p.here + sep + "lang=en"))\">English</a>" : "<a class=\"lang\" href=\"\(esc(p.here + sep + "lang=zh"))\">中文</a>"
         return """
         <!doctype html>
         <html lang="\(p.lang == .zh ? "zh-CN" : "en")">
@@ -81,5 +84,6 @@ enum Layout {
     .suggest{color:#1a7f37}.step-missing{color:#a40e26}.step-out-of-order{color:#7d4e00}
     footer{margin-top:3rem;border-top:1px solid #d0d7de;padding-top:.5rem}
     table.review td{vertical-align:middle}
+    ol.transcript li{grid-template-columns:8rem 5rem 1fr}
     """
 }

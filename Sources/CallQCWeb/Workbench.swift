@@ -74,7 +74,14 @@ public struct Workbench: Sendable {
         let asked = form?.value("lang") ?? request.uri.queryParameters.get("lang")
         let lang = asked.flatMap(WorkbenchLanguage.init(rawValue:)) ?? config.language
         let csrf = CSRF.token(request)
-        return PageContext(lang: lang, csrf: csrf.value, csrfFresh: csrf.fresh, redact: config.redact, hasStore: store != nil)
+        var here = request.uri.path
+        if request.method == .get {
+            let kept = request.uri.queryParameters.filter { $0.key != "lang" }.map { (String($0.key), String($0.value)) }
+            if !kept.isEmpty { here += "?" + kept.map { "\(Form.encode($0.0))=\(Form.encode($0.1))" }.joined(separator: "&") }
+        } else if here.hasSuffix("/review") {
+            here = String(here.dropLast("/review".count))
+        }
+        return PageContext(lang: lang, csrf: csrf.value, csrfFresh: csrf.fresh, redact: config.redact, hasStore: store != nil, here: here)
     }
 
     /// The body, at most the configured size.

@@ -233,6 +233,10 @@ final class WebTests: XCTestCase {
             let queue = String(buffer: try await client.execute(uri: "/queue?date=2026-11-20", method: .get) { $0 }.body)
             XCTAssertTrue(queue.contains("id=\"queue\""), queue)
             XCTAssertTrue(queue.contains("/calls/C20261120-0057"), queue)
+            XCTAssertTrue(queue.contains("href=\"/queue?date=2026-11-20&amp;lang=en\">English</a>"), "the language link keeps the page")
+            let english = String(buffer: try await client.execute(uri: "/queue?date=2026-11-20&lang=en", method: .get) { $0 }.body)
+            XCTAssertTrue(english.contains("Review queue"))
+            XCTAssertTrue(english.contains("href=\"/calls/C20261120-0057?lang=en\""), english)
             let bad = try await client.execute(uri: "/queue?date=yesterday", method: .get) { $0 }
             XCTAssertEqual(bad.status, .badRequest)
             XCTAssertTrue(String(buffer: bad.body).contains("YYYY-MM-DD"))
