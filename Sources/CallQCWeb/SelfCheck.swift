@@ -133,7 +133,7 @@ enum LintView {
         h += "<ol class=\"transcript lint\">\n"
         for line in r.lines {
             let secs = line.readingSeconds < 60 ? "\(JSONValue.format((line.readingSeconds * 10).rounded() / 10))s" : Format.duration(line.readingSeconds)
-            h += "<li><span class=\"t\">\(esc(secs))</span><span class=\"who\">\(esc(line.label ?? String(line.number)))</span><span class=\"said\">\(mark(line.text, line.issues.compactMap(\.text)))</span>"
+            h += "<li><span class=\"t\">\(esc(secs))</span><span class=\"who\">\(esc(line.label ?? String(line.number)))</span><span class=\"said\">\(mark(line.text, line.issues.compactMap { i in i.text.map { ($0, i.severity) } }))</span>"
             for i in line.issues { h += "<span class=\"note finding sev-\(i.severity.rawValue)\">\(issue(i, p))</span>" }
             h += "</li>\n"
         }
@@ -148,16 +148,16 @@ enum LintView {
         return s
     }
 
-    /// The line with the first occurrence of each phrase marked.
-    static func mark(_ text: String, _ phrases: [String]) -> String {
-        var ranges: [Range<String.Index>] = []
-        for phrase in phrases where !phrase.isEmpty {
-            if let r = text.range(of: phrase), !ranges.contains(where: { $0.overlaps(r) }) { ranges.append(r) }
+    /// The line with the first occurrence of each phrase marked by its severity.
+    static func mark(_ text: String, _ phrases: [(String, Severity)]) -> String {
+        var ranges: [(Range<String.Index>, Severity)] = []
+        for (phrase, severity) in phrases where !phrase.isEmpty {
+            if let r = text.range(of: phrase), !ranges.contains(where: { $0.0.overlaps(r) }) { ranges.append((r, severity)) }
         }
-        ranges.sort { $0.lowerBound < $1.lowerBound }
+        ranges.sort { $0.0.lowerBound < $1.0.lowerBound }
         var out = "", at = text.startIndex
-        for r in ranges {
-            out += esc(String(text[at..<r.lowerBound])) + "<mark class=\"sev-error\">" + esc(String(text[r])) + "</mark>"
+        for (r, severity) in ranges {
+            out += esc(String(text[at..<r.lowerBound])) + "<mark class=\"sev-\(severity.rawValue)\">" + esc(String(text[r])) + "</mark>"
             at = r.upperBound
         }
         return out + esc(String(text[at...]))
