@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // The system's ICU (libicu-dev), found through pkg-config.
@@ -28,11 +31,19 @@ let package = Package(
         .target(name: "CallQC", dependencies: ["CallQCText", .product(name: "Yams", package: "Yams")]),
         // The embedded results store: SQLite through GRDB, behind CallQC's ResultStore protocol.
         .target(name: "CallQCStore", dependencies: ["CallQC", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The web workbench (callqc serve): pages and JSON API over Hummingbird; no printing, no exit.
+        .target(name: "CallQCWeb", dependencies: [
+            "CallQC", "CallQCStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "callqc",
             dependencies: [
                 "CallQC",
                 "CallQCStore",
+                "CallQCWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,5 +52,8 @@ let package = Package(
         .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore"], resources: [.copy("Fixtures")]),
         // Runs the built `callqc` binary: exit codes, output streams, the README's commands.
         .testTarget(name: "CallQCCLITests", dependencies: ["callqc"]),
+        // The workbench's handlers through HummingbirdTesting, and an end-to-end run in headless Chromium.
+        .testTarget(name: "CallQCWebTests", dependencies: ["CallQCWeb", "CallQC", "CallQCStore", "callqc",
+                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]
 )

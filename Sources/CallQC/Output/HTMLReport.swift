@@ -201,7 +201,7 @@ public struct HTMLReport: Sendable {
         return out
     }
 
-    static let css = """
+    public static let css = """
     body{font-family:"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1f2328;line-height:1.6}
     h1{margin-bottom:.2rem}h2{border-bottom:2px solid #d0d7de;padding-bottom:.2rem;margin-top:2.2rem}h2 small,h3 small{color:#656d76;font-weight:normal;font-size:.7em}
     .meta{color:#656d76;font-size:.9rem}

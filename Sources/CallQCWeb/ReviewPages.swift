@@ -1,0 +1,251 @@
+import CallQC
+import CallQCStore
+import Foundation
+import Hummingbird
+
+/// The supervisors' pages: the day's review queue, a call with its review form, calibration.
+extension Workbench {
+    static func isDate(_ s: String) -> Bool {
+        let p = s.split(separator: "-", omittingEmptySubsequences: false)
+        return p.count == 3 && p[0].count == 4 && p[1].count == 2 && p[2].count == 2 && p.allSatisfy { $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
+    struct QueueRequest {
+        var date: String
+        var plan: SamplingPlan
+    }
+
+    /// The queue's parameters as `callqc sample` takes them; the date defaults to the last day stored.
+    func queueRequest(_ request: Request, _ store: SQLiteResultStore) throws -> Result<QueueRequest, QueueError> {
+        let q = request.uri.queryParameters
+        var plan = SamplingPlan()
+        if let v = q.get("per_agent"), !v.isEmpty {
+            guard let n = Int(v), (1...10_000).contains(n) else { return .failure(.message("per_agent must be between 1 and 10000, found '\(v)'.")) }
+            plan.perAgent = n
+        }
+        if let v = q.get("seed"), !v.isEmpty {
+            guard let n = UInt64(v) else { return .failure(.message("seed must be a whole number, found '\(v)'.")) }
+            plan.seed = n
+        }
+        if let d = q.get("date"), !d.isEmpty {
+            guard Workbench.isDate(d) else { return .failure(.message("date must be YYYY-MM-DD, found '\(d)'.")) }
+            return .success(QueueRequest(date: d, plan: plan))
+        }
+        let last = try store.summaries(from: nil, to: nil).compactMap(\.date).max()
+        return .success(QueueRequest(date: last ?? Workbench.today(), plan: plan))
+    }
+
+    enum QueueError: Error { case message(String) }
+
+    static func today() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.locale = Locale(identifier: "en_US_POSIX")
+        return f.string(from: Date())
+    }
+
+    func queuePage(_ request: Request) -> Response {
+        let p = page(request)
+        let title = p.t("质检队列", "Review queue")
+        guard let store else { return noStore(title, p, active: "queue") }
+        do {
+            let qr: QueueRequest
+            switch try queueRequest(request, store) {
+            case .failure(.message(let m)):
+                return Response.html(Layout.page(title, Layout.error(m) + queueForm(p, date: "", plan: SamplingPlan()), p, active: "queue"), status: .badRequest, p)
+            case .success(let v): qr = v
+            }
+            let calls = try store.summaries(from: qr.date, to: qr.date)
+            let reviews = try store.reviews()
+            let queue = qr.plan.draw(calls, reviewed: Set(reviews.map(\.callID)))
+            var h = queueForm(p, date: qr.date, plan: qr.plan)
+            let zhLine = "\(qr.date)：共 \(calls.count) 通，抽取 \(queue.picks.count) 通，每位坐席 \(qr.plan.perAgent) 通（风险优先，其余随机，种子 \(qr.plan.seed)）"
+            let enLine = "\(qr.date): \(calls.count) calls, \(queue.picks.count) drawn, \(qr.plan.perAgent) per agent (risky first, the rest at random, seed \(qr.plan.seed))"
+            h += "<p class=\"meta\">" + esc(p.t(zhLine, enLine)) + "</p>\n"
+            if calls.isEmpty { h += Layout.notice(p.t("这一天没有存储的通话。", "No calls stored for this day.")) }
+            if !queue.picks.isEmpty {
+                h += "<table id=\"queue\"><thead><tr><th>\(p.t("坐席", "Agent"))</th><th>\(p.t("通话", "Call"))</th><th>\(p.t("分数", "Score"))</th><th>\(p.t("等级", "Grade"))</th><th>\(p.t("抽取原因", "Why"))</th></tr></thead><tbody>\n"
+                for pick in queue.picks {
+                    h += "<tr><td>\(esc(pick.agent))</td><td><a href=\"\(esc(p.link("/calls/" + Form.encode(pick.call.callID))))\">\(esc(p.r(pick.call.callID)))</a></td><td>\(pick.call.score.map(Format.points) ?? "–")</td><td>\(esc(pick.call.grade ?? "–"))</td><td>\(esc(pick.reason))</td></tr>\n"
+                }
+                h += "</tbody></table>\n"
+            }
+            for s in queue.short {
+                let zhLine = "坐席 \(s.agent) 当天只有 \(s.calls) 通（已复核 \(s.reviewed) 通），少于每人 \(s.quota) 通的配额。"
+                let enLine = "Agent \(s.agent) has \(s.calls) call\(s.calls == 1 ? "" : "s") that day (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)."
+                h += "<p class=\"meta\">" + esc(p.t(zhLine, enLine)) + "</p>\n"
+            }
+            let dayIDs = Set(calls.map(\.callID))
+            let done = reviews.filter { dayIDs.contains($0.callID) }
+            if !done.isEmpty {
+                h += "<h2>\(esc(p.t("已复核", "Reviewed")))</h2>\n<table id=\"reviewed\"><thead><tr><th>\(p.t("通话", "Call"))</th><th>\(p.t("人工分", "Human score"))</th><th>\(p.t("确认", "Confirmed"))</th><th>\(p.t("驳回", "Rejected"))</th><th>\(p.t("复核人", "Reviewer"))</th><th>\(p.t("时间", "When"))</th></tr></thead><tbody>\n"
+                for r in done {
+                    h += "<tr><td><a href=\"\(esc(p.link("/calls/" + Form.encode(r.callID))))\">\(esc(p.r(r.callID)))</a></td><td>\(r.score.map(Format.points) ?? "–")</td><td>\(esc(r.confirmed.joined(separator: ", ")))</td><td>\(esc(r.rejected.joined(separator: ", ")))</td><td>\(esc(p.r(r.reviewer ?? "–")))</td><td>\(esc(r.reviewedAt))</td></tr>\n"
+                }
+                h += "</tbody></table>\n"
+            }
+            return Response.html(Layout.page(title, h, p, active: "queue"), p)
+        } catch {
+            return storeError(error, p)
+        }
+    }
+
+    func queueForm(_ p: PageContext, date: String, plan: SamplingPlan) -> String {
+        """
+        <form method="get" action="/queue">\(p.lang == .en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")
+        <label>\(esc(p.t("日期", "Date"))) <input type="date" name="date" value="\(esc(date))"></label>
+        <label>\(esc(p.t("每位坐席", "Per agent"))) <input type="number" name="per_agent" min="1" value="\(plan.perAgent)" style="width:4rem"></label>
+        <label>\(esc(p.t("种子", "Seed"))) <input type="number" name="seed" min="0" value="\(plan.seed)" style="width:6rem"></label>
+        <button type="submit">\(esc(p.t("抽取", "Draw")))</button></form>
+
+        """
+    }
+
+    func callPage(_ request: Request, id: String, status: HTTPResponse.Status, error: String?, form: Form? = nil) -> Response {
+        let p = page(request, form: form)
+        let title = p.t("通话", "Call") + " " + p.r(id)
+        guard let store else { return noStore(title, p, active: "queue") }
+        do {
+            guard let stored = try store.detail(callID: id) else {
+                return Response.html(Layout.page(title, Layout.error(p.t("结果库里没有通话 '\(p.r(id))'：先用 callqc check … --db 检查它。",
+                                                                       "No call '\(p.r(id))' in the results database: check it first (callqc check … --db).")), p, active: "queue"),
+                                     status: .notFound, p)
+            }
+            var h = ""
+            if let error { h += Layout.error(error) }
+            if request.uri.queryParameters.get("saved") == "1" { h += Layout.notice(p.t("复核结果已保存。", "The review was recorded.")) }
+            h += CallView.render(result: stored.result, call: stored.call, p)
+            let reviews = try store.reviews().filter { $0.callID == id }
+            if !reviews.isEmpty {
+                h += "<h2>\(esc(p.t("复核记录", "Reviews")))</h2>\n<ul id=\"reviews\">"
+                for r in reviews {
+                    var line = "\(r.reviewedAt) · \(p.t("人工分", "human score")) \(r.score.map(Format.points) ?? "–")"
+                    if let machine = stored.summary.score { line += " · \(p.t("机器分", "machine")) \(Format.points(machine))" }
+                    if !r.confirmed.isEmpty { line += " · \(p.t("确认", "confirmed")) \(r.confirmed.joined(separator: ", "))" }
+                    if !r.rejected.isEmpty { line += " · \(p.t("驳回", "rejected")) \(r.rejected.joined(separator: ", "))" }
+                    if let who = r.reviewer { line += " · \(who)" }
+                    if let note = r.note { line += " · \(note)" }
+                    h += "<li class=\"review\">\(esc(p.r(line)))</li>"
+                }
+                h += "</ul>\n"
+            }
+            h += reviewForm(id: id, stored: stored, p, form: form)
+            h += """
+            <h2>\(esc(p.t("加入案例库", "Add to the case library")))</h2>
+            <form method="post" action="/cases" id="case-form">\(p.hidden)<input type="hidden" name="call" value="\(esc(id))">
+            <label>\(esc(p.t("标题", "Title"))) <input type="text" name="title" size="40"></label>
+            <label>\(esc(p.t("类别", "Category"))) <select name="category"><option value="">\(esc(p.t("自动建议", "suggest")))</option>\(TrainingCase.Category.allCases.map { "<option>\(esc($0.rawValue))</option>" }.joined())</select></label>
+            <button type="submit">\(esc(p.t("加入", "Add")))</button></form>
+
+            """
+            return Response.html(Layout.page(title, h, p, active: "queue"), status: status, p)
+        } catch {
+            return storeError(error, p)
+        }
+    }
+
+    func reviewForm(id: String, stored: StoredResult, _ p: PageContext, form: Form?) -> String {
+        let rules = Array(Set(stored.summary.findings.map(\.rule))).sorted()
+        var h = "<h2>\(esc(p.t("记录复核结果", "Record the review")))</h2>\n"
+        h += "<form method=\"post\" action=\"/calls/\(esc(Form.encode(id)))/review\" id=\"review-form\">\(p.hidden)\n"
+        h += "<p><label>\(esc(p.t("人工评分", "Human score"))) <input type=\"number\" name=\"score\" min=\"0\" step=\"0.5\" value=\"\(esc(form?.value("score") ?? ""))\"></label>"
+        h += "<label>\(esc(p.t("复核人", "Reviewer"))) <input type=\"text\" name=\"reviewer\" value=\"\(esc(form?.value("reviewer") ?? ""))\"></label></p>\n"
+        if rules.isEmpty {
+            h += "<p class=\"meta\">\(esc(p.t("这通电话没有机器发现的问题。", "The machine found nothing in this call.")))</p>\n"
+        } else {
+            h += "<table class=\"review\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("确认", "Confirm"))</th><th>\(p.t("驳回", "Reject"))</th><th>\(p.t("不评", "Skip"))</th></tr></thead><tbody>\n"
+            for rule in rules {
+                let chosen = form?.value("verdict." + rule) ?? ""
+                func radio(_ v: String) -> String {
+                    "<input type=\"radio\" name=\"verdict.\(esc(rule))\" value=\"\(v)\"\(chosen == v ? " checked" : "")>"
+                }
+                h += "<tr><td>\(esc(rule))</td><td>\(radio("confirm"))</td><td>\(radio("reject"))</td><td>\(radio(""))</td></tr>\n"
+            }
+            h += "</tbody></table>\n"
+        }
+        h += "<p><label>\(esc(p.t("备注", "Note"))) <input type=\"text\" name=\"note\" size=\"60\" value=\"\(esc(form?.value("note") ?? ""))\"></label></p>\n"
+        h += "<button type=\"submit\">\(esc(p.t("保存复核", "Save review")))</button></form>\n"
+        return h
+    }
+
+    /// A review from form fields or API members; the same checks as `callqc review`.
+    func makeReview(callID: String, score: String?, confirm: [String], reject: [String], note: String?, reviewer: String?,
+                    sections: [String: Double] = [:], _ p: PageContext) -> Result<Review, QueueError> {
+        var points: Double?
+        if let s = score?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
+            guard let v = Double(s), v.isFinite, v >= 0 else { return .failure(.message(p.t("人工评分必须是 0 或以上的数字，收到 '\(s)'。", "The score must be a number of points, 0 or more, found '\(s)'."))) }
+            points = v
+        }
+        let note = note.flatMap { $0.isEmpty ? nil : $0 }
+        let reviewer = reviewer.flatMap { $0.isEmpty ? nil : $0 }
+        if points == nil && sections.isEmpty && confirm.isEmpty && reject.isEmpty && note == nil {
+            return .failure(.message(p.t("请至少填写人工评分、确认或驳回一条规则、或备注。", "Give at least one of: a score, a rule confirmed or rejected, a note.")))
+        }
+        if let both = Set(confirm).intersection(reject).sorted().first {
+            return .failure(.message(p.t("规则 \(both) 不能同时确认和驳回。", "Rule \(both) cannot be both confirmed and rejected.")))
+        }
+        return .success(Review(callID: callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: points,
+                               sectionScores: sections, confirmed: confirm, rejected: reject, note: note))
+    }
+
+    func reviewPost(_ request: Request, id: String) async throws -> Response {
+        let (parsed, refusal) = await form(request)
+        guard let form = parsed else { return refusal! }
+        let p = page(request, form: form)
+        guard let store else { return noStore(p.t("通话", "Call"), p, active: "queue") }
+        do {
+            guard try store.detail(callID: id) != nil else { return callPage(request, id: id, status: .notFound, error: nil, form: form) }
+            var confirm: [String] = [], reject: [String] = []
+            for (name, value) in form.fields where name.hasPrefix("verdict.") {
+                let rule = String(name.dropFirst("verdict.".count))
+                if value == "confirm" { confirm.append(rule) } else if value == "reject" { reject.append(rule) }
+            }
+            switch makeReview(callID: id, score: form.value("score"), confirm: confirm, reject: reject, note: form.value("note"), reviewer: form.value("reviewer"), p) {
+            case .failure(.message(let m)):
+                return callPage(request, id: id, status: .badRequest, error: m, form: form)
+            case .success(let review):
+                try store.record(review)
+                return Response.redirect(to: p.link("/calls/" + Form.encode(id), [("saved", "1")]))
+            }
+        } catch {
+            return storeError(error, p)
+        }
+    }
+
+    func calibrationPage(_ request: Request) -> Response {
+        let p = page(request)
+        let title = p.t("校准", "Calibration")
+        guard let store else { return noStore(title, p, active: "calibration") }
+        do {
+            let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil))
+            var h = "<p>\(esc(p.t("机器发现与复核人员结论的一致程度：每条规则的准确率，机器分与人工分之差。", "How far machine and reviewers agree: each rule's precision, and machine minus human scores.")))</p>\n"
+            if c.rules.isEmpty && c.total == nil {
+                h += Layout.notice(p.t("还没有复核记录：在质检队列里打开一通电话并保存复核结果。", "No reviews yet: open a call from the review queue and record a review."))
+            }
+            if !c.rules.isEmpty {
+                h += "<table id=\"calibration-rules\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("确认", "Confirmed"))</th><th>\(p.t("驳回", "Rejected"))</th><th>\(p.t("准确率", "Precision"))</th></tr></thead><tbody>\n"
+                for r in c.rules {
+                    h += "<tr><td>\(esc(r.rule))</td><td>\(r.confirmed)</td><td>\(r.rejected)</td><td>\(r.precision.map { "\(Int(($0 * 100).rounded()))%" } ?? "–")</td></tr>\n"
+                }
+                h += "</tbody></table>\n"
+            }
+            func table(_ heading: String, _ rows: [Calibration.Difference], _ id: String) {
+                guard !rows.isEmpty else { return }
+                h += "<h2>\(esc(heading))</h2>\n<table id=\"\(id)\"><thead><tr><th></th><th>\(p.t("通话", "Calls"))</th><th>\(p.t("机器−人工（均值）", "Machine − human (mean)"))</th><th>\(p.t("离散度", "Spread"))</th></tr></thead><tbody>\n"
+                for d in rows {
+                    h += "<tr><td>\(esc(d.key))</td><td>\(d.count)</td><td>\(JSONValue.format((d.mean * 10).rounded() / 10))</td><td>\(JSONValue.format((d.spread * 10).rounded() / 10))</td></tr>\n"
+                }
+                h += "</tbody></table>\n"
+            }
+            table(p.t("总分", "Total"), c.total.map { [$0] } ?? [], "calibration-total")
+            table(p.t("评分项", "Sections"), c.bySection, "calibration-sections")
+            table(p.t("坐席", "Agents"), c.byAgent, "calibration-agents")
+            if !c.unmatched.isEmpty {
+                h += "<p class=\"meta\">\(esc(p.t("结果库中没有的通话的复核：", "Reviews of calls not in the store: ") + c.unmatched.map { p.r($0) }.joined(separator: ", ")))</p>\n"
+            }
+            return Response.html(Layout.page(title, h, p, active: "calibration"), p)
+        } catch {
+            return storeError(error, p)
+        }
+    }
+}

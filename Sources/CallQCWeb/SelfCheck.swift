@@ -1,0 +1,165 @@
+import CallQC
+import Foundation
+import Hummingbird
+
+/// What a pasted or uploaded text turned out to be, as `callqc lint` decides it:
+/// a transcript with agent turns is checked (scorecard, findings, script), anything
+/// else is linted as a script draft.
+enum SelfCheckOutcome: Sendable {
+    case calls([CallResult], readingSeconds: [Double], warnings: [InputProblem])
+    case draft(LintReport)
+    case problem(InputProblem)
+}
+
+enum SelfCheckMode: String, Sendable { case auto, transcript, draft }
+
+extension Workbench {
+    func selfCheck(_ bytes: [UInt8], source: String, mode: SelfCheckMode) -> SelfCheckOutcome {
+        if mode != .draft {
+            let outcome = loader.read(bytes: bytes, source: source)
+            let calls = outcome.calls.filter { $0.turns.contains { $0.role == .agent } }
+            if !calls.isEmpty {
+                let results = calls.map(checker.check)
+                let seconds = calls.map { linter.lint(ScriptLinter.agentLines($0), source: source, mode: .transcript).readingSeconds }
+                return .calls(results, readingSeconds: seconds, warnings: outcome.warnings)
+            }
+            if mode == .transcript || (Workbench.looksLikeTranscript(bytes) && !outcome.errors.isEmpty) {
+                return .problem(outcome.errors.first ?? InputProblem(source: source, message: "no agent turns found in this transcript"))
+            }
+        }
+        switch TextInput.validate(source: source, bytes: bytes) {
+        case .failure(let problem): return .problem(problem)
+        case .success(let input):
+            let lines = ScriptLinter.draftLines(String(decoding: input.bytes, as: UTF8.self))
+            if lines.isEmpty { return .problem(InputProblem(source: source, message: "nothing to lint: the draft has no lines")) }
+            return .draft(linter.lint(lines, source: source, mode: .draft))
+        }
+    }
+
+    /// JSON, subtitles or timed lines: text meant as a transcript, whose reading
+    /// errors are worth showing rather than linting it as a draft.
+    static func looksLikeTranscript(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
+        if text.hasPrefix("{") || text.hasPrefix("[") || text.hasPrefix("WEBVTT") || text.contains("-->") { return true }
+        return text.split(separator: "\n").contains { line in
+            let l = line.trimmingCharacters(in: .whitespaces)
+            return l.hasPrefix("[") && l.dropFirst().first?.isNumber == true
+        }
+    }
+
+    // MARK: Pages
+
+    func selfCheckForm(_ request: Request) -> Response {
+        let p = page(request)
+        return Response.html(Layout.page(p.t("自检", "Self-check"), selfCheckFormHTML(p, text: ""), p, active: "self-check"), p)
+    }
+
+    func selfCheckFormHTML(_ p: PageContext, text: String, mode: SelfCheckMode = .auto) -> String {
+        func option(_ m: SelfCheckMode, _ label: String) -> String {
+            "<label><input type=\"radio\" name=\"as\" value=\"\(m.rawValue)\"\(m == mode ? " checked" : "")> \(esc(label))</label>"
+        }
+        return """
+        <p>\(esc(p.t("粘贴一通电话的文本（任何 callqc 能读的格式）或一份话术草稿，看评分、就地标出的问题、更好的说法、按每分钟 120 字计的朗读时长，以及缺失的话术步骤。",
+                     "Paste a call's transcript (any format callqc reads) or a script draft: see the scorecard, findings marked where they were said, better phrasings, reading time at 120 characters a minute, and missing script steps.")))</p>
+        <form method="post" action="\(esc(p.link("/self-check")))" enctype="multipart/form-data" id="self-check-form">
+        \(p.hidden)
+        <textarea name="text" id="text" placeholder="[00:00.3-00:04.8] 坐席: 您好，很高兴为您服务。">\(esc(text))</textarea>
+        <p><label>\(esc(p.t("或上传文件", "or upload a file"))) <input type="file" name="file"></label></p>
+        <p>\(option(.auto, p.t("自动判断", "decide for me")))\(option(.transcript, p.t("通话文本", "transcript")))\(option(.draft, p.t("话术草稿", "script draft")))
+        <button type="submit">\(esc(p.t("检查", "Check")))</button></p>
+        </form>
+
+        """
+    }
+
+    func selfCheckPost(_ request: Request) async throws -> Response {
+        let (parsed, refusal) = await form(request)
+        guard let form = parsed else { return refusal! }
+        let p = page(request, form: form)
+        let mode = form.value("as").flatMap(SelfCheckMode.init(rawValue:)) ?? .auto
+        var bytes: [UInt8] = []
+        var source = p.t("粘贴的文本", "pasted text")
+        if let file = form.file("file") {
+            bytes = file.bytes
+            source = file.filename.isEmpty ? source : (file.filename as NSString).lastPathComponent
+        } else if let text = form.value("text") {
+            bytes = Array(text.utf8)
+        }
+        // The text goes back into the form for another try, unless it holds personal data to mask.
+        var shown = String(decoding: bytes.prefix(200_000), as: UTF8.self)
+        if p.redact && p.r(shown) != shown { shown = "" }
+        var body = ""
+        var status = HTTPResponse.Status.ok
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            body += Layout.error(p.t("请粘贴通话文本或话术草稿，或上传一个文件。", "Paste a transcript or a script draft, or upload a file."))
+            status = .badRequest
+        } else {
+            switch selfCheck(bytes, source: source, mode: mode) {
+            case .problem(let problem):
+                body += Layout.error("callqc: error: \(p.r(problem.description))")
+                status = .unprocessableContent
+            case .calls(let results, let seconds, let warnings):
+                for w in warnings { body += "<p class=\"meta\">callqc: warning: \(esc(p.r(w.description)))</p>\n" }
+                body += "<section id=\"result\">\n"
+                for (result, secs) in zip(results, seconds) {
+                    body += "<p class=\"meta\">\(esc(p.t("坐席部分朗读时长（每分钟 120 字）：", "Reading time of the agent's turns (120 characters a minute): ")))\(esc(Format.duration(secs)))</p>\n"
+                    body += CallView.render(result: ResultJSON.encode(result), call: result.call, p)
+                }
+                body += "</section>\n"
+            case .draft(let report):
+                body += "<section id=\"result\">\n" + LintView.render(p.redact ? report.redacted() : report, p) + "</section>\n"
+            }
+        }
+        body += "<h2>\(esc(p.t("再检查一份", "Check another")))</h2>\n" + selfCheckFormHTML(p, text: shown, mode: mode)
+        return Response.html(Layout.page(p.t("自检结果", "Self-check result"), body, p, active: "self-check"), status: status, p)
+    }
+}
+
+/// A lint report of a draft: reading time, the issues of the whole draft, each line
+/// with its reading time and its issues marked in place with better phrasings.
+enum LintView {
+    static func render(_ r: LintReport, _ p: PageContext) -> String {
+        let unit = r.unit == "words" ? p.t("词", "words") : p.t("字", "characters")
+        let rate = Format.points(r.rate)
+        let perMinute = p.t("每分钟 " + rate + " " + unit, rate + " " + unit + " a minute")
+        let facts = [p.t("朗读时长 ", "Reading time ") + Format.duration(r.readingSeconds), "\(r.lines.count) " + p.t("行", "lines"), perMinute, p.t("规则 ", "rules ") + r.ruleSet.name]
+        var h = "<p class=\"meta\" id=\"reading-time\">" + esc(facts.joined(separator: " · ")) + "</p>\n"
+        let all = r.allIssues
+        let count = p.t("共 \(all.count) 个问题", "\(all.count) issue" + (all.count == 1 ? "" : "s"))
+        h += "<p id=\"issue-count\">" + esc(count) + "</p>\n"
+        if !r.issues.isEmpty {
+            h += "<ul class=\"general\">" + r.issues.map { "<li class=\"finding sev-\($0.severity.rawValue)\">\(issue($0, p))</li>" }.joined() + "</ul>\n"
+        }
+        h += "<ol class=\"transcript lint\">\n"
+        for line in r.lines {
+            let secs = line.readingSeconds < 60 ? "\(JSONValue.format((line.readingSeconds * 10).rounded() / 10))s" : Format.duration(line.readingSeconds)
+            h += "<li><span class=\"t\">\(esc(secs))</span><span class=\"who\">\(esc(line.label ?? String(line.number)))</span><span class=\"said\">\(mark(line.text, line.issues.compactMap { i in i.text.map { ($0, i.severity) } }))</span>"
+            for i in line.issues { h += "<span class=\"note finding sev-\(i.severity.rawValue)\">\(issue(i, p))</span>" }
+            h += "</li>\n"
+        }
+        return h + "</ol>\n"
+    }
+
+    static func issue(_ i: LintIssue, _ p: PageContext) -> String {
+        var s = "<b>\(esc(i.rule))</b> \(esc(i.message))"
+        if let t = i.text { s += "「\(esc(t))」" }
+        if let d = i.detail, !d.hasPrefix("matches ") { s += " — \(esc(d))" }
+        if let better = i.suggestion { s += " <span class=\"suggest\">→ \(esc(p.t("建议", "better"))): \(esc(better))</span>" }
+        return s
+    }
+
+    /// The line with the first occurrence of each phrase marked by its severity.
+    static func mark(_ text: String, _ phrases: [(String, Severity)]) -> String {
+        var ranges: [(Range<String.Index>, Severity)] = []
+        for (phrase, severity) in phrases where !phrase.isEmpty {
+            if let r = text.range(of: phrase), !ranges.contains(where: { $0.0.overlaps(r) }) { ranges.append((r, severity)) }
+        }
+        ranges.sort { $0.0.lowerBound < $1.0.lowerBound }
+        var out = "", at = text.startIndex
+        for (r, severity) in ranges {
+            out += esc(String(text[at..<r.lowerBound])) + "<mark class=\"sev-\(severity.rawValue)\">" + esc(String(text[r])) + "</mark>"
+            at = r.upperBound
+        }
+        return out + esc(String(text[at...]))
+    }
+}

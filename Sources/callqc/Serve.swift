@@ -1,0 +1,74 @@
+import ArgumentParser
+import CallQC
+import CallQCStore
+import CallQCWeb
+import Foundation
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The web workbench: agents' self-check, the review queue, reports and the case library in a browser.",
+        discussion: """
+        Listens on 127.0.0.1 (this machine only) unless --host says otherwise; any other \
+        address needs an access token (--token or CALLQC_TOKEN), which every request must \
+        then carry (Authorization: Bearer TOKEN, or visit /login?token=TOKEN once). Pages \
+        are in Chinese (?lang=en or --lang en for English); personal data is masked on \
+        every page unless --no-redact. See docs/web.md.
+
+        Examples:
+          callqc serve --db qc.sqlite
+          callqc serve --db qc.sqlite --port 9000 --lang en
+          CALLQC_TOKEN=s3cret callqc serve --db qc.sqlite --host 0.0.0.0
+        """
+    )
+
+    @Option(name: .long, help: "The results database (from callqc check … --db); without it only the self-check works.") var db: String?
+    @Option(name: .long, help: "The address to listen on.") var host: String = "127.0.0.1"
+    @Option(name: .long, help: "The port to listen on (0: any free port, printed at start).") var port: Int = 8080
+    @Option(name: .long, help: "An access token every request must carry (default: CALLQC_TOKEN); required off loopback.") var token: String?
+    @Option(name: .long, help: "The pages' language: zh or en.") var lang: String = "zh"
+    @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked on the pages.") var noRedact = false
+    @Option(name: .customLong("max-body"), help: "The largest request accepted, in MB.") var maxBody: Int = 2
+    @OptionGroup var ruleOptions: RuleOptions
+
+    var config: WorkbenchConfig {
+        let env = ProcessInfo.processInfo.environment["CALLQC_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        return WorkbenchConfig(host: host, port: port, token: token ?? env, language: WorkbenchLanguage(rawValue: lang) ?? .zh,
+                               redact: !noRedact, maxBodyBytes: maxBody << 20, databasePath: db)
+    }
+
+    func validate() throws {
+        guard WorkbenchLanguage(rawValue: lang) != nil else { throw ValidationError("Unknown --lang '\(lang)'. Use zh or en.") }
+        guard (1...1024).contains(maxBody) else { throw ValidationError("--max-body must be between 1 and 1024 (MB).") }
+        if let problem = config.problem() { throw ValidationError(problem) }
+    }
+
+    func run() throws {
+        let checker = Checker(catalog: try ruleOptions.catalog(), scripts: try ruleOptions.scripts())
+        let store = try db.map { try StoreAccess.open($0) }
+        let config = self.config
+        let app = Workbench(config: config, checker: checker, store: store).application { port in
+            let shown = config.host.contains(":") ? "[\(config.host)]" : config.host
+            let line = "callqc workbench at http://\(shown):\(port)/ (\(config.token == nil ? "no token" : "token required")\(config.redact ? "" : ", not redacted")\(store == nil ? ", no database: self-check only" : ""))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        let done = DispatchSemaphore(value: 0)
+        let failure = Failure()
+        Task {
+            do { try await app.runService() } catch { failure.set(error) }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.error {
+            FileHandle.standardError.write(Data("callqc: error: cannot serve on \(config.host):\(config.port): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The server's error, handed from its task to the waiting command.
+final class Failure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    func set(_ e: Error) { lock.lock(); stored = e; lock.unlock() }
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+}
