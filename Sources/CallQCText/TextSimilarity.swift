@@ -151,27 +151,24 @@ public enum TextSimilarity {
 
     /// ``couldReach(_:_:textCharacters:)`` with a Bloom filter of the text's characters.
     public static func couldReach(_ minimum: Double, _ phrase: Prepared, filter: CharacterFilter) -> Bool {
-        let m = phrase.scalars.count
-        guard m > 0 else { return false }
-        var present = 0
-        for s in phrase.scalars where filter.contains(s) { present += 1 }
-        if Double(present) / Double(m) >= minimum { return true }
-        guard !phrase.pairs.isEmpty else { return false }
-        var possible = 0
-        for (a, b) in phrase.pairs where filter.contains(a) && filter.contains(b) { possible += 1 }
-        return Double(possible) / Double(phrase.pairs.count) * 0.95 >= minimum
+        couldReach(minimum, phrase) { filter.contains($0) }
     }
 
     /// ``couldReach(_:_:textCharacters:)`` for a prepared phrase: no allocation.
     public static func couldReach(_ minimum: Double, _ phrase: Prepared, textCharacters: Set<UInt32>) -> Bool {
+        couldReach(minimum, phrase) { textCharacters.contains($0) }
+    }
+
+    @inline(__always)
+    static func couldReach(_ minimum: Double, _ phrase: Prepared, present: (UInt32) -> Bool) -> Bool {
         let m = phrase.scalars.count
         guard m > 0 else { return false }
-        var present = 0
-        for s in phrase.scalars where textCharacters.contains(s) { present += 1 }
-        if Double(present) / Double(m) >= minimum { return true }
+        var found = 0
+        for s in phrase.scalars where present(s) { found += 1 }
+        if Double(found) / Double(m) >= minimum { return true }
         guard !phrase.pairs.isEmpty else { return false }
         var possible = 0
-        for (a, b) in phrase.pairs where textCharacters.contains(a) && textCharacters.contains(b) { possible += 1 }
+        for (a, b) in phrase.pairs where present(a) && present(b) { possible += 1 }
         return Double(possible) / Double(phrase.pairs.count) * 0.95 >= minimum
     }
 

@@ -116,24 +116,8 @@ enum CallView {
         return h + "</ol>\n"
     }
 
-    /// The turn's text, masked, with each finding's span (Unicode scalar offsets) marked.
-    /// Masks keep the text's length, so the spans still point at the right words.
+    /// The turn's text, masked, with each finding's span marked (shared with the HTML report).
     static func highlight(_ original: String, _ findings: [JSONValue], _ p: PageContext) -> String {
-        let scalars = Array(p.r(original).unicodeScalars)
-        var marks: [(Int, Int, String, String)] = []
-        for f in findings {
-            guard let b = f["span"]?["begin"]?.numberValue, let e = f["span"]?["end"]?.numberValue else { continue }
-            let lo = max(0, min(Int(b), scalars.count)), hi = max(lo, min(Int(e), scalars.count))
-            if hi > lo { marks.append((lo, hi, f["severity"]?.stringValue ?? "info", f["rule"]?.stringValue ?? "")) }
-        }
-        marks.sort { $0.0 < $1.0 }
-        func piece(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
-        var out = "", at = 0
-        for (lo, hi, sev, rule) in marks where lo >= at {
-            out += esc(piece(at..<lo))
-            out += "<mark class=\"sev-\(esc(sev))\" title=\"\(esc(rule))\">\(esc(piece(lo..<hi)))</mark>"
-            at = hi
-        }
-        return out + esc(piece(at..<scalars.count))
+        HTMLReport.highlightTurn(original, findings: findings, redact: p.r)
     }
 }

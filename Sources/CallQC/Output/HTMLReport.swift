@@ -161,26 +161,31 @@ public struct HTMLReport: Sendable {
         return h + "</ol>\n</article>\n"
     }
 
-    /// The turn's text with each finding's span marked; spans are Unicode scalar offsets.
     func highlight(_ original: String, _ findings: [JSONValue], redactText: (String) -> String) -> String {
-        let scalars = Array(original.unicodeScalars)
+        HTMLReport.highlightTurn(original, findings: findings, redact: redactText)
+    }
+
+    /// A turn's text as HTML, masked, with each finding's span (Unicode scalar offsets)
+    /// in a `<mark>`. The whole text is masked first: masks keep its length, so the spans
+    /// still point at the right words, and no number is cut by a mark.
+    public static func highlightTurn(_ original: String, findings: [JSONValue], redact: (String) -> String) -> String {
+        let masked = Array(redact(original).unicodeScalars)
+        let scalars = masked.count == original.unicodeScalars.count ? masked : Array(original.unicodeScalars)
         var marks: [(Int, Int, String, String)] = []
         for f in findings {
-            guard let b = f["span"]?["begin"]?.numberValue, let e = f["span"]?["end"]?.numberValue else { continue }
+            guard let b = f["span"]?["begin"]?.numberValue, let e = f["span"]?["end"]?.numberValue, b.isFinite, e.isFinite else { continue }
             let lo = max(0, min(Int(b), scalars.count)), hi = max(lo, min(Int(e), scalars.count))
             if hi > lo { marks.append((lo, hi, f["severity"]?.stringValue ?? "info", f["rule"]?.stringValue ?? "")) }
         }
         marks.sort { $0.0 < $1.0 }
-        func piece(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
-        // Pieces are redacted one by one; marks are phrases, never inside a number.
+        func piece(_ r: Range<Int>) -> String { escape(String(String.UnicodeScalarView(scalars[r]))) }
         var out = "", at = 0
         for (lo, hi, sev, rule) in marks where lo >= at {
-            out += esc(redactText(piece(at..<lo)))
-            out += "<mark class=\"sev-\(esc(sev))\" title=\"\(esc(rule))\">\(esc(redactText(piece(lo..<hi))))</mark>"
+            out += piece(at..<lo)
+            out += "<mark class=\"sev-\(escape(sev))\" title=\"\(escape(rule))\">\(piece(lo..<hi))</mark>"
             at = hi
         }
-        out += esc(redactText(piece(at..<scalars.count)))
-        return out
+        return out + piece(at..<scalars.count)
     }
 
     func esc(_ s: String) -> String { HTMLReport.escape(s) }
