@@ -73,8 +73,10 @@ struct Check: ParsableCommand {
         let threshold = failOn.flatMap(Severity.init(rawValue:))
         let redactor = Redactor()
         let loader = input.loader
-        let (inputs, expandProblems) = loader.expand(input.paths)
-        let progress = Progress(enabled: !noProgress && isatty(STDERR_FILENO) == 1, total: inputs.count)
+        // Folders are walked as the run goes: their paths are never all held at once.
+        let (inputs, expandProblems) = loader.expand(input.paths, walkDirectories: false)
+        let walking = inputs.contains { if case .directory = $0 { return true }; return false }
+        let progress = Progress(enabled: !noProgress && isatty(STDERR_FILENO) == 1, total: walking ? 0 : inputs.count)
         var summary = RunSummary()
         var index = 0
         var failed = false
@@ -97,7 +99,7 @@ struct Check: ParsableCommand {
         try runner.run(source) { outcomes in
             var stored: [CallResult] = []
             for outcome in outcomes {
-                summary.inputs += 1
+                if !outcome.results.isEmpty || !outcome.errors.isEmpty { summary.inputs += 1 }
                 outcome.warnings.forEach(problem)
                 outcome.errors.forEach(problem)
                 for result in outcome.results {

@@ -41,6 +41,7 @@ struct Redact: ParsableCommand {
             let raw: [UInt8]
             switch ref {
             case .standardInput: raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            case .directory: continue
             case .file(let path):
                 guard let data = FileManager.default.contents(atPath: path) else {
                     Diagnostics.report(InputProblem(source: path, message: "cannot read the file"), quiet: false)

@@ -161,6 +161,29 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(errors.first?.line, count + 1, "line numbers count from the start of the file, across chunks")
     }
 
+    /// A folder is walked as the run goes, in name order level by level, one path at a time.
+    func testDirectoryWalkIsLazyAndOrdered() throws {
+        let root = dir.appendingPathComponent("calls")
+        for name in ["b/2.txt", "b/1.txt", "a.txt", "c/.hidden.txt", ".git/x.txt", "c/notes.md", "d/e/f.json"] {
+            let url = root.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try "坐席: 您好\n".write(to: url, atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        let (inputs, problems) = TranscriptLoader().expand([root.path, dir.appendingPathComponent("empty").path], walkDirectories: false)
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(inputs.count, 2, "folders stay folders until walked")
+        let source = WorkSource(inputs: inputs, format: nil)
+        var seen: [String] = []
+        var warnings: [InputProblem] = []
+        while let item = source.nextItem() {
+            if let p = item.problem { warnings.append(p) } else { seen.append(String(item.source.dropFirst(root.path.count + 1))) }
+        }
+        XCTAssertEqual(seen, ["a.txt", "b/1.txt", "b/2.txt", "d/e/f.json"])
+        XCTAssertEqual(warnings.map(\.severity), [.warning])
+        XCTAssertTrue(warnings.first?.source.hasSuffix("empty") ?? false)
+    }
+
     func testRedactor() {
         let r = Redactor()
         XCTAssertEqual(r.redact("我的手机是13812345678，谢谢"), "我的手机是138****5678，谢谢")

@@ -25,7 +25,11 @@ public struct BatchRunner: Sendable {
 
     /// Reads and checks one item.
     public func process(_ item: WorkItem) -> ItemOutcome {
-        if let problem = item.problem { return ItemOutcome(source: item.source, results: [], errors: [problem], warnings: []) }
+        if let problem = item.problem {
+            return problem.severity == .warning
+                ? ItemOutcome(source: item.source, results: [], errors: [], warnings: [problem])
+                : ItemOutcome(source: item.source, results: [], errors: [problem], warnings: [])
+        }
         var reader = loader
         if let f = item.format { reader.format = f }
         reader.options.lineOffset = item.firstLine - 1

@@ -22,6 +22,7 @@ public final class WorkSource {
     private var inputs: [InputRef]
     private var next = 0
     private var stream: LineChunker?
+    private var walk: DirectoryWalk?
     private let forced: InputFormat?
 
     public init(inputs: [InputRef], format: InputFormat?, linesPerChunk: Int = 256) {
@@ -42,10 +43,26 @@ public final class WorkSource {
                 if let chunk = s.nextChunk() { return chunk }
                 stream = nil
             }
-            guard next < inputs.count else { return nil }
-            let ref = inputs[next]
-            next += 1
+            var ref: InputRef
+            if let w = walk {
+                guard let path = w.next() else {
+                    walk = nil
+                    if w.found == 0 {
+                        return WorkItem(source: w.root, bytes: [], firstLine: 1, format: nil,
+                                        problem: InputProblem(source: w.root, message: "no transcript files (\(InputFormat.transcriptExtensions.sorted().map { "." + $0 }.joined(separator: ", "))) in this directory", severity: .warning))
+                    }
+                    continue
+                }
+                ref = .file(path)
+            } else {
+                guard next < inputs.count else { return nil }
+                ref = inputs[next]
+                next += 1
+            }
             switch ref {
+            case .directory(let path):
+                walk = DirectoryWalk(root: path)
+                continue
             case .standardInput:
                 let chunker = LineChunker(handle: FileHandle.standardInput, source: "-", linesPerChunk: linesPerChunk, forced: forced)
                 if let whole = chunker.wholeIfNotJSONLines() { return whole }
@@ -64,6 +81,42 @@ public final class WorkSource {
                 return WorkItem(source: path, bytes: [UInt8](data), firstLine: 1, format: forced, problem: nil)
             }
         }
+    }
+}
+
+/// Walks a folder depth first, each level in name order, one path at a time: transcript
+/// extensions only, hidden files and folders skipped. It holds one listing per level, never
+/// the whole tree.
+final class DirectoryWalk {
+    let root: String
+    private var stack: [(path: String, names: [String], index: Int)] = []
+    private(set) var found = 0
+
+    init(root: String) {
+        self.root = root
+        push(root)
+    }
+
+    private func push(_ dir: String) {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        stack.append((dir, names, 0))
+    }
+
+    func next() -> String? {
+        while let top = stack.last {
+            if top.index >= top.names.count { stack.removeLast(); continue }
+            stack[stack.count - 1].index += 1
+            let name = top.names[top.index]
+            let full = top.path.hasSuffix("/") ? top.path + name : top.path + "/" + name
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue { push(full); continue }
+            if InputFormat.transcriptExtensions.contains(InputFormat.fileExtension(name)) {
+                found += 1
+                return full
+            }
+        }
+        return nil
     }
 }
 

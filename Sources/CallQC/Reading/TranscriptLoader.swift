@@ -7,10 +7,12 @@ import Glibc
 public enum InputRef: Sendable, Hashable, CustomStringConvertible {
     case file(String)
     case standardInput
+    /// A folder walked while the run goes (``WorkSource``), so its paths are never all held at once.
+    case directory(String)
 
     public var description: String {
         switch self {
-        case .file(let path): return path
+        case .file(let path), .directory(let path): return path
         case .standardInput: return "-"
         }
     }
@@ -31,6 +33,11 @@ public struct TranscriptLoader: Sendable {
     /// extensions only, hidden files skipped, sorted), `-` for standard input.
     /// Paths that do not exist come back as problems.
     public func expand(_ paths: [String]) -> (inputs: [InputRef], problems: [InputProblem]) {
+        expand(paths, walkDirectories: true)
+    }
+
+    /// With `walkDirectories` false, folders come back as `.directory` for a ``WorkSource`` to walk.
+    public func expand(_ paths: [String], walkDirectories: Bool) -> (inputs: [InputRef], problems: [InputProblem]) {
         var inputs: [InputRef] = []
         var problems: [InputProblem] = []
         let fm = FileManager.default
@@ -45,7 +52,7 @@ public struct TranscriptLoader: Sendable {
                 }
                 let listed = String(decoding: data, as: UTF8.self).split(separator: "\n").map { String($0).trimmed() }
                     .filter { !$0.isEmpty && !$0.hasPrefix("#") && !$0.hasPrefix("@") }
-                let (more, moreProblems) = expand(listed)
+                let (more, moreProblems) = expand(listed, walkDirectories: walkDirectories)
                 inputs += more
                 problems += moreProblems
                 continue
@@ -54,7 +61,7 @@ public struct TranscriptLoader: Sendable {
             if !fm.fileExists(atPath: path), path.contains(where: { "*?[".contains($0) }) {
                 let matches = TranscriptLoader.glob(path)
                 if matches.isEmpty { problems.append(InputProblem(source: path, message: "no file matches this pattern")) }
-                let (more, moreProblems) = expand(matches)
+                let (more, moreProblems) = expand(matches, walkDirectories: walkDirectories)
                 inputs += more
                 problems += moreProblems
                 continue
@@ -65,6 +72,7 @@ public struct TranscriptLoader: Sendable {
                 continue
             }
             if !isDirectory.boolValue { inputs.append(.file(path)); continue }
+            if !walkDirectories { inputs.append(.directory(path)); continue }
             guard let walker = fm.enumerator(atPath: path) else {
                 problems.append(InputProblem(source: path, message: "cannot read the directory"))
                 continue
@@ -109,6 +117,8 @@ public struct TranscriptLoader: Sendable {
                 return .failure(InputProblem(source: path, message: "cannot read the file (permissions?)"))
             }
             raw = [UInt8](data)
+        case .directory(let path):
+            return .failure(InputProblem(source: path, message: "is a directory"))
         }
         return read(bytes: raw, source: input.description)
     }
