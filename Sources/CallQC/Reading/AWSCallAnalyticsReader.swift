@@ -13,18 +13,13 @@
 /// `other`). Voice times are milliseconds (`BeginOffsetMillis`, `EndOffsetMillis`);
 /// chat messages have an `AbsoluteTime` and start from the first message.
 /// Redaction masks such as `[PII]` are kept as text.
-public struct AWSCallAnalyticsReader: TranscriptReader {
+public struct AWSCallAnalyticsReader: VendorJSONReader {
     public init() {}
 
-    public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
-        do {
-            return try read(VendorJSON.parse(input, format: "Call Analytics"), input, options)
-        } catch {
-            return VendorJSON.failure(error, input)
-        }
-    }
+    /// The name messages give this format.
+    let formatName = "Call Analytics"
 
-    private func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
+    func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
         guard case .object = document else {
             throw VendorError("a Call Analytics or Contact Lens output must be a JSON object with 'Transcript', found \(document.typeName)")
         }

@@ -10,18 +10,13 @@
 ///
 /// Times are seconds. Each speech segment is a turn labelled with `SegmentSpeaker`;
 /// its role comes from the `SpeakerLabels` display text (Agent, Customer).
-public struct AWSPCAReader: TranscriptReader {
+public struct AWSPCAReader: VendorJSONReader {
     public init() {}
 
-    public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
-        do {
-            return try read(VendorJSON.parse(input, format: "Post Call Analytics"), input, options)
-        } catch {
-            return VendorJSON.failure(error, input)
-        }
-    }
+    /// The name messages give this format.
+    let formatName = "Post Call Analytics"
 
-    private func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
+    func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
         guard case .object = document else {
             throw VendorError("a Post Call Analytics output must be a JSON object with 'SpeechSegments', found \(document.typeName)")
         }

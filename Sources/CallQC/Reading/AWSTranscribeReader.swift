@@ -16,7 +16,7 @@
 /// start time (each segment a turn, labelled `spk_N`); the items of each channel of
 /// `channel_labels` (labelled `ch_N`), cut into sentences at `.`, `?`, `!` or a
 /// pause of a second; or, without labels, the items alone cut the same way.
-public struct AWSTranscribeReader: TranscriptReader {
+public struct AWSTranscribeReader: VendorJSONReader {
     /// A pause between words this long (seconds) starts a new turn where Transcribe gives no segments.
     static let sentenceGap = 1.0
 
@@ -31,15 +31,10 @@ public struct AWSTranscribeReader: TranscriptReader {
         var channel: String?
     }
 
-    public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
-        do {
-            return try read(VendorJSON.parse(input, format: "Amazon Transcribe"), input, options)
-        } catch {
-            return VendorJSON.failure(error, input)
-        }
-    }
+    /// The name messages give this format.
+    let formatName = "Amazon Transcribe"
 
-    private func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
+    func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
         guard case .object = document else {
             throw VendorError("an Amazon Transcribe output must be a JSON object with 'results', found \(document.typeName)")
         }

@@ -12,18 +12,13 @@
 /// `SpeakerId` (speaker separation on one channel) or `ch_N` from `ChannelId`
 /// (one speaker per channel). `Result.Words`, when present, become the turns' words.
 /// A response whose `StatusText` is not `SUCCESS` is a failed or unfinished job.
-public struct AliyunReader: TranscriptReader {
+public struct AliyunReader: VendorJSONReader {
     public init() {}
 
-    public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
-        do {
-            return try read(VendorJSON.parse(input, format: "Aliyun"), input, options)
-        } catch {
-            return VendorJSON.failure(error, input)
-        }
-    }
+    /// The name messages give this format.
+    let formatName = "Aliyun"
 
-    private func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
+    func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
         guard case .object = document else {
             throw VendorError("an Aliyun result must be a JSON object with 'Result.Sentences', found \(document.typeName)")
         }

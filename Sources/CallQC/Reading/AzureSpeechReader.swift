@@ -14,21 +14,16 @@
 /// Each recognised phrase is a turn, in time order; its text is the best
 /// alternative's `display`. The speaker is `spk_N` from `speaker` (diarisation),
 /// else `ch_N` from `channel`. Phrases whose status is not `Success` are skipped.
-public struct AzureSpeechReader: TranscriptReader {
+public struct AzureSpeechReader: VendorJSONReader {
     /// Seconds per tick.
     static let tick = 1e-7
 
     public init() {}
 
-    public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
-        do {
-            return try read(VendorJSON.parse(input, format: "Azure Speech"), input, options)
-        } catch {
-            return VendorJSON.failure(error, input)
-        }
-    }
+    /// The name messages give this format.
+    let formatName = "Azure Speech"
 
-    private func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
+    func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
         var call = Call(id: PlainTranscriptReader.callID(fromSource: input.source), source: input.source)
         let phrases: [JSONValue]
         switch document {

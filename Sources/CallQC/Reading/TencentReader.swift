@@ -14,18 +14,13 @@
 /// `SpeakerId`, words with offsets from the sentence's start. Without
 /// `ResultDetail`, the `[m:s.ms,m:s.ms(,speaker)]  text` lines of `Result` are read.
 /// `Status` 3 (failed), 0 and 1 (not finished) and an API `Error` are errors.
-public struct TencentReader: TranscriptReader {
+public struct TencentReader: VendorJSONReader {
     public init() {}
 
-    public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
-        do {
-            return try read(VendorJSON.parse(input, format: "Tencent"), input, options)
-        } catch {
-            return VendorJSON.failure(error, input)
-        }
-    }
+    /// The name messages give this format.
+    let formatName = "Tencent"
 
-    private func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
+    func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
         guard case .object = document else {
             throw VendorError("a Tencent result must be a JSON object with 'Response.Data', found \(document.typeName)")
         }

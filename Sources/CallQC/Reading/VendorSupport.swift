@@ -229,3 +229,21 @@ struct TurnCollector {
         return ReadOutcome(calls: [call], warnings: warnings)
     }
 }
+
+/// A reader of one recogniser's JSON document: parsing and the error for an unreadable
+/// document are the same for all; each reader turns the document into calls.
+protocol VendorJSONReader: TranscriptReader {
+    /// The name messages give this format ("Whisper", "Azure Speech").
+    var formatName: String { get }
+    func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome
+}
+
+extension VendorJSONReader {
+    public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
+        do {
+            return try read(VendorJSON.parse(input, format: formatName), input, options)
+        } catch {
+            return VendorJSON.failure(error, input)
+        }
+    }
+}

@@ -11,18 +11,13 @@
 /// `speaker` comes from diarising tools (WhisperX, whisper-ctranslate2 with
 /// `--hf_token`); without it every turn is kept with role `other`. Words with
 /// times become the turn's words.
-public struct WhisperReader: TranscriptReader {
+public struct WhisperReader: VendorJSONReader {
     public init() {}
 
-    public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
-        do {
-            return try read(VendorJSON.parse(input, format: "Whisper"), input, options)
-        } catch {
-            return VendorJSON.failure(error, input)
-        }
-    }
+    /// The name messages give this format.
+    let formatName = "Whisper"
 
-    private func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
+    func read(_ document: JSONValue, _ input: TextInput, _ options: ReadOptions) throws(VendorError) -> ReadOutcome {
         guard case .object = document else {
             throw VendorError("a Whisper result must be a JSON object with 'segments', found \(document.typeName)")
         }
