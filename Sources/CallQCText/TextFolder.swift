@@ -27,12 +27,6 @@ public struct TextFolder: Sendable {
         ends.reserveCapacity(n)
         let joinerBit = UInt16(CharacterClass.joiner.rawValue)
 
-        @inline(__always) func emit(_ scalar: UInt32, _ from: Int, _ to: Int) {
-            let before = out.count
-            FoldTable.appendUTF8(scalar, to: &out)
-            for _ in before..<out.count { starts.append(Int32(from)); ends.append(Int32(to)) }
-        }
-
         var i = 0
         while i < n {
             let (scalar, length) = TextFolder.decode(input, at: i)
@@ -46,7 +40,7 @@ public struct TextFolder: Sendable {
             }
             if clusterEnd > end || scalar >= 0x10000 || (scalar >= 0x80 && table.classBits(scalar) & joinerBit != 0) {
                 end = clusterEnd
-                for s in foldCluster(input, i..<end) { emit(s, i, end) }
+                for s in foldCluster(input, i..<end) { TextFolder.emit(s, i, end, &out, &starts, &ends) }
             } else if scalar < 0x80 {
                 let b = table.ascii[Int(scalar)]
                 if b != 0xFF { out.append(b); starts.append(Int32(i)); ends.append(Int32(end)) }
@@ -54,7 +48,7 @@ public struct TextFolder: Sendable {
                 let m = table.map[Int(scalar)]
                 if m == FoldTable.dropped {
                 } else if m & FoldTable.multiFlag == 0 {
-                    emit(m, i, end)
+                    TextFolder.emit(m, i, end, &out, &starts, &ends)
                 } else {
                     let offset = Int((m & ~FoldTable.multiFlag) >> 8), count = Int(m & 0xFF)
                     for k in 0..<count { out.append(table.multi[offset + k]); starts.append(Int32(i)); ends.append(Int32(end)) }
@@ -63,6 +57,16 @@ public struct TextFolder: Sendable {
             i = end
         }
         return FoldedText(bytes: out, sourceStart: starts, sourceEnd: ends)
+    }
+
+    /// Appends a folded scalar, each of its bytes mapped to the source range `from..<to`.
+    /// (A static function with `inout` arguments: a nested closure capturing the arrays
+    /// would box them and check exclusive access on every append.)
+    @inline(__always)
+    static func emit(_ scalar: UInt32, _ from: Int, _ to: Int, _ out: inout [UInt8], _ starts: inout [Int32], _ ends: inout [Int32]) {
+        let before = out.count
+        FoldTable.appendUTF8(scalar, to: &out)
+        for _ in before..<out.count { starts.append(Int32(from)); ends.append(Int32(to)) }
     }
 
     /// A cluster folded through ICU's normaliser, then each result through the table

@@ -46,7 +46,7 @@ struct Check: ParsableCommand {
     var noProgress = false
 
     @Option(name: .long, help: "Calls read and checked at once (memory grows with it).")
-    var batch: Int = 64
+    var batch: Int = 256
 
     @Flag(name: .customLong("no-redact"), help: "Show personal data (phone, ID, card numbers, e-mail) unmasked in the output. Masked by default; the --db store always keeps the original.")
     var noRedact = false

@@ -39,12 +39,36 @@ public struct BatchRunner: Sendable {
     }
 
     /// Runs every item of `source`, calling `deliver` with each batch's outcomes in input order.
+    ///
+    /// Two batches are in flight: while `deliver` writes one (on the calling thread), the
+    /// next is read and checked on the other cores. Memory stays bounded by three batches.
     public func run(_ source: WorkSource, deliver: ([ItemOutcome]) throws -> Void) rethrows {
-        while true {
+        func take() -> [WorkItem] {
             var items: [WorkItem] = []
             while items.count < batchSize, let item = source.nextItem() { items.append(item) }
+            return items
+        }
+        let first = take()
+        if first.isEmpty { return }
+        var current = processInParallel(first)
+        var items = take()
+        let runner = self
+        while true {
+            let group = DispatchGroup()
+            let next = NextBatch()
+            if !items.isEmpty {
+                let batch = items
+                DispatchQueue.global().async(group: group) { next.outcomes = runner.processInParallel(batch) }
+            }
+            // Whatever `deliver` does, the batch in flight finishes before we return.
+            defer { group.wait() }
+            try deliver(current)
+            // The batch after that is read (files opened and loaded) meanwhile.
+            let following = items.isEmpty ? [] : take()
+            group.wait()
             if items.isEmpty { return }
-            try deliver(processInParallel(items))
+            current = next.outcomes
+            items = following
         }
     }
 
@@ -56,6 +80,12 @@ public struct BatchRunner: Sendable {
         }
         return slots.values
     }
+}
+
+/// The outcomes of the batch checked while the previous one is delivered; written by
+/// one task and read only after the group that ran it has finished.
+private final class NextBatch: @unchecked Sendable {
+    var outcomes: [ItemOutcome] = []
 }
 
 /// One slot per item; each worker writes only its own index.

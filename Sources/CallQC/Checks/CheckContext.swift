@@ -27,12 +27,13 @@ public struct CheckContext: Sendable {
     let ruleSet: RuleSet
     private let hits: [PhraseOwner.List: [PhraseHit]]
 
-    init(call: Call, ruleSet: RuleSet, folder: TextFolder, counter: SpeechCounter, script: Script? = nil) {
+    init(call: Call, ruleSet: RuleSet, folder: TextFolder, counter: SpeechCounter, script: Script? = nil,
+         measured: ([SpeechProfile], CallMetrics)? = nil) {
         self.call = call
         self.ruleSet = ruleSet
-        let profiles = call.turns.map { counter.profile($0.text) }
+        let profiles = measured?.0 ?? call.turns.map { counter.profile($0.text) }
         self.profiles = profiles
-        self.metrics = CallMetrics.measure(call, profiles: profiles)
+        self.metrics = measured?.1 ?? CallMetrics.measure(call, profiles: profiles)
         let folded = call.turns.map { folder.fold($0.text) }
         self.folded = folded
         self.script = script.map { ScriptMatcher(script: $0).match(call, folded: folded) }

@@ -48,27 +48,81 @@ public struct PIIDetector: Sendable {
 
     /// Every match, in order.
     public func find(in text: String) -> [PIIMatch] {
-        // Most turns hold no digit, numeral, run of words or '@': one pass decides what to look for.
-        var digits = 0, at = false, letterRuns = 0, inLetters = false
-        for s in text.unicodeScalars {
-            let letter = PIIDetector.isASCIILetter(s)
-            if letter && !inLetters { letterRuns += 1 }
-            inLetters = letter
-            if s == "@" { at = true } else if !letter, PIIDetector.digit(s) != nil { digits += 1 }
-        }
-        // Seven digits at least, or seven words that could be digits.
-        if !at && digits < 7 && digits + letterRuns < 7 { return [] }
+        // Most texts hold no run of ten digits, no run of ten digit words and no '@': one
+        // pass over the scalars decides what to look for (see ``Gate``).
+        let gate = Gate(text)
+        if !gate.at && gate.longestDigitChain < 10 && gate.longestWordChain < 10 { return [] }
         let chars = Array(text.unicodeScalars)
         var found: [(PIIKind, [Int], Set<Int>)] = []   // kind, scalar positions of the match, positions to mask
-        if at { found += emails(chars) }
-        if digits >= 7 { found += digitRuns(chars) }
-        if digits + letterRuns >= 7 { found += wordRuns(chars) }
+        if gate.at { found += emails(chars) }
+        if gate.longestDigitChain >= 10 { found += digitRuns(chars) }
+        if gate.longestWordChain >= 10 { found += wordRuns(chars) }
         return found.filter { kinds.contains($0.0) }.sorted { $0.1.first! < $1.1.first! }.map { kind, positions, masked in
             let lo = positions.first!, hi = positions.last! + 1
             var piece = Array(chars[lo..<hi])
             for p in masked { piece[p - lo] = PIIDetector.mask(piece[p - lo]) }
             return PIIMatch(kind: kind, span: lo..<hi, text: String(String.UnicodeScalarView(chars[lo..<hi])),
                             masked: String(String.UnicodeScalarView(piece)))
+        }
+    }
+
+    /// What one pass over a text tells: whether it may hold an e-mail address, and upper
+    /// bounds of the longest digit run and digit-word run the detectors could find. Every
+    /// kind of number needs ten digits at least (a 10-digit landline or NANP phone), so a
+    /// text without a chain of ten is skipped. The bounds are loose on purpose (any digits,
+    /// at most one separator between them; any digit words, only spaces, commas or hyphens
+    /// between them): a text the detectors would match always passes.
+    struct Gate {
+        var at = false
+        var longestDigitChain = 0
+        var longestWordChain = 0
+
+        init(_ text: String) {
+            var digitChain = 0, gap = 0, gapIsSeparator = false
+            var wordChain = 0, wordGapOK = true
+            var packed: UInt64 = 0, letters = 0
+            func endToken(_ isDigitToken: Bool) {
+                if isDigitToken {
+                    wordChain = wordGapOK && wordChain > 0 ? wordChain + 1 : 1
+                    longestWordChain = max(longestWordChain, wordChain)
+                } else {
+                    wordChain = 0
+                }
+                wordGapOK = true
+            }
+            for s in text.unicodeScalars {
+                let v = s.value
+                if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) {
+                    if letters < 8 { packed = packed << 8 | UInt64(v | 0x20) }
+                    letters += 1
+                    gap += 1
+                    if gap == 1 { gapIsSeparator = false }
+                    continue
+                }
+                if letters > 0 {
+                    endToken(letters <= 5 && Gate.isDigitWord(packed))
+                    packed = 0; letters = 0
+                }
+                if PIIDetector.digit(s) != nil {
+                    digitChain = gap == 0 || (gap == 1 && gapIsSeparator) ? digitChain + 1 : 1
+                    longestDigitChain = max(longestDigitChain, digitChain)
+                    gap = 0
+                    if v < 0x80 { endToken(true) } else { wordChain = 0 }
+                    continue
+                }
+                gap += 1
+                if gap == 1 { gapIsSeparator = PIIDetector.separators.contains(s) }
+                if v == 0x40 { at = true }
+                if v != 0x20 && v != 0x2C && v != 0x2D { wordGapOK = false }
+            }
+            if letters > 0 { endToken(letters <= 5 && Gate.isDigitWord(packed)) }
+        }
+
+        /// `zero`, `oh`, `o`, `one` … `nine`, lower case, packed one letter a byte.
+        static func isDigitWord(_ packed: UInt64) -> Bool { digitWordCodes.contains(packed) }
+
+        static let digitWordCodes: [UInt64] = PIIDetector.digitWords.keys.map { word in
+            word.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         }
     }
 

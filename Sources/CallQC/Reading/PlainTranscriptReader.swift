@@ -17,92 +17,87 @@ public struct PlainTranscriptReader: TranscriptReader {
     public init() {}
 
     public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
+        // The lines are scanned as bytes; a `String` is made once per turn text and once per
+        // distinct label (Swift strings hash and compare by normalised characters: slow for
+        // Chinese labels looked up on every line).
+        let b = input.bytes
         var call = Call(id: PlainTranscriptReader.callID(fromSource: input.source), source: input.source)
         var roleMap = options.roleMap
-        // Labels repeat on every line: look each up once.
-        var roles: [String: Role?] = [:]
-        func roleOf(_ label: String) -> Role? {
-            if let known = roles[label] { return known }
-            let r = roleMap.role(of: label)
-            roles[label] = r
-            return r
-        }
+        var labels = LabelCache()
         var warnings: [InputProblem] = []
-        var knownLabels: Set<String> = []
-        var warnedLabels: Set<String> = []
         var inHeader = true
-        let lines = input.lines
+        let lines = PlainTranscriptReader.lineRanges(b)
+
         // A label that starts two or more untimed lines is a speaker, even if unknown.
-        var labelCounts: [String: Int] = [:]
         for (_, raw) in lines {
-            let line = String(decoding: raw, as: UTF8.self).trimmed()
-            if line.hasPrefix("#") || line.hasPrefix("[") { continue }
-            if let (label, _) = PlainTranscriptReader.labelSplit(Substring(line)) { labelCounts[label, default: 0] += 1 }
+            let r = PlainTranscriptReader.trim(b, raw)
+            if r.isEmpty || b[r.lowerBound] == UInt8(ascii: "#") || b[r.lowerBound] == UInt8(ascii: "[") { continue }
+            if let split = PlainTranscriptReader.labelSplit(b, r) { labels.countUntimed(b[split.label]) }
         }
-        for (label, count) in labelCounts where count >= 2 { knownLabels.insert(label) }
 
         for (number, raw) in lines {
-            let line = String(decoding: raw, as: UTF8.self).trimmed()
+            let line = PlainTranscriptReader.trim(b, raw)
             if line.isEmpty { continue }
-            if line.hasPrefix("#") || line.hasPrefix("＃") {
-                guard inHeader, let (key, value) = PlainTranscriptReader.header(line) else { continue }
+            if PlainTranscriptReader.starts(b, line, with: "#") || PlainTranscriptReader.starts(b, line, with: "＃") {
+                guard inHeader, let (key, value) = PlainTranscriptReader.header(String(decoding: b[line], as: UTF8.self)) else { continue }
                 if let problem = apply(header: key, value: value, to: &call, roleMap: &roleMap, source: input.source, line: number) {
                     return .failure(problem)
                 }
+                labels.forgetRoles()
                 continue
             }
             inHeader = false
 
-            var rest = Substring(line)
+            var rest = line
             var start: Double?, end: Double?, timed = false
             var bracketLabel: String?
-            if rest.hasPrefix("[") || rest.hasPrefix("【") {
-                let close: Character = rest.hasPrefix("[") ? "]" : "】"
-                guard let closeIndex = rest.firstIndex(of: close) else {
+            let square = PlainTranscriptReader.starts(b, rest, with: "[")
+            if square || PlainTranscriptReader.starts(b, rest, with: "【") {
+                let close: Character = square ? "]" : "】"
+                let open = square ? 1 : 3
+                guard let closeAt = PlainTranscriptReader.find(b, (rest.lowerBound + open)..<rest.upperBound, close) else {
                     return .failure(InputProblem(source: input.source, line: number, message: "'\(close)' missing: a time range like [00:01.2-00:04.8] must be closed"))
                 }
-                let inside = rest[rest.index(after: rest.startIndex)..<closeIndex]
-                switch PlainTranscriptReader.timeRange(inside) {
+                let inside = (rest.lowerBound + open)..<closeAt
+                switch PlainTranscriptReader.timeRange(bytes: b[inside]) {
                 case .range(let s, let e):
                     if let e, e < s {
                         return .failure(InputProblem(source: input.source, line: number, message: "end time \(TranscriptTime.format(e)) is before start time \(TranscriptTime.format(s))"))
                     }
                     start = s; end = e; timed = true
                 case .invalid(let reason):
-                    return .failure(InputProblem(source: input.source, line: number, message: "'\(inside)' is not a time: \(reason) (expected mm:ss, mm:ss.f or hh:mm:ss.f, as in [00:01.2-00:04.8])"))
+                    return .failure(InputProblem(source: input.source, line: number, message: "'\(String(decoding: b[inside], as: UTF8.self))' is not a time: \(reason) (expected mm:ss, mm:ss.f or hh:mm:ss.f, as in [00:01.2-00:04.8])"))
                 case .notTime:
                     // `[SPEAKER_01]: text` or `[张三] text`: a bracketed speaker.
-                    bracketLabel = String(inside).trimmed()
+                    bracketLabel = String(decoding: b[PlainTranscriptReader.trim(b, inside)], as: UTF8.self)
                 }
-                rest = rest[rest.index(after: closeIndex)...]
-                rest = Substring(String(rest).trimmed())
+                rest = PlainTranscriptReader.trim(b, (closeAt + (square ? 1 : 3))..<rest.upperBound)
             }
 
-            var label: String?
-            var text = String(rest)
+            var labelIndex: Int?
+            var textRange = rest
             if let bracketLabel {
-                label = bracketLabel
-                if rest.hasPrefix(":") || rest.hasPrefix("：") { rest = rest.dropFirst() }
-                text = String(rest).trimmed()
-            } else if let (candidate, after) = PlainTranscriptReader.labelSplit(rest) {
-                let known = roleOf(candidate) != nil || knownLabels.contains(candidate)
-                    || PlainTranscriptReader.looksLikeSpeakerID(candidate)
-                if timed || known || call.turns.isEmpty {
-                    label = candidate
-                    text = String(after).trimmed()
+                labelIndex = labels.index(of: Array(bracketLabel.utf8)[...], roleMap: roleMap)
+                if PlainTranscriptReader.starts(b, rest, with: ":") { textRange = rest.lowerBound + 1..<rest.upperBound }
+                else if PlainTranscriptReader.starts(b, rest, with: "：") { textRange = rest.lowerBound + 3..<rest.upperBound }
+                textRange = PlainTranscriptReader.trim(b, textRange)
+            } else if let split = PlainTranscriptReader.labelSplit(b, rest) {
+                let i = labels.index(of: b[split.label], roleMap: roleMap)
+                if timed || labels.entries[i].isSpeaker || call.turns.isEmpty {
+                    labelIndex = i
+                    textRange = PlainTranscriptReader.trim(b, split.after..<rest.upperBound)
                 }
             }
+            let text = String(decoding: b[textRange], as: UTF8.self)
 
-            if let label {
-                knownLabels.insert(label)
-                var role = roleOf(label)
-                if role == nil {
-                    role = .other
-                    if warnedLabels.insert(label).inserted {
-                        warnings.append(InputProblem(source: input.source, line: number, message: "unknown speaker label '\(label)': kept with role 'other' (map it with --agent-label/--customer-label, or a header line '# speakers: \(label)=agent')", severity: .warning, speakerLabel: label))
-                    }
+            if let i = labelIndex {
+                labels.entries[i].seen = true
+                let entry = labels.entries[i]
+                if entry.role == nil, !entry.warned {
+                    labels.entries[i].warned = true
+                    warnings.append(InputProblem(source: input.source, line: number, message: "unknown speaker label '\(entry.label)': kept with role 'other' (map it with --agent-label/--customer-label, or a header line '# speakers: \(entry.label)=agent')", severity: .warning, speakerLabel: entry.label))
                 }
-                call.turns.append(Turn(role: role ?? .other, speaker: label, start: start, end: end, text: text))
+                call.turns.append(Turn(role: entry.role ?? .other, speaker: entry.label, start: start, end: end, text: text))
             } else if timed {
                 warnings.append(InputProblem(source: input.source, line: number, message: "no speaker label: the turn is kept with role 'other'", severity: .warning))
                 call.turns.append(Turn(role: .other, speaker: "", start: start, end: end, text: text))
@@ -249,5 +244,163 @@ extension String {
         }
         parts.append(rest)
         return parts
+    }
+}
+
+/// The speaker labels of one call, found by their bytes, each with its role looked up once.
+struct LabelCache {
+    struct Entry {
+        var bytes: [UInt8]
+        var label: String
+        var role: Role?
+        var resolved = false
+        /// Whether it labelled a turn already.
+        var seen = false
+        var warned = false
+        /// Untimed lines it starts (a label on two of them is a speaker, even if unknown).
+        var untimed = 0
+        var speakerID = false
+
+        /// Whether a `label:` at the start of a line is this speaker, not text with a colon.
+        var isSpeaker: Bool { role != nil || seen || untimed >= 2 || speakerID }
+    }
+    var entries: [Entry] = []
+
+    private mutating func find(_ bytes: ArraySlice<UInt8>) -> Int {
+        for i in entries.indices where entries[i].bytes.elementsEqual(bytes) { return i }
+        entries.append(Entry(bytes: Array(bytes), label: String(decoding: bytes, as: UTF8.self)))
+        return entries.count - 1
+    }
+
+    mutating func countUntimed(_ bytes: ArraySlice<UInt8>) { entries[find(bytes)].untimed += 1 }
+
+    /// The entry of a label, its role resolved with `roleMap`.
+    mutating func index(of bytes: ArraySlice<UInt8>, roleMap: RoleMap) -> Int {
+        let i = find(bytes)
+        if !entries[i].resolved {
+            entries[i].role = roleMap.role(of: entries[i].label)
+            entries[i].speakerID = PlainTranscriptReader.looksLikeSpeakerID(entries[i].label)
+            entries[i].resolved = true
+        }
+        return i
+    }
+
+    /// After a `# speakers:` header the roles are looked up again.
+    mutating func forgetRoles() {
+        for i in entries.indices { entries[i].resolved = false }
+    }
+}
+
+extension PlainTranscriptReader {
+    /// Byte ranges of the lines, numbered from 1, without LF or CRLF.
+    static func lineRanges(_ b: [UInt8]) -> [(number: Int, range: Range<Int>)] {
+        var result: [(Int, Range<Int>)] = []
+        var start = 0, number = 1
+        let n = b.count
+        b.withUnsafeBufferPointer { p in
+            var i = 0
+            while i < n {
+                if p[i] == 0x0A {
+                    var end = i
+                    if end > start, p[end - 1] == 0x0D { end -= 1 }
+                    result.append((number, start..<end))
+                    number += 1
+                    start = i + 1
+                }
+                i += 1
+            }
+        }
+        if start < n {
+            var end = n
+            if b[end - 1] == 0x0D { end -= 1 }
+            result.append((number, start..<end))
+        }
+        return result
+    }
+
+    /// The scalar at `i` (a lead byte) of valid UTF-8, and its length in bytes.
+    @inline(__always)
+    static func scalar(_ b: [UInt8], at i: Int) -> (value: UInt32, length: Int) {
+        let b0 = UInt32(b[i])
+        if b0 < 0x80 { return (b0, 1) }
+        if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F), 2) }
+        if b0 < 0xF0 { return ((b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F), 3) }
+        return ((b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6 | UInt32(b[i + 3] & 0x3F), 4)
+    }
+
+    /// `r` without white space (Unicode White_Space, the full-width space among it) at either end.
+    static func trim(_ b: [UInt8], _ r: Range<Int>) -> Range<Int> {
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi {
+            let (v, n) = scalar(b, at: lo)
+            if !String.isSpace(v) { break }
+            lo += n
+        }
+        while hi > lo {
+            var j = hi - 1
+            while j > lo, b[j] & 0xC0 == 0x80 { j -= 1 }
+            if !String.isSpace(scalar(b, at: j).value) { break }
+            hi = j
+        }
+        return lo..<hi
+    }
+
+    /// Whether the bytes in `r` begin with `prefix`.
+    @inline(__always)
+    static func starts(_ b: [UInt8], _ r: Range<Int>, with prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard r.count >= n else { return false }
+        let p = prefix.utf8Start
+        for k in 0..<n where b[r.lowerBound + k] != p[k] { return false }
+        return true
+    }
+
+    /// Where `c` first occurs in `r`.
+    static func find(_ b: [UInt8], _ r: Range<Int>, _ c: Character) -> Int? {
+        let needle = Array(String(c).utf8)
+        var i = r.lowerBound
+        while i + needle.count <= r.upperBound {
+            if b[i] == needle[0], needle.count == 1 || b[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// ``timeRange(_:)`` on bytes: the common ASCII shape without making a string.
+    static func timeRange(bytes: ArraySlice<UInt8>) -> TimeRange {
+        if let dash = bytes.firstIndex(of: UInt8(ascii: "-")), dash > bytes.startIndex, dash + 1 < bytes.endIndex,
+           bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x3A || $0 == 0x2E || $0 == 0x2D }),
+           bytes[(dash + 1)...].firstIndex(of: UInt8(ascii: "-")) == nil,
+           let start = TranscriptTime.parse(bytes: bytes[..<dash]), let end = TranscriptTime.parse(bytes: bytes[(dash + 1)...]) {
+            return .range(start, end)
+        }
+        return timeRange(Substring(String(decoding: bytes, as: UTF8.self)))
+    }
+
+    /// ``labelSplit(_:)`` on bytes: the label's range (trimmed) and where the text after the colon begins.
+    static func labelSplit(_ b: [UInt8], _ r: Range<Int>) -> (label: Range<Int>, after: Int)? {
+        var i = r.lowerBound, count = 0
+        while i < r.upperBound {
+            let (v, n) = scalar(b, at: i)
+            if v == 0x3A || v == 0xFF1A {
+                let label = trim(b, r.lowerBound..<i)
+                guard !label.isEmpty, b[label].lazy.filter({ $0 & 0xC0 != 0x80 }).count <= maxLabelLength else { return nil }
+                return (label, i + n)
+            }
+            count += 1
+            if count > maxLabelLength + 8 || isLabelBreak(v) { return nil }
+            i += n
+        }
+        return nil
+    }
+
+    /// ``labelBreaks`` as a switch.
+    @inline(__always)
+    static func isLabelBreak(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x2C, 0x21, 0x3F, 0x3B, 0x22, 0x28, 0x29, // , ! ? ; " ( )
+             0xFF0C, 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0x3001, 0x201C, 0x201D, 0xFF08, 0xFF09: return true
+        default: return false
+        }
     }
 }

@@ -19,12 +19,16 @@ public struct Checker: Sendable {
     public func check(_ call: Call) -> CallResult {
         let profiles = call.turns.map { counter.profile($0.text) }
         let metrics = CallMetrics.measure(call, profiles: profiles)
-        return check(call, with: catalog.ruleSet(for: metrics.language))
+        return check(call, with: catalog.ruleSet(for: metrics.language), measured: (profiles, metrics))
     }
 
     /// Checks a call with a given rule set.
     public func check(_ call: Call, with ruleSet: RuleSet) -> CallResult {
-        let context = CheckContext(call: call, ruleSet: ruleSet, folder: folder, counter: counter, script: scripts.script(for: call))
+        check(call, with: ruleSet, measured: nil)
+    }
+
+    func check(_ call: Call, with ruleSet: RuleSet, measured: ([SpeechProfile], CallMetrics)?) -> CallResult {
+        let context = CheckContext(call: call, ruleSet: ruleSet, folder: folder, counter: counter, script: scripts.script(for: call), measured: measured)
         var findings: [Finding] = []
         for (i, rule) in ruleSet.rules.enumerated() {
             findings += rule.check.definition.evaluate(context, rule: i, header: rule.header)
