@@ -25,8 +25,10 @@ let package = Package(
         // The only place that includes ICU headers: Foundation carries its own ICU,
         // and a Swift module cannot see both (see docs/architecture.md).
         .target(name: "CICUShim", dependencies: ["CICU"]),
+        // The folding table generated from ICU (C data: compiled in seconds, no start-up cost).
+        .target(name: "CFoldData"),
         // Folding, offset maps, counting speech, script guesses.
-        .target(name: "CallQCText", dependencies: ["CICUShim"]),
+        .target(name: "CallQCText", dependencies: ["CICUShim", "CFoldData"]),
         // Transcript model, readers, rules and checks, scoring, renderers.
         .target(name: "CallQC", dependencies: ["CallQCText", .product(name: "Yams", package: "Yams")]),
         // The embedded results store: SQLite through GRDB, behind CallQC's ResultStore protocol.

@@ -1,14 +1,25 @@
+import CFoldData
 import CICUShim
 
-/// Per-character folding table for the Basic Multilingual Plane, built once per
-/// process from ICU: NFKC_Casefold, then ICU's `Traditional-Simplified`
-/// transliterator, then whitespace, punctuation and control characters dropped.
+/// Per-character folding table for the Basic Multilingual Plane, from ICU:
+/// NFKC_Casefold, then ICU's `Traditional-Simplified` transliterator, then
+/// whitespace, punctuation and control characters dropped.
 ///
-/// Building takes tens of milliseconds; folding a line with the table is a
-/// lookup per character instead of a transliterator call per line.
+/// Building it from ICU takes about 700 million instructions (most of a
+/// single-call `callqc check`), so the package carries it, generated from the
+/// system's ICU, in the `CFoldData` target; a test checks that it still equals
+/// what ICU builds (see docs/text.md for regenerating it). Folding a line with
+/// the table is a lookup per character instead of a transliterator call per line.
 public final class FoldTable: Sendable {
-    /// The table for this process, built on first use.
-    public static let shared = FoldTable()
+    /// The table for this process: the embedded one, or built from ICU when the
+    /// package carries none of this format.
+    public static let shared = FoldTable.embedded() ?? FoldTable(icu: ())
+
+    /// Where the table came from: `embedded (ICU 72.1)` or `built from ICU 72.1`.
+    public let origin: String
+
+    /// Version of the layout of the embedded data (bump when the layout changes).
+    public static let dataFormat: UInt32 = 1
 
     /// Characters where ICU's Traditional→Simplified differs from common usage
     /// (OpenCC): the override keeps the character as it is.
@@ -32,7 +43,68 @@ public final class FoldTable: Sendable {
     /// How many characters the Traditional→Simplified step changed.
     public let traditionalCount: Int
 
-    init() {
+    init(map: [UInt32], multi: [UInt8], classes: [UInt16], traditionalCount: Int, origin: String) {
+        var ascii = [UInt8](repeating: 0xFF, count: 128)
+        for b in 0..<128 where map[b] != FoldTable.dropped && map[b] < 0x80 { ascii[b] = UInt8(map[b]) }
+        self.map = map
+        self.multi = multi
+        self.classes = classes
+        self.ascii = ascii
+        self.traditionalCount = traditionalCount
+        self.origin = origin
+    }
+
+    /// The table the package carries (``CFoldData``), nil when it has none of this format.
+    public static func embedded() -> FoldTable? {
+        guard cqc_fold_format() == dataFormat, cqc_fold_entries() == 0x10000,
+              let mapData = cqc_fold_map(), let classData = cqc_fold_classes(), let multiData = cqc_fold_multi(),
+              let versionData = cqc_fold_icu_version() else { return nil }
+        // The map is stored as `value XOR code point` (unchanged is 0) with a sentinel for dropped.
+        let map = (0..<0x10000).map { cp in mapData[cp] == FoldTable.dropped ? FoldTable.dropped : mapData[cp] ^ UInt32(cp) }
+        let classes = Array(UnsafeBufferPointer(start: classData, count: 0x10000))
+        let multi = Array(UnsafeBufferPointer(start: multiData, count: Int(cqc_fold_multi_count())))
+        return FoldTable(map: map, multi: multi, classes: classes, traditionalCount: Int(cqc_fold_traditional_count()),
+                         origin: "embedded (ICU \(String(cString: versionData)))")
+    }
+
+    /// The C source of ``CFoldData`` for this table: what `Sources/CFoldData/fold_data.c` holds.
+    public func cSource(icuVersion: String) -> String {
+        var out = """
+        // Generated from ICU \(icuVersion) by FoldTable.cSource (see docs/text.md): do not edit.
+        // The per-character folding table of CallQCText; EmbeddedFoldTableTests checks that
+        // it equals what the system's ICU builds.
+        #include "cfold_data.h"
+        #define D 4294967295u
+
+        uint32_t cqc_fold_format(void) { return \(FoldTable.dataFormat); }
+        uint32_t cqc_fold_entries(void) { return 65536; }
+        uint32_t cqc_fold_traditional_count(void) { return \(traditionalCount); }
+        const char *cqc_fold_icu_version(void) { return "\(icuVersion)"; }
+
+        // Per code point: folded value XOR code point (0 = unchanged), D = dropped.
+        static const uint32_t map[65536] = {
+
+        """
+        func rows<T>(_ values: [T], _ text: (Int, T) -> String) {
+            for start in stride(from: 0, to: values.count, by: 32) {
+                out += (start..<min(start + 32, values.count)).map { text($0, values[$0]) }.joined(separator: ",") + ",\n"
+            }
+        }
+        rows(map) { cp, v in v == FoldTable.dropped ? "D" : String(v ^ UInt32(cp)) }
+        out += "};\nconst uint32_t *cqc_fold_map(void) { return map; }\n\n"
+        out += "// Per code point: class bits (CQC_*), 0x4000 for Han that Traditional-Simplified changes.\n"
+        out += "static const uint16_t classes[65536] = {\n"
+        rows(classes) { _, v in String(v) }
+        out += "};\nconst uint16_t *cqc_fold_classes(void) { return classes; }\n\n"
+        out += "// UTF-8 of foldings longer than one character.\nstatic const uint8_t multi[\(max(multi.count, 1))] = {\n"
+        rows(multi.isEmpty ? [0] : multi) { _, v in String(v) }
+        out += "};\nuint32_t cqc_fold_multi_count(void) { return \(multi.count); }\n"
+        out += "const uint8_t *cqc_fold_multi(void) { return multi; }\n"
+        return out
+    }
+
+    /// Builds the table from the system's ICU.
+    public convenience init(icu: ()) {
         var map = [UInt32](repeating: FoldTable.dropped, count: 0x10000)
         var classes = [UInt16](repeating: UInt16(CharacterClass.control.rawValue), count: 0x10000)
         var folded = [[UInt32]](repeating: [], count: 0x10000)
@@ -116,13 +188,22 @@ public final class FoldTable: Sendable {
             map[cp] = FoldTable.multiFlag | UInt32(multi.count) << 8 | UInt32(bytes.count)
             multi.append(contentsOf: bytes)
         }
-        var ascii = [UInt8](repeating: 0xFF, count: 128)
-        for b in 0..<128 where map[b] != FoldTable.dropped && map[b] < 0x80 { ascii[b] = UInt8(map[b]) }
-        self.map = map
-        self.multi = multi
-        self.classes = classes
-        self.ascii = ascii
-        self.traditionalCount = traditional
+        self.init(map: map, multi: multi, classes: classes, traditionalCount: traditional, origin: "built from ICU \(ICU.version)")
+    }
+
+    /// Whether two tables fold and classify every BMP character the same way.
+    public func sameContent(as other: FoldTable) -> Bool {
+        map == other.map && multi == other.multi && classes == other.classes && traditionalCount == other.traditionalCount
+    }
+
+    /// Code points where two tables differ (for a test's message).
+    public func differences(from other: FoldTable, limit: Int = 10) -> [UInt32] {
+        var out: [UInt32] = []
+        for cp in 0..<0x10000 where fold(scalar: UInt32(cp)) != other.fold(scalar: UInt32(cp)) || classes[cp] != other.classes[cp] {
+            out.append(UInt32(cp))
+            if out.count == limit { break }
+        }
+        return out
     }
 
     /// Class bits of any scalar (BMP from the table, others from ICU).

@@ -25,6 +25,7 @@ public struct BatchRunner: Sendable {
 
     /// Reads and checks one item.
     public func process(_ item: WorkItem) -> ItemOutcome {
+        let item = item.loaded()
         if let problem = item.problem {
             return problem.severity == .warning
                 ? ItemOutcome(source: item.source, results: [], errors: [], warnings: [problem])

@@ -10,6 +10,50 @@ public struct WorkItem: Sendable {
     public var format: InputFormat?
     /// A problem found before reading (a file that could not be opened).
     public var problem: InputProblem?
+    /// Whether `bytes` are still to be read from the file `source` (by the worker
+    /// that takes the item, so that files are read on all cores).
+    public var unread = false
+
+    /// The item with its file read; a file that cannot be read becomes a problem.
+    public func loaded() -> WorkItem {
+        guard unread else { return self }
+        var item = self
+        item.unread = false
+        if let bytes = FileBytes.contents(of: source) {
+            item.bytes = bytes
+        } else {
+            item.problem = InputProblem(source: source, message: "cannot read the file (permissions?)")
+        }
+        return item
+    }
+}
+
+/// Reads whole files with open(2) and read(2): no `Data`, no attribute lookups.
+public enum FileBytes {
+    /// The file's bytes; nil when it cannot be opened or read.
+    public static func contents(of path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var info = stat()
+        let expected = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        var bytes = [UInt8](repeating: 0, count: max(expected, 0) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 4096))) }
+            let n = bytes.withUnsafeMutableBufferPointer { buffer in
+                read(fd, buffer.baseAddress! + count, buffer.count - count)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            count += n
+        }
+        bytes.removeLast(bytes.count - count)
+        return bytes
+    }
 }
 
 /// Produces work items one at a time, so a batch never holds more than it is
@@ -74,11 +118,7 @@ public final class WorkSource {
                     stream = LineChunker(handle: handle, source: path, linesPerChunk: linesPerChunk, forced: .jsonl)
                     continue
                 }
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    return WorkItem(source: path, bytes: [], firstLine: 1, format: forced,
-                                    problem: InputProblem(source: path, message: "cannot read the file (permissions?)"))
-                }
-                return WorkItem(source: path, bytes: [UInt8](data), firstLine: 1, format: forced, problem: nil)
+                return WorkItem(source: path, bytes: [], firstLine: 1, format: forced, problem: nil, unread: true)
             }
         }
     }
@@ -89,7 +129,7 @@ public final class WorkSource {
 /// the whole tree.
 final class DirectoryWalk {
     let root: String
-    private var stack: [(path: String, names: [String], index: Int)] = []
+    private var stack: [(path: String, names: [(name: String, isDirectory: Bool?)], index: Int)] = []
     private(set) var found = 0
 
     init(root: String) {
@@ -98,19 +138,42 @@ final class DirectoryWalk {
     }
 
     private func push(_ dir: String) {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-        stack.append((dir, names, 0))
+        stack.append((dir, DirectoryWalk.list(dir), 0))
+    }
+
+    /// The entries of a folder in name order, hidden ones left out, each with whether it
+    /// is a folder (from readdir's type, so no stat per file on common file systems).
+    static func list(_ dir: String) -> [(name: String, isDirectory: Bool?)] {
+        guard let handle = opendir(dir) else { return [] }
+        defer { closedir(handle) }
+        var entries: [(name: String, isDirectory: Bool?)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): entries.append((name, true))
+            case Int32(DT_REG): entries.append((name, false))
+            default: entries.append((name, nil))   // a link or an unknown type: stat decides
+            }
+        }
+        return entries.sorted { $0.name < $1.name }
     }
 
     func next() -> String? {
         while let top = stack.last {
             if top.index >= top.names.count { stack.removeLast(); continue }
             stack[stack.count - 1].index += 1
-            let name = top.names[top.index]
+            let (name, known) = top.names[top.index]
             let full = top.path.hasSuffix("/") ? top.path + name : top.path + "/" + name
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue { push(full); continue }
+            var isDirectory = known ?? false
+            if known == nil {
+                var info = stat()
+                guard stat(full, &info) == 0 else { continue }
+                isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            }
+            if isDirectory { push(full); continue }
             if InputFormat.transcriptExtensions.contains(InputFormat.fileExtension(name)) {
                 found += 1
                 return full

@@ -60,7 +60,17 @@ public struct CheckContext: Sendable {
 
     /// 0-based indices of the turns spoken by `roles`.
     func turns(of roles: [Role]) -> [Int] {
-        call.turns.indices.filter { roles.contains(call.turns[$0].role) }
+        var result: [Int] = []
+        result.reserveCapacity(call.turns.count)
+        call.turns.withUnsafeBufferPointer { turns in
+            for i in 0..<turns.count where roles.contains(turns[i].role) { result.append(i) }
+        }
+        return result
+    }
+
+    /// For each turn, whether `roles` speak it (a lookup by turn index, no hashing).
+    func inScope(_ roles: [Role]) -> [Bool] {
+        call.turns.withUnsafeBufferPointer { turns in turns.map { roles.contains($0.role) } }
     }
 
     /// A finding at a turn (and a span of its folded text), or about the whole call.

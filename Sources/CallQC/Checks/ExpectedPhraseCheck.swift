@@ -12,15 +12,17 @@ public struct ExpectedPhraseCheck: CheckDefinition {
     }
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
-        let scoped = Set(context.turns(of: header.roles))
+        let scoped = context.inScope(header.roles)
         // Overlapping phrases (您 inside 您好) count once per position.
-        var positions = Set<[Int]>()
-        var said: [String: Int] = [:]
-        for hit in context.hits(rule: rule, list: "phrases") where scoped.contains(hit.turn) {
-            if positions.insert([hit.turn, hit.start]).inserted { said[phrases[hit.phrase].text, default: 0] += 1 }
+        var positions = Set<Int>()
+        var saidByPhrase = [Int](repeating: 0, count: phrases.count)
+        for hit in context.hits(rule: rule, list: "phrases") where scoped[hit.turn] {
+            if positions.insert(hit.turn << 32 | hit.start).inserted { saidByPhrase[hit.phrase] += 1 }
         }
         let count = positions.count
         if count >= minimum { return [] }
+        var said: [String: Int] = [:]
+        for (i, n) in saidByPhrase.enumerated() where n > 0 { said[phrases[i].text, default: 0] += n }
         let list = said.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: ", ")
         let detail = "said \(count) time\(count == 1 ? "" : "s")\(list.isEmpty ? "" : " (\(list))"), expected at least \(minimum)"
         return [context.finding(header, turn: nil, detail: detail)]

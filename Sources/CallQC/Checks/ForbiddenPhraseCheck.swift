@@ -39,14 +39,16 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
     /// Hits in the scoped turns that no exception covers. An exception counts only
     /// within one clause: `不知道，您自己去问吧` is not the harmless `不知道您…`.
     static func standingHits(_ context: CheckContext, rule: Int, roles: [Role], wholeClause: Bool) -> [PhraseHit] {
-        let scoped = Set(context.turns(of: roles))
+        let hits = context.hits(rule: rule, list: "phrases")
+        if hits.isEmpty { return [] }
+        let scoped = context.inScope(roles)
         let exceptions = context.hits(rule: rule, list: "exceptions").filter { e in
             !context.folded[e.turn].originalText(of: e.start..<e.end, in: context.call.turns[e.turn].text)
                 .contains { ForbiddenPhraseCheck.clauseBreaks.contains($0) }
         }
         var seen = Set<PhraseHit>()
-        return context.hits(rule: rule, list: "phrases").filter { hit in
-            scoped.contains(hit.turn)
+        return hits.filter { hit in
+            scoped[hit.turn]
                 && !exceptions.contains { hit.isCovered(by: $0) }
                 && (!wholeClause || context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end))
                 && seen.insert(PhraseHit(turn: hit.turn, start: hit.start, end: hit.end, phrase: 0)).inserted

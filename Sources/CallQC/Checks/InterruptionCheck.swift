@@ -22,17 +22,18 @@ public struct InterruptionCheck: CheckDefinition {
 
     /// 0-based (interrupter, interrupted) turn pairs.
     static func interruptions(in call: Call, by roles: [Role], of interrupted: [Role], threshold: Double) -> [(Int, Int)] {
-        var pairs: [(Int, Int)] = []
-        for (i, t) in call.turns.enumerated() where roles.contains(t.role) {
-            guard let s = t.start else { continue }
-            let cut = call.turns.indices.first { j in
-                let u = call.turns[j]
-                guard j != i, interrupted.contains(u.role), let us = u.start, let ue = u.end else { return false }
-                return us < s && ue - s > threshold
+        // Only roles and times are read: no copies of the turns (and of their texts).
+        call.turns.withUnsafeBufferPointer { turns in
+            var pairs: [(Int, Int)] = []
+            for i in 0..<turns.count where roles.contains(turns[i].role) {
+                guard let s = turns[i].start else { continue }
+                for j in 0..<turns.count where j != i && interrupted.contains(turns[j].role) {
+                    guard let us = turns[j].start, let ue = turns[j].end else { continue }
+                    if us < s && ue - s > threshold { pairs.append((i, j)); break }
+                }
             }
-            if let cut { pairs.append((i, cut)) }
+            return pairs
         }
-        return pairs
     }
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {

@@ -50,22 +50,26 @@ public struct RequiredPhraseCheck: CheckDefinition {
     /// 0-based indices of the scoped turns inside the window.
     func window(_ context: CheckContext, roles: [Role]) -> [Int] {
         let scoped = context.turns(of: roles)
-        var inside = Set<Int>()
+        let n = context.call.turns.count
+        var inside = [Bool](repeating: false, count: n)
         if let turns {
-            inside.formUnion(at == .start ? scoped.prefix(turns) : scoped.suffix(turns))
+            for i in at == .start ? scoped.prefix(turns) : scoped.suffix(turns) { inside[i] = true }
         }
         if let seconds {
-            let timed = context.call.turns.compactMap(\.start)
-            let ends = context.call.turns.compactMap { $0.end ?? $0.start }
-            if let first = timed.min(), let last = ends.max() {
+            context.call.turns.withUnsafeBufferPointer { ts in
+                var first = Double.infinity, last = -Double.infinity
+                for t in ts {
+                    if let s = t.start { first = min(first, s) }
+                    if let e = t.end ?? t.start { last = max(last, e) }
+                }
+                guard first.isFinite else { return }
                 for i in scoped {
-                    let t = context.call.turns[i]
-                    if at == .start, let s = t.start, s - first <= seconds { inside.insert(i) }
-                    if at == .end, let e = t.end ?? t.start, last - e <= seconds { inside.insert(i) }
+                    if at == .start, let s = ts[i].start, s - first <= seconds { inside[i] = true }
+                    if at == .end, let e = ts[i].end ?? ts[i].start, last - e <= seconds { inside[i] = true }
                 }
             }
         }
-        return inside.sorted()
+        return (0..<n).filter { inside[$0] }
     }
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {

@@ -45,7 +45,9 @@ public struct RoleMap: Sendable, Hashable {
         let key = RoleMap.key(label)
         if key.isEmpty { return nil }
         if let r = exact[key] { return r }
-        for (prefix, role) in prefixes where key.hasPrefix(prefix) { return role }
+        // Compared as UTF-8 bytes: String.hasPrefix compares by canonical equivalence,
+        // which costs more than the rest of reading a line.
+        for (prefix, role) in prefixes where key.utf8.starts(with: prefix.utf8) { return role }
         return nil
     }
 

@@ -152,9 +152,21 @@ public enum InputFormat: String, Sendable, CaseIterable {
         }
     }
 
+    /// The extension of the path's file name, lower case: `a/B.TXT` → `txt`; `""` for none
+    /// (and for a name that only starts with a dot).
     static func fileExtension(_ path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-        return name[name.index(after: dot)...].lowercased()
+        let u = path.utf8
+        var i = u.endIndex
+        while i > u.startIndex {
+            let j = u.index(before: i)
+            switch u[j] {
+            case UInt8(ascii: "/"): return ""
+            case UInt8(ascii: "."):
+                if j == u.startIndex || u[u.index(before: j)] == UInt8(ascii: "/") { return "" }
+                return String(decoding: u[u.index(after: j)...], as: UTF8.self).lowercased()
+            default: i = j
+            }
+        }
+        return ""
     }
 }

@@ -39,7 +39,7 @@ public struct PlainTranscriptReader: TranscriptReader {
             let line = PlainTranscriptReader.trim(b, raw)
             if line.isEmpty { continue }
             if PlainTranscriptReader.starts(b, line, with: "#") || PlainTranscriptReader.starts(b, line, with: "＃") {
-                guard inHeader, let (key, value) = PlainTranscriptReader.header(String(decoding: b[line], as: UTF8.self)) else { continue }
+                guard inHeader, let (key, value) = PlainTranscriptReader.header(b, line) else { continue }
                 if let problem = apply(header: key, value: value, to: &call, roleMap: &roleMap, source: input.source, line: number) {
                     return .failure(problem)
                 }
@@ -147,6 +147,28 @@ public struct PlainTranscriptReader: TranscriptReader {
         return (key, value)
     }
 
+    /// ``header(_:)`` on the bytes of a line.
+    static func header(_ b: [UInt8], _ r: Range<Int>) -> (String, String)? {
+        var i = r.lowerBound
+        while i < r.upperBound {
+            if b[i] == UInt8(ascii: "#") { i += 1 } else if starts(b, i..<r.upperBound, with: "＃") { i += 3 } else { break }
+        }
+        var colon = i, colonLength = 0
+        while colon < r.upperBound {
+            if b[colon] == UInt8(ascii: ":") { colonLength = 1; break }
+            if starts(b, colon..<r.upperBound, with: "：") { colonLength = 3; break }
+            colon += 1
+        }
+        guard colonLength > 0 else { return nil }
+        let keyBytes = b[trim(b, i..<colon)]
+        var key = String(decoding: keyBytes, as: UTF8.self)
+        // Chinese keys (lead bytes E3–E9: U+3000–U+9FFF) and lower-case ASCII have no case to fold.
+        if keyBytes.contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0xC0 && !(0xE3...0xE9).contains($0)) }) { key = key.lowercased() }
+        let value = String(decoding: b[trim(b, (colon + colonLength)..<r.upperBound)], as: UTF8.self)
+        guard !key.isEmpty, key.count <= 40, !key.contains(" ") || key.count <= 20 else { return nil }
+        return (key, value)
+    }
+
     enum TimeRange { case range(Double, Double?), invalid(String), notTime }
 
     /// `00:01.2-00:04.8`, `00:01.2 - 00:04.8`, `00:01,200 --> 00:04,800`, `1.2,4.8` or a lone start.
@@ -223,9 +245,16 @@ public struct PlainTranscriptReader: TranscriptReader {
     /// A call id from a file name: `samples/good-call.txt` → `good-call`.
     static func callID(fromSource source: String) -> String {
         if source == "-" { return "stdin" }
-        let name = source.split(separator: "/").last.map(String.init) ?? source
-        if let dot = name.lastIndex(of: "."), dot != name.startIndex { return String(name[..<dot]) }
-        return name
+        // The last non-empty path component, without its extension (bytes: '/' and '.' are ASCII).
+        let u = Array(source.utf8)
+        var end = u.count
+        while end > 0, u[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        if end == 0 { return source }
+        var start = end
+        while start > 0, u[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        var stop = end
+        if let dot = u[start..<end].lastIndex(of: UInt8(ascii: ".")), dot != start { stop = dot }
+        return String(decoding: u[start..<stop], as: UTF8.self)
     }
 }
 
