@@ -39,96 +39,148 @@ public enum ResultJSON {
     public static let resultSchema = "callqc.result/1"
     public static let errorSchema = "callqc.error/1"
 
+    /// The result as a JSON value (parsed back from ``write(_:to:)``, the one place the
+    /// layout is written down).
     public static func encode(_ result: CallResult) -> JSONValue {
-        let call = result.call, m = result.metrics
-        var members: [(String, JSONValue)] = [
-            ("schema", .string(resultSchema)),
-            ("tool", .object([("name", .string(CallQCVersion.name)), ("version", .string(CallQCVersion.version))])),
-            ("ruleset", result.ruleSet.map { .object([("name", .string($0.name)), ("version", .string($0.version))]) } ?? .null),
-            ("call", .object([
-                ("id", .string(call.id)),
-                ("agent", .string(call.agent)),
-                ("date", .string(call.date)),
-                ("source", .string(call.source)),
-                ("language", .string(m.language.language)),
-                ("language_tag", .string(m.language.rawValue)),
-                ("script", .string(call.script)),
-                ("metadata", .object(call.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-            ])),
-        ]
-        if let s = result.scorecard {
-            members.append(("score", .object([
-                ("total", .number(s.total)), ("max", .number(s.max)), ("grade", .string(s.grade)), ("veto", .bool(s.veto)),
-                ("veto_rules", .array(s.vetoRules.map(JSONValue.string))),
-                ("sections", .array(s.sections.map { sec in
-                    .object([
-                        ("id", .string(sec.id)), ("title", .string(sec.title)), ("score", .number(sec.score)), ("max", .number(sec.max)),
-                        ("deductions", .array(sec.deductions.map { d in
-                            .object([("rule", .string(d.rule)), ("points", .number(d.points)), ("finding", .number(Double(d.finding))), ("capped", .bool(d.capped))])
-                        })),
-                    ])
-                })),
-            ])))
-        } else {
-            members.append(("score", .null))
-        }
-        members.append(("script", result.script.map(encode) ?? .null))
-        members.append(("findings", .array(result.findings.map(encode))))
-        members.append(("metrics", .object([
-            ("turns", .number(Double(m.turns))),
-            ("agent_turns", .number(Double(m.agentTurns))),
-            ("customer_turns", .number(Double(m.customerTurns))),
-            ("duration", .number(rounded(m.duration, 3))),
-            ("agent_talk_share", .number(rounded(m.agentTalkShare, 3))),
-            ("talk_share_basis", .string(m.talkShareBasis?.rawValue)),
-            ("agent_chars_per_minute", .number(rounded(m.agentCharsPerMinute, 1))),
-            ("agent_words_per_minute", .number(rounded(m.agentWordsPerMinute, 1))),
-            ("speech_rate", .string(m.duration == nil ? "not measurable" : (m.agentCharsPerMinute ?? m.agentWordsPerMinute) == nil ? "too little timed speech" : "measured")),
-            ("agent_characters", .number(Double(m.agentCharacters))),
-            ("agent_words", .number(Double(m.agentWords))),
-            ("interruptions", .number(Double(result.interruptions))),
-            ("longest_silence", .number(rounded(m.longestSilence, 3))),
-        ])))
-        return .object(members)
+        var w = JSONWriter()
+        write(result, to: &w)
+        return parsed(w)
     }
 
     public static func encode(_ f: Finding) -> JSONValue {
-        .object([
-            ("rule", .string(f.rule)), ("kind", .string(f.kind.rawValue)), ("section", .string(f.section)),
-            ("severity", .string(f.severity.rawValue)), ("message", .string(f.message)),
-            ("turn", f.turn.map { .number(Double($0)) } ?? .null), ("role", .string(f.role?.rawValue)),
-            ("start", .number(f.start)), ("end", .number(f.end)),
-            ("span", f.span.map { .object([("begin", .number(Double($0.lowerBound))), ("end", .number(Double($0.upperBound)))]) } ?? .null),
-            ("text", .string(f.text)), ("detail", .string(f.detail)), ("suggestion", .string(f.suggestion)), ("deducts", .bool(f.deducts)),
-        ])
+        var w = JSONWriter(capacity: 256)
+        write(f, to: &w)
+        return parsed(w)
     }
 
     public static func encode(_ s: ScriptResult) -> JSONValue {
-        .object([
-            ("id", .string(s.id)), ("title", .string(s.title)),
-            ("coverage", .number(rounded(s.coverage, 3))), ("in_order", .bool(s.inOrder)),
-            ("steps", .array(s.steps.map { step in
-                .object([
-                    ("id", .string(step.id)), ("label", .string(step.label)), ("required", .bool(step.required)),
-                    ("status", .string(step.status.rawValue)),
-                    ("turn", step.turn.map { .number(Double($0)) } ?? .null), ("start", .number(step.start)),
-                    ("similarity", .number(step.similarity)), ("text", .string(step.text)), ("conflict", .string(step.conflict)),
-                    ("near_miss", step.nearMiss.map { n in
-                        .object([("turn", .number(Double(n.turn))), ("similarity", .number(n.similarity)),
-                                 ("text", .string(n.text)), ("note", .string(n.note))])
-                    } ?? .null),
-                ])
-            })),
-        ])
+        var w = JSONWriter()
+        write(s, to: &w)
+        return parsed(w)
     }
 
     public static func encode(_ problem: InputProblem) -> JSONValue {
-        .object([
-            ("schema", .string(errorSchema)),
-            ("source", .string(problem.source)),
-            ("line", problem.line.map { .number(Double($0)) } ?? .null),
-            ("error", .string(problem.message)),
-        ])
+        var w = JSONWriter(capacity: 256)
+        write(problem, to: &w)
+        return parsed(w)
+    }
+
+    private static func parsed(_ w: JSONWriter) -> JSONValue {
+        // What the writer wrote is valid JSON by construction.
+        (try? JSONParser.parse(w.bytes)) ?? .null
+    }
+
+    /// Compact JSON of a result, as one line of JSON Lines writes it (without the newline).
+    public static func compact(_ result: CallResult) -> [UInt8] {
+        var w = JSONWriter()
+        write(result, to: &w)
+        return w.bytes
+    }
+
+    public static func write(_ result: CallResult, to w: inout JSONWriter) {
+        let call = result.call, m = result.metrics
+        w.beginObject()
+        w.member("schema", resultSchema)
+        w.key("tool"); w.beginObject(); w.member("name", CallQCVersion.name); w.member("version", CallQCVersion.version); w.endObject()
+        w.key("ruleset")
+        if let r = result.ruleSet { w.beginObject(); w.member("name", r.name); w.member("version", r.version); w.endObject() } else { w.null() }
+        w.key("call"); w.beginObject()
+        w.member("id", call.id)
+        w.member("agent", call.agent)
+        w.member("date", call.date)
+        w.member("source", call.source)
+        w.member("language", m.language.language)
+        w.member("language_tag", m.language.rawValue)
+        w.member("script", call.script)
+        w.key("metadata"); w.beginObject()
+        for (k, v) in call.metadata.sorted(by: { $0.key < $1.key }) { w.key(k); w.string(v) }
+        w.endObject()
+        w.endObject()
+        w.key("score")
+        if let s = result.scorecard {
+            w.beginObject()
+            w.member("total", s.total); w.member("max", s.max); w.member("grade", s.grade); w.member("veto", s.veto)
+            w.key("veto_rules"); w.beginArray(); for r in s.vetoRules { w.string(r) }; w.endArray()
+            w.key("sections"); w.beginArray()
+            for sec in s.sections {
+                w.beginObject()
+                w.member("id", sec.id); w.member("title", sec.title); w.member("score", sec.score); w.member("max", sec.max)
+                w.key("deductions"); w.beginArray()
+                for d in sec.deductions {
+                    w.beginObject(); w.member("rule", d.rule); w.member("points", d.points); w.member("finding", d.finding); w.member("capped", d.capped); w.endObject()
+                }
+                w.endArray()
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.key("script")
+        if let s = result.script { write(s, to: &w) } else { w.null() }
+        w.key("findings"); w.beginArray(); for f in result.findings { write(f, to: &w) }; w.endArray()
+        w.key("metrics"); w.beginObject()
+        w.member("turns", m.turns)
+        w.member("agent_turns", m.agentTurns)
+        w.member("customer_turns", m.customerTurns)
+        w.member("duration", rounded(m.duration, 3))
+        w.member("agent_talk_share", rounded(m.agentTalkShare, 3))
+        w.member("talk_share_basis", m.talkShareBasis?.rawValue)
+        w.member("agent_chars_per_minute", rounded(m.agentCharsPerMinute, 1))
+        w.member("agent_words_per_minute", rounded(m.agentWordsPerMinute, 1))
+        w.member("speech_rate", m.duration == nil ? "not measurable" : (m.agentCharsPerMinute ?? m.agentWordsPerMinute) == nil ? "too little timed speech" : "measured")
+        w.member("agent_characters", m.agentCharacters)
+        w.member("agent_words", m.agentWords)
+        w.member("interruptions", result.interruptions)
+        w.member("longest_silence", rounded(m.longestSilence, 3))
+        w.endObject()
+        w.endObject()
+    }
+
+    public static func write(_ f: Finding, to w: inout JSONWriter) {
+        w.beginObject()
+        w.member("rule", f.rule); w.member("kind", f.kind.rawValue); w.member("section", f.section)
+        w.member("severity", f.severity.rawValue); w.member("message", f.message)
+        w.member("turn", f.turn); w.member("role", f.role?.rawValue)
+        w.member("start", f.start); w.member("end", f.end)
+        w.key("span")
+        if let span = f.span { w.beginObject(); w.member("begin", span.lowerBound); w.member("end", span.upperBound); w.endObject() } else { w.null() }
+        w.member("text", f.text); w.member("detail", f.detail); w.member("suggestion", f.suggestion); w.member("deducts", f.deducts)
+        w.endObject()
+    }
+
+    public static func write(_ s: ScriptResult, to w: inout JSONWriter) {
+        w.beginObject()
+        w.member("id", s.id); w.member("title", s.title)
+        w.member("coverage", rounded(s.coverage, 3)); w.member("in_order", s.inOrder)
+        w.key("steps"); w.beginArray()
+        for step in s.steps {
+            w.beginObject()
+            w.member("id", step.id); w.member("label", step.label); w.member("required", step.required)
+            w.member("status", step.status.rawValue)
+            w.member("turn", step.turn); w.member("start", step.start)
+            w.member("similarity", step.similarity); w.member("text", step.text); w.member("conflict", step.conflict)
+            w.key("near_miss")
+            if let n = step.nearMiss {
+                w.beginObject(); w.member("turn", n.turn); w.member("similarity", n.similarity)
+                w.member("text", n.text); w.member("note", n.note); w.endObject()
+            } else {
+                w.null()
+            }
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+
+    public static func write(_ problem: InputProblem, to w: inout JSONWriter) {
+        w.beginObject()
+        w.member("schema", errorSchema)
+        w.member("source", problem.source)
+        w.member("line", problem.line)
+        w.member("error", problem.message)
+        w.endObject()
     }
 
     static func rounded(_ v: Double?, _ places: Int) -> Double? {

@@ -7,7 +7,12 @@ public struct JSONRenderer: ResultRenderer {
     public func begin() -> String { lines ? "" : "[" }
 
     public func render(_ result: CallResult, index: Int) -> String {
-        item(ResultJSON.encode(result), index: index)
+        if lines {
+            var bytes = ResultJSON.compact(result)
+            bytes.append(0x0A)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return item(ResultJSON.encode(result), index: index)
     }
 
     public func render(problem: InputProblem, index: Int) -> String {

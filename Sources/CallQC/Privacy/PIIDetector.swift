@@ -78,10 +78,18 @@ public struct PIIDetector: Sendable {
         var longestWordChain = 0
 
         init(_ text: String) {
+            var text = text
+            self = text.withUTF8 { Gate(utf8: $0) }
+        }
+
+        /// One pass over valid UTF-8, decoding scalars by hand (the scalar view's iterator
+        /// costs several times more per character).
+        init(utf8 p: UnsafeBufferPointer<UInt8>) {
             var digitChain = 0, gap = 0, gapIsSeparator = false
             var wordChain = 0, wordGapOK = true
             var packed: UInt64 = 0, letters = 0
-            func endToken(_ isDigitToken: Bool) {
+            var longestDigitChain = 0, longestWordChain = 0, at = false
+            @inline(__always) func endToken(_ isDigitToken: Bool) {
                 if isDigitToken {
                     wordChain = wordGapOK && wordChain > 0 ? wordChain + 1 : 1
                     longestWordChain = max(longestWordChain, wordChain)
@@ -90,8 +98,16 @@ public struct PIIDetector: Sendable {
                 }
                 wordGapOK = true
             }
-            for s in text.unicodeScalars {
-                let v = s.value
+            var i = 0
+            let n = p.count
+            while i < n {
+                let b0 = UInt32(p[i])
+                var v: UInt32
+                if b0 < 0x80 { v = b0; i += 1 }
+                else if b0 < 0xE0, i + 1 < n { v = (b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F); i += 2 }
+                else if b0 < 0xF0, i + 2 < n { v = (b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F); i += 3 }
+                else if i + 3 < n { v = (b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F); i += 4 }
+                else { v = 0xFFFD; i += 1 }
                 if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) {
                     if letters < 8 { packed = packed << 8 | UInt64(v | 0x20) }
                     letters += 1
@@ -103,7 +119,7 @@ public struct PIIDetector: Sendable {
                     endToken(letters <= 5 && Gate.isDigitWord(packed))
                     packed = 0; letters = 0
                 }
-                if PIIDetector.digit(s) != nil {
+                if (v >= 0x30 && v <= 0x39) || (v >= 0x3007 && PIIDetector.digit(Unicode.Scalar(v) ?? " ") != nil) {
                     digitChain = gap == 0 || (gap == 1 && gapIsSeparator) ? digitChain + 1 : 1
                     longestDigitChain = max(longestDigitChain, digitChain)
                     gap = 0
@@ -111,11 +127,15 @@ public struct PIIDetector: Sendable {
                     continue
                 }
                 gap += 1
-                if gap == 1 { gapIsSeparator = PIIDetector.separators.contains(s) }
+                // The separators of ``PIIDetector/separators``: space - ， , 、
+                if gap == 1 { gapIsSeparator = v == 0x20 || v == 0x2D || v == 0xFF0C || v == 0x2C || v == 0x3001 }
                 if v == 0x40 { at = true }
                 if v != 0x20 && v != 0x2C && v != 0x2D { wordGapOK = false }
             }
             if letters > 0 { endToken(letters <= 5 && Gate.isDigitWord(packed)) }
+            self.at = at
+            self.longestDigitChain = longestDigitChain
+            self.longestWordChain = longestWordChain
         }
 
         /// `zero`, `oh`, `o`, `one` … `nine`, lower case, packed one letter a byte.

@@ -24,22 +24,26 @@ public struct TextInput: Sendable {
             let line = bytes[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             return .failure(InputProblem(source: source, line: line, message: "binary data (a NUL byte at byte \(nul)): this is not a text transcript (audio, a spreadsheet or a compressed file?)"))
         }
-        var line = 1, lineStart = 0, i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b == 0x0A {
-                if i - lineStart > maxLineBytes { return .failure(tooLong(source, line, i - lineStart, maxLineBytes)) }
-                line += 1; i += 1; lineStart = i; continue
+        let scan: InputProblem? = bytes.withUnsafeBufferPointer { p in
+            var line = 1, lineStart = 0, i = 0
+            let n = p.count
+            while i < n {
+                let b = p[i]
+                if b == 0x0A {
+                    if i - lineStart > maxLineBytes { return tooLong(source, line, i - lineStart, maxLineBytes) }
+                    line += 1; i += 1; lineStart = i; continue
+                }
+                if b < 0x80 { i += 1; continue }
+                let length = TextInput.utf8SequenceLength(p, at: i)
+                if length == 0 {
+                    return InputProblem(source: source, line: line, message: "invalid UTF-8 at byte \(i) (0x\(String(b, radix: 16, uppercase: true))); if the file is GBK or GB18030, convert it: iconv -f GB18030 -t UTF-8 FILE > FILE.utf8.txt")
+                }
+                i += length
             }
-            if b < 0x80 { i += 1; continue }
-            let length = TextInput.utf8SequenceLength(bytes, at: i)
-            if length == 0 {
-                return .failure(InputProblem(source: source, line: line, message: "invalid UTF-8 at byte \(i) (0x\(String(b, radix: 16, uppercase: true))); if the file is GBK or GB18030, convert it: iconv -f GB18030 -t UTF-8 FILE > FILE.utf8.txt"))
-            }
-            i += length
+            if n - lineStart > maxLineBytes { return tooLong(source, line, n - lineStart, maxLineBytes) }
+            return nil
         }
-        if n - lineStart > maxLineBytes { return .failure(tooLong(source, line, n - lineStart, maxLineBytes)) }
+        if let scan { return .failure(scan) }
         // Many control characters in "text" mean a binary file that happens to have no NUL.
         let controls = bytes.prefix(4096).filter { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0x0C }.count
         if controls * 10 > min(bytes.count, 4096) {
@@ -73,6 +77,11 @@ public struct TextInput: Sendable {
 
     /// The length of the valid UTF-8 sequence at `i`, or 0 when it is not valid.
     static func utf8SequenceLength(_ b: [UInt8], at i: Int) -> Int {
+        b.withUnsafeBufferPointer { utf8SequenceLength($0, at: i) }
+    }
+
+    @inline(__always)
+    static func utf8SequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let b0 = b[i], n = b.count
         func cont(_ k: Int) -> Bool { i + k < n && b[i + k] & 0xC0 == 0x80 }
         switch b0 {
