@@ -1,0 +1,172 @@
+import CallQCText
+import Foundation
+import XCTest
+@testable import CallQC
+
+/// The byte-level paths written for speed (docs/performance.md) must say exactly what
+/// the slower, obvious code said: the plain reader on bytes, the pipelined batch run,
+/// the readdir walk, the personal-data gate and the JSON writer.
+final class FastPathTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-fast-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    // MARK: plain reader on bytes
+
+    func testPlainReaderOnBytesHandlesFullWidthFormsAndCRLF() throws {
+        let text = "＃ 通话编号：Ｃ-1\r\n# Agent-ID: A017\r\n【00:01.0-00:03.5】\u{3000}坐席：\u{3000}您好，请问有什么可以帮您？\u{3000}\r\n"
+            + "[SPEAKER_01]: 喂，你好\r\n"
+            + "   我想问一下账单。\r\n"
+            + "[00:07-00:09] 客户: 好的：就这样\r\n"
+        let outcome = TranscriptLoader().read(bytes: Array(text.utf8), source: "calls/2026.11.20/rec.0042.txt")
+        XCTAssertEqual(outcome.errors, [])
+        let call = try XCTUnwrap(outcome.calls.first)
+        XCTAssertEqual(call.id, "Ｃ-1")
+        XCTAssertEqual(call.agent, "A017", "header keys are folded to lower case")
+        XCTAssertEqual(call.turns.count, 3)
+        XCTAssertEqual(call.turns[0].speaker, "坐席")
+        XCTAssertEqual(call.turns[0].role, .agent)
+        XCTAssertEqual(call.turns[0].start, 1.0)
+        XCTAssertEqual(call.turns[0].end, 3.5)
+        XCTAssertEqual(call.turns[0].text, "您好，请问有什么可以帮您？", "full-width spaces trimmed at both ends")
+        XCTAssertEqual(call.turns[1].speaker, "SPEAKER_01")
+        XCTAssertEqual(call.turns[1].text, "喂，你好我想问一下账单。", "a continuation joins without a space between Chinese characters")
+        XCTAssertEqual(call.turns[2].text, "好的：就这样", "only the first colon ends the label")
+        // Without a call header the id comes from the file name, dots in folders notwithstanding.
+        let unnamed = TranscriptLoader().read(bytes: Array("坐席：您好\n".utf8), source: "calls/2026.11.20/rec.0042.txt")
+        XCTAssertEqual(unnamed.calls.first?.id, "rec.0042")
+    }
+
+    func testLabelsAreDecidedPerLabelNotPerLine() throws {
+        // 王经理 is unknown, but starts two untimed lines: a speaker. A colon after a comma is text.
+        let text = "坐席：您好\n王经理：我来说一下\n王经理：第二句\n坐席：好的，注意：明天生效\n"
+        let outcome = TranscriptLoader().read(bytes: Array(text.utf8), source: "a.txt")
+        let call = try XCTUnwrap(outcome.calls.first)
+        XCTAssertEqual(call.turns.map(\.speaker), ["坐席", "王经理", "王经理", "坐席"])
+        XCTAssertEqual(call.turns[3].text, "好的，注意：明天生效")
+        XCTAssertEqual(outcome.warnings.filter { $0.speakerLabel == "王经理" }.count, 1, "one warning per unknown label, not per line")
+    }
+
+    func testRoleMapMatchesPrefixesByBytes() {
+        let map = RoleMap.standard
+        XCTAssertEqual(map.role(of: "坐席01"), .agent)
+        XCTAssertEqual(map.role(of: "客戶王先生"), .customer)
+        XCTAssertEqual(map.role(of: "  AGENT Smith "), .agent)
+        XCTAssertNil(map.role(of: "王经理"))
+    }
+
+    // MARK: batch run
+
+    func testPipelinedRunDeliversEveryFileOnceInNameOrderAndGoesOnAfterAnUnreadableFile() throws {
+        let root = dir.appendingPathComponent("calls")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for i in 0..<37 {
+            let name = String(format: "%03d.txt", i)
+            try "# call: C\(i)\n[00:00-00:02] 坐席：您好\n[00:02-00:04] 客户：你好\n".write(to: root.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        // A file that is gone by the time it is read (listed, then deleted), before the folder.
+        let gone = dir.appendingPathComponent("gone.txt").path
+        let inputs: [InputRef] = [.file(gone), .directory(root.path)]
+        let runner = BatchRunner(loader: TranscriptLoader(), checker: Shipped.checker, batchSize: 4)
+        var ids: [String] = []
+        var errors: [InputProblem] = []
+        var batches = 0
+        runner.run(WorkSource(inputs: inputs, format: nil)) { outcomes in
+            batches += 1
+            XCTAssertLessThanOrEqual(outcomes.count, 4)
+            for o in outcomes {
+                ids += o.results.map(\.call.id)
+                errors += o.errors
+            }
+        }
+        XCTAssertEqual(ids, (0..<37).map { "C\($0)" }, "in input order, across batches checked while others are written")
+        XCTAssertEqual(errors.count, 1)
+        XCTAssertEqual(errors.first?.source, gone)
+        XCTAssertTrue(errors.first?.message.contains("cannot read") ?? false, errors.first?.message ?? "")
+        XCTAssertEqual(batches, 10)
+    }
+
+    struct Stop: Error {}
+
+    func testAThrowingDeliveryStopsTheRunCleanly() throws {
+        let root = dir.appendingPathComponent("calls")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for i in 0..<20 { try "坐席：您好\n".write(to: root.appendingPathComponent("\(i).txt"), atomically: true, encoding: .utf8) }
+        let runner = BatchRunner(loader: TranscriptLoader(), checker: Shipped.checker, batchSize: 3)
+        var delivered = 0
+        XCTAssertThrowsError(try runner.run(WorkSource(inputs: [.directory(root.path)], format: nil)) { _ in
+            delivered += 1
+            if delivered == 2 { throw Stop() }
+        })
+        XCTAssertEqual(delivered, 2, "nothing is delivered after the error")
+    }
+
+    func testDirectoryWalkFollowsLinkedFoldersAndFiles() throws {
+        let real = dir.appendingPathComponent("real")
+        try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
+        try "坐席：您好\n".write(to: real.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        let root = dir.appendingPathComponent("root")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("linked").path, withDestinationPath: real.path)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("b.txt").path, withDestinationPath: real.appendingPathComponent("a.txt").path)
+        let walk = DirectoryWalk(root: root.path)
+        var paths: [String] = []
+        while let p = walk.next() { paths.append(String(p.dropFirst(root.path.count + 1))) }
+        XCTAssertEqual(paths, ["b.txt", "linked/a.txt"])
+        XCTAssertEqual(FileBytes.contents(of: root.appendingPathComponent("b.txt").path), Array("坐席：您好\n".utf8))
+        XCTAssertNil(FileBytes.contents(of: dir.appendingPathComponent("nothing-here.txt").path))
+    }
+
+    // MARK: personal-data gate
+
+    func testGateSkipsOrdinarySpeechAndPassesEveryNumberShape() {
+        let skipped = [
+            "我想问一下我这个月流量怎么这么多？一二三个问题。",        // numerals scattered in speech
+            "您好，工号93号为您服务，2026年11月20日",                  // short runs
+            "bench-out/corpus-50/0000/0000123.txt",                    // path: runs broken by '/'
+            "I have one or two questions about my bill, can you help me with that please",
+        ]
+        for text in skipped {
+            let gate = PIIDetector.Gate(text)
+            XCTAssertFalse(gate.at || gate.longestDigitChain >= 10 || gate.longestWordChain >= 10, text)
+        }
+        let passed = [
+            "我的手机是13812345678", "号码 138 1234 5678", "幺三八幺二三四五六七八", "１３８１２３４５６７８",
+            "身份证11010519491231002X", "卡号6222-0212-3456-7890-128", "010-12345678",
+            "five five five two three four five six seven eight", "zhang.san@example.com",
+        ]
+        for text in passed {
+            let gate = PIIDetector.Gate(text)
+            XCTAssertTrue(gate.at || gate.longestDigitChain >= 10 || gate.longestWordChain >= 10, text)
+            XCTAssertFalse(PIIDetector().find(in: text).isEmpty, text)
+        }
+    }
+
+    // MARK: JSON writer
+
+    func testJSONWriterWritesWhatTheValueTreeWrote() throws {
+        var f = Finding(rule: "taboo", kind: .forbidden, section: "service", severity: .error, message: "说了\"不知道\"\n第二行\u{2028}")
+        f.turn = 3
+        f.start = 7.0
+        f.end = 7.25
+        f.span = 2..<5
+        let call = Call(id: "C-1", agent: nil, metadata: ["渠道": "热线", "a": "x\ty"], turns: [Turn(role: .agent, speaker: "坐席", text: "您好")])
+        let result = CallResult(call: call, metrics: CallMetrics.measure(call), findings: [f])
+        let bytes = ResultJSON.compact(result)
+        let text = String(decoding: bytes, as: UTF8.self)
+        XCTAssertTrue(text.contains(#""message":"说了\"不知道\"\n第二行\u2028""#), text)
+        XCTAssertTrue(text.contains(#""turn":3,"role":null,"start":7,"end":7.25,"span":{"begin":2,"end":5}"#), text)
+        XCTAssertTrue(text.contains(#""metadata":{"a":"x\ty","渠道":"热线"}"#), text)
+        XCTAssertTrue(text.contains(#""agent":null"#), text)
+        // The value tree parsed back writes the same bytes.
+        XCTAssertEqual(Array(ResultJSON.encode(result).compact().utf8), bytes)
+        XCTAssertEqual(try JSONParser.parse(bytes)["findings"]?.arrayValue?.count, 1)
+    }
+}
