@@ -19,54 +19,123 @@ public struct TextFolder: Sendable {
     /// Folds valid UTF-8 bytes.
     public func fold(utf8 input: UnsafeBufferPointer<UInt8>) -> FoldedText {
         let n = input.count
-        var out: [UInt8] = []
-        var starts: [Int32] = []
-        var ends: [Int32] = []
-        out.reserveCapacity(n)
-        starts.reserveCapacity(n)
-        ends.reserveCapacity(n)
+        // Most characters fold to no more bytes than they had (Han 3 → 3, full-width 3 → 1,
+        // ASCII 1 → 1); the buffer grows for the few that fold longer.
+        var out = FoldBuffer(capacity: n + 16)
+        defer { out.release() }
         let joinerBit = UInt16(CharacterClass.joiner.rawValue)
-
-        var i = 0
-        while i < n {
-            let (scalar, length) = TextFolder.decode(input, at: i)
-            var end = i + length
-            // A following combining mark or conjoining jamo joins this character into a cluster.
-            var clusterEnd = end
-            while clusterEnd < n, input[clusterEnd] >= 0x80 {
-                let (next, nextLength) = TextFolder.decode(input, at: clusterEnd)
-                if table.classBits(next) & joinerBit == 0 { break }
-                clusterEnd += nextLength
+        table.map.withUnsafeBufferPointer { map in
+        table.classes.withUnsafeBufferPointer { classes in
+        table.ascii.withUnsafeBufferPointer { ascii in
+            @inline(__always) func classBits(_ s: UInt32) -> UInt16 {
+                s < 0x10000 ? classes[Int(s)] : UInt16(truncatingIfNeeded: ICU.characterClass(s).rawValue)
             }
-            if clusterEnd > end || scalar >= 0x10000 || (scalar >= 0x80 && table.classBits(scalar) & joinerBit != 0) {
-                end = clusterEnd
-                for s in foldCluster(input, i..<end) { TextFolder.emit(s, i, end, &out, &starts, &ends) }
-            } else if scalar < 0x80 {
-                let b = table.ascii[Int(scalar)]
-                if b != 0xFF { out.append(b); starts.append(Int32(i)); ends.append(Int32(end)) }
-            } else {
-                let m = table.map[Int(scalar)]
-                if m == FoldTable.dropped {
-                } else if m & FoldTable.multiFlag == 0 {
-                    TextFolder.emit(m, i, end, &out, &starts, &ends)
-                } else {
-                    let offset = Int((m & ~FoldTable.multiFlag) >> 8), count = Int(m & 0xFF)
-                    for k in 0..<count { out.append(table.multi[offset + k]); starts.append(Int32(i)); ends.append(Int32(end)) }
+            var i = 0
+            // The scalar at `i`, decoded once (the look-ahead for joiners decodes the next one).
+            var (scalar, length) = i < n ? TextFolder.decode(input, at: 0) : (0, 0)
+            while i < n {
+                var end = i + length
+                // A following combining mark or conjoining jamo joins this character into a cluster.
+                var clusterEnd = end
+                var next: (UInt32, Int) = (0, 0)
+                while clusterEnd < n {
+                    next = TextFolder.decode(input, at: clusterEnd)
+                    if next.0 < 0x80 || classBits(next.0) & joinerBit == 0 { break }
+                    clusterEnd += next.1
                 }
+                if clusterEnd > end || scalar >= 0x10000 || (scalar >= 0x80 && classBits(scalar) & joinerBit != 0) {
+                    end = clusterEnd
+                    for s in foldCluster(input, i..<end) { out.append(scalar: s, i, end) }
+                    if end < n { next = TextFolder.decode(input, at: end) }
+                } else if scalar < 0x80 {
+                    let b = ascii[Int(scalar)]
+                    if b != 0xFF { out.reserve(1); out.put(b, i, end) }
+                } else {
+                    let m = map[Int(scalar)]
+                    if m == FoldTable.dropped {
+                    } else if m & FoldTable.multiFlag == 0 {
+                        out.append(scalar: m, i, end)
+                    } else {
+                        let offset = Int((m & ~FoldTable.multiFlag) >> 8), count = Int(m & 0xFF)
+                        out.reserve(count)
+                        for k in 0..<count { out.put(table.multi[offset + k], i, end) }
+                    }
+                }
+                i = end
+                (scalar, length) = next
             }
-            i = end
         }
-        return FoldedText(bytes: out, sourceStart: starts, sourceEnd: ends)
+        }
+        }
+        return out.folded()
     }
 
-    /// Appends a folded scalar, each of its bytes mapped to the source range `from..<to`.
-    /// (A static function with `inout` arguments: a nested closure capturing the arrays
-    /// would box them and check exclusive access on every append.)
-    @inline(__always)
-    static func emit(_ scalar: UInt32, _ from: Int, _ to: Int, _ out: inout [UInt8], _ starts: inout [Int32], _ ends: inout [Int32]) {
-        let before = out.count
-        FoldTable.appendUTF8(scalar, to: &out)
-        for _ in before..<out.count { starts.append(Int32(from)); ends.append(Int32(to)) }
+    /// The three growing outputs of ``fold(utf8:)``: folded bytes and, for each, the source
+    /// range it came from. Raw memory: an `Array` append checks capacity and uniqueness
+    /// three times per byte.
+    struct FoldBuffer {
+        var bytes: UnsafeMutablePointer<UInt8>
+        var starts: UnsafeMutablePointer<Int32>
+        var ends: UnsafeMutablePointer<Int32>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 16)
+            bytes = .allocate(capacity: self.capacity)
+            starts = .allocate(capacity: self.capacity)
+            ends = .allocate(capacity: self.capacity)
+        }
+
+        @inline(__always) mutating func reserve(_ k: Int) {
+            if count + k <= capacity { return }
+            let grown = max(capacity * 2, count + k)
+            let b = UnsafeMutablePointer<UInt8>.allocate(capacity: grown), s = UnsafeMutablePointer<Int32>.allocate(capacity: grown),
+                e = UnsafeMutablePointer<Int32>.allocate(capacity: grown)
+            b.update(from: bytes, count: count); s.update(from: starts, count: count); e.update(from: ends, count: count)
+            release()
+            bytes = b; starts = s; ends = e
+            capacity = grown
+        }
+
+        /// Appends one byte; room must have been reserved.
+        @inline(__always) mutating func put(_ byte: UInt8, _ from: Int, _ to: Int) {
+            bytes[count] = byte
+            starts[count] = Int32(from)
+            ends[count] = Int32(to)
+            count += 1
+        }
+
+        /// Appends a scalar's UTF-8, each byte mapped to `from..<to`.
+        @inline(__always) mutating func append(scalar: UInt32, _ from: Int, _ to: Int) {
+            reserve(4)
+            switch scalar {
+            case 0..<0x80:
+                put(UInt8(scalar), from, to)
+            case 0x80..<0x800:
+                put(UInt8(0xC0 | (scalar >> 6)), from, to)
+                put(UInt8(0x80 | (scalar & 0x3F)), from, to)
+            case 0x800..<0x10000:
+                put(UInt8(0xE0 | (scalar >> 12)), from, to)
+                put(UInt8(0x80 | ((scalar >> 6) & 0x3F)), from, to)
+                put(UInt8(0x80 | (scalar & 0x3F)), from, to)
+            default:
+                put(UInt8(0xF0 | (scalar >> 18)), from, to)
+                put(UInt8(0x80 | ((scalar >> 12) & 0x3F)), from, to)
+                put(UInt8(0x80 | ((scalar >> 6) & 0x3F)), from, to)
+                put(UInt8(0x80 | (scalar & 0x3F)), from, to)
+            }
+        }
+
+        func folded() -> FoldedText {
+            FoldedText(bytes: Array(UnsafeBufferPointer(start: bytes, count: count)),
+                       sourceStart: Array(UnsafeBufferPointer(start: starts, count: count)),
+                       sourceEnd: Array(UnsafeBufferPointer(start: ends, count: count)))
+        }
+
+        func release() {
+            bytes.deallocate(); starts.deallocate(); ends.deallocate()
+        }
     }
 
     /// A cluster folded through ICU's normaliser, then each result through the table

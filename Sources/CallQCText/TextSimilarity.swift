@@ -193,7 +193,20 @@ public enum TextSimilarity {
 
 extension FoldedText {
     /// The folded text as Unicode scalar values.
-    public var scalars: [UInt32] { string.unicodeScalars.map(\.value) }
+    public var scalars: [UInt32] {
+        // Decoded straight from the (valid) folded bytes: no String in between.
+        bytes.withUnsafeBufferPointer { p in
+            var out: [UInt32] = []
+            out.reserveCapacity(p.count)
+            var i = 0
+            while i < p.count {
+                let (s, n) = TextFolder.decode(p, at: i)
+                out.append(s)
+                i += n
+            }
+            return out
+        }
+    }
 
     /// The folded byte range of a scalar range of ``scalars``.
     public func byteRange(ofScalars range: Range<Int>) -> Range<Int> {

@@ -99,6 +99,10 @@ struct OutputSink {
     func write(_ text: String) {
         if !text.isEmpty { handle.write(Data(text.utf8)) }
     }
+
+    func write(bytes: [UInt8]) {
+        if !bytes.isEmpty { handle.write(Data(bytes)) }
+    }
 }
 
 enum Diagnostics {

@@ -82,18 +82,21 @@ struct Check: ParsableCommand {
         var failed = false
         var unknownScripts = Set<String>()
         sink.write(renderer.begin())
+        var pending: [UInt8] = []
         func problem(_ p: InputProblem) {
             progress.clear()
             Diagnostics.report(p, quiet: input.quiet)
             if p.severity == .error {
                 summary.errors += 1
-                sink.write(renderer.render(problem: p, index: index))
+                pending += Array(renderer.render(problem: p, index: index).utf8)
                 index += 1
             } else {
                 summary.warnings += 1
             }
         }
         expandProblems.forEach(problem)
+        sink.write(bytes: pending)
+        pending.removeAll(keepingCapacity: true)
         let source = WorkSource(inputs: inputs, format: loader.format)
         let runner = BatchRunner(loader: loader, checker: checker, batchSize: batch)
         try runner.run(source) { outcomes in
@@ -107,13 +110,17 @@ struct Check: ParsableCommand {
                     if scripts.fixed == nil, let name = call.script, result.script == nil, unknownScripts.insert(name).inserted {
                         problem(InputProblem(source: call.source ?? outcome.source, message: "call \(call.id) names script '\(name)', which is not in lexicons/scripts (known: \(scripts.scripts.map(\.id).joined(separator: ", "))); its steps are not checked", severity: .warning))
                     }
-                    sink.write(renderer.render(noRedact ? result : result.redacted(redactor), index: index))
+                    pending += renderer.renderBytes(noRedact ? result : result.redacted(redactor), index: index)
                     index += 1
                     summary.add(result)
                     stored.append(result)
                     if let threshold, let worst = result.worstSeverity, worst >= threshold { failed = true }
                 }
             }
+            // A batch's results and errors are written in order, with one system call.
+            progress.clear()
+            sink.write(bytes: pending)
+            pending.removeAll(keepingCapacity: true)
             if let store { try StoreAccess.save(stored, to: store) }
             progress.update(calls: summary.calls, errors: summary.errors, inputsTaken: source.inputsTaken)
         }

@@ -16,16 +16,21 @@ public struct SilenceCheck: CheckDefinition {
 
     /// Gaps between timed turns: (turn before, turn after, from, to), 0-based.
     static func gaps(in call: Call) -> [(Int, Int, Double, Double)] {
-        let timed = call.turns.indices.filter { call.turns[$0].start != nil }.sorted { call.turns[$0].start! < call.turns[$1].start! }
+        // Timed turns by start (ties in turn order), read in place: no copies of the turns.
+        var timed: [(start: Double, end: Double, index: Int)] = []
+        call.turns.withUnsafeBufferPointer { turns in
+            timed.reserveCapacity(turns.count)
+            for i in 0..<turns.count { if let s = turns[i].start { timed.append((s, turns[i].end ?? s, i)) } }
+        }
+        var ordered = true
+        for k in timed.indices.dropFirst() where timed[k].start < timed[k - 1].start { ordered = false; break }
+        if !ordered { timed.sort { $0.start != $1.start ? $0.start < $1.start : $0.index < $1.index } }
         var gaps: [(Int, Int, Double, Double)] = []
         var lastEnd: Double?
         var lastTurn = 0
-        for i in timed {
-            let t = call.turns[i]
-            let s = t.start!
-            if let e = lastEnd, s > e { gaps.append((lastTurn, i, e, s)) }
-            let end = t.end ?? s
-            if lastEnd == nil || end >= lastEnd! { lastEnd = end; lastTurn = i }
+        for t in timed {
+            if let e = lastEnd, t.start > e { gaps.append((lastTurn, t.index, e, t.start)) }
+            if lastEnd == nil || t.end >= lastEnd! { lastEnd = t.end; lastTurn = t.index }
         }
         return gaps
     }

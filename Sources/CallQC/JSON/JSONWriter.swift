@@ -3,65 +3,158 @@
 /// more than all the checks of a call). Numbers and strings are written exactly
 /// as ``JSONValue/compact()`` writes them.
 public struct JSONWriter {
-    public private(set) var bytes: [UInt8] = []
+    /// Room for the output: bytes before `length` are written, the rest is spare capacity
+    /// (writes copy into it; an `Array` append checks capacity and uniqueness per call).
+    private var storage: [UInt8]
+    private var length = 0
     private var needsComma = false
 
-    public init(capacity: Int = 2048) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 2048) { storage = [UInt8](repeating: 0, count: max(capacity, 64)) }
 
-    @inline(__always) private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    /// What was written.
+    public var bytes: [UInt8] { Array(storage[..<length]) }
+
+    @inline(__always) private mutating func ensure(_ k: Int) {
+        if length + k > storage.count { storage += repeatElement(0, count: max(storage.count, k)) }
     }
 
-    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma = false }
-    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
-    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma = false }
-    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
+    @inline(__always) private mutating func put(_ b: UInt8) {
+        ensure(1)
+        storage[length] = b
+        length += 1
+    }
+
+    @inline(__always) private mutating func put(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        if n == 0 { return }
+        ensure(n)
+        let at = length
+        storage.withUnsafeMutableBufferPointer { (dst: inout UnsafeMutableBufferPointer<UInt8>) in
+            (dst.baseAddress! + at).update(from: p, count: n)
+        }
+        length += n
+    }
+
+    @inline(__always) private mutating func put(_ s: StaticString) { put(s.utf8Start, s.utf8CodeUnitCount) }
+
+    @inline(__always) private mutating func separate() {
+        if needsComma { put(UInt8(ascii: ",")) }
+    }
+
+    /// A JSON string, escaped as ``JSONValue`` escapes: quote, backslash, control
+    /// characters, U+2028 and U+2029; runs that need no escape are copied whole.
+    private mutating func quoted(_ s: String) {
+        put(0x22)
+        var s = s
+        s.withUTF8 { p in
+            guard let base = p.baseAddress else { return }
+            var run = 0, i = 0
+            let n = p.count
+            while i < n {
+                let b = p[i]
+                var escape: StaticString?
+                var skip = 1
+                switch b {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case 0..<0x20:
+                    put(base + run, i - run)
+                    let hex = Array(String(b, radix: 16).utf8)
+                    put("\\u")
+                    for _ in hex.count..<4 { put(UInt8(ascii: "0")) }
+                    for h in hex { put(h) }
+                    i += 1
+                    run = i
+                    continue
+                case 0xE2 where i + 2 < n && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9):
+                    escape = p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    skip = 3
+                default: break
+                }
+                if let escape {
+                    put(base + run, i - run)
+                    put(escape)
+                    i += skip
+                    run = i
+                } else {
+                    i += 1
+                }
+            }
+            put(base + run, n - run)
+        }
+        put(0x22)
+    }
+
+    /// An integer's decimal digits, without making a String.
+    private mutating func digits(_ v: Int64) {
+        if v == 0 { put(UInt8(ascii: "0")); return }
+        var x = v.magnitude
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: enough for 20 digits and a sign
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            var at = raw.count
+            while x > 0 { at -= 1; raw[at] = UInt8(ascii: "0") + UInt8(x % 10); x /= 10 }
+            if v < 0 { at -= 1; raw[at] = UInt8(ascii: "-") }
+            put(raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + at, raw.count - at)
+        }
+    }
+
+    public mutating func beginObject() { separate(); put(UInt8(ascii: "{")); needsComma = false }
+    public mutating func endObject() { put(UInt8(ascii: "}")); needsComma = true }
+    public mutating func beginArray() { separate(); put(UInt8(ascii: "[")); needsComma = false }
+    public mutating func endArray() { put(UInt8(ascii: "]")); needsComma = true }
 
     /// A member's key; its value follows.
     public mutating func key(_ k: StaticString) {
         separate()
-        bytes.append(0x22)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
-        bytes.append(0x22)
-        bytes.append(UInt8(ascii: ":"))
+        put(0x22)
+        put(k)
+        put(0x22)
+        put(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// A member's key that is not a literal (metadata keys).
     public mutating func key(_ k: String) {
         separate()
-        JSONValue.writeString(k, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        quoted(k)
+        put(UInt8(ascii: ":"))
         needsComma = false
     }
 
     public mutating func string(_ s: String?) {
         separate()
-        if let s { JSONValue.writeString(s, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+        if let s { quoted(s) } else { put("null") }
         needsComma = true
     }
 
     public mutating func number(_ v: Double?) {
         separate()
-        if let v, v.isFinite { bytes.append(contentsOf: JSONValue.format(v).utf8) } else { bytes.append(contentsOf: "null".utf8) }
+        if let v, v.isFinite {
+            // Whole numbers as JSONValue.format writes them (`7`), without making a String.
+            if v == v.rounded(), abs(v) < 1e15 { digits(Int64(v)) } else { for b in JSONValue.format(v).utf8 { put(b) } }
+        } else {
+            put("null")
+        }
         needsComma = true
     }
 
     public mutating func number(_ v: Int?) {
         separate()
-        if let v { bytes.append(contentsOf: String(v).utf8) } else { bytes.append(contentsOf: "null".utf8) }
+        if let v { digits(Int64(v)) } else { put("null") }
         needsComma = true
     }
 
     public mutating func bool(_ b: Bool) {
         separate()
-        bytes.append(contentsOf: (b ? "true" : "false").utf8)
+        if b { put("true") } else { put("false") }
         needsComma = true
     }
 
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: "null".utf8)
+        put("null")
         needsComma = true
     }
 

@@ -46,39 +46,44 @@ public struct CallMetrics: Sendable, Hashable {
             declared = true
         }
 
-        var starts: [Double] = [], ends: [Double] = []
+        // One pass over the turns in place (no copies of their texts).
+        var first = Double.infinity, last = -Double.infinity, timed = false
         var agentTime = 0.0, allTime = 0.0
-        var agentChars = 0, allChars = 0, agentWords = 0
+        var agentChars = 0, allChars = 0, agentWords = 0, agentTurns = 0, customerTurns = 0
         var timedAgentChars = 0, timedAgentWords = 0, timedAgentSeconds = 0.0
-        for (turn, profile) in zip(call.turns, profiles) {
-            if let s = turn.start { starts.append(s); ends.append(turn.end ?? s) }
-            let isAgent = turn.role == .agent
-            allChars += profile.countableCharacters
-            if isAgent {
-                agentChars += profile.countableCharacters
-                agentWords += profile.words
-            }
-            if let d = CallMetrics.spokenDuration(turn) {
-                allTime += d
+        call.turns.withUnsafeBufferPointer { turns in
+            for i in 0..<min(turns.count, profiles.count) {
+                let profile = profiles[i]
+                if let s = turns[i].start { timed = true; first = min(first, s); last = max(last, turns[i].end ?? s) }
+                let isAgent = turns[i].role == .agent
+                if isAgent { agentTurns += 1 } else if turns[i].role == .customer { customerTurns += 1 }
+                allChars += profile.countableCharacters
                 if isAgent {
-                    agentTime += d
-                    timedAgentChars += profile.countableCharacters
-                    timedAgentWords += profile.words
-                    timedAgentSeconds += d
+                    agentChars += profile.countableCharacters
+                    agentWords += profile.words
+                }
+                if let d = CallMetrics.spokenDuration(turns[i]) {
+                    allTime += d
+                    if isAgent {
+                        agentTime += d
+                        timedAgentChars += profile.countableCharacters
+                        timedAgentWords += profile.words
+                        timedAgentSeconds += d
+                    }
                 }
             }
         }
         var m = CallMetrics(
             turns: call.turns.count,
-            agentTurns: call.turns.filter { $0.role == .agent }.count,
-            customerTurns: call.turns.filter { $0.role == .customer }.count,
+            agentTurns: agentTurns,
+            customerTurns: customerTurns,
             duration: nil, agentTalkShare: nil, talkShareBasis: nil,
             agentCharsPerMinute: nil, agentWordsPerMinute: nil,
             agentCharacters: agentChars, agentWords: agentWords,
             language: language, languageDeclared: declared,
-            longestSilence: starts.isEmpty ? nil : (SilenceCheck.gaps(in: call).map { $0.3 - $0.2 }.max() ?? 0)
+            longestSilence: timed ? (SilenceCheck.gaps(in: call).map { $0.3 - $0.2 }.max() ?? 0) : nil
         )
-        if let first = starts.min(), let last = ends.max() { m.duration = last - first }
+        if timed { m.duration = last - first }
         if allTime > 0 {
             m.agentTalkShare = agentTime / allTime
             m.talkShareBasis = .time
@@ -100,6 +105,10 @@ public struct CallMetrics: Sendable, Hashable {
     /// How long a turn's speech lasted: from its first to its last word where
     /// words are timed (a refinement of the turn's span), else end − start.
     public static func spokenDuration(_ turn: Turn) -> Double? {
+        if turn.words.isEmpty {
+            guard let d = turn.duration, d > 0 else { return nil }
+            return d
+        }
         let wordStarts = turn.words.compactMap(\.start), wordEnds = turn.words.compactMap(\.end)
         if let s = wordStarts.min(), let e = wordEnds.max(), e > s { return e - s }
         guard let d = turn.duration, d > 0 else { return nil }

@@ -30,18 +30,39 @@ public struct RoleMap: Sendable, Hashable {
         ]
     )
 
+    /// `exact` and `prefixes` as UTF-8, for lookups without String hashing (a Chinese label
+    /// hashes through Unicode normalisation: slower than reading its whole line).
+    private var exactUTF8: [([UInt8], Role)]
+    private var prefixesUTF8: [([UInt8], Role)]
+
     public init(exact: [String: Role] = [:], prefixes: [(String, Role)] = []) {
         self.exact = exact
         self.prefixes = prefixes
+        self.exactUTF8 = exact.map { (Array($0.key.utf8), $0.value) }
+        self.prefixesUTF8 = prefixes.map { (Array($0.0.utf8), $0.1) }
     }
 
     /// Adds a label (matched whole, case-insensitively) for a role; user labels win over the defaults.
     public mutating func add(label: String, role: Role) {
-        exact[RoleMap.key(label)] = role
+        let key = RoleMap.key(label)
+        exact[key] = role
+        exactUTF8.removeAll { $0.0.elementsEqual(key.utf8) }
+        exactUTF8.append((Array(key.utf8), role))
     }
 
     /// The role of a speaker label, or nil when the label is unknown.
     public func role(of label: String) -> Role? {
+        // Fast path: a label with nothing to case-fold but ASCII capitals (Chinese labels,
+        // `Agent`, `SPEAKER_01`) is compared as bytes.
+        let utf8 = label.utf8
+        if !utf8.contains(where: { $0 >= 0xC0 && !(0xE3...0xE9).contains($0) }) {
+            var key = Array(label.trimmed().utf8)
+            for i in key.indices where key[i] >= 0x41 && key[i] <= 0x5A { key[i] |= 0x20 }
+            if key.isEmpty { return nil }
+            if let hit = exactUTF8.first(where: { $0.0 == key }) { return hit.1 }
+            for (prefix, role) in prefixesUTF8 where key.starts(with: prefix) { return role }
+            return nil
+        }
         let key = RoleMap.key(label)
         if key.isEmpty { return nil }
         if let r = exact[key] { return r }

@@ -7,12 +7,15 @@ public struct JSONRenderer: ResultRenderer {
     public func begin() -> String { lines ? "" : "[" }
 
     public func render(_ result: CallResult, index: Int) -> String {
-        if lines {
-            var bytes = ResultJSON.compact(result)
-            bytes.append(0x0A)
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        if lines { return String(decoding: renderBytes(result, index: index), as: UTF8.self) }
         return item(ResultJSON.encode(result), index: index)
+    }
+
+    public func renderBytes(_ result: CallResult, index: Int) -> [UInt8] {
+        guard lines else { return Array(render(result, index: index).utf8) }
+        var bytes = ResultJSON.compact(result)
+        bytes.append(0x0A)
+        return bytes
     }
 
     public func render(problem: InputProblem, index: Int) -> String {

@@ -8,6 +8,13 @@ public protocol ResultRenderer: Sendable {
     func render(problem: InputProblem, index: Int) -> String
     /// Text after the last result.
     func end(_ summary: RunSummary) -> String
+    /// One result as UTF-8 bytes (what ``render(_:index:)`` returns, without making a String
+    /// where the renderer writes bytes anyway).
+    func renderBytes(_ result: CallResult, index: Int) -> [UInt8]
+}
+
+extension ResultRenderer {
+    public func renderBytes(_ result: CallResult, index: Int) -> [UInt8] { Array(render(result, index: index).utf8) }
 }
 
 /// Counts over a whole run.

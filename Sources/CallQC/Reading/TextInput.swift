@@ -34,6 +34,12 @@ public struct TextInput: Sendable {
                     line += 1; i += 1; lineStart = i; continue
                 }
                 if b < 0x80 { i += 1; continue }
+                // Fast path: a three-byte character outside the special cases (E0, ED) — all of
+                // CJK and full-width punctuation.
+                if b >= 0xE1, b <= 0xEF, b != 0xED, i + 2 < n, p[i + 1] & 0xC0 == 0x80, p[i + 2] & 0xC0 == 0x80 {
+                    i += 3
+                    continue
+                }
                 let length = TextInput.utf8SequenceLength(p, at: i)
                 if length == 0 {
                     return InputProblem(source: source, line: line, message: "invalid UTF-8 at byte \(i) (0x\(String(b, radix: 16, uppercase: true))); if the file is GBK or GB18030, convert it: iconv -f GB18030 -t UTF-8 FILE > FILE.utf8.txt")

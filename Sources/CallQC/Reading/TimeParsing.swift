@@ -39,8 +39,8 @@ public enum TranscriptTime {
 
     /// The same over ASCII bytes (no allocation): the reader's fast path.
     public static func parse(bytes: ArraySlice<UInt8>) -> Double? {
-        var fields: [Int64] = []
-        fields.reserveCapacity(3)
+        // At most two fields before the seconds (hours, minutes): two locals, no array.
+        var field0: Int64 = 0, field1: Int64 = 0, fieldCount = 0
         var current: Int64 = 0, digits = 0, fraction: Int64 = 0, fractionDigits = 0, inFraction = false, roundUp = false
         for b in bytes {
             switch b {
@@ -53,8 +53,10 @@ public enum TranscriptTime {
                     current = current * 10 + Int64(b - 0x30); digits += 1
                 }
             case 0x3A:
-                guard !inFraction, digits > 0, digits <= 6, fields.count < 2 else { return nil }
-                fields.append(current); current = 0; digits = 0
+                guard !inFraction, digits > 0, digits <= 6, fieldCount < 2 else { return nil }
+                if fieldCount == 0 { field0 = current } else { field1 = current }
+                fieldCount += 1
+                current = 0; digits = 0
             case 0x2E, 0x2C:
                 guard !inFraction, digits > 0 else { return nil }
                 inFraction = true
@@ -65,12 +67,12 @@ public enum TranscriptTime {
         guard digits > 0, !inFraction || fractionDigits > 0 else { return nil }
         for _ in min(fractionDigits, 3)..<3 { fraction *= 10 }
         var millis = current * 1000 + fraction + (roundUp ? 1 : 0)
-        switch fields.count {
+        switch fieldCount {
         case 0: break
-        case 1: guard current < 60 else { return nil }; millis += fields[0] * 60_000
+        case 1: guard current < 60 else { return nil }; millis += field0 * 60_000
         default:
-            guard current < 60, fields[1] < 60 else { return nil }
-            millis += fields[0] * 3_600_000 + fields[1] * 60_000
+            guard current < 60, field1 < 60 else { return nil }
+            millis += field0 * 3_600_000 + field1 * 60_000
         }
         return Double(millis) / 1000
     }
