@@ -26,11 +26,14 @@ public struct CheckContext: Sendable {
     public let script: ScriptResult?
     let ruleSet: RuleSet
     private let hits: [PhraseOwner.List: [PhraseHit]]
+    /// Per turn, its role as a bit (``bit(_:)``).
+    let roleBits: [UInt8]
 
     init(call: Call, ruleSet: RuleSet, folder: TextFolder, counter: SpeechCounter, script: Script? = nil,
          measured: ([SpeechProfile], CallMetrics)? = nil) {
         self.call = call
         self.ruleSet = ruleSet
+        self.roleBits = call.turns.withUnsafeBufferPointer { turns in turns.map { CheckContext.bit($0.role) } }
         let profiles = measured?.0 ?? call.turns.map { counter.profile($0.text) }
         self.profiles = profiles
         self.metrics = measured?.1 ?? CallMetrics.measure(call, profiles: profiles)
@@ -68,9 +71,22 @@ public struct CheckContext: Sendable {
         return result
     }
 
-    /// For each turn, whether `roles` speak it (a lookup by turn index, no hashing).
-    func inScope(_ roles: [Role]) -> [Bool] {
-        call.turns.withUnsafeBufferPointer { turns in turns.map { roles.contains($0.role) } }
+    /// Roles as bits, for ``isInScope(_:_:)``.
+    static func mask(_ roles: [Role]) -> UInt8 {
+        roles.reduce(0) { $0 | CheckContext.bit($1) }
+    }
+
+    @inline(__always) static func bit(_ role: Role) -> UInt8 {
+        switch role {
+        case .agent: return 1
+        case .customer: return 2
+        case .other: return 4
+        }
+    }
+
+    /// Whether turn `turn` is spoken by one of the roles of `mask` (no allocation, no hashing).
+    @inline(__always) func isInScope(_ turn: Int, _ mask: UInt8) -> Bool {
+        roleBits[turn] & mask != 0
     }
 
     /// A finding at a turn (and a span of its folded text), or about the whole call.

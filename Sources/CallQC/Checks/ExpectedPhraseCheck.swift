@@ -12,11 +12,11 @@ public struct ExpectedPhraseCheck: CheckDefinition {
     }
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
-        let scoped = context.inScope(header.roles)
+        let scope = CheckContext.mask(header.roles)
         // Overlapping phrases (您 inside 您好) count once per position.
         var positions = Set<Int>()
         var saidByPhrase = [Int](repeating: 0, count: phrases.count)
-        for hit in context.hits(rule: rule, list: "phrases") where scoped[hit.turn] {
+        for hit in context.hits(rule: rule, list: "phrases") where context.isInScope(hit.turn, scope) {
             if positions.insert(hit.turn << 32 | hit.start).inserted { saidByPhrase[hit.phrase] += 1 }
         }
         let count = positions.count

@@ -41,14 +41,14 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
     static func standingHits(_ context: CheckContext, rule: Int, roles: [Role], wholeClause: Bool) -> [PhraseHit] {
         let hits = context.hits(rule: rule, list: "phrases")
         if hits.isEmpty { return [] }
-        let scoped = context.inScope(roles)
+        let scope = CheckContext.mask(roles)
         let exceptions = context.hits(rule: rule, list: "exceptions").filter { e in
             !context.folded[e.turn].originalText(of: e.start..<e.end, in: context.call.turns[e.turn].text)
                 .contains { ForbiddenPhraseCheck.clauseBreaks.contains($0) }
         }
         var seen = Set<PhraseHit>()
         return hits.filter { hit in
-            scoped[hit.turn]
+            context.isInScope(hit.turn, scope)
                 && !exceptions.contains { hit.isCovered(by: $0) }
                 && (!wholeClause || context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end))
                 && seen.insert(PhraseHit(turn: hit.turn, start: hit.start, end: hit.end, phrase: 0)).inserted

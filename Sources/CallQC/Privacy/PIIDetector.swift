@@ -70,8 +70,9 @@ public struct PIIDetector: Sendable {
     /// bounds of the longest digit run and digit-word run the detectors could find. Every
     /// kind of number needs ten digits at least (a 10-digit landline or NANP phone), so a
     /// text without a chain of ten is skipped. The bounds are loose on purpose (any digits,
-    /// at most one separator between them; any digit words, only spaces, commas or hyphens
-    /// between them): a text the detectors would match always passes.
+    /// at most one separator between them; digit words and digits with only spaces, commas
+    /// or hyphens between them, three words among them at least): a text the detectors
+    /// would match always passes.
     struct Gate {
         var at = false
         var longestDigitChain = 0
@@ -89,12 +90,18 @@ public struct PIIDetector: Sendable {
             var wordChain = 0, wordGapOK = true
             var packed: UInt64 = 0, letters = 0
             var longestDigitChain = 0, longestWordChain = 0, at = false
-            @inline(__always) func endToken(_ isDigitToken: Bool) {
+            var wordsInChain = 0
+            // A token that can be a digit: a digit word (`isWord`) or an ASCII digit. Digits said
+            // as words need three words at least in the run (``wordRuns(_:)``): a run of bare
+            // digits is ``digitRuns(_:)``'s.
+            @inline(__always) func endToken(_ isDigitToken: Bool, isWord: Bool) {
                 if isDigitToken {
-                    wordChain = wordGapOK && wordChain > 0 ? wordChain + 1 : 1
-                    longestWordChain = max(longestWordChain, wordChain)
+                    if wordGapOK && wordChain > 0 { wordChain += 1 } else { wordChain = 1; wordsInChain = 0 }
+                    if isWord { wordsInChain += 1 }
+                    if wordsInChain >= 3 { longestWordChain = max(longestWordChain, wordChain) }
                 } else {
                     wordChain = 0
+                    wordsInChain = 0
                 }
                 wordGapOK = true
             }
@@ -116,14 +123,15 @@ public struct PIIDetector: Sendable {
                     continue
                 }
                 if letters > 0 {
-                    endToken(letters <= 5 && Gate.isDigitWord(packed))
+                    let word = letters <= 5 && Gate.isDigitWord(packed)
+                    endToken(word, isWord: word)
                     packed = 0; letters = 0
                 }
                 if (v >= 0x30 && v <= 0x39) || (v >= 0x3007 && PIIDetector.digit(Unicode.Scalar(v) ?? " ") != nil) {
                     digitChain = gap == 0 || (gap == 1 && gapIsSeparator) ? digitChain + 1 : 1
                     longestDigitChain = max(longestDigitChain, digitChain)
                     gap = 0
-                    if v < 0x80 { endToken(true) } else { wordChain = 0 }
+                    if v < 0x80 { endToken(true, isWord: false) } else { wordChain = 0; wordsInChain = 0 }
                     continue
                 }
                 gap += 1
@@ -132,7 +140,10 @@ public struct PIIDetector: Sendable {
                 if v == 0x40 { at = true }
                 if v != 0x20 && v != 0x2C && v != 0x2D { wordGapOK = false }
             }
-            if letters > 0 { endToken(letters <= 5 && Gate.isDigitWord(packed)) }
+            if letters > 0 {
+                let word = letters <= 5 && Gate.isDigitWord(packed)
+                endToken(word, isWord: word)
+            }
             self.at = at
             self.longestDigitChain = longestDigitChain
             self.longestWordChain = longestWordChain

@@ -288,10 +288,9 @@ struct LabelCache {
         var warned = false
         /// Untimed lines it starts (a label on two of them is a speaker, even if unknown).
         var untimed = 0
-        var speakerID = false
 
         /// Whether a `label:` at the start of a line is this speaker, not text with a colon.
-        var isSpeaker: Bool { role != nil || seen || untimed >= 2 || speakerID }
+        var isSpeaker: Bool { role != nil || seen || untimed >= 2 || PlainTranscriptReader.looksLikeSpeakerID(label) }
     }
     var entries: [Entry] = []
 
@@ -308,7 +307,6 @@ struct LabelCache {
         let i = find(bytes)
         if !entries[i].resolved {
             entries[i].role = roleMap.role(of: entries[i].label)
-            entries[i].speakerID = PlainTranscriptReader.looksLikeSpeakerID(entries[i].label)
             entries[i].resolved = true
         }
         return i

@@ -73,8 +73,11 @@ public enum SpeakerRoles {
         // 2. The file (or an earlier run) decided.
         if call.metadata[basisKey] != nil { return decision }
         if call.turns.contains(where: { $0.role != .other }) {
-            let decidedLabels = Set(call.turns.filter { $0.role != .other }.map(\.speaker))
-            decision.undecided = labels.filter { !decidedLabels.contains($0) && options.roleMap.role(of: $0) == nil }
+            // Labels are few: compare them to the turns (a Set of Chinese labels hashes
+            // each through Unicode normalisation).
+            decision.undecided = labels.filter { label in
+                !call.turns.contains { $0.role != .other && $0.speaker == label } && options.roleMap.role(of: label) == nil
+            }
             return decision
         }
 
