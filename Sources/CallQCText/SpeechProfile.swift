@@ -92,24 +92,30 @@ public struct SpeechCounter: Sendable {
         let digit = UInt16(CharacterClass.digit.rawValue)
         let han = UInt16(CharacterClass.ideographic.rawValue)
         let latin = UInt16(CharacterClass.latin.rawValue)
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x80 {
-                switch v {
-                case 0x30...0x39: p.digits += 1
-                case 0x41...0x5A, 0x61...0x7A: p.latinLetters += 1
-                default: break
+        var text = text
+        text.withUTF8 { utf8 in
+            var i = 0
+            // Scalars decoded by hand: the scalar view's iterator costs several times more.
+            while i < utf8.count {
+                let (v, length) = TextFolder.decode(utf8, at: i)
+                i += length
+                if v < 0x80 {
+                    switch v {
+                    case 0x30...0x39: p.digits += 1
+                    case 0x41...0x5A, 0x61...0x7A: p.latinLetters += 1
+                    default: break
+                    }
+                    continue
                 }
-                continue
-            }
-            let bits = table.classBits(v)
-            if bits & han != 0 {
-                p.han += 1
-                if bits & FoldTable.traditionalBit != 0 { p.traditionalHan += 1 }
-            } else if bits & letter != 0 {
-                if bits & latin != 0 { p.latinLetters += 1 } else { p.otherLetters += 1 }
-            } else if bits & digit != 0 {
-                p.digits += 1
+                let bits = table.classBits(v)
+                if bits & han != 0 {
+                    p.han += 1
+                    if bits & FoldTable.traditionalBit != 0 { p.traditionalHan += 1 }
+                } else if bits & letter != 0 {
+                    if bits & latin != 0 { p.latinLetters += 1 } else { p.otherLetters += 1 }
+                } else if bits & digit != 0 {
+                    p.digits += 1
+                }
             }
         }
         // Words matter for Latin-script speech; ICU's word break on Chinese text runs its

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The bytes of one input, checked to be text callqc can read: not empty, not
 /// binary, valid UTF-8 (a UTF-8 byte-order mark is dropped, UTF-16 with a
 /// byte-order mark is converted), no line beyond the length limit.
@@ -20,7 +26,12 @@ public struct TextInput: Sendable {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return .failure(InputProblem(source: source, message: "empty file: there is nothing to read"))
         }
-        if let nul = bytes.firstIndex(of: 0) {
+        // memchr: the generic firstIndex(of:) compares a byte at a time.
+        let nulAt: Int? = bytes.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress, let hit = memchr(base, 0, p.count) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+        if let nul = nulAt {
             let line = bytes[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             return .failure(InputProblem(source: source, line: line, message: "binary data (a NUL byte at byte \(nul)): this is not a text transcript (audio, a spreadsheet or a compressed file?)"))
         }
@@ -51,7 +62,8 @@ public struct TextInput: Sendable {
         }
         if let scan { return .failure(scan) }
         // Many control characters in "text" mean a binary file that happens to have no NUL.
-        let controls = bytes.prefix(4096).filter { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0x0C }.count
+        var controls = 0
+        for b in bytes.prefix(4096) where b < 0x20 && b != 0x0A && b != 0x0D && b != 0x09 && b != 0x0C { controls += 1 }
         if controls * 10 > min(bytes.count, 4096) {
             return .failure(InputProblem(source: source, message: "binary data (\(controls) control bytes in the first 4 KB): this is not a text transcript"))
         }
