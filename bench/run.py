@@ -91,13 +91,58 @@ def main():
         times = [measure(cmd)["seconds"] for _ in range(7)]
         single[name] = statistics.median(times)
 
-    table = render(rows, single)
+    # Instruction counts: repeatable whatever the machine's load, unlike seconds.
+    counts = instruction_counts(rows, phrase_files)
+
+    table = render(rows, single, counts)
     print("\n" + table)
     if "--write-docs" in args:
         write_docs(table, sizes)
 
 
-def render(rows, single):
+def collected(cmd):
+    """Instructions a command executes, by valgrind's callgrind (None when it cannot run)."""
+    out = os.path.join(OUT, "callgrind.out")
+    try:
+        run = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + cmd, cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except FileNotFoundError:
+        return None
+    for line in run.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.split(":")[-1].strip())
+    return None
+
+
+def instruction_counts(rows, phrase_files):
+    """Instructions per call of each tool over the first folder (1,000 calls) of the smallest
+    corpus, start-up (one call) subtracted, with the default zh-CN phrases."""
+    if not rows:
+        return None
+    folder = os.path.join(OUT, f"corpus-{rows[0][0]}", "0000")
+    files = sorted(n for n in os.listdir(folder) if n.endswith(".txt"))
+    one = os.path.join(folder, files[0])
+    # valgrind cannot read the DWARF of Swift's release build: count a copy without it.
+    binary = os.path.join(OUT, "callqc-nodebug")
+    sh(["cp", CALLQC, binary])
+    sh(["strip", "-g", binary])
+    phrases = phrase_files["default zh-CN"]
+    tools = {
+        "callqc": lambda path: [binary, "check", path, "--format", "jsonl", "-o", "/dev/null", "--no-progress", "-q"],
+        "rg": lambda path: ["rg", "--count-matches", "-F", "-f", phrases, path],
+        "python": lambda path: [sys.executable, "bench/baseline.py", phrases, path],
+    }
+    result = {}
+    for tool, cmd in tools.items():
+        whole, single = collected(cmd(folder)), collected(cmd(one))
+        if whole is None or single is None:
+            return None
+        result[tool] = {"per_call": (whole - single) / (len(files) - 1), "startup": single}
+        print(f"  instructions {tool:7} {result[tool]['per_call']:12,.0f} a call, {single:14,} to start", flush=True)
+    return result
+
+
+def render(rows, single, counts=None):
     lines = ["| corpus | phrases | tool | MB/s | calls/s | peak MB | CPU | callqc ÷ tool |",
              "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for mb, size, calls, name, count, result in rows:
@@ -122,6 +167,18 @@ def render(rows, single):
     lines.append("")
     for name, s in single.items():
         lines.append(f"- {name}, start to finish: {s * 1000:.0f} ms (median of 7)")
+    if counts:
+        cq = counts["callqc"]["per_call"]
+        lines.append("")
+        lines.append("Instructions per call (valgrind's callgrind over 1,000 calls of the smallest corpus, default zh-CN "
+                     "phrases, start-up subtracted; the same count on every run, whatever the machine's load):")
+        lines.append("")
+        lines.append("| tool | instructions a call | start-up | callqc ÷ tool |")
+        lines.append("| --- | ---: | ---: | ---: |")
+        for tool in ("callqc", "rg", "python"):
+            c = counts[tool]
+            ratio = "" if tool == "callqc" else f"{c['per_call'] / cq:.2f}×"
+            lines.append(f"| {tool} | {c['per_call']:,.0f} | {c['startup']:,} | {ratio} |")
     return "\n".join(lines)
 
 
