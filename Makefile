@@ -3,7 +3,7 @@
 
 # Benchmark against ripgrep and a Python baseline (50 MB and 500 MB corpora).
 bench:
-	bench/run.sh --sizes 50 500 --write-docs
+	bench/run.sh --sizes 50 500 --repeat 3 --write-docs
 
 # A quick run on a 20 MB corpus.
 bench-small:
