@@ -42,7 +42,9 @@ public struct BatchRunner: Sendable {
     /// Runs every item of `source`, calling `deliver` with each batch's outcomes in input order.
     ///
     /// Two batches are in flight: while `deliver` writes one (on the calling thread), the
-    /// next is read and checked on the other cores. Memory stays bounded by three batches.
+    /// next is read and checked on the other cores. Memory stays bounded: two batches of
+    /// calls, and the batch after them (paths of files, which the workers read; chunks of
+    /// JSON Lines, which are read when taken).
     public func run(_ source: WorkSource, deliver: ([ItemOutcome]) throws -> Void) rethrows {
         func take() -> [WorkItem] {
             var items: [WorkItem] = []
