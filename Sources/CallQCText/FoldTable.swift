@@ -11,9 +11,10 @@ import CICUShim
 /// what ICU builds (see docs/text.md for regenerating it). Folding a line with
 /// the table is a lookup per character instead of a transliterator call per line.
 public final class FoldTable: Sendable {
-    /// The table for this process: the embedded one, or built from ICU when the
-    /// package carries none of this format.
-    public static let shared = FoldTable.embedded() ?? FoldTable(icu: ())
+    /// The table for this process: the embedded one when it was generated from the ICU
+    /// this process uses (clusters and characters outside the BMP are folded by that ICU, and
+    /// both must agree), else built from ICU at start-up.
+    public static let shared = FoldTable.embedded(forICU: ICU.version) ?? FoldTable(icu: ())
 
     /// Where the table came from: `embedded (ICU 72.1)` or `built from ICU 72.1`.
     public let origin: String
@@ -54,8 +55,10 @@ public final class FoldTable: Sendable {
         self.origin = origin
     }
 
-    /// The table the package carries (``CFoldData``), nil when it has none of this format.
-    public static func embedded() -> FoldTable? {
+    /// The table the package carries (``CFoldData``), nil when it has none of this format,
+    /// or when `icuVersion` is given and the table was generated from another ICU.
+    public static func embedded(forICU icuVersion: String? = nil) -> FoldTable? {
+        if let icuVersion, let generated = cqc_fold_icu_version(), String(cString: generated) != icuVersion { return nil }
         guard cqc_fold_format() == dataFormat, cqc_fold_entries() == 0x10000,
               let mapData = cqc_fold_map(), let classData = cqc_fold_classes(), let multiData = cqc_fold_multi(),
               let versionData = cqc_fold_icu_version() else { return nil }

@@ -107,8 +107,33 @@ struct OutputSink {
 
 enum Diagnostics {
     static func report(_ problem: InputProblem, quiet: Bool) {
-        if problem.severity == .warning && quiet { return }
+        if let line = line(problem, quiet: quiet) { FileHandle.standardError.write(Data(line.utf8)) }
+    }
+
+    /// The line `report` writes; nil for a warning under --quiet.
+    static func line(_ problem: InputProblem, quiet: Bool) -> String? {
+        if problem.severity == .warning && quiet { return nil }
         let label = problem.severity == .error ? "error" : "warning"
-        FileHandle.standardError.write(Data("callqc: \(label): \(problem)\n".utf8))
+        return "callqc: \(label): \(problem)\n"
+    }
+}
+
+/// Output held for a batch and written in the order it was made: results for standard
+/// output (or -o) and diagnostics for standard error, each run of results in one write.
+struct OrderedOutput {
+    private var chunks: [(toError: Bool, bytes: [UInt8])] = []
+
+    mutating func out(_ bytes: [UInt8]) {
+        if bytes.isEmpty { return }
+        if let last = chunks.indices.last, !chunks[last].toError { chunks[last].bytes += bytes } else { chunks.append((false, bytes)) }
+    }
+
+    mutating func err(_ text: String) { chunks.append((true, Array(text.utf8))) }
+
+    mutating func flush(to sink: OutputSink) {
+        for chunk in chunks {
+            if chunk.toError { FileHandle.standardError.write(Data(chunk.bytes)) } else { sink.write(bytes: chunk.bytes) }
+        }
+        chunks.removeAll(keepingCapacity: true)
     }
 }

@@ -82,21 +82,20 @@ struct Check: ParsableCommand {
         var failed = false
         var unknownScripts = Set<String>()
         sink.write(renderer.begin())
-        var pending: [UInt8] = []
+        // A batch's results, error records and diagnostics, written in order once per batch.
+        var pending = OrderedOutput()
         func problem(_ p: InputProblem) {
-            progress.clear()
-            Diagnostics.report(p, quiet: input.quiet)
+            if let line = Diagnostics.line(p, quiet: input.quiet) { pending.err(line) }
             if p.severity == .error {
                 summary.errors += 1
-                pending += Array(renderer.render(problem: p, index: index).utf8)
+                pending.out(Array(renderer.render(problem: p, index: index).utf8))
                 index += 1
             } else {
                 summary.warnings += 1
             }
         }
         expandProblems.forEach(problem)
-        sink.write(bytes: pending)
-        pending.removeAll(keepingCapacity: true)
+        pending.flush(to: sink)
         let source = WorkSource(inputs: inputs, format: loader.format)
         let runner = BatchRunner(loader: loader, checker: checker, batchSize: batch)
         try runner.run(source) { outcomes in
@@ -110,17 +109,15 @@ struct Check: ParsableCommand {
                     if scripts.fixed == nil, let name = call.script, result.script == nil, unknownScripts.insert(name).inserted {
                         problem(InputProblem(source: call.source ?? outcome.source, message: "call \(call.id) names script '\(name)', which is not in lexicons/scripts (known: \(scripts.scripts.map(\.id).joined(separator: ", "))); its steps are not checked", severity: .warning))
                     }
-                    pending += renderer.renderBytes(noRedact ? result : result.redacted(redactor), index: index)
+                    pending.out(renderer.renderBytes(noRedact ? result : result.redacted(redactor), index: index))
                     index += 1
                     summary.add(result)
                     stored.append(result)
                     if let threshold, let worst = result.worstSeverity, worst >= threshold { failed = true }
                 }
             }
-            // A batch's results and errors are written in order, with one system call.
             progress.clear()
-            sink.write(bytes: pending)
-            pending.removeAll(keepingCapacity: true)
+            pending.flush(to: sink)
             if let store { try StoreAccess.save(stored, to: store) }
             progress.update(calls: summary.calls, errors: summary.errors, inputsTaken: source.inputsTaken)
         }

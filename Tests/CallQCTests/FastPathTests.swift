@@ -54,6 +54,45 @@ final class FastPathTests: XCTestCase {
         XCTAssertEqual(outcome.warnings.filter { $0.speakerLabel == "王经理" }.count, 1, "one warning per unknown label, not per line")
     }
 
+    /// Characters, not bytes: a `#`, `[` or `:` followed by a combining mark or a variation
+    /// selector is another character, as the String-based reader saw it.
+    func testMarksAfterSyntaxCharactersAreNotSyntax() throws {
+        let loader = TranscriptLoader()
+        let keycap = try XCTUnwrap(loader.read(bytes: Array("坐席：您好\n#\u{FE0F}\u{20E3} 这是一个话题\n客户：好的\n".utf8), source: "a.txt").calls.first)
+        XCTAssertEqual(keycap.turns.map(\.text), ["您好 #\u{FE0F}\u{20E3} 这是一个话题", "好的"], "a keycap line is text, not a comment")
+        let mark = loader.read(bytes: Array("[00:01-00:02]\u{0301} 坐席: a\n".utf8), source: "b.txt")
+        XCTAssertEqual(mark.errors.count, 1, "']' + U+0301 does not close the time range")
+        let hashMark = try XCTUnwrap(loader.read(bytes: Array("#\u{0301} call: X\n坐席：您好\n".utf8), source: "c.txt").calls.first)
+        XCTAssertNotEqual(hashMark.id, "X")
+        XCTAssertEqual(hashMark.turns.first?.speaker, "#\u{0301} call")
+    }
+
+    /// Labels are the same speaker when they are the same characters, however spelled.
+    func testCanonicallyEqualLabelsAreOneSpeaker() throws {
+        let loader = TranscriptLoader()
+        let cafe = try XCTUnwrap(loader.read(bytes: Array("Café: hello\nCafe\u{0301}: again\n".utf8), source: "a.txt").calls.first)
+        XCTAssertEqual(cafe.turns.count, 2)
+        XCTAssertEqual(cafe.turns.map { Array($0.speaker.utf8) }, [Array("Café".utf8), Array("Cafe\u{0301}".utf8)], "each line keeps its spelling")
+        let kana = try XCTUnwrap(loader.read(bytes: Array("# speakers: が=agent\nか\u{3099}: 您好\n客户: 好\n".utf8), source: "b.txt").calls.first)
+        XCTAssertEqual(kana.turns.first?.role, .agent, "が and か + U+3099 are one label")
+        XCTAssertNil(RoleMap.standard.role(of: "坐席\u{FE0F}"), "坐席 + a variation selector is not the label 坐席")
+        XCTAssertEqual(RoleMap.standard.role(of: "坐席"), .agent)
+        var map = RoleMap.standard
+        map.add(label: "Cafe\u{0301}", role: .customer)
+        map.add(label: "Café", role: .agent)
+        XCTAssertEqual(map.role(of: "Cafe\u{0301}"), .agent, "the last of two equal labels wins")
+    }
+
+    func testManyDistinctLabelsAreEachTheirOwnSpeaker() throws {
+        var text = ""
+        for i in 0..<60 { text += "[00:\(String(format: "%02d", i))-00:\(String(format: "%02d", i)).5] 说话人\(i): 第\(i)句\n" }
+        text += "[01:00-01:01] 说话人7: 又是我\n"
+        let call = try XCTUnwrap(TranscriptLoader().read(bytes: Array(text.utf8), source: "many.txt").calls.first)
+        XCTAssertEqual(call.turns.count, 61)
+        XCTAssertEqual(call.turns.last?.speaker, "说话人7")
+        XCTAssertEqual(Set(call.turns.map(\.speaker)).count, 60)
+    }
+
     func testRoleMapMatchesPrefixesByBytes() {
         let map = RoleMap.standard
         XCTAssertEqual(map.role(of: "坐席01"), .agent)
@@ -122,6 +161,34 @@ final class FastPathTests: XCTestCase {
         XCTAssertEqual(paths, ["b.txt", "linked/a.txt"])
         XCTAssertEqual(FileBytes.contents(of: root.appendingPathComponent("b.txt").path), Array("坐席：您好\n".utf8))
         XCTAssertNil(FileBytes.contents(of: dir.appendingPathComponent("nothing-here.txt").path))
+    }
+
+    func testFIFOsDevicesAndUndecodableNamesAreReportedNotHung() throws {
+        let root = dir.appendingPathComponent("odd")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try "坐席：您好\n".write(to: root.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(mkfifo(root.appendingPathComponent("x.srt").path, 0o644), 0)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("z.txt").path, withDestinationPath: "/dev/zero")
+        // 通话.txt in GBK: not a UTF-8 name.
+        var path = Array(root.path.utf8) + [UInt8(ascii: "/"), 0xCD, 0xA8, 0xBB, 0xB0] + Array(".txt".utf8) + [0]
+        let fd = path.withUnsafeMutableBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, O_CREAT | O_WRONLY, 0o644) }
+        }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        close(fd)
+        let runner = BatchRunner(loader: TranscriptLoader(), checker: Shipped.checker)
+        var results = 0, errors: [String] = [], warnings: [String] = []
+        runner.run(WorkSource(inputs: [.directory(root.path)], format: nil)) { outcomes in
+            for o in outcomes {
+                results += o.results.count
+                errors += o.errors.map { String($0.source.split(separator: "/").last ?? "") + ": " + $0.message }
+                warnings += o.warnings.map(\.message)
+            }
+        }
+        XCTAssertEqual(results, 1)
+        XCTAssertEqual(errors.sorted(), ["x.srt: cannot read the file (permissions, or not a regular file?)",
+                                         "z.txt: cannot read the file (permissions, or not a regular file?)"])
+        XCTAssertTrue(warnings.contains { $0.contains("not UTF-8") }, "\(warnings)")
     }
 
     // MARK: personal-data gate

@@ -19,6 +19,8 @@ final class EmbeddedFoldTableTests: XCTestCase {
         XCTAssertTrue(table.sameContent(as: built),
                       "the embedded table (\(table.origin)) differs from ICU \(ICU.version)'s at U+\(table.differences(from: built).map { String($0, radix: 16, uppercase: true) }.joined(separator: ", U+")); regenerate it (see this test's comment)")
         XCTAssertTrue(FoldTable.shared.origin.hasPrefix("embedded"), FoldTable.shared.origin)
+        XCTAssertNil(FoldTable.embedded(forICU: "0.0"), "a table from another ICU is not used")
+        XCTAssertNotNil(FoldTable.embedded(forICU: ICU.version))
         // Spot checks that would fail with a table of zeros or an identity table.
         XCTAssertEqual(table.fold(scalar: 0x9EBC), [0x4E48])       // 麼 → 么
         XCTAssertEqual(table.fold(scalar: 0xFF21), [0x61])         // Ａ → a

@@ -22,7 +22,7 @@ public struct WorkItem: Sendable {
         if let bytes = FileBytes.contents(of: source) {
             item.bytes = bytes
         } else {
-            item.problem = InputProblem(source: source, message: "cannot read the file (permissions?)")
+            item.problem = InputProblem(source: source, message: "cannot read the file (permissions, or not a regular file?)")
         }
         return item
     }
@@ -30,13 +30,16 @@ public struct WorkItem: Sendable {
 
 /// Reads whole files with open(2) and read(2): no `Data`, no attribute lookups.
 public enum FileBytes {
-    /// The file's bytes; nil when it cannot be opened or read.
+    /// The file's bytes; nil when it cannot be opened or read, or is not a regular file (a
+    /// FIFO would block the run, a device like /dev/zero never ends).
     public static func contents(of path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO with no writer must not wait.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 { return nil }
         defer { close(fd) }
         var info = stat()
-        let expected = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let expected = Int(info.st_size)
         var bytes = [UInt8](repeating: 0, count: max(expected, 0) + 1)
         var count = 0
         while true {
@@ -89,6 +92,11 @@ public final class WorkSource {
             }
             var ref: InputRef
             if let w = walk {
+                if !w.undecodable.isEmpty {
+                    let (shown, isFolder) = w.undecodable.removeFirst()
+                    return WorkItem(source: shown, bytes: [], firstLine: 1, format: nil,
+                                    problem: InputProblem(source: shown, message: "the \(isFolder ? "folder" : "file") name is not UTF-8, so it is skipped: rename it (convmv -f GBK -t UTF-8 --notest)", severity: .warning))
+                }
                 guard let path = w.next() else {
                     walk = nil
                     if w.found == 0 {
@@ -131,6 +139,8 @@ final class DirectoryWalk {
     let root: String
     private var stack: [(path: String, names: [(name: String, isDirectory: Bool?)], index: Int)] = []
     private(set) var found = 0
+    /// Transcripts and folders whose names are not UTF-8 (shown with U+FFFD), not yet reported.
+    var undecodable: [(path: String, isFolder: Bool)] = []
 
     init(root: String) {
         self.root = root
@@ -138,18 +148,29 @@ final class DirectoryWalk {
     }
 
     private func push(_ dir: String) {
-        stack.append((dir, DirectoryWalk.list(dir), 0))
+        stack.append((dir, list(dir), 0))
     }
 
     /// The entries of a folder in name order, hidden ones left out, each with whether it
     /// is a folder (from readdir's type, so no stat per file on common file systems).
-    static func list(_ dir: String) -> [(name: String, isDirectory: Bool?)] {
+    func list(_ dir: String) -> [(name: String, isDirectory: Bool?)] {
         guard let handle = opendir(dir) else { return [] }
         defer { closedir(handle) }
         var entries: [(name: String, isDirectory: Bool?)] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            let decoded = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> (String?, String) in
+                let bytes = Array(raw.prefix { $0 != 0 })
+                return (String(validating: bytes, as: UTF8.self), String(decoding: bytes, as: UTF8.self))
+            }
+            guard let name = decoded.0 else {
+                // A name in another encoding (GBK from a Windows share) cannot be opened through
+                // a String path: a folder or a transcript so named is reported, not skipped in silence.
+                let shown = decoded.1
+                let isFolder = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+                if !shown.hasPrefix("."), isFolder || InputFormat.transcriptExtensions.contains(InputFormat.fileExtension(shown)) {
+                    undecodable.append((dir.hasSuffix("/") ? dir + shown : dir + "/" + shown, isFolder))
+                }
+                continue
             }
             if name.hasPrefix(".") { continue }
             switch Int32(entry.pointee.d_type) {

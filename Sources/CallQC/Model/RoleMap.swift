@@ -34,41 +34,49 @@ public struct RoleMap: Sendable, Hashable {
     /// hashes through Unicode normalisation: slower than reading its whole line).
     private var exactUTF8: [([UInt8], Role)]
     private var prefixesUTF8: [([UInt8], Role)]
+    /// Whether every key and prefix is plain (``LabelCache/isPlain(_:)``): ASCII and Han,
+    /// whose characters have one spelling, so that bytes compare as characters do.
+    private var allPlain: Bool
 
     public init(exact: [String: Role] = [:], prefixes: [(String, Role)] = []) {
         self.exact = exact
         self.prefixes = prefixes
         self.exactUTF8 = exact.map { (Array($0.key.utf8), $0.value) }
         self.prefixesUTF8 = prefixes.map { (Array($0.0.utf8), $0.1) }
+        self.allPlain = exact.keys.allSatisfy { LabelCache.isPlain(Array($0.utf8)) }
+            && prefixes.allSatisfy { LabelCache.isPlain(Array($0.0.utf8)) }
     }
 
     /// Adds a label (matched whole, case-insensitively) for a role; user labels win over the defaults.
     public mutating func add(label: String, role: Role) {
         let key = RoleMap.key(label)
         exact[key] = role
-        exactUTF8.removeAll { $0.0.elementsEqual(key.utf8) }
+        // Keys are equal as strings are: `é` and `e` + U+0301 are one key.
+        exactUTF8.removeAll { String(decoding: $0.0, as: UTF8.self) == key }
         exactUTF8.append((Array(key.utf8), role))
+        allPlain = allPlain && LabelCache.isPlain(Array(key.utf8))
     }
 
     /// The role of a speaker label, or nil when the label is unknown.
     public func role(of label: String) -> Role? {
-        // Fast path: a label with nothing to case-fold but ASCII capitals (Chinese labels,
-        // `Agent`, `SPEAKER_01`) is compared as bytes.
-        let utf8 = label.utf8
-        if !utf8.contains(where: { $0 >= 0xC0 && !(0xE3...0xE9).contains($0) }) {
-            var key = Array(label.trimmed().utf8)
+        // Fast path: a plain label and plain keys (Chinese labels, `Agent`, `SPEAKER_01`) are
+        // compared as bytes, ASCII capitals folded; a Chinese string hashes and compares
+        // through Unicode normalisation, which costs more than reading its whole line.
+        let trimmed = label.trimmed()
+        var key = Array(trimmed.utf8)
+        if allPlain, LabelCache.isPlain(key) {
             for i in key.indices where key[i] >= 0x41 && key[i] <= 0x5A { key[i] |= 0x20 }
             if key.isEmpty { return nil }
             if let hit = exactUTF8.first(where: { $0.0 == key }) { return hit.1 }
-            for (prefix, role) in prefixesUTF8 where key.starts(with: prefix) { return role }
+            // A prefix must end on a character boundary: `坐席` + U+FE0F is not `坐席`.
+            for (prefix, role) in prefixesUTF8 where key.starts(with: prefix)
+                && !PlainTranscriptReader.extendsCharacter(key, at: prefix.count, before: key.count) { return role }
             return nil
         }
-        let key = RoleMap.key(label)
-        if key.isEmpty { return nil }
-        if let r = exact[key] { return r }
-        // Compared as UTF-8 bytes: String.hasPrefix compares by canonical equivalence,
-        // which costs more than the rest of reading a line.
-        for (prefix, role) in prefixes where key.utf8.starts(with: prefix.utf8) { return role }
+        let folded = RoleMap.key(label)
+        if folded.isEmpty { return nil }
+        if let r = exact[folded] { return r }
+        for (prefix, role) in prefixes where folded.hasPrefix(prefix) { return role }
         return nil
     }
 

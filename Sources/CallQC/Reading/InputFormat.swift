@@ -155,6 +155,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// The extension of the path's file name, lower case: `a/B.TXT` → `txt`; `""` for none
     /// (and for a name that only starts with a dot).
     static func fileExtension(_ path: String) -> String {
+        // The last path component, as `split(separator: "/")` gives it (trailing slashes dropped).
+        var path = Substring(path)
+        while path.utf8.count > 1, path.utf8.last == UInt8(ascii: "/") { path = path.dropLast() }
         let u = path.utf8
         var i = u.endIndex
         while i > u.startIndex {

@@ -31,7 +31,7 @@ public struct PlainTranscriptReader: TranscriptReader {
         // A label that starts two or more untimed lines is a speaker, even if unknown.
         for (_, raw) in lines {
             let r = PlainTranscriptReader.trim(b, raw)
-            if r.isEmpty || b[r.lowerBound] == UInt8(ascii: "#") || b[r.lowerBound] == UInt8(ascii: "[") { continue }
+            if r.isEmpty || PlainTranscriptReader.starts(b, r, with: "#") || PlainTranscriptReader.starts(b, r, with: "[") { continue }
             if let split = PlainTranscriptReader.labelSplit(b, r) { labels.countUntimed(b[split.label]) }
         }
 
@@ -75,9 +75,11 @@ public struct PlainTranscriptReader: TranscriptReader {
             }
 
             var labelIndex: Int?
+            var labelBytes: ArraySlice<UInt8> = []
             var textRange = rest
             if let bracketLabel {
-                labelIndex = labels.index(of: Array(bracketLabel.utf8)[...], roleMap: roleMap)
+                labelBytes = Array(bracketLabel.utf8)[...]
+                labelIndex = labels.index(of: labelBytes, roleMap: roleMap)
                 if PlainTranscriptReader.starts(b, rest, with: ":") { textRange = rest.lowerBound + 1..<rest.upperBound }
                 else if PlainTranscriptReader.starts(b, rest, with: "：") { textRange = rest.lowerBound + 3..<rest.upperBound }
                 textRange = PlainTranscriptReader.trim(b, textRange)
@@ -85,6 +87,7 @@ public struct PlainTranscriptReader: TranscriptReader {
                 let i = labels.index(of: b[split.label], roleMap: roleMap)
                 if timed || labels.entries[i].isSpeaker || call.turns.isEmpty {
                     labelIndex = i
+                    labelBytes = b[split.label]
                     textRange = PlainTranscriptReader.trim(b, split.after..<rest.upperBound)
                 }
             }
@@ -97,7 +100,9 @@ public struct PlainTranscriptReader: TranscriptReader {
                     labels.entries[i].warned = true
                     warnings.append(InputProblem(source: input.source, line: number, message: "unknown speaker label '\(entry.label)': kept with role 'other' (map it with --agent-label/--customer-label, or a header line '# speakers: \(entry.label)=agent')", severity: .warning, speakerLabel: entry.label))
                 }
-                call.turns.append(Turn(role: entry.role ?? .other, speaker: entry.label, start: start, end: end, text: text))
+                // The label as this line spells it (`Café` and `Cafe` + U+0301 are one speaker).
+                let speaker = entry.bytes.elementsEqual(labelBytes) ? entry.label : String(decoding: labelBytes, as: UTF8.self)
+                call.turns.append(Turn(role: entry.role ?? .other, speaker: speaker, start: start, end: end, text: text))
             } else if timed {
                 warnings.append(InputProblem(source: input.source, line: number, message: "no speaker label: the turn is kept with role 'other'", severity: .warning))
                 call.turns.append(Turn(role: .other, speaker: "", start: start, end: end, text: text))
@@ -151,11 +156,11 @@ public struct PlainTranscriptReader: TranscriptReader {
     static func header(_ b: [UInt8], _ r: Range<Int>) -> (String, String)? {
         var i = r.lowerBound
         while i < r.upperBound {
-            if b[i] == UInt8(ascii: "#") { i += 1 } else if starts(b, i..<r.upperBound, with: "＃") { i += 3 } else { break }
+            if starts(b, i..<r.upperBound, with: "#") { i += 1 } else if starts(b, i..<r.upperBound, with: "＃") { i += 3 } else { break }
         }
         var colon = i, colonLength = 0
         while colon < r.upperBound {
-            if b[colon] == UInt8(ascii: ":") { colonLength = 1; break }
+            if starts(b, colon..<r.upperBound, with: ":") { colonLength = 1; break }
             if starts(b, colon..<r.upperBound, with: "：") { colonLength = 3; break }
             colon += 1
         }
@@ -293,11 +298,47 @@ struct LabelCache {
         var isSpeaker: Bool { role != nil || seen || untimed >= 2 || PlainTranscriptReader.looksLikeSpeakerID(label) }
     }
     var entries: [Entry] = []
+    /// Entries by their bytes, once there are many (a file of thousands of distinct labels).
+    private var index: [[UInt8]: Int] = [:]
+    /// Whether some label holds characters with other canonically equivalent spellings
+    /// (`é` and `e` + U+0301): then labels are also compared as strings, as Swift compares them.
+    private var anyNotPlain = false
 
     private mutating func find(_ bytes: ArraySlice<UInt8>) -> Int {
-        for i in entries.indices where entries[i].bytes.elementsEqual(bytes) { return i }
-        entries.append(Entry(bytes: Array(bytes), label: String(decoding: bytes, as: UTF8.self)))
+        let plain = LabelCache.isPlain(bytes)
+        if entries.count > 16 {
+            if let i = index[Array(bytes)] { return i }
+        } else {
+            for i in entries.indices where entries[i].bytes.elementsEqual(bytes) { return i }
+        }
+        let label = String(decoding: bytes, as: UTF8.self)
+        if anyNotPlain || !plain, let i = entries.firstIndex(where: { $0.label == label }) { return i }
+        anyNotPlain = anyNotPlain || !plain
+        entries.append(Entry(bytes: Array(bytes), label: label))
+        if entries.count > 16 {
+            if index.isEmpty { for (i, e) in entries.enumerated() { index[e.bytes] = i } } else { index[Array(bytes)] = entries.count - 1 }
+        }
         return entries.count - 1
+    }
+
+    /// ASCII and Han, kana and CJK punctuation without combining marks: the only spelling of
+    /// their characters, so equal characters mean equal bytes.
+    static func isPlain<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8, C.Index == Int {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b0 = bytes[i]
+            if b0 < 0x80 { i += 1; continue }
+            guard b0 >= 0xE3 && b0 <= 0xE9, i + 2 < bytes.endIndex else { return false }
+            if b0 == 0xE3 {
+                let b1 = bytes[i + 1], b2 = bytes[i + 2]
+                // U+302A–U+302F (tone marks), U+3099–U+309A (kana voicing marks), and kana that
+                // decompose (が = か + U+3099): U+3040–U+30FF is all checked as not plain.
+                if b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAF { return false }
+                if b1 >= 0x81 && b1 <= 0x83 { return false }
+            }
+            i += 3
+        }
+        return true
     }
 
     mutating func countUntimed(_ bytes: ArraySlice<UInt8>) { entries[find(bytes)].untimed += 1 }
@@ -372,22 +413,40 @@ extension PlainTranscriptReader {
         return lo..<hi
     }
 
-    /// Whether the bytes in `r` begin with `prefix`.
+    /// Whether the bytes in `r` begin with the character `prefix`: its bytes, not followed by
+    /// a combining mark or other extender (`#` + U+20E3 is the keycap `#⃣`, not `#`), as
+    /// `String.hasPrefix` compares characters.
     @inline(__always)
     static func starts(_ b: [UInt8], _ r: Range<Int>, with prefix: StaticString) -> Bool {
         let n = prefix.utf8CodeUnitCount
         guard r.count >= n else { return false }
         let p = prefix.utf8Start
         for k in 0..<n where b[r.lowerBound + k] != p[k] { return false }
-        return true
+        return !extendsCharacter(b, at: r.lowerBound + n, before: r.upperBound)
     }
 
-    /// Where `c` first occurs in `r`.
+    /// Whether the scalar at `i` (if before `end`) belongs to the character before it:
+    /// Grapheme_Extend (combining marks, variation selectors, U+20E3), ZWJ or a spacing mark.
+    /// ASCII and Han never do, and are decided on their first byte.
+    @inline(__always)
+    static func extendsCharacter(_ b: [UInt8], at i: Int, before end: Int) -> Bool {
+        guard i < end, b[i] >= 0xCC else { return false }
+        if b[i] >= 0xE4 && b[i] <= 0xE9 { return false }   // U+4000–U+9FFF: Han
+        let v = scalar(b, at: i).value
+        if v == 0x200D { return true }
+        guard let s = Unicode.Scalar(v) else { return false }
+        return s.properties.isGraphemeExtend || s.properties.generalCategory == .spacingMark
+    }
+
+    /// Where the character `c` first occurs in `r` (a whole character, as `firstIndex(of:)` finds it).
     static func find(_ b: [UInt8], _ r: Range<Int>, _ c: Character) -> Int? {
         let needle = Array(String(c).utf8)
         var i = r.lowerBound
         while i + needle.count <= r.upperBound {
-            if b[i] == needle[0], needle.count == 1 || b[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            if b[i] == needle[0], needle.count == 1 || b[i..<(i + needle.count)].elementsEqual(needle),
+               !extendsCharacter(b, at: i + needle.count, before: r.upperBound) {
+                return i
+            }
             i += 1
         }
         return nil
