@@ -305,13 +305,13 @@ struct LabelCache {
     private var anyNotPlain = false
 
     private mutating func find(_ bytes: ArraySlice<UInt8>) -> Int {
-        let plain = LabelCache.isPlain(bytes)
         if entries.count > 16 {
             if let i = index[Array(bytes)] { return i }
         } else {
             for i in entries.indices where entries[i].bytes.elementsEqual(bytes) { return i }
         }
         let label = String(decoding: bytes, as: UTF8.self)
+        let plain = LabelCache.isPlain(bytes)
         if anyNotPlain || !plain, let i = entries.firstIndex(where: { $0.label == label }) { return i }
         anyNotPlain = anyNotPlain || !plain
         entries.append(Entry(bytes: Array(bytes), label: label))
@@ -321,7 +321,7 @@ struct LabelCache {
         return entries.count - 1
     }
 
-    /// ASCII and Han, kana and CJK punctuation without combining marks: the only spelling of
+    /// ASCII, Han and CJK punctuation (no kana, no combining marks): the only spelling of
     /// their characters, so equal characters mean equal bytes.
     static func isPlain<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8, C.Index == Int {
         var i = bytes.startIndex
