@@ -219,7 +219,7 @@ final class FastPathTests: XCTestCase {
     // MARK: JSON writer
 
     func testJSONWriterWritesWhatTheValueTreeWrote() throws {
-        var f = Finding(rule: "taboo", kind: .forbidden, section: "service", severity: .error, message: "说了\"不知道\"\n第二行\u{2028}")
+        var f = Finding(rule: "taboo", kind: .forbidden, section: "service", severity: .error, message: "说了\"不知道\"\n第二行\u{2028}\u{1}\u{1F}\\")
         f.turn = 3
         f.start = 7.0
         f.end = 7.25
@@ -228,7 +228,7 @@ final class FastPathTests: XCTestCase {
         let result = CallResult(call: call, metrics: CallMetrics.measure(call), findings: [f])
         let bytes = ResultJSON.compact(result)
         let text = String(decoding: bytes, as: UTF8.self)
-        XCTAssertTrue(text.contains(#""message":"说了\"不知道\"\n第二行\u2028""#), text)
+        XCTAssertTrue(text.contains(#""message":"说了\"不知道\"\n第二行\u2028\u0001\u001f\\""#), text)
         XCTAssertTrue(text.contains(#""turn":3,"role":null,"start":7,"end":7.25,"span":{"begin":2,"end":5}"#), text)
         XCTAssertTrue(text.contains(#""metadata":{"a":"x\ty","渠道":"热线"}"#), text)
         XCTAssertTrue(text.contains(#""agent":null"#), text)

@@ -133,45 +133,49 @@ extension JSONValue {
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
         var copy = s
-        copy.withUTF8 { bytes in
-            // Copy runs that need no escaping whole; escape the rest.
-            var run = 0, i = 0
-            let n = bytes.count
-            func flush(_ upTo: Int) { if upTo > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<upTo])) } }
-            while i < n {
-                let b = bytes[i]
-                var escape: StaticString?
-                var skip = 1
-                switch b {
-                case 0x22: escape = "\\\""
-                case 0x5C: escape = "\\\\"
-                case 0x0A: escape = "\\n"
-                case 0x0D: escape = "\\r"
-                case 0x09: escape = "\\t"
-                case 0..<0x20:
-                    flush(i)
-                    let hex = String(b, radix: 16)
-                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-                    i += 1
-                    run = i
-                    continue
-                case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                    // U+2028 and U+2029 break JavaScript string literals.
-                    escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-                    skip = 3
-                default: break
-                }
-                if let escape {
-                    flush(i)
-                    out.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
-                    i += skip
-                    run = i
-                } else {
-                    i += 1
-                }
-            }
-            flush(n)
-        }
+        copy.withUTF8 { bytes in JSONValue.escape(bytes) { out.append(contentsOf: $0) } }
         out.append(0x22)
+    }
+
+    /// JSON string escaping, the one definition both writers use (the value tree's and
+    /// ``JSONWriter``): `emit` gets runs of `bytes` that need no escape, whole, and the
+    /// escapes between them. Escaped: quote, backslash, control characters, and U+2028 and
+    /// U+2029 (they break JavaScript string literals).
+    @inline(__always)
+    static func escape(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var run = 0, i = 0
+        let n = bytes.count
+        @inline(__always) func flush(_ upTo: Int) {
+            if upTo > run { emit(UnsafeBufferPointer(rebasing: bytes[run..<upTo])) }
+        }
+        @inline(__always) func literal(_ s: StaticString) {
+            emit(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        }
+        while i < n {
+            let b = bytes[i]
+            var skip = 1
+            switch b {
+            case 0x22: flush(i); literal("\\\"")
+            case 0x5C: flush(i); literal("\\\\")
+            case 0x0A: flush(i); literal("\\n")
+            case 0x0D: flush(i); literal("\\r")
+            case 0x09: flush(i); literal("\\t")
+            case 0..<0x20:
+                flush(i)
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                let escaped: [UInt8] = [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+                escaped.withUnsafeBufferPointer { emit($0) }
+            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                flush(i)
+                literal(bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                skip = 3
+            default:
+                i += 1
+                continue
+            }
+            i += skip
+            run = i
+        }
+        flush(n)
     }
 }

@@ -40,50 +40,11 @@ public struct JSONWriter {
         if needsComma { put(UInt8(ascii: ",")) }
     }
 
-    /// A JSON string, escaped as ``JSONValue`` escapes: quote, backslash, control
-    /// characters, U+2028 and U+2029; runs that need no escape are copied whole.
+    /// A JSON string, escaped by ``JSONValue/escape(_:_:)``.
     private mutating func quoted(_ s: String) {
         put(0x22)
         var s = s
-        s.withUTF8 { p in
-            guard let base = p.baseAddress else { return }
-            var run = 0, i = 0
-            let n = p.count
-            while i < n {
-                let b = p[i]
-                var escape: StaticString?
-                var skip = 1
-                switch b {
-                case 0x22: escape = "\\\""
-                case 0x5C: escape = "\\\\"
-                case 0x0A: escape = "\\n"
-                case 0x0D: escape = "\\r"
-                case 0x09: escape = "\\t"
-                case 0..<0x20:
-                    put(base + run, i - run)
-                    let hex = Array(String(b, radix: 16).utf8)
-                    put("\\u")
-                    for _ in hex.count..<4 { put(UInt8(ascii: "0")) }
-                    for h in hex { put(h) }
-                    i += 1
-                    run = i
-                    continue
-                case 0xE2 where i + 2 < n && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9):
-                    escape = p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-                    skip = 3
-                default: break
-                }
-                if let escape {
-                    put(base + run, i - run)
-                    put(escape)
-                    i += skip
-                    run = i
-                } else {
-                    i += 1
-                }
-            }
-            put(base + run, n - run)
-        }
+        s.withUTF8 { bytes in JSONValue.escape(bytes) { put($0.baseAddress!, $0.count) } }
         put(0x22)
     }
 

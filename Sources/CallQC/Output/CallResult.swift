@@ -41,33 +41,16 @@ public enum ResultJSON {
 
     /// The result as a JSON value (parsed back from ``write(_:to:)``, the one place the
     /// layout is written down).
-    public static func encode(_ result: CallResult) -> JSONValue {
+    public static func encode(_ result: CallResult) -> JSONValue { parsed { write(result, to: &$0) } }
+    public static func encode(_ f: Finding) -> JSONValue { parsed { write(f, to: &$0) } }
+    public static func encode(_ s: ScriptResult) -> JSONValue { parsed { write(s, to: &$0) } }
+    public static func encode(_ problem: InputProblem) -> JSONValue { parsed { write(problem, to: &$0) } }
+
+    private static func parsed(_ write: (inout JSONWriter) -> Void) -> JSONValue {
         var w = JSONWriter()
-        write(result, to: &w)
-        return parsed(w)
-    }
-
-    public static func encode(_ f: Finding) -> JSONValue {
-        var w = JSONWriter(capacity: 256)
-        write(f, to: &w)
-        return parsed(w)
-    }
-
-    public static func encode(_ s: ScriptResult) -> JSONValue {
-        var w = JSONWriter()
-        write(s, to: &w)
-        return parsed(w)
-    }
-
-    public static func encode(_ problem: InputProblem) -> JSONValue {
-        var w = JSONWriter(capacity: 256)
-        write(problem, to: &w)
-        return parsed(w)
-    }
-
-    private static func parsed(_ w: JSONWriter) -> JSONValue {
+        write(&w)
         // What the writer wrote is valid JSON by construction.
-        (try? JSONParser.parse(w.bytes)) ?? .null
+        return (try? JSONParser.parse(w.bytes)) ?? .null
     }
 
     /// Compact JSON of a result, as one line of JSON Lines writes it (without the newline).
