@@ -152,12 +152,22 @@ public struct TextFolder: Sendable {
         return result
     }
 
-    /// Decodes the scalar at `i` of valid UTF-8; malformed bytes decode as U+FFFD, one byte long.
+    /// Decodes the scalar at `i` (see ``UTF8Scalar/decode(_:at:)``).
     @inline(__always)
-    static func decode(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+    static func decode(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) { UTF8Scalar.decode(p, at: i) }
+}
+
+/// Decoding one Unicode scalar from UTF-8 bytes by hand: the byte-level paths (folding,
+/// counting, the plain reader, the personal-data gate) share it; the standard library's
+/// scalar view costs several times more per character.
+public enum UTF8Scalar {
+    /// The scalar at `i` and its length in bytes; malformed or truncated bytes decode as
+    /// U+FFFD, one byte long.
+    @inlinable @inline(__always)
+    public static func decode<C: RandomAccessCollection>(_ p: C, at i: Int) -> (UInt32, Int) where C.Element == UInt8, C.Index == Int {
         let b0 = UInt32(p[i])
         if b0 < 0x80 { return (b0, 1) }
-        let n = p.count
+        let n = p.endIndex
         if b0 & 0xE0 == 0xC0, i + 1 < n {
             return ((b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F), 2)
         }

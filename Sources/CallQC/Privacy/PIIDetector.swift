@@ -1,3 +1,4 @@
+import CallQCText
 /// Kinds of personal data callqc finds in speech.
 public enum PIIKind: String, Sendable, Hashable, CaseIterable {
     /// Mainland mobile numbers: 11 digits, 1[3-9]…
@@ -108,13 +109,8 @@ public struct PIIDetector: Sendable {
             var i = 0
             let n = p.count
             while i < n {
-                let b0 = UInt32(p[i])
-                var v: UInt32
-                if b0 < 0x80 { v = b0; i += 1 }
-                else if b0 < 0xE0, i + 1 < n { v = (b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F); i += 2 }
-                else if b0 < 0xF0, i + 2 < n { v = (b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F); i += 3 }
-                else if i + 3 < n { v = (b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F); i += 4 }
-                else { v = 0xFFFD; i += 1 }
+                let (v, length) = UTF8Scalar.decode(p, at: i)
+                i += length
                 if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) {
                     if letters < 8 { packed = packed << 8 | UInt64(v | 0x20) }
                     letters += 1

@@ -76,19 +76,27 @@ public struct TextInput: Sendable {
 
     /// The lines, numbered from 1, without line terminators (LF or CRLF).
     public var lines: [(number: Int, bytes: ArraySlice<UInt8>)] {
-        var result: [(Int, ArraySlice<UInt8>)] = []
+        lineRanges.map { ($0.number, bytes[$0.range]) }
+    }
+
+    /// The lines as byte ranges of ``bytes``, numbered from 1, without LF or CRLF.
+    public var lineRanges: [(number: Int, range: Range<Int>)] {
+        var result: [(Int, Range<Int>)] = []
         var start = 0, number = 1
-        for (i, b) in bytes.enumerated() where b == 0x0A {
-            var end = i
-            if end > start, bytes[end - 1] == 0x0D { end -= 1 }
-            result.append((number, bytes[start..<end]))
-            number += 1
-            start = i + 1
+        let n = bytes.count
+        bytes.withUnsafeBufferPointer { p in
+            for i in 0..<n where p[i] == 0x0A {
+                var end = i
+                if end > start, p[end - 1] == 0x0D { end -= 1 }
+                result.append((number, start..<end))
+                number += 1
+                start = i + 1
+            }
         }
-        if start < bytes.count {
-            var end = bytes.count
+        if start < n {
+            var end = n
             if bytes[end - 1] == 0x0D { end -= 1 }
-            result.append((number, bytes[start..<end]))
+            result.append((number, start..<end))
         }
         return result
     }
