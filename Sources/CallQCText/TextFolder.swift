@@ -50,9 +50,11 @@ public struct TextFolder: Sendable {
                 } else if scalar < 0x80 {
                     let b = ascii[Int(scalar)]
                     if b != 0xFF { out.reserve(1); out.put(b, i, end) }
+                    else if scalar == 0x27 { TextFolder.expandContraction(input, i, end, &out) }
                 } else {
                     let m = map[Int(scalar)]
                     if m == FoldTable.dropped {
+                        if scalar == 0x2019 { TextFolder.expandContraction(input, i, end, &out) }
                     } else if m & FoldTable.multiFlag == 0 {
                         out.append(scalar: m, i, end)
                     } else {
@@ -136,6 +138,56 @@ public struct TextFolder: Sendable {
         func release() {
             bytes.deallocate(); starts.deallocate(); ends.deallocate()
         }
+    }
+
+    /// English contractions fold as their long forms, so `there's nothing I can do` meets
+    /// `there is nothing I can do`: at an apostrophe (' or ’) between letters, the letters
+    /// the contraction left out are put in its place (`'s` → `is`, `'m` → `am`, `'re` → `are`,
+    /// `'ll` → `will`, `'ve` → `have`, `'d` → `would`, `n't` → `not`, `can't` → `cannot`,
+    /// `won't` → `will not`, `let's` → `let us`). Only whole suffixes count: `o'clock` is left alone.
+    static func expandContraction(_ input: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int, _ out: inout FoldBuffer) {
+        @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        guard i > 0, isLetter(input[i - 1]), out.count > 0, isLetter(out.bytes[out.count - 1]) else { return }
+        var j = end
+        var suffix: [UInt8] = []
+        while j < input.count, isLetter(input[j]) {
+            if suffix.count == 3 { return }
+            suffix.append(input[j] | 0x20)
+            j += 1
+        }
+        // The word before the apostrophe, as folded (lower case), when it is all letters.
+        func wordEnds(with w: String) -> Bool {
+            let bytes = Array(w.utf8)
+            guard out.count >= bytes.count else { return false }
+            for (k, b) in bytes.enumerated() where out.bytes[out.count - bytes.count + k] != b { return false }
+            let before = out.count - bytes.count
+            return before == 0 || !isLetter(out.bytes[before - 1]) || out.ends[before - 1] < out.starts[before]
+        }
+        var insert: String
+        switch suffix {
+        case [0x73]: insert = wordEnds(with: "let") ? "u" : "i"          // 's
+        case [0x6D]: insert = "a"                                        // 'm
+        case [0x72, 0x65]: insert = "a"                                  // 're
+        case [0x6C, 0x6C]: insert = "wi"                                 // 'll
+        case [0x76, 0x65]: insert = "ha"                                 // 've
+        case [0x64]: insert = "woul"                                     // 'd
+        case [0x74]:                                                     // n't
+            guard out.bytes[out.count - 1] == 0x6E else { return }
+            if wordEnds(with: "can") { insert = "no" }
+            else if wordEnds(with: "won") {
+                // won't → will not: "w" stays, "on" becomes "ill" + "n".
+                let oFrom = out.starts[out.count - 2], oTo = out.ends[out.count - 2]
+                let nFrom = out.starts[out.count - 1], nTo = out.ends[out.count - 1]
+                out.count -= 2
+                out.reserve(4)
+                for b in "ill".utf8 { out.put(b, Int(oFrom), Int(oTo)) }
+                out.put(0x6E, Int(nFrom), Int(nTo))
+                insert = "o"
+            } else { insert = "o" }
+        default: return
+        }
+        out.reserve(insert.utf8.count)
+        for b in insert.utf8 { out.put(b, i, end) }
     }
 
     /// A cluster folded through ICU's normaliser, then each result through the table

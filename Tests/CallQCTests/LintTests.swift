@@ -11,9 +11,9 @@ final class LintTests: XCTestCase {
     func testTabooWithABetterPhrasing() throws {
         let r = lint("您好，欢迎致电星联移动。\n这个我不知道，你问我我问谁。\n感谢您的来电，再见。\n")
         let issues = r.lines[1].issues
-        XCTAssertEqual(issues.map(\.rule).sorted(), ["taboo", "taboo.dont-know"])
+        XCTAssertEqual(issues.map(\.rule).sorted(), ["taboo.ask-who", "taboo.dont-know"])
         XCTAssertEqual(issues.first { $0.rule == "taboo.dont-know" }?.suggestion, "我帮您查询一下")
-        XCTAssertEqual(issues.first { $0.rule == "taboo" }?.suggestion, "这个问题我帮您查询一下")
+        XCTAssertEqual(issues.first { $0.rule == "taboo.ask-who" }?.suggestion, "这个问题我帮您查询一下")
         XCTAssertTrue(r.issues.filter { $0.rule == "greeting" || $0.rule == "closing" }.isEmpty)
     }
 

@@ -73,7 +73,7 @@ final class RuleEngineTests: XCTestCase {
     func testSpacedAndFullWidthVariantsMatch() throws {
         let r = Shipped.check("坐席: 您 好 ， 请问 有什么 可以 帮到 您？\n坐席：　找　领　导　去　！\n")
         XCTAssertFalse(rules(r).contains("greeting"))
-        let f = try XCTUnwrap(r.findings.first { $0.rule == "taboo" })
+        let f = try XCTUnwrap(r.findings.first { $0.rule == "taboo.elsewhere" })
         XCTAssertEqual(f.text, "找　领　导　去", "the span shows the text as written, spaces included")
         let english = Shipped.check("# language: en\nAgent: ＴＨＡＮＫ　ＹＯＵ for calling.\nAgent: That’s NOT my problem!\n")
         XCTAssertFalse(rules(english).contains("greeting"))

@@ -3,6 +3,7 @@
 #ifndef CFOLD_DATA_H
 #define CFOLD_DATA_H
 #include <stdint.h>
+#include "csound_data.h"
 
 /// Layout version of this data; CallQCText ignores data of another version.
 uint32_t cqc_fold_format(void);

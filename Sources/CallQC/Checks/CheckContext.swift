@@ -8,6 +8,8 @@ public struct PhraseHit: Sendable, Hashable {
     public var end: Int
     /// Index of the phrase in its list.
     public var phrase: Int
+    /// Found by sound (same toneless pinyin), not literally: see ``SoundMatcher``.
+    public var sound: Bool = false
 
     /// Whether this hit lies within `other` (same turn).
     func isCovered(by other: PhraseHit) -> Bool {
@@ -50,6 +52,11 @@ public struct CheckContext: Sendable {
                         continue
                     }
                     hits[owner.list, default: []].append(PhraseHit(turn: t, start: m.start, end: m.end, phrase: owner.phrase))
+                }
+            }
+            if let sound = ruleSet.sound, profiles[t].han >= 3 {
+                for (owner, range) in sound.hits(in: f) {
+                    hits[owner.list, default: []].append(PhraseHit(turn: t, start: range.lowerBound, end: range.upperBound, phrase: owner.phrase, sound: true))
                 }
             }
         }
@@ -136,23 +143,73 @@ public struct CheckContext: Sendable {
         return s.properties.isAlphabetic || s.properties.numericType != nil
     }
 
-    /// Whether the original text around a match is a whole clause: only spaces
-    /// between it and the turn's ends or punctuation.
-    func isWholeClause(turn: Int, folded range: Range<Int>) -> Bool {
+    /// Whether the original text around a match is a whole clause: between it and the
+    /// turn's ends or punctuation there is only space, lead-ins before it (`那`, `这种`, `也是`)
+    /// and particles after it (`的`, `哦`, `呢亲`), each given folded; any number of them in a row.
+    func isWholeClause(turn: Int, folded range: Range<Int>, leadIns: [[UInt8]] = [], particles: [[UInt8]] = []) -> Bool {
         let text = call.turns[turn].text
-        let r = folded[turn].originalUTF8Range(of: range)
-        let before = String(decoding: Array(text.utf8)[..<r.lowerBound], as: UTF8.self)
-        let after = String(decoding: Array(text.utf8)[r.upperBound...], as: UTF8.self)
-        let isEdge: (Unicode.Scalar) -> Bool = { $0.properties.isWhitespace }
-        let stop: (Unicode.Scalar?) -> Bool = { s in
-            guard let s else { return true }
+        let f = folded[turn]
+        let r = f.originalUTF8Range(of: range)
+        let utf8 = Array(text.utf8)
+        // Punctuation ends a clause; so does a space, which recognisers write for a pause.
+        let isStop: (Unicode.Scalar) -> Bool = { s in
+            if s.properties.isWhitespace { return true }
             switch s.properties.generalCategory {
             case .otherPunctuation, .openPunctuation, .closePunctuation, .dashPunctuation,
                  .initialPunctuation, .finalPunctuation, .connectorPunctuation: return true
             default: return false
             }
         }
-        return stop(before.unicodeScalars.reversed().first { !isEdge($0) }) && stop(after.unicodeScalars.first { !isEdge($0) })
+        // The clause: from the stop before the match to the stop after it (UTF-8 offsets).
+        var clauseStart = 0, clauseEnd = utf8.count
+        let before = String(decoding: utf8[..<r.lowerBound], as: UTF8.self)
+        var offset = r.lowerBound
+        for s in before.unicodeScalars.reversed() {
+            if isStop(s) { clauseStart = offset; break }
+            offset -= String(s).utf8.count
+        }
+        offset = r.upperBound
+        for s in String(decoding: utf8[r.upperBound...], as: UTF8.self).unicodeScalars {
+            if isStop(s) { clauseEnd = offset; break }
+            offset += String(s).utf8.count
+        }
+        // The folded bytes of the clause before and after the match.
+        var lo = range.lowerBound
+        while lo > 0, Int(f.sourceStart[lo - 1]) >= clauseStart { lo -= 1 }
+        var hi = range.upperBound
+        while hi < f.bytes.count, Int(f.sourceStart[hi]) < clauseEnd { hi += 1 }
+        return CheckContext.isConcatenation(f.bytes[lo..<range.lowerBound], of: leadIns)
+            && CheckContext.isConcatenation(f.bytes[range.upperBound..<hi], of: particles)
+    }
+
+    /// Whether a match stands inside quotation marks (`您说之前的客服说了“我解决不了”`): the
+    /// agent is quoting someone, not saying it.
+    func isQuoted(turn: Int, folded range: Range<Int>) -> Bool {
+        let text = call.turns[turn].text
+        let r = folded[turn].originalUTF8Range(of: range)
+        let utf8 = Array(text.utf8)
+        let opening: Set<Unicode.Scalar> = ["“", "「", "『", "‘", "《"], closing: Set<Unicode.Scalar> = ["”", "」", "』", "’", "》"]
+        var open = false, straight = 0
+        for s in String(decoding: utf8[..<r.lowerBound], as: UTF8.self).unicodeScalars {
+            if opening.contains(s) { open = true } else if closing.contains(s) { open = false } else if s == "\"" { straight += 1 }
+        }
+        if open { return true }
+        if straight % 2 == 1 { return String(decoding: utf8[r.upperBound...], as: UTF8.self).unicodeScalars.contains("\"") }
+        return false
+    }
+
+    /// Whether `bytes` is empty or a run of the given pieces (`的哦` of `的`, `哦`).
+    static func isConcatenation(_ bytes: ArraySlice<UInt8>, of pieces: [[UInt8]]) -> Bool {
+        if bytes.isEmpty { return true }
+        let b = Array(bytes)
+        var reachable = [Bool](repeating: false, count: b.count + 1)
+        reachable[0] = true
+        for i in 0..<b.count where reachable[i] {
+            for p in pieces where !p.isEmpty && i + p.count <= b.count && b[i..<(i + p.count)].elementsEqual(p) {
+                reachable[i + p.count] = true
+            }
+        }
+        return reachable[b.count]
     }
 
     /// `mm:ss.f` of a time, for details.

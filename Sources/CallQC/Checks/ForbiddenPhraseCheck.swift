@@ -1,24 +1,45 @@
 /// None of the phrases may be said by the scoped roles. A hit is cancelled when
-/// an exception covers it (`您不知道` covers `不知道`); with `whole_clause`, a hit
-/// counts only when it is a clause of its own (`不行。`, not `不行的话`).
+/// an exception covers it (`您不知道` covers `不知道`); with `whole_clause`, a hit of a
+/// listed phrase counts only when it is a clause of its own (`不行。`, `不行的哦`, not
+/// `不行的话`). What the agent quotes (`客服说了“我解决不了”`) is not said by the agent. Paraphrases (`不清楚`, `不晓得` for `不知道`) are taboo when said
+/// dismissively: a softener anywhere in the turn (`您`, `帮您`, `因为`) cancels them, and
+/// cancels listed phrases that are not a clause of their own (`配送员都不知道是什么，我帮您问`).
 ///
 /// ```yaml
 /// kind: forbidden
 /// phrases: [不知道]
+/// paraphrases: [不清楚, 不晓得]
+/// softeners: [您, 帮您, 因为]
 /// exceptions: [您不知道, 不知道您]
 /// ```
 public struct ForbiddenPhraseCheck: CheckDefinition {
+    /// The listed phrases first, then the paraphrases (from ``listedCount`` on).
     public var phrases: [Phrase]
     public var exceptions: [Phrase]
     public var wholeClause: Bool
+    /// How many of ``phrases`` are listed ones; the rest are paraphrases.
+    public var listedCount: Int = .max
+    /// Words that show a paraphrase was not said dismissively.
+    public var softeners: [Phrase] = []
+    /// With `whole_clause`: words that may stand before the phrase in its clause (`那`, `这种`)
+    /// and particles that may follow it (`的`, `哦`, `呢`), folded.
+    public var leadIns: [Phrase] = []
+    public var particles: [Phrase] = []
+    /// Whether recognisers' homophones count, as lower-confidence findings (`sound: false` turns it off).
+    public var sound: Bool = true
     /// A better phrasing for all phrases (`suggestion:`), and per phrase (`suggestions:`), for agents.
     public var suggestion: String?
     public var suggestions: [Int: String]
 
-    var phraseLists: [(name: String, phrases: [Phrase])] { [("phrases", phrases), ("exceptions", exceptions)] }
+    var phraseLists: [(name: String, phrases: [Phrase])] {
+        [("phrases", phrases), ("exceptions", exceptions)] + (softeners.isEmpty ? [] : [("softeners", softeners)])
+    }
 
     static func parse(_ fields: inout FieldReader, _ context: inout RuleParseContext) throws(RuleError) -> ForbiddenPhraseCheck {
-        let phrases = try context.phrases(&fields, key: "phrases", required: true)
+        let listed = try context.phrases(&fields, key: "phrases", required: true)
+        let paraphrases = try context.phrases(&fields, key: "paraphrases", required: false)
+        let softeners = try context.phrases(&fields, key: "softeners", required: false)
+        let phrases = listed + paraphrases.filter { p in !listed.contains { $0.folded == p.folded } }
         var suggestions: [Int: String] = [:]
         for (phrase, better, node) in try fields.stringPairs("suggestions") ?? [] {
             let folded = try context.phrase(phrase, file: node.file, line: node.line, column: node.column).folded
@@ -27,40 +48,79 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
             }
             suggestions[i] = better
         }
-        return ForbiddenPhraseCheck(
+        let wholeClause = try fields.bool("whole_clause") ?? false
+        let leadIns = try context.phrases(&fields, key: "lead_ins", required: false)
+        let particles = try context.phrases(&fields, key: "particles", required: false)
+        if !wholeClause, softeners.isEmpty, !(leadIns.isEmpty && particles.isEmpty) {
+            throw fields.node.error("'lead_ins' and 'particles' say what a whole clause is: they need 'whole_clause: true' or 'softeners'",
+                                    fix: "add 'whole_clause: true' or remove them")
+        }
+        var check = ForbiddenPhraseCheck(
             phrases: phrases,
             exceptions: try context.phrases(&fields, key: "exceptions", required: false),
-            wholeClause: try fields.bool("whole_clause") ?? false,
+            wholeClause: wholeClause,
             suggestion: try fields.string("suggestion"),
             suggestions: suggestions
         )
+        check.listedCount = listed.count
+        check.softeners = softeners
+        check.leadIns = leadIns
+        check.particles = particles
+        check.sound = try fields.bool("sound") ?? true
+        return check
     }
 
     /// Hits in the scoped turns that no exception covers. An exception counts only
-    /// within one clause: `不知道，您自己去问吧` is not the harmless `不知道您…`.
-    static func standingHits(_ context: CheckContext, rule: Int, roles: [Role], wholeClause: Bool) -> [PhraseHit] {
-        let hits = context.hits(rule: rule, list: "phrases")
+    /// within one clause: `不知道，您自己去问吧` is not the harmless `不知道您…`. A literal hit
+    /// wins over a sound hit at the same place.
+    static func standingHits(_ context: CheckContext, rule: Int, roles: [Role], wholeClause: Bool,
+                             leadIns: [[UInt8]] = [], particles: [[UInt8]] = [], listedCount: Int = Int.max) -> [PhraseHit] {
+        var hits = context.hits(rule: rule, list: "phrases")
         if hits.isEmpty { return [] }
+        if listedCount < Int.max {
+            // A softener in the turn cancels paraphrases, and listed phrases that are not a clause of their own.
+            let softened = Set(context.hits(rule: rule, list: "softeners").map(\.turn))
+            if !softened.isEmpty {
+                hits = hits.filter { hit in
+                    !softened.contains(hit.turn) || (hit.phrase < listedCount
+                        && context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end, leadIns: leadIns, particles: particles))
+                }
+            }
+        }
         let scope = CheckContext.mask(roles)
         let exceptions = context.hits(rule: rule, list: "exceptions").filter { e in
             !context.folded[e.turn].originalText(of: e.start..<e.end, in: context.call.turns[e.turn].text)
                 .contains { ForbiddenPhraseCheck.clauseBreaks.contains($0) }
         }
         var seen = Set<PhraseHit>()
-        return hits.filter { hit in
+        let standing = hits.filter { hit in
             context.isInScope(hit.turn, scope)
                 && !exceptions.contains { hit.isCovered(by: $0) }
-                && (!wholeClause || context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end))
-                && seen.insert(PhraseHit(turn: hit.turn, start: hit.start, end: hit.end, phrase: 0)).inserted
+                && !context.isQuoted(turn: hit.turn, folded: hit.start..<hit.end)
+                && (!wholeClause || hit.phrase >= listedCount || context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end, leadIns: leadIns, particles: particles))
         }
+        // Literal hits first, so that a sound hit at the same place is the one dropped.
+        return (standing.filter { !$0.sound } + standing.filter(\.sound)).filter {
+            seen.insert(PhraseHit(turn: $0.turn, start: $0.start, end: $0.end, phrase: 0)).inserted
+        }.sorted { ($0.turn, $0.start) < ($1.turn, $1.start) }
+    }
+
+    /// This rule's standing hits.
+    func standingHits(_ context: CheckContext, rule: Int, roles: [Role]) -> [PhraseHit] {
+        ForbiddenPhraseCheck.standingHits(context, rule: rule, roles: roles, wholeClause: wholeClause,
+                                          leadIns: leadIns.map(\.folded), particles: particles.map(\.folded), listedCount: listedCount)
     }
 
     static let clauseBreaks: Set<Character> = ["，", "。", "！", "？", "；", "：", "、", "…", ",", ".", "!", "?", ";", ":"]
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
-        ForbiddenPhraseCheck.standingHits(context, rule: rule, roles: header.roles, wholeClause: wholeClause).map { hit in
-            var f = context.finding(header, turn: hit.turn, folded: hit.start..<hit.end, detail: "matches '\(phrases[hit.phrase].text)'")
+        standingHits(context, rule: rule, roles: header.roles).map { hit in
+            let said = phrases[hit.phrase].text
+            let what = hit.phrase < listedCount ? "'\(said)'" : "'\(said)' (a paraphrase)"
+            var f = context.finding(header, turn: hit.turn, folded: hit.start..<hit.end,
+                                    detail: hit.sound ? "音近 sounds like \(what): a recogniser's homophone, please confirm" : "matches \(what)")
             f.suggestion = suggestions[hit.phrase] ?? suggestion
+            if hit.sound { f.match = .sound }
             return f
         }
     }

@@ -74,7 +74,12 @@ public struct RequiredPhraseCheck: CheckDefinition {
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
         let window = window(context, roles: header.roles)
-        let said = context.hits(rule: rule, list: "phrases").contains { window.contains($0.turn) }
+        // What satisfied an opening rule cannot also satisfy a closing one: in a short call
+        // the first turn's `Thank you for calling` is in both windows, but it is no closing.
+        let opening = at == .end ? openingHits(context, except: rule) : []
+        let said = context.hits(rule: rule, list: "phrases").contains { hit in
+            window.contains(hit.turn) && !opening.contains { $0.turn == hit.turn && hit.start < $0.end }
+        }
         if said { return [] }
         let who = header.roles.map(\.rawValue).joined(separator: "/")
         var limits: [String] = []
@@ -83,6 +88,20 @@ public struct RequiredPhraseCheck: CheckDefinition {
         var detail = window.isEmpty ? "the call has no \(who) turns" : "looked at turn\(window.count == 1 ? "" : "s") \(window.map { String($0 + 1) }.joined(separator: ", ")) (\(limits.joined(separator: " or ")))"
         if let near = nearMiss(context, roles: header.roles) { detail += "; closest: " + near }
         return [context.finding(header, turn: nil, detail: detail)]
+    }
+
+    /// For each start-anchored required rule of the rule set (other than `rule`), the hit that
+    /// satisfied it: its first hit inside its window.
+    func openingHits(_ context: CheckContext, except rule: Int) -> [PhraseHit] {
+        var result: [PhraseHit] = []
+        for (i, r) in context.ruleSet.rules.enumerated() where i != rule {
+            guard case .required(let c) = r.check, c.at == .start else { continue }
+            let window = Set(c.window(context, roles: r.header.roles))
+            if let first = context.hits(rule: i, list: "phrases").first(where: { window.contains($0.turn) }) {
+                result.append(first)
+            }
+        }
+        return result
     }
 
     /// The nearest thing to a required phrase the scoped roles said: a phrase said

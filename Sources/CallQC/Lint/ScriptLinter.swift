@@ -17,7 +17,7 @@ public struct ScriptLinter: Sendable {
     }
 
     /// Kinds that make sense without timing or a second speaker.
-    static let kinds: Set<CheckKind> = [.required, .forbidden, .expected]
+    static let kinds: Set<CheckKind> = [.required, .forbidden, .expected, .curtRefusal]
 
     /// Lints lines the agent is to say (or said).
     public func lint(_ lines: [LintLine], source: String, mode: LintReport.Mode) -> LintReport {

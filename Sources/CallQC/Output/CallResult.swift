@@ -130,6 +130,7 @@ public enum ResultJSON {
         w.key("span")
         if let span = f.span { w.beginObject(); w.member("begin", span.lowerBound); w.member("end", span.upperBound); w.endObject() } else { w.null() }
         w.member("text", f.text); w.member("detail", f.detail); w.member("suggestion", f.suggestion); w.member("deducts", f.deducts)
+        if let match = f.match { w.member("match", match.rawValue) }
         w.endObject()
     }
 

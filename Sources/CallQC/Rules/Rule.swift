@@ -31,6 +31,8 @@ public enum CheckKind: String, Sendable, Hashable, CaseIterable {
     case scriptOrder = "script-order"
     /// Personal data (phone, ID, bank card numbers, e-mail) said in a turn.
     case pii
+    /// A short refusal with no reason, alternative or offer of help.
+    case curtRefusal = "curt-refusal"
 }
 
 /// What every rule has, whatever its kind.
@@ -92,6 +94,7 @@ public enum RuleCheck: Sendable {
     case scriptStep(ScriptStepCheck)
     case scriptOrder(ScriptOrderCheck)
     case pii(PIICheck)
+    case curtRefusal(CurtRefusalCheck)
 
     var definition: any CheckDefinition {
         switch self {
@@ -105,6 +108,7 @@ public enum RuleCheck: Sendable {
         case .scriptStep(let c): return c
         case .scriptOrder(let c): return c
         case .pii(let c): return c
+        case .curtRefusal(let c): return c
         }
     }
 
@@ -121,6 +125,7 @@ public enum RuleCheck: Sendable {
         case .scriptStep: return .scriptStep(try ScriptStepCheck.parse(&fields, &context))
         case .scriptOrder: return .scriptOrder(try ScriptOrderCheck.parse(&fields, &context))
         case .pii: return .pii(try PIICheck.parse(&fields, &context))
+        case .curtRefusal: return .curtRefusal(try CurtRefusalCheck.parse(&fields, &context))
         }
     }
 

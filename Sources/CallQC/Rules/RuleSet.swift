@@ -17,6 +17,8 @@ public struct RuleSet: Sendable {
     let matcher: PhraseMatcher
     /// For each pattern of the automaton, the phrases it stands for.
     let owners: [[PhraseOwner]]
+    /// The phrases that also match by sound (recognisers' homophones); nil when none do.
+    let sound: SoundIndex?
 
     init(name: String, version: String, language: String, description: String?, rules: [Rule], scoring: ScoringScheme, path: String) {
         self.name = name
@@ -29,7 +31,13 @@ public struct RuleSet: Sendable {
         var patternIndex: [[UInt8]: Int] = [:]
         var patterns: [[UInt8]] = []
         var owners: [[PhraseOwner]] = []
+        var soundPhrases: [(owner: PhraseOwner, folded: [UInt8])] = []
         for (r, rule) in rules.enumerated() {
+            if case .forbidden(let c) = rule.check, c.sound {
+                for (name, phrases) in c.phraseLists {
+                    for (p, phrase) in phrases.enumerated() { soundPhrases.append((PhraseOwner(list: .init(rule: r, name: name), phrase: p), phrase.folded)) }
+                }
+            }
             for (name, phrases) in rule.check.definition.phraseLists {
                 for (p, phrase) in phrases.enumerated() {
                     let owner = PhraseOwner(list: .init(rule: r, name: name), phrase: p,
@@ -47,6 +55,7 @@ public struct RuleSet: Sendable {
         self.headers = Dictionary(rules.map { ($0.header.id, $0.header) }, uniquingKeysWith: { a, _ in a })
         self.matcher = PhraseMatcher(patterns: patterns)
         self.owners = owners
+        self.sound = soundPhrases.isEmpty ? nil : SoundIndex(phrases: soundPhrases)
     }
 
     /// Rule headers by id.

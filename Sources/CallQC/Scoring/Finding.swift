@@ -21,6 +21,9 @@ public struct Finding: Sendable, Hashable {
     public var deducts: Bool
     /// A better way to say it, from the lexicon (`不知道` → `我帮您查询一下`).
     public var suggestion: String?
+    /// How the evidence matched, when not literally: `sound` for a recogniser's homophone
+    /// (不知到 for 不知道), a lower-confidence match a reviewer should confirm.
+    public var match: MatchKind?
 
     public init(rule: String, kind: CheckKind, section: String, severity: Severity, message: String, deducts: Bool = true) {
         self.rule = rule
@@ -30,4 +33,10 @@ public struct Finding: Sendable, Hashable {
         self.message = message
         self.deducts = deducts
     }
+}
+
+/// How a phrase was found when not literally as folded.
+public enum MatchKind: String, Sendable, Hashable {
+    /// Same toneless pinyin, most characters literal: a speech recogniser's homophone.
+    case sound
 }
