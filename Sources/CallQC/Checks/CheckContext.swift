@@ -151,28 +151,40 @@ public struct CheckContext: Sendable {
         let f = folded[turn]
         let r = f.originalUTF8Range(of: range)
         let utf8 = Array(text.utf8)
-        // Punctuation ends a clause; so does a space, which recognisers write for a pause.
-        let isStop: (Unicode.Scalar) -> Bool = { s in
-            if s.properties.isWhitespace { return true }
+        // Punctuation ends a clause; so does a space between Chinese characters, which
+        // recognisers write for a pause (not a space between English words).
+        let isPunctuation: (Unicode.Scalar) -> Bool = { s in
             switch s.properties.generalCategory {
             case .otherPunctuation, .openPunctuation, .closePunctuation, .dashPunctuation,
                  .initialPunctuation, .finalPunctuation, .connectorPunctuation: return true
             default: return false
             }
         }
-        // The clause: from the stop before the match to the stop after it (UTF-8 offsets).
+        let isLatin: (Unicode.Scalar?) -> Bool = { s in s.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) } ?? false }
+        let scalars = Array(text.unicodeScalars)
+        // Scalar positions of the match, and UTF-8 offsets of each scalar.
+        var offsets: [Int] = []
+        offsets.reserveCapacity(scalars.count + 1)
+        var o = 0
+        for sc in scalars { offsets.append(o); o += String(sc).utf8.count }
+        offsets.append(o)
+        let first = offsets.firstIndex { $0 >= r.lowerBound } ?? scalars.count
+        let past = offsets.firstIndex { $0 >= r.upperBound } ?? scalars.count
+        func isStop(_ k: Int) -> Bool {
+            let sc = scalars[k]
+            if isPunctuation(sc) { return true }
+            guard sc.properties.isWhitespace else { return false }
+            var a = k - 1
+            while a >= 0, scalars[a].properties.isWhitespace { a -= 1 }
+            var b = k + 1
+            while b < scalars.count, scalars[b].properties.isWhitespace { b += 1 }
+            return !isLatin(a >= 0 ? scalars[a] : nil) && !isLatin(b < scalars.count ? scalars[b] : nil)
+        }
         var clauseStart = 0, clauseEnd = utf8.count
-        let before = String(decoding: utf8[..<r.lowerBound], as: UTF8.self)
-        var offset = r.lowerBound
-        for s in before.unicodeScalars.reversed() {
-            if isStop(s) { clauseStart = offset; break }
-            offset -= String(s).utf8.count
-        }
-        offset = r.upperBound
-        for s in String(decoding: utf8[r.upperBound...], as: UTF8.self).unicodeScalars {
-            if isStop(s) { clauseEnd = offset; break }
-            offset += String(s).utf8.count
-        }
+        var k = first - 1
+        while k >= 0 { if isStop(k) { clauseStart = offsets[k + 1]; break }; k -= 1 }
+        k = past
+        while k < scalars.count { if isStop(k) { clauseEnd = offsets[k]; break }; k += 1 }
         // The folded bytes of the clause before and after the match.
         var lo = range.lowerBound
         while lo > 0, Int(f.sourceStart[lo - 1]) >= clauseStart { lo -= 1 }

@@ -14,7 +14,7 @@ public struct CueCheck: CheckDefinition {
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
         var seen = Set<[Int]>()
-        return ForbiddenPhraseCheck.standingHits(context, rule: rule, roles: header.roles, wholeClause: false).compactMap { hit in
+        return ForbiddenPhraseCheck.standingHits(context, rule: rule, roles: header.roles, wholeClause: false, onePerTurn: false).compactMap { hit in
             guard seen.insert([hit.turn, hit.phrase]).inserted else { return nil }
             return context.finding(header, turn: hit.turn, folded: hit.start..<hit.end, detail: "cue '\(phrases[hit.phrase].text)'")
         }

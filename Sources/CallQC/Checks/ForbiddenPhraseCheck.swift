@@ -74,15 +74,17 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
     /// within one clause: `不知道，您自己去问吧` is not the harmless `不知道您…`. A literal hit
     /// wins over a sound hit at the same place.
     static func standingHits(_ context: CheckContext, rule: Int, roles: [Role], wholeClause: Bool,
-                             leadIns: [[UInt8]] = [], particles: [[UInt8]] = [], listedCount: Int = Int.max) -> [PhraseHit] {
+                             leadIns: [[UInt8]] = [], particles: [[UInt8]] = [], listedCount: Int = Int.max,
+                             onePerTurn: Bool = true) -> [PhraseHit] {
         var hits = context.hits(rule: rule, list: "phrases")
         if hits.isEmpty { return [] }
         if listedCount < Int.max {
             // A softener in the turn cancels paraphrases, and listed phrases that are not a clause of their own.
-            let softened = Set(context.hits(rule: rule, list: "softeners").map(\.turn))
-            if !softened.isEmpty {
+            let softeners = context.hits(rule: rule, list: "softeners")
+            if !softeners.isEmpty {
+                // A softener inside the phrase itself (`i can` in `there's nothing i can do`) does not count.
                 hits = hits.filter { hit in
-                    !softened.contains(hit.turn) || (hit.phrase < listedCount
+                    !softeners.contains { $0.turn == hit.turn && ($0.end <= hit.start || $0.start >= hit.end) } || (hit.phrase < listedCount
                         && context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end, leadIns: leadIns, particles: particles))
                 }
             }
@@ -95,14 +97,18 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
         var seen = Set<PhraseHit>()
         let standing = hits.filter { hit in
             context.isInScope(hit.turn, scope)
-                && !exceptions.contains { hit.isCovered(by: $0) }
+                // A homophone of an exception covers homophones only: 不清除 (clear) is no excuse for 不清楚.
+                && !exceptions.contains { hit.isCovered(by: $0) && (hit.sound || !$0.sound) }
                 && !context.isQuoted(turn: hit.turn, folded: hit.start..<hit.end)
                 && (!wholeClause || hit.phrase >= listedCount || context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end, leadIns: leadIns, particles: particles))
         }
-        // Literal hits first, so that a sound hit at the same place is the one dropped.
+        // Literal hits first, so that a sound hit at the same place is the one dropped; then one
+        // finding per turn: `不行，不行` and `自己去营业厅问` (two overlapping paraphrases) are one fault.
+        var turns = Set<Int>()
         return (standing.filter { !$0.sound } + standing.filter(\.sound)).filter {
             seen.insert(PhraseHit(turn: $0.turn, start: $0.start, end: $0.end, phrase: 0)).inserted
-        }.sorted { ($0.turn, $0.start) < ($1.turn, $1.start) }
+        }.sorted { ($0.turn, $0.sound ? 1 : 0, $0.start, -$0.end) < ($1.turn, $1.sound ? 1 : 0, $1.start, -$1.end) }
+         .filter { !onePerTurn || turns.insert($0.turn).inserted }
     }
 
     /// This rule's standing hits.
