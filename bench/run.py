@@ -85,6 +85,8 @@ def main():
             count = sum(1 for _ in open(phrases))
             runs = {
                 "callqc": [CALLQC, "check", path, "--format", "jsonl", "-o", "/dev/null", "--no-progress", "-q"] + (["--rules", d] if d else []),
+                # The same without the sound layer: what matching recognisers' homophones costs.
+                "literal": [CALLQC, "check", path, "--format", "jsonl", "-o", "/dev/null", "--no-progress", "-q", "--no-sound"] + (["--rules", d] if d else []),
                 "rg": ["rg", "--count-matches", "-F", "-f", phrases, path],
                 "python": [sys.executable, "bench/baseline.py", phrases, path],
             }
@@ -147,6 +149,7 @@ def instruction_counts(rows, phrase_files):
     phrases = phrase_files["default zh-CN"]
     tools = {
         "callqc": lambda path: [binary, "check", path, "--format", "jsonl", "-o", "/dev/null", "--no-progress", "-q"],
+        "literal": lambda path: [binary, "check", path, "--format", "jsonl", "-o", "/dev/null", "--no-progress", "-q", "--no-sound"],
         "rg": lambda path: ["rg", "--count-matches", "-F", "-f", phrases, path],
         "python": lambda path: [sys.executable, "bench/baseline.py", phrases, path],
     }
@@ -165,7 +168,7 @@ def render(rows, single, counts=None):
              "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for mb, size, calls, name, count, result in rows:
         cq = result["callqc"]["seconds"]
-        for tool in ("callqc", "rg", "python"):
+        for tool in ("callqc", "literal", "rg", "python"):
             r = result[tool]
             ratio = "" if tool == "callqc" else f"{r['seconds'] / cq:.2f}×"
             lines.append(f"| {mb} MB | {name} ({count}) | {tool} | {size / r['seconds']:.1f} | {calls / r['seconds']:.0f} | "
@@ -183,6 +186,10 @@ def render(rows, single, counts=None):
             if (a, name) in by and (b, name) in by:
                 lines.append(f"- {name}, {a} → {b} MB: ×{by[(b, name)] / by[(a, name)]:.2f} (data ×{b / a:.0f})")
     lines.append("")
+    lines.append("The sound layer (recognisers' homophones; `literal` is callqc with `--no-sound`), callqc ÷ literal seconds: "
+                 + ", ".join(f"{mb} MB {name} ×{result['callqc']['seconds'] / result['literal']['seconds']:.2f}"
+                             for mb, _, _, name, _, result in rows))
+    lines.append("")
     for name, s in single.items():
         lines.append(f"- {name}, start to finish: {s * 1000:.0f} ms (median of 7)")
     if counts:
@@ -193,7 +200,7 @@ def render(rows, single, counts=None):
         lines.append("")
         lines.append("| tool | instructions a call | start-up | callqc ÷ tool |")
         lines.append("| --- | ---: | ---: | ---: |")
-        for tool in ("callqc", "rg", "python"):
+        for tool in ("callqc", "literal", "rg", "python"):
             c = counts[tool]
             ratio = "" if tool == "callqc" else f"{c['per_call'] / cq:.2f}×"
             lines.append(f"| {tool} | {c['per_call']:,.0f} | {c['startup']:,} | {ratio} |")

@@ -10,7 +10,10 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .long, help: "A script file (YAML) to check every call against, instead of the script each call names.")
     var script: String?
 
-    func catalog() throws -> RuleCatalog { try RuleLoading.catalog(rules: rules) }
+    @Flag(name: .long, help: "Match phrases literally only: no second, lower-confidence match by sound (recognisers' homophones such as 不知到).")
+    var noSound = false
+
+    func catalog() throws -> RuleCatalog { try RuleLoading.catalog(rules: rules, soundMatching: !noSound) }
     func scripts() throws -> ScriptCatalog { try RuleLoading.scripts(fixed: script) }
 }
 
@@ -22,9 +25,9 @@ enum RuleLoading {
                                    executable: Bundle.main.executablePath ?? CommandLine.arguments[0])
     }
 
-    static func catalog(rules: String?) throws -> RuleCatalog {
+    static func catalog(rules: String?, soundMatching: Bool = true) throws -> RuleCatalog {
         do {
-            return try RuleCatalog.load(rules: rules, lexicons: lexicons)
+            return try RuleCatalog.load(rules: rules, lexicons: lexicons, soundMatching: soundMatching)
         } catch {
             fail(error)
         }

@@ -26,8 +26,8 @@ public struct RuleCatalog: Sendable {
     public static let defaultSetNames = ["zh-CN", "en"]
 
     /// Loads `--rules PATH` if given, else the default rule sets from the lexicons folder.
-    public static func load(rules: String?, lexicons: String?, folder: TextFolder = TextFolder()) throws(RuleError) -> RuleCatalog {
-        let loader = RuleSetLoader(folder: folder)
+    public static func load(rules: String?, lexicons: String?, folder: TextFolder = TextFolder(), soundMatching: Bool = true) throws(RuleError) -> RuleCatalog {
+        let loader = RuleSetLoader(folder: folder, soundMatching: soundMatching)
         if let rules { return RuleCatalog(ruleSets: [try loader.load(rules)], fixed: true) }
         guard let lexicons else {
             throw RuleError(file: "lexicons", message: "cannot find the lexicons folder (lexicons/zh-CN/ruleset.yaml)",

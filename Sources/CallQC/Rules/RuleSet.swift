@@ -20,7 +20,8 @@ public struct RuleSet: Sendable {
     /// The phrases that also match by sound (recognisers' homophones); nil when none do.
     let sound: SoundIndex?
 
-    init(name: String, version: String, language: String, description: String?, rules: [Rule], scoring: ScoringScheme, path: String) {
+    init(name: String, version: String, language: String, description: String?, rules: [Rule], scoring: ScoringScheme, path: String,
+         soundMatching: Bool = true) {
         self.name = name
         self.version = version
         self.language = language
@@ -55,7 +56,7 @@ public struct RuleSet: Sendable {
         self.headers = Dictionary(rules.map { ($0.header.id, $0.header) }, uniquingKeysWith: { a, _ in a })
         self.matcher = PhraseMatcher(patterns: patterns)
         self.owners = owners
-        self.sound = soundPhrases.isEmpty ? nil : SoundIndex(phrases: soundPhrases)
+        self.sound = soundPhrases.isEmpty || !soundMatching ? nil : SoundIndex(phrases: soundPhrases)
     }
 
     /// Rule headers by id.

@@ -6,8 +6,13 @@ import Foundation
 /// ``RuleError`` naming the file and line and what to do; nothing falls back to defaults.
 public struct RuleSetLoader {
     let folder: TextFolder
+    /// Whether phrases also match by sound (recognisers' homophones); `--no-sound` turns it off.
+    var soundMatching: Bool
 
-    public init(folder: TextFolder = TextFolder()) { self.folder = folder }
+    public init(folder: TextFolder = TextFolder(), soundMatching: Bool = true) {
+        self.folder = folder
+        self.soundMatching = soundMatching
+    }
 
     static let idPattern = Set("abcdefghijklmnopqrstuvwxyz0123456789.-_")
 
@@ -62,7 +67,8 @@ public struct RuleSetLoader {
         if rules.isEmpty {
             throw RuleError(file: main, message: "the rule set has no rules", fix: "add rules under 'rules:' or in rules/*.yaml")
         }
-        return RuleSet(name: name, version: version, language: language, description: description, rules: rules, scoring: scoring, path: path)
+        return RuleSet(name: name, version: version, language: language, description: description, rules: rules, scoring: scoring, path: path,
+                       soundMatching: soundMatching)
     }
 
     private func document(_ file: String) throws(RuleError) -> YAMLNode {
