@@ -107,6 +107,9 @@ enum CallView {
             h += "<span class=\"said\">\(highlight(turn.text, marks, p))</span>"
             for f in marks {
                 h += "<span class=\"note finding sev-\(esc(f["severity"]?.stringValue ?? "info"))\">\(esc(f["rule"]?.stringValue ?? "")): \(esc(p.r(f["message"]?.stringValue ?? "")))"
+                if f["match"]?.stringValue == "sound" {
+                    h += " <span class=\"sound\" title=\"\(p.t("按读音匹配（识别同音字），请复核", "matched by sound (a recogniser's homophone); please confirm"))\">音近</span>"
+                }
                 if let d = f["detail"]?.stringValue { h += " — \(esc(p.r(d)))" }
                 if let s = f["suggestion"]?.stringValue { h += " <span class=\"suggest\">→ \(p.t("建议", "better")): \(esc(s))</span>" }
                 h += "</span>"

@@ -81,7 +81,7 @@ enum Layout {
     .notice{background:#dafbe1;border:1px solid #4ac26b;padding:.6rem 1rem;border-radius:6px}
     textarea{width:100%;min-height:14rem;font-family:inherit;font-size:.95rem}
     form.inline{display:inline}label{margin-right:1rem}button{padding:.3rem 1rem}
-    .suggest{color:#1a7f37}.step-missing{color:#a40e26}.step-out-of-order{color:#7d4e00}
+    .suggest{color:#1a7f37}.sound{background:#fff1c2;color:#7d4e00;border-radius:3px;padding:0 3px;font-size:90%}.step-missing{color:#a40e26}.step-out-of-order{color:#7d4e00}
     footer{margin-top:3rem;border-top:1px solid #d0d7de;padding-top:.5rem}
     table.review td{vertical-align:middle}
     ol.transcript li{grid-template-columns:8rem 5rem 1fr}

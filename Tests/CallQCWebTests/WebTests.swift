@@ -86,6 +86,17 @@ final class WebTests: XCTestCase {
         }
     }
 
+    func testSoundMatchesAreMarked音近() async throws {
+        try await app().test(.router) { client in
+            let r = try await WebTests.post(client, "/self-check", [("text", "坐席: 您好，请讲。\n客户: 我的快递到哪了？\n坐席: 不知到，找邻导去。\n")])
+            let body = String(buffer: r.body)
+            XCTAssertTrue(body.contains("taboo.elsewhere"), body)
+            XCTAssertTrue(body.contains(">音近</span>"), "a reviewer sees that a finding matched by sound")
+            let literal = try await WebTests.post(client, "/self-check", [("text", "坐席: 不知道。\n")])
+            XCTAssertFalse(String(buffer: literal.body).contains(">音近</span>"))
+        }
+    }
+
     func testSelfCheckOfADraftShowsReadingTimeAndSuggestions() async throws {
         let draft = try String(contentsOf: WebTests.root.appendingPathComponent("samples/drafts/survey-draft.draft"), encoding: .utf8)
         try await app().test(.router) { client in

@@ -43,6 +43,7 @@ public struct CheckContext: Sendable {
         self.folded = folded
         self.script = script.map { ScriptMatcher(script: $0).match(call, folded: folded) }
         var hits: [PhraseOwner.List: [PhraseHit]] = [:]
+        var scratch = SoundIndex.Scratch()
         for (t, f) in folded.enumerated() where !f.isEmpty {
             for m in ruleSet.matcher.matches(in: f.bytes) {
                 for owner in ruleSet.owners[m.pattern] {
@@ -55,7 +56,7 @@ public struct CheckContext: Sendable {
                 }
             }
             if let sound = ruleSet.sound, profiles[t].han >= 3 {
-                for (owner, range) in sound.hits(in: f) {
+                for (owner, range) in sound.hits(in: f, scratch: &scratch) {
                     hits[owner.list, default: []].append(PhraseHit(turn: t, start: range.lowerBound, end: range.upperBound, phrase: owner.phrase, sound: true))
                 }
             }

@@ -153,6 +153,7 @@ public struct HTMLReport: Sendable {
             h += "<span class=\"said\">\(highlight(turn.text, byTurn[i + 1] ?? [], redactText: text))</span>"
             for f in byTurn[i + 1] ?? [] {
                 h += "<span class=\"note sev-\(esc(f["severity"]?.stringValue ?? "info"))\">\(esc(f["rule"]?.stringValue ?? "")): \(esc(f["message"]?.stringValue ?? ""))"
+                if f["match"]?.stringValue == "sound" { h += " <span class=\"sound\" title=\"按读音匹配（识别同音字），请复核\">音近</span>" }
                 if let d = f["detail"]?.stringValue { h += " — \(esc(text(d)))" }
                 h += "</span>"
             }
@@ -222,6 +223,7 @@ public struct HTMLReport: Sendable {
     ol.transcript{list-style:none;padding:0}ol.transcript li{display:grid;grid-template-columns:5.5rem 5rem 1fr;gap:.4rem;padding:.25rem 0;border-bottom:1px dotted #eaeef2}
     ol.transcript li.customer .said{color:#0550ae}.t{color:#8c959f;font-variant-numeric:tabular-nums}.who{color:#656d76}
     .note{grid-column:3;font-size:.85rem;color:#656d76}.note.sev-error,.note.sev-critical{color:#a40e26}.note.sev-warning{color:#7d4e00}
+    .sound{background:#fff1c2;color:#7d4e00;border-radius:3px;padding:0 3px}
     mark{border-radius:3px;padding:0 2px}mark.sev-critical,mark.sev-error{background:#ffcecb}mark.sev-warning{background:#fff1a8}mark.sev-info{background:#ddf4ff}
     @media print{.call{break-inside:avoid}}
     """

@@ -89,28 +89,36 @@ struct SoundIndex: Sendable {
     /// How many characters of an n-character phrase may differ from the text.
     @inline(__always) static func allowedDifferences(_ n: Int) -> Int { n >= 6 ? 2 : 1 }
 
-    /// Sound hits in one folded turn: (owner, folded byte range).
-    func hits(in folded: FoldedText) -> [(PhraseOwner, Range<Int>)] {
-        let bytes = folded.bytes
-        // Syllable tokens, and for each character where it starts in the folded bytes.
+    /// Buffers reused from turn to turn of a call.
+    struct Scratch {
         var tokens: [UInt8] = []
-        tokens.reserveCapacity(bytes.count)
         var starts: [Int32] = []
         var chars: [UInt32] = []
-        starts.reserveCapacity(bytes.count / 2)
+    }
+
+    /// Sound hits in one folded turn: (owner, folded byte range).
+    func hits(in folded: FoldedText, scratch: inout Scratch) -> [(PhraseOwner, Range<Int>)] {
+        let bytes = folded.bytes
+        // Syllable tokens, and for each character where it starts in the folded bytes.
+        scratch.tokens.removeAll(keepingCapacity: true)
+        scratch.starts.removeAll(keepingCapacity: true)
+        scratch.chars.removeAll(keepingCapacity: true)
         var han = 0
+        classes.withUnsafeBufferPointer { classes in
         bytes.withUnsafeBufferPointer { p in
             var i = 0
             while i < p.count {
                 let (v, length) = UTF8Scalar.decode(p, at: i)
-                let id = SoundIndex.soundClass(v, table, classes, liao)
-                if id != 0 { han += 1; tokens.append(0x80 | UInt8(id >> 7)); tokens.append(UInt8(id & 0x7F)) }
-                else { tokens.append(0xFF); tokens.append(0x7F) }
-                starts.append(Int32(i))
-                chars.append(v)
+                let id: UInt16 = v == 0x4E86 ? liao : classes[Int(table.syllable(v))]
+                if id != 0 { han += 1; scratch.tokens.append(0x80 | UInt8(id >> 7)); scratch.tokens.append(UInt8(id & 0x7F)) }
+                else { scratch.tokens.append(0xFF); scratch.tokens.append(0x7F) }
+                scratch.starts.append(Int32(i))
+                scratch.chars.append(v)
                 i += length
             }
         }
+        }
+        let starts = scratch.starts, chars = scratch.chars, tokens = scratch.tokens
         if han < 3 { return [] }
         var out: [(PhraseOwner, Range<Int>)] = []
         for m in matcher.matches(in: tokens) where m.start % 2 == 0 {
