@@ -197,6 +197,14 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(f.all.truePositives + f.all.falsePositives, 0)
     }
 
+    func testALabelOnALineThatIsNotATurnIsReported() {
+        let text = "坐席: 您好。\n# 备注  # expect: taboo\n坐席: 不知道。  # expect: taboo.dont-know\n"
+        let outcome = LabelledDataReader().read(bytes: Array(text.utf8), source: "c.txt")
+        XCTAssertEqual(outcome.problems.map(\.description), ["c.txt:2: '# expect:' on a line that is not a turn (a comment or a header)"])
+        XCTAssertEqual(outcome.calls.first?.labels.map(\.turn), [2])
+        XCTAssertEqual(outcome.calls.first?.call.turns.map(\.text), ["您好。", "不知道。"])
+    }
+
     func testExpectSuffixParsing() {
         XCTAssertEqual(LabelledDataReader.splitExpect("坐席: 不知道。  # expect: a, b")?.0, "坐席: 不知道。")
         XCTAssertEqual(LabelledDataReader.splitExpect("坐席: 不知道。  # expect: a, b")?.1, " a, b")
