@@ -167,6 +167,18 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(e.falseAlarms.map(\.label.id), ["t4", "t9", "T-1#4"])
     }
 
+    func testBreakdownByRoleAndLanguage() throws {
+        let (e, _) = try evaluate()
+        let byRole = Evaluation(turns: e.turns, kinds: e.kinds, breakdown: .role)
+        XCTAssertEqual(byRole.categories.map(\.name), ["agent", "customer"])
+        XCTAssertEqual(byRole.categories.map(\.turns), [10, 3])
+        XCTAssertEqual(byRole.categories[1].counts, EvaluationCounts(truePositives: 2, falsePositives: 0, falseNegatives: 0))
+        let byLang = Evaluation(turns: e.turns, kinds: e.kinds, breakdown: .lang)
+        XCTAssertEqual(byLang.categories.map(\.name), ["(none)", "zh-Hans"])
+        XCTAssertEqual(byLang.categories.map(\.turns), [12, 1])
+        XCTAssertEqual(byLang.all, e.all, "a breakdown changes no total")
+    }
+
     func testLabelledTranscriptTurnsAndLines() throws {
         let (e, _) = try evaluate()
         let labelled = e.turns.filter { $0.label.file.hasSuffix("b.txt") }
