@@ -120,6 +120,18 @@ public final class SQLiteResultStore: ResultStore {
                 CREATE INDEX cases_category ON cases(category);
                 """)
         }
+        // What reviewers say the machine missed: a rule that should have fired on a turn.
+        m.registerMigration("v3-review-misses") { db in
+            try db.execute(sql: """
+                CREATE TABLE review_misses (
+                    review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+                    rule TEXT NOT NULL,
+                    turn INTEGER NOT NULL CHECK (turn >= 1),
+                    note TEXT
+                );
+                CREATE INDEX review_misses_rule ON review_misses(rule);
+                """)
+        }
         return m
     }
 
@@ -283,6 +295,10 @@ public final class SQLiteResultStore: ResultStore {
             for rule in review.rejected {
                 try db.execute(sql: "INSERT INTO review_verdicts (review_id, rule, verdict) VALUES (?, ?, 'reject')", arguments: [id, rule])
             }
+            for miss in review.missed {
+                try db.execute(sql: "INSERT INTO review_misses (review_id, rule, turn, note) VALUES (?, ?, ?, ?)",
+                               arguments: [id, miss.rule, miss.turn, miss.note])
+            }
         }
     }
 
@@ -296,12 +312,16 @@ public final class SQLiteResultStore: ResultStore {
             for row in try Row.fetchAll(db, sql: "SELECT review_id, rule, verdict FROM review_verdicts ORDER BY rowid") {
                 verdicts[row["review_id"], default: []].append((row["rule"], row["verdict"]))
             }
+            var misses: [Int64: [MissedFinding]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT review_id, rule, turn, note FROM review_misses ORDER BY rowid") {
+                misses[row["review_id"], default: []].append(MissedFinding(rule: row["rule"], turn: row["turn"], note: row["note"]))
+            }
             return try Row.fetchAll(db, sql: "SELECT id, call_id, reviewed_at, reviewer, score, note FROM reviews ORDER BY id").map { row in
                 let id: Int64 = row["id"]
                 let v = verdicts[id] ?? []
                 return Review(callID: row["call_id"], reviewedAt: row["reviewed_at"], reviewer: row["reviewer"], score: row["score"],
                               sectionScores: sections[id] ?? [:], confirmed: v.filter { $0.1 == "confirm" }.map(\.0),
-                              rejected: v.filter { $0.1 == "reject" }.map(\.0), note: row["note"])
+                              rejected: v.filter { $0.1 == "reject" }.map(\.0), missed: misses[id] ?? [], note: row["note"])
             }
         }
     }

@@ -106,7 +106,8 @@ extension Workbench {
         }
     }
 
-    /// `POST /api/reviews` with a JSON object: `{"call": ID, "score": N, "confirm": [RULE], "reject": [RULE], "sections": {ID: N}, "note": T, "reviewer": T}`.
+    /// `POST /api/reviews` with a JSON object: `{"call": ID, "score": N, "confirm": [RULE], "reject": [RULE],
+    /// "missed": [{"rule": RULE, "turn": N, "note": T}], "sections": {ID: N}, "note": T, "reviewer": T}`.
     /// Only `application/json` is taken, which a page of another site cannot send without the browser asking first.
     func apiReview(_ request: Request) async throws -> Response {
         guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("application/json") else {
@@ -136,6 +137,17 @@ extension Workbench {
         guard let confirm = strings("confirm"), let reject = strings("reject") else {
             return Workbench.apiError("\"confirm\" and \"reject\" are arrays of rule ids", status: .badRequest)
         }
+        var missed: [MissedFinding] = []
+        if let m = json["missed"], !m.isNull {
+            guard let items = m.arrayValue else { return Workbench.apiError("\"missed\" is an array of {\"rule\", \"turn\", \"note\"}", status: .badRequest) }
+            for item in items {
+                guard let rule = item["rule"]?.stringValue, let n = item["turn"]?.numberValue, n == n.rounded(), n >= 1, n < 1e9,
+                      let miss = MissedFinding(parsing: "\(rule)@\(Int(n))", note: item["note"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }) else {
+                    return Workbench.apiError("each of \"missed\" is {\"rule\": RULE, \"turn\": N (from 1), \"note\": T}", status: .badRequest)
+                }
+                missed.append(miss)
+            }
+        }
         var sections: [String: Double] = [:]
         if let s = json["sections"], !s.isNull {
             guard let members = s.objectValue else { return Workbench.apiError("\"sections\" is an object of section id to points", status: .badRequest) }
@@ -154,7 +166,8 @@ extension Workbench {
             guard let stored = try store.detail(callID: callID) else {
                 return Workbench.apiError("no call '\(callID)' in the results database: check it first (callqc check … --db)", status: .notFound)
             }
-            switch makeReview(callID: callID, score: score, confirm: confirm, reject: reject, note: json["note"]?.stringValue, reviewer: json["reviewer"]?.stringValue, sections: sections, p) {
+            if let problem = missedProblem(missed, stored: stored, p) { return Workbench.apiError(problem, status: .badRequest) }
+            switch makeReview(callID: callID, score: score, confirm: confirm, reject: reject, missed: missed, note: json["note"]?.stringValue, reviewer: json["reviewer"]?.stringValue, sections: sections, p) {
             case .failure(.message(let m)):
                 return Workbench.apiError(m, status: .badRequest)
             case .success(let review):
@@ -165,6 +178,7 @@ extension Workbench {
                     ("schema", .string("callqc.review/1")), ("call", .string(callID)), ("reviewed_at", .string(review.reviewedAt)),
                     ("score", .number(review.score)), ("machine_score", .number(stored.summary.score)),
                     ("confirmed", .array(confirm.map(JSONValue.string))), ("rejected", .array(reject.map(JSONValue.string))),
+                    ("missed", .array(missed.map { .object([("rule", .string($0.rule)), ("turn", .number(Double($0.turn))), ("note", .string($0.note))]) })),
                     ("warnings", .array(unknown.map { .string("call \(callID) has no finding of rule '\($0)'") })),
                 ]), status: .created)
             }

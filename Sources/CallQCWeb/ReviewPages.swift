@@ -123,6 +123,7 @@ extension Workbench {
                     if let machine = stored.summary.score { line += " · \(p.t("机器分", "machine")) \(Format.points(machine))" }
                     if !r.confirmed.isEmpty { line += " · \(p.t("确认", "confirmed")) \(r.confirmed.joined(separator: ", "))" }
                     if !r.rejected.isEmpty { line += " · \(p.t("驳回", "rejected")) \(r.rejected.joined(separator: ", "))" }
+                    if !r.missed.isEmpty { line += " · \(p.t("漏检", "missed")) \(r.missed.map(\.description).joined(separator: ", "))" }
                     if let who = r.reviewer { line += " · \(who)" }
                     if let note = r.note { line += " · \(note)" }
                     h += "<li class=\"review\">\(esc(p.r(line)))</li>"
@@ -163,13 +164,69 @@ extension Workbench {
             }
             h += "</tbody></table>\n"
         }
+        h += missedControls(stored: stored, p, form: form)
         h += "<p><label>\(esc(p.t("备注", "Note"))) <input type=\"text\" name=\"note\" size=\"60\" value=\"\(esc(form?.value("note") ?? ""))\"></label></p>\n"
         h += "<button type=\"submit\">\(esc(p.t("保存复核", "Save review")))</button></form>\n"
         return h
     }
 
+    /// The rules a reviewer can mark as missed on a turn of this call: those of the call's rule set
+    /// that speak to a turn (not greeting, politeness counts or script steps), for the turn's role.
+    func missableRules(_ stored: StoredResult, role: Role?) -> [String] {
+        let sets = checker.catalog.ruleSets.filter { $0.name == stored.summary.ruleSet }
+        let callLevel: Set<String> = ["required", "expected", "script-step", "script-order", "speech-rate", "silence"]
+        var ids: [String] = []
+        for set in sets.isEmpty ? checker.catalog.ruleSets : sets {
+            for rule in set.rules where !callLevel.contains(rule.header.kind.rawValue) && !ids.contains(rule.header.id) {
+                if let role, !rule.header.roles.isEmpty, !rule.header.roles.contains(role) { continue }
+                ids.append(rule.header.id)
+            }
+        }
+        return ids
+    }
+
+    /// 漏检: per turn, the rule the machine should have raised there, and a note.
+    func missedControls(stored: StoredResult, _ p: PageContext, form: Form?) -> String {
+        var h = "<details id=\"missed\"\(form.map { f in f.fields.contains { $0.0.hasPrefix("missed.") && !$0.1.isEmpty } } == true ? " open" : "")>"
+        h += "<summary>\(esc(p.t("漏检：机器没有发现的问题", "Missed: what the machine did not find")))</summary>\n"
+        h += "<table class=\"missed\"><thead><tr><th>#</th><th>\(p.t("角色", "Role"))</th><th>\(p.t("内容", "Text"))</th><th>\(p.t("漏检规则", "Missed rule"))</th><th>\(p.t("说明", "Note"))</th></tr></thead><tbody>\n"
+        for (i, turn) in stored.call.turns.enumerated() {
+            let n = i + 1
+            let chosen = form?.value("missed.\(n)") ?? ""
+            var options = "<option value=\"\"></option>"
+            for rule in missableRules(stored, role: turn.role) {
+                options += "<option\(rule == chosen ? " selected" : "")>\(esc(rule))</option>"
+            }
+            let role = turn.role == .agent ? p.t("坐席", "agent") : turn.role == .customer ? p.t("客户", "customer") : p.t("其他", "other")
+            h += "<tr><td>\(n)</td><td>\(esc(role))</td><td>\(esc(DisplayWidth.truncate(p.r(turn.text), to: 60)))</td>"
+            h += "<td><select name=\"missed.\(n)\" aria-label=\"\(esc(p.t("第 \(n) 句漏检", "Missed on turn \(n)")))\">\(options)</select></td>"
+            h += "<td><input type=\"text\" name=\"missed_note.\(n)\" size=\"24\" value=\"\(esc(form?.value("missed_note.\(n)") ?? ""))\"></td></tr>\n"
+        }
+        h += "</tbody></table></details>\n"
+        return h
+    }
+
+    /// Why these misses cannot be recorded on this call, or nil: a turn out of range, a rule the
+    /// call's rule set lacks, or a rule the machine did find on that turn (confirm it instead).
+    func missedProblem(_ misses: [MissedFinding], stored: StoredResult, _ p: PageContext) -> String? {
+        let places = stored.findingPlaces
+        let known = Set(missableRules(stored, role: nil))
+        for m in misses {
+            guard m.turn >= 1, m.turn <= stored.call.turns.count else {
+                return p.t("漏检 \(m)：这通电话只有 \(stored.call.turns.count) 句。", "Missed \(m): the call has \(stored.call.turns.count) turns.")
+            }
+            if !known.contains(m.rule) {
+                return p.t("漏检 \(m)：规则集 \(stored.summary.ruleSet) 没有规则 \(m.rule)。", "Missed \(m): rule set \(stored.summary.ruleSet) has no rule \(m.rule).")
+            }
+            if places.contains(where: { $0.rule == m.rule && $0.turn == m.turn }) {
+                return p.t("漏检 \(m)：机器已在第 \(m.turn) 句发现 \(m.rule)，请改为确认。", "Missed \(m): the machine found \(m.rule) on turn \(m.turn); confirm it instead.")
+            }
+        }
+        return nil
+    }
+
     /// A review from form fields or API members; the same checks as `callqc review`.
-    func makeReview(callID: String, score: String?, confirm: [String], reject: [String], note: String?, reviewer: String?,
+    func makeReview(callID: String, score: String?, confirm: [String], reject: [String], missed: [MissedFinding] = [], note: String?, reviewer: String?,
                     sections: [String: Double] = [:], _ p: PageContext) -> Result<Review, QueueError> {
         var points: Double?
         if let s = score?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
@@ -178,14 +235,14 @@ extension Workbench {
         }
         let note = note.flatMap { $0.isEmpty ? nil : $0 }
         let reviewer = reviewer.flatMap { $0.isEmpty ? nil : $0 }
-        if points == nil && sections.isEmpty && confirm.isEmpty && reject.isEmpty && note == nil {
-            return .failure(.message(p.t("请至少填写人工评分、确认或驳回一条规则、或备注。", "Give at least one of: a score, a rule confirmed or rejected, a note.")))
+        if points == nil && sections.isEmpty && confirm.isEmpty && reject.isEmpty && missed.isEmpty && note == nil {
+            return .failure(.message(p.t("请至少填写人工评分、确认或驳回一条规则、漏检、或备注。", "Give at least one of: a score, a rule confirmed or rejected, a miss, a note.")))
         }
         if let both = Set(confirm).intersection(reject).sorted().first {
             return .failure(.message(p.t("规则 \(both) 不能同时确认和驳回。", "Rule \(both) cannot be both confirmed and rejected.")))
         }
         return .success(Review(callID: callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: points,
-                               sectionScores: sections, confirmed: confirm, rejected: reject, note: note))
+                               sectionScores: sections, confirmed: confirm, rejected: reject, missed: missed, note: note))
     }
 
     func reviewPost(_ request: Request, id: String) async throws -> Response {
@@ -194,13 +251,26 @@ extension Workbench {
         let p = page(request, form: form)
         guard let store else { return noStore(p.t("通话", "Call"), p, active: "queue") }
         do {
-            guard try store.detail(callID: id) != nil else { return callPage(request, id: id, status: .notFound, error: nil, form: form) }
+            guard let stored = try store.detail(callID: id) else { return callPage(request, id: id, status: .notFound, error: nil, form: form) }
             var confirm: [String] = [], reject: [String] = []
-            for (name, value) in form.fields where name.hasPrefix("verdict.") {
-                let rule = String(name.dropFirst("verdict.".count))
-                if value == "confirm" { confirm.append(rule) } else if value == "reject" { reject.append(rule) }
+            var missed: [MissedFinding] = []
+            for (name, value) in form.fields {
+                if name.hasPrefix("verdict.") {
+                    let rule = String(name.dropFirst("verdict.".count))
+                    if value == "confirm" { confirm.append(rule) } else if value == "reject" { reject.append(rule) }
+                } else if name.hasPrefix("missed."), !value.isEmpty {
+                    let number = String(name.dropFirst("missed.".count))
+                    let note = form.value("missed_note." + number).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+                    guard let turn = Int(number), let miss = MissedFinding(parsing: "\(value)@\(turn)", note: note) else {
+                        return callPage(request, id: id, status: .badRequest, error: p.t("漏检栏目无效：\(name)", "Not a missed-finding field: \(name)"), form: form)
+                    }
+                    missed.append(miss)
+                }
             }
-            switch makeReview(callID: id, score: form.value("score"), confirm: confirm, reject: reject, note: form.value("note"), reviewer: form.value("reviewer"), p) {
+            if let problem = missedProblem(missed, stored: stored, p) {
+                return callPage(request, id: id, status: .badRequest, error: problem, form: form)
+            }
+            switch makeReview(callID: id, score: form.value("score"), confirm: confirm, reject: reject, missed: missed, note: form.value("note"), reviewer: form.value("reviewer"), p) {
             case .failure(.message(let m)):
                 return callPage(request, id: id, status: .badRequest, error: m, form: form)
             case .success(let review):
@@ -218,14 +288,26 @@ extension Workbench {
         guard let store else { return noStore(title, p, active: "calibration") }
         do {
             let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil))
-            var h = "<p>\(esc(p.t("机器发现与复核人员结论的一致程度：每条规则的准确率，机器分与人工分之差。", "How far machine and reviewers agree: each rule's precision, and machine minus human scores.")))</p>\n"
+            var h = "<p>\(esc(p.t("机器发现与复核人员结论的一致程度：每条规则的准确率（确认 ÷ (确认 + 驳回)）与召回率（确认 ÷ (确认 + 漏检)），漏检的句子，机器分与人工分之差。", "How far machine and reviewers agree: each rule's precision (confirmed ÷ (confirmed + rejected)) and recall (confirmed ÷ (confirmed + missed)), the missed turns, and machine minus human scores.")))</p>\n"
             if c.rules.isEmpty && c.total == nil {
                 h += Layout.notice(p.t("还没有复核记录：在质检队列里打开一通电话并保存复核结果。", "No reviews yet: open a call from the review queue and record a review."))
             }
             if !c.rules.isEmpty {
-                h += "<table id=\"calibration-rules\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("确认", "Confirmed"))</th><th>\(p.t("驳回", "Rejected"))</th><th>\(p.t("准确率", "Precision"))</th></tr></thead><tbody>\n"
+                func percent(_ v: Double?) -> String { v.map { "\(Int(($0 * 100).rounded()))%" } ?? "–" }
+                h += "<table id=\"calibration-rules\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("确认", "Confirmed"))</th><th>\(p.t("驳回", "Rejected"))</th><th>\(p.t("漏检", "Missed"))</th><th>\(p.t("准确率", "Precision"))</th><th>\(p.t("召回率", "Recall"))</th></tr></thead><tbody>\n"
                 for r in c.rules {
-                    h += "<tr><td>\(esc(r.rule))</td><td>\(r.confirmed)</td><td>\(r.rejected)</td><td>\(r.precision.map { "\(Int(($0 * 100).rounded()))%" } ?? "–")</td></tr>\n"
+                    h += "<tr><td>\(esc(r.rule))</td><td>\(r.confirmed)</td><td>\(r.rejected)</td><td>\(r.missed)</td><td>\(percent(r.precision))</td><td>\(percent(r.recall))</td></tr>\n"
+                }
+                h += "</tbody></table>\n"
+            }
+            if !c.missed.isEmpty {
+                h += "<h2>\(esc(p.t("漏检的句子", "Missed turns")))</h2>\n<table id=\"calibration-missed\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("通话", "Call"))</th><th>#</th><th>\(p.t("内容", "Text"))</th><th>\(p.t("说明", "Note"))</th><th>\(p.t("复核人", "Reviewer"))</th></tr></thead><tbody>\n"
+                var calls: [String: Call?] = [:]
+                for m in c.missed {
+                    if calls[m.callID] == nil { calls[m.callID] = .some(try store.detail(callID: m.callID)?.call) }
+                    let text = (calls[m.callID] ?? nil).flatMap { m.turn <= $0.turns.count ? $0.turns[m.turn - 1].text : nil }
+                    h += "<tr><td>\(esc(m.rule))</td><td><a href=\"\(esc(p.link("/calls/" + Form.encode(m.callID))))\">\(esc(p.r(m.callID)))</a></td><td>\(m.turn)</td>"
+                    h += "<td>\(esc(text.map { p.r($0) } ?? "–"))</td><td>\(esc(p.r(m.note ?? "")))</td><td>\(esc(p.r(m.reviewer ?? "–")))</td></tr>\n"
                 }
                 h += "</tbody></table>\n"
             }

@@ -36,6 +36,9 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: "Check kinds whose findings are scored, comma-separated.")
     var kinds: String = Evaluator.defaultKinds.joined(separator: ",")
 
+    @Option(name: .long, help: "Break the counts down by \(EvaluationBreakdown.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var by: String = "category"
+
     @Option(name: .long, help: "Output format: table or json.")
     var format: String = "table"
 
@@ -60,6 +63,9 @@ struct Eval: ParsableCommand {
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one labelled file or folder (eval/).") }
         guard ["table", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table or json.") }
+        guard EvaluationBreakdown(rawValue: by) != nil else {
+            throw ValidationError("Unknown --by '\(by)'. Use one of: \(EvaluationBreakdown.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
         if kindList.isEmpty { throw ValidationError("--kinds names no check kind.") }
         for (name, value) in [("--min-precision", minPrecision), ("--min-recall", minRecall)] {
             if let value, Eval.fraction(value) == nil { throw ValidationError("\(name) takes a fraction (0.95) or a percentage (95%), found '\(value)'.") }
@@ -108,7 +114,7 @@ struct Eval: ParsableCommand {
             outcome.problems.forEach(report)
             for labelled in outcome.calls { turns += evaluator.evaluate(labelled) }
         }
-        let evaluation = Evaluation(turns: turns, kinds: kindList)
+        let evaluation = Evaluation(turns: turns, kinds: kindList, breakdown: EvaluationBreakdown(rawValue: by) ?? .category)
         if !quiet {
             if !evaluation.unknownRules.isEmpty {
                 FileHandle.standardError.write(Data("callqc: warning: expected rules not in the rule set, counted as misses: \(evaluation.unknownRules.joined(separator: ", "))\n".utf8))
@@ -172,7 +178,7 @@ enum EvalText {
         out += DisplayWidth.pad("GROUP (turns)", width) + header + "\n"
         for g in e.groups { out += DisplayWidth.pad(g.name, width) + countsColumns(g.counts) + "\n" }
         if !e.categories.isEmpty {
-            out += "\n" + DisplayWidth.pad("CATEGORY", width) + DisplayWidth.pad("TURNS", 6, right: true) + DisplayWidth.pad("EXACT", 7, right: true) + header + "\n"
+            out += "\n" + DisplayWidth.pad(e.breakdown.rawValue.uppercased(), width) + DisplayWidth.pad("TURNS", 6, right: true) + DisplayWidth.pad("EXACT", 7, right: true) + header + "\n"
             for c in e.categories {
                 out += DisplayWidth.pad(c.name, width) + DisplayWidth.pad(String(c.turns), 6, right: true)
                     + DisplayWidth.pad(String(c.exact), 7, right: true) + countsColumns(c.counts) + "\n"
@@ -206,7 +212,7 @@ enum EvalText {
             .object([
                 ("id", .string(redact(t.label.id, redactor))), ("file", .string(redact(t.label.file, redactor))), ("line", .number(Double(t.label.line))),
                 ("turn", .number(Double(t.label.turn))), ("role", .string(t.role.rawValue)), ("category", .string(t.label.category)),
-                ("channel", .string(t.label.channel)), ("source", .string(t.label.source)), ("rule_set", .string(t.ruleSet)),
+                ("channel", .string(t.label.channel)), ("source", .string(t.label.source)), ("lang", .string(t.lang)), ("rule_set", .string(t.ruleSet)),
                 ("expected", .array(t.expected.map(JSONValue.string))), ("found", .array(t.found.map(JSONValue.string))),
                 ("missed", .array(t.missed.map(JSONValue.string))), ("false_alarms", .array(t.falseAlarms.map(JSONValue.string))),
                 ("text", .string(redact(t.text, redactor))),
@@ -219,6 +225,7 @@ enum EvalText {
             ("rules", .array(e.rules.map { .object([("rule", .string($0.name))] + counts($0.counts)) })),
             ("all", .object(counts(e.all))),
             ("groups", .array(e.groups.map { .object([("group", .string($0.name))] + counts($0.counts)) })),
+            ("breakdown", .string(e.breakdown.rawValue)),
             ("categories", .array(e.categories.map { c in
                 .object([("category", .string(c.name)), ("turns", .number(Double(c.turns))), ("exact", .number(Double(c.exact)))] + counts(c.counts))
             })),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallQC
+import CallQCStore
 import Foundation
 
 struct ReportCommand: ParsableCommand {
@@ -67,15 +68,34 @@ struct ReportCommand: ParsableCommand {
     struct CalibrationReport: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "calibration",
-            abstract: "How far machine and reviewers agree: per rule precision, score differences per section and agent."
+            abstract: "How far machine and reviewers agree: per rule precision and recall, the missed turns, score differences per section and agent.",
+            discussion: "Recall is confirmed ÷ (confirmed + missed): reviewers mark misses with callqc review CALL --missed RULE@TURN."
         )
 
         @Option(name: .long, help: "The results database.") var db: String
         @Option(name: .long, help: "Output format: table or json.") var format: String = "table"
+        @Flag(name: .customLong("no-redact"), help: "Show personal data in the missed turns unmasked.") var noRedact = false
+
+        func validate() throws {
+            guard ["table", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table or json.") }
+        }
+
+        /// The text of each missed turn, masked unless --no-redact; nil where the call or turn is not stored.
+        func missedTexts(_ c: Calibration, _ store: SQLiteResultStore) throws -> [String?] {
+            var calls: [String: Call?] = [:]
+            let redactor = Redactor()
+            return try c.missed.map { m in
+                if calls[m.callID] == nil { calls[m.callID] = .some(try store.detail(callID: m.callID)?.call) }
+                guard let call = calls[m.callID] ?? nil, m.turn <= call.turns.count else { return nil }
+                let text = call.turns[m.turn - 1].text
+                return noRedact ? text : redactor.redact(text)
+            }
+        }
 
         func run() throws {
             let store = try StoreAccess.open(db)
             let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil))
+            let texts = try missedTexts(c, store)
             if format == "json" {
                 func diff(_ d: Calibration.Difference) -> JSONValue {
                     .object([("key", .string(d.key)), ("calls", .number(Double(d.count))), ("mean", .number(d.mean)), ("spread", .number(d.spread))])
@@ -83,7 +103,12 @@ struct ReportCommand: ParsableCommand {
                 print(JSONValue.object([
                     ("schema", .string("callqc.calibration/1")),
                     ("rules", .array(c.rules.map { r in
-                        .object([("rule", .string(r.rule)), ("confirmed", .number(Double(r.confirmed))), ("rejected", .number(Double(r.rejected))), ("precision", .number(r.precision))])
+                        .object([("rule", .string(r.rule)), ("confirmed", .number(Double(r.confirmed))), ("rejected", .number(Double(r.rejected))),
+                                 ("missed", .number(Double(r.missed))), ("precision", .number(r.precision)), ("recall", .number(r.recall))])
+                    })),
+                    ("missed", .array(zip(c.missed, texts).map { m, text in
+                        .object([("call", .string(noRedact ? m.callID : Redactor().redact(m.callID))), ("rule", .string(m.rule)), ("turn", .number(Double(m.turn))),
+                                 ("text", .string(text)), ("note", .string(m.note)), ("reviewer", .string(m.reviewer)), ("reviewed_at", .string(m.reviewedAt))])
                     })),
                     ("total", c.total.map(diff) ?? .null),
                     ("sections", .array(c.bySection.map(diff))),
@@ -93,15 +118,29 @@ struct ReportCommand: ParsableCommand {
                 return
             }
             var out = "Calibration: machine findings and scores against reviewers' verdicts\n\n"
-            if c.rules.isEmpty && c.total == nil { out += "No reviews yet: record them with callqc review CALL_ID --db \(db) --score N --confirm RULE --reject RULE\n" }
+            if c.rules.isEmpty && c.total == nil { out += "No reviews yet: record them with callqc review CALL_ID --db \(db) --score N --confirm RULE --reject RULE --missed RULE@TURN\n" }
+            func percent(_ v: Double?) -> String { v.map { "\(Int(($0 * 100).rounded()))%" } ?? "-" }
             if !c.rules.isEmpty {
-                out += "RULE                      CONFIRMED  REJECTED  PRECISION\n"
+                out += "RULE                      CONFIRMED  REJECTED  MISSED  PRECISION  RECALL\n"
                 for r in c.rules {
                     out += DisplayWidth.pad(r.rule, 26) + DisplayWidth.pad(String(r.confirmed), 11) + DisplayWidth.pad(String(r.rejected), 10)
-                        + (r.precision.map { "\(Int(($0 * 100).rounded()))%" } ?? "-") + "\n"
+                        + DisplayWidth.pad(String(r.missed), 8) + DisplayWidth.pad(percent(r.precision), 11) + percent(r.recall) + "\n"
                 }
                 if let worst = c.rules.first, let p = worst.precision, p < 0.8 {
                     out += "\nlowest precision: \(worst.rule) — reviewers rejected \(worst.rejected) of \(worst.confirmed + worst.rejected); look at its phrases and exceptions\n"
+                }
+                if let blind = c.rules.filter({ ($0.recall ?? 1) < 0.8 }).min(by: { ($0.recall ?? 1, $0.rule) < ($1.recall ?? 1, $1.rule) }) {
+                    out += "\nlowest recall: \(blind.rule) — reviewers marked \(blind.missed) missed turn\(blind.missed == 1 ? "" : "s"); callqc rules suggest-examples --db \(db) proposes them as examples\n"
+                }
+            }
+            if !c.missed.isEmpty {
+                out += "\nMISSED TURNS (\(c.missed.count))\n"
+                let redactor = Redactor()
+                for (m, text) in zip(c.missed, texts) {
+                    var line = "\(m.rule)  \(noRedact ? m.callID : redactor.redact(m.callID)) turn \(m.turn)"
+                    if let who = m.reviewer { line += "  (\(who))" }
+                    if let note = m.note { line += "  \(noRedact ? note : redactor.redact(note))" }
+                    out += line + "\n    " + (text ?? "(turn not in the store)") + "\n"
                 }
             }
             func table(_ title: String, _ rows: [Calibration.Difference]) {

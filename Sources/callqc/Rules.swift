@@ -5,7 +5,7 @@ import Foundation
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, test and inspect rule sets.",
-        subcommands: [List.self, Test.self, Phrases.self]
+        subcommands: [List.self, Test.self, Phrases.self, SuggestExamples.self]
     )
 
     struct List: ParsableCommand {
@@ -70,6 +70,40 @@ struct Rules: ParsableCommand {
             var seen = Set<String>()
             for set in try ruleOptions.catalog().ruleSets {
                 for p in set.foldedPhrases where seen.insert(p).inserted { print(p) }
+            }
+        }
+    }
+
+    struct SuggestExamples: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "suggest-examples",
+            abstract: "Propose examples from reviewers: missed turns as flag, turns of rejected findings as pass (YAML to paste).",
+            discussion: """
+            Reviewers mark misses with callqc review CALL --missed RULE@TURN and wrong findings with --reject RULE \
+            (or on the web review form). The turns are quoted from the store, grouped by rule, personal data masked.
+
+            Example: callqc rules suggest-examples --db qc.sqlite -o suggestions.yaml
+            """
+        )
+        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+        @Flag(name: .customLong("no-redact"), help: "Quote personal data unmasked.") var noRedact = false
+
+        func run() throws {
+            let store = try StoreAccess.open(db)
+            let suggestions = try ExampleSuggestions(reviews: try store.reviews(), stored: { try store.detail(callID: $0) })
+            // Each rule's first role decides how an example is written; without the lexicons, agent.
+            var roles: [String: Role] = [:]
+            if let catalog = try? RuleCatalog.load(rules: nil, lexicons: RuleLoading.lexicons) {
+                for set in catalog.ruleSets {
+                    for rule in set.rules where roles[rule.header.id] == nil { roles[rule.header.id] = rule.header.roles.first ?? .agent }
+                }
+            }
+            let sink = try OutputSink(path: output)
+            sink.write(suggestions.yaml(roles: roles, redactor: noRedact ? nil : Redactor(), source: (db as NSString).lastPathComponent))
+            if !suggestions.unmatched.isEmpty {
+                let ids = suggestions.unmatched.map { noRedact ? $0 : Redactor().redact($0) }
+                FileHandle.standardError.write(Data("callqc: warning: reviewed calls not in the store: \(ids.joined(separator: ", "))\n".utf8))
             }
         }
     }

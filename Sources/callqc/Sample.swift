@@ -82,8 +82,15 @@ struct Sample: ParsableCommand {
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
-        abstract: "Record a reviewer's verdict on a call: the human score and which findings were right or wrong.",
-        discussion: "Example: callqc review C20261120-0057 --db qc.sqlite --score 50 --confirm taboo --reject address --note '态度恶劣'"
+        abstract: "Record a reviewer's verdict on a call: the human score, which findings were right or wrong, and what the machine missed.",
+        discussion: """
+        Examples:
+          callqc review C20261120-0057 --db qc.sqlite --score 50 --confirm taboo --reject address --note '态度恶劣'
+          callqc review C20261120-0057 --db qc.sqlite --missed taboo.dont-know@7 --note '不清楚 = 不知道'
+
+        A call's reviews add up: the latest score, each rule's latest verdict, and every missed turn count \
+        in callqc report calibration.
+        """
     )
 
     @Argument(help: "The call id.") var callID: String
@@ -92,12 +99,19 @@ struct ReviewCommand: ParsableCommand {
     @Option(name: .long, help: "A section score, as SECTION=POINTS (repeatable).") var section: [String] = []
     @Option(name: .long, help: "A rule whose findings in this call were right (repeatable).") var confirm: [String] = []
     @Option(name: .long, help: "A rule whose findings in this call were wrong (repeatable).") var reject: [String] = []
+    @Option(name: .long, help: "A finding the machine missed, as RULE@TURN (turns numbered from 1, as in the check output; repeatable); --note goes with it.") var missed: [String] = []
     @Option(name: .long, help: "A note.") var note: String?
     @Option(name: .long, help: "The reviewer's name or id.") var reviewer: String?
 
     func validate() throws {
-        if score == nil && section.isEmpty && confirm.isEmpty && reject.isEmpty && note == nil {
-            throw ValidationError("Give at least one of --score, --section, --confirm, --reject, --note.")
+        if score == nil && section.isEmpty && confirm.isEmpty && reject.isEmpty && missed.isEmpty && note == nil {
+            throw ValidationError("Give at least one of --score, --section, --confirm, --reject, --missed, --note.")
+        }
+        for m in missed where MissedFinding(parsing: m) == nil {
+            throw ValidationError("--missed takes RULE@TURN (taboo.dont-know@3), found '\(m)'.")
+        }
+        if let both = Set(confirm).intersection(reject).sorted().first {
+            throw ValidationError("Rule \(both) cannot be both confirmed and rejected.")
         }
         for s in section where s.split(separator: "=").count != 2 || !(Double(s.split(separator: "=").last ?? "")?.isFinite ?? false) {
             throw ValidationError("--section takes SECTION=POINTS, found '\(s)'.")
@@ -115,16 +129,36 @@ struct ReviewCommand: ParsableCommand {
         for rule in confirm + reject where !rules.contains(rule) {
             FileHandle.standardError.write(Data("callqc: warning: call \(callID) has no finding of rule '\(rule)' (its findings: \(rules.sorted().joined(separator: ", ")))\n".utf8))
         }
+        let misses = missed.compactMap { MissedFinding(parsing: $0, note: note) }
+        let found = stored.findingPlaces
+        for m in misses {
+            guard m.turn <= stored.call.turns.count else {
+                FileHandle.standardError.write(Data("callqc: error: --missed \(m): call \(callID) has \(stored.call.turns.count) turns\n".utf8))
+                throw ExitCode(1)
+            }
+            if found.contains(where: { $0.rule == m.rule && $0.turn == m.turn }) {
+                FileHandle.standardError.write(Data("callqc: error: --missed \(m): the machine found \(m.rule) on turn \(m.turn); use --confirm \(m.rule)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        if !misses.isEmpty, let catalog = try? RuleCatalog.load(rules: nil, lexicons: RuleLoading.lexicons),
+           let set = catalog.ruleSets.first(where: { $0.name == stored.summary.ruleSet }) {
+            for m in misses where set.headers[m.rule] == nil {
+                FileHandle.standardError.write(Data("callqc: error: --missed \(m): rule set \(set.name) has no rule '\(m.rule)'\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         var sections: [String: Double] = [:]
         for s in section {
             let parts = s.split(separator: "=")
             sections[String(parts[0])] = Double(parts[1])
         }
         let review = Review(callID: callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: score,
-                            sectionScores: sections, confirmed: confirm, rejected: reject, note: note)
+                            sectionScores: sections, confirmed: confirm, rejected: reject, missed: misses, note: note)
         try store.record(review)
         var line = "recorded review of \(callID)"
         if let score, let machine = stored.summary.score { line += ": human \(JSONValue.format(score)), machine \(JSONValue.format(machine))" }
+        if !misses.isEmpty { line += (score == nil ? ": " : "; ") + "missed \(misses.map(\.description).joined(separator: ", "))" }
         print(line)
     }
 }

@@ -167,6 +167,18 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(e.falseAlarms.map(\.label.id), ["t4", "t9", "T-1#4"])
     }
 
+    func testBreakdownByRoleAndLanguage() throws {
+        let (e, _) = try evaluate()
+        let byRole = Evaluation(turns: e.turns, kinds: e.kinds, breakdown: .role)
+        XCTAssertEqual(byRole.categories.map(\.name), ["agent", "customer"])
+        XCTAssertEqual(byRole.categories.map(\.turns), [10, 3])
+        XCTAssertEqual(byRole.categories[1].counts, EvaluationCounts(truePositives: 2, falsePositives: 0, falseNegatives: 0))
+        let byLang = Evaluation(turns: e.turns, kinds: e.kinds, breakdown: .lang)
+        XCTAssertEqual(byLang.categories.map(\.name), ["(none)", "zh-Hans"])
+        XCTAssertEqual(byLang.categories.map(\.turns), [12, 1])
+        XCTAssertEqual(byLang.all, e.all, "a breakdown changes no total")
+    }
+
     func testLabelledTranscriptTurnsAndLines() throws {
         let (e, _) = try evaluate()
         let labelled = e.turns.filter { $0.label.file.hasSuffix("b.txt") }
@@ -195,6 +207,14 @@ final class EvaluationTests: XCTestCase {
         // A kind the rule sets do not have (yet) scores nothing and breaks nothing.
         let (f, _) = try evaluate(kinds: ["curt-refusal"])
         XCTAssertEqual(f.all.truePositives + f.all.falsePositives, 0)
+    }
+
+    func testALabelOnALineThatIsNotATurnIsReported() {
+        let text = "坐席: 您好。\n# 备注  # expect: taboo\n坐席: 不知道。  # expect: taboo.dont-know\n"
+        let outcome = LabelledDataReader().read(bytes: Array(text.utf8), source: "c.txt")
+        XCTAssertEqual(outcome.problems.map(\.description), ["c.txt:2: '# expect:' on a line that is not a turn (a comment or a header)"])
+        XCTAssertEqual(outcome.calls.first?.labels.map(\.turn), [2])
+        XCTAssertEqual(outcome.calls.first?.call.turns.map(\.text), ["您好。", "不知道。"])
     }
 
     func testExpectSuffixParsing() {

@@ -66,6 +66,8 @@ public struct EvaluatedTurn: Sendable, Hashable {
     public var label: TurnLabel
     public var role: Role
     public var text: String
+    /// The record's `lang`, or the transcript's `# language:`.
+    public var lang: String?
     /// The rule set the turn was checked with.
     public var ruleSet: String
     /// Expected rules that count: of a scored kind, or unknown to the rule set.
@@ -77,11 +79,12 @@ public struct EvaluatedTurn: Sendable, Hashable {
     /// Expected rules the rule set does not have (each counts as a miss).
     public var unknown: [String]
 
-    public init(label: TurnLabel, role: Role, text: String, ruleSet: String, expected: [String], found: [String],
+    public init(label: TurnLabel, role: Role, text: String, lang: String? = nil, ruleSet: String, expected: [String], found: [String],
                 unscored: [String] = [], unknown: [String] = []) {
         self.label = label
         self.role = role
         self.text = text
+        self.lang = lang
         self.ruleSet = ruleSet
         self.expected = expected
         self.found = found
@@ -94,6 +97,22 @@ public struct EvaluatedTurn: Sendable, Hashable {
     /// Found but not expected.
     public var falseAlarms: [String] { found.filter { !expected.contains($0) } }
     public var isExact: Bool { missed.isEmpty && falseAlarms.isEmpty }
+}
+
+/// What the breakdown table groups turns by.
+public enum EvaluationBreakdown: String, Sendable, CaseIterable {
+    case category, channel, source, lang, role, file
+
+    func key(_ t: EvaluatedTurn) -> String {
+        switch self {
+        case .category: return t.label.category ?? "(none)"
+        case .channel: return t.label.channel ?? "(none)"
+        case .source: return t.label.source ?? "(none)"
+        case .lang: return t.lang ?? "(none)"
+        case .role: return t.role.rawValue
+        case .file: return t.label.file
+        }
+    }
 }
 
 /// How well the rules agree with labelled turns: per rule, per group of rules
@@ -121,15 +140,17 @@ public struct Evaluation: Sendable {
     public var all: EvaluationCounts
     /// Per group, turn by turn.
     public var groups: [Row]
-    /// Per category, rule by rule.
+    /// Per category (or what ``breakdown`` says), rule by rule.
     public var categories: [CategoryRow]
+    public var breakdown: EvaluationBreakdown
     /// Expected rule ids the rule sets do not have.
     public var unknownRules: [String]
     /// Expected rule ids left out because their kind is not scored.
     public var unscoredRules: [String]
 
-    public init(turns: [EvaluatedTurn], kinds: [String], groups: [EvaluationGroup] = EvaluationGroup.defaults) {
+    public init(turns: [EvaluatedTurn], kinds: [String], groups: [EvaluationGroup] = EvaluationGroup.defaults, breakdown: EvaluationBreakdown = .category) {
         self.turns = turns
+        self.breakdown = breakdown
         self.kinds = kinds
         var byRule: [String: EvaluationCounts] = [:]
         var byCategory: [String: CategoryRow] = [:]
@@ -152,7 +173,7 @@ public struct Evaluation: Sendable {
                 else if predicted { groupCounts[g].falsePositives += 1 }
                 else if positive { groupCounts[g].falseNegatives += 1 }
             }
-            let category = t.label.category ?? "(none)"
+            let category = breakdown.key(t)
             var row = byCategory[category] ?? CategoryRow(name: category, turns: 0, exact: 0, counts: EvaluationCounts())
             row.turns += 1
             if t.isExact { row.exact += 1 }
@@ -229,7 +250,7 @@ public struct Evaluator: Sendable {
                 }
             }
             let turn = labelled.call.turns[label.turn - 1]
-            return EvaluatedTurn(label: label, role: turn.role, text: turn.text, ruleSet: set.name, expected: expected,
+            return EvaluatedTurn(label: label, role: turn.role, text: turn.text, lang: labelled.lang, ruleSet: set.name, expected: expected,
                                  found: found.sorted(), unscored: unscored, unknown: unknown)
         }
     }

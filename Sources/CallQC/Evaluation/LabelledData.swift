@@ -258,12 +258,14 @@ public struct LabelledDataReader: Sendable {
         out.problems += read.errors
         guard var call = read.calls.first else { return out }
         var labels: [TurnLabel] = []
+        var placed = Set<Int>()
         var category = call.metadata["category"]
         if category?.isEmpty == true { category = nil }
         for t in call.turns.indices {
             let (clean, marks) = LabelledDataReader.takeMarks(call.turns[t].text)
             guard !marks.isEmpty else { continue }
             call.turns[t].text = clean
+            placed.formUnion(marks)
             if marks.count > 1 {
                 let lines = marks.map { String(pending[$0].line) }.joined(separator: ", ")
                 out.problems.append(InputProblem(source: input.source, line: pending[marks[1]].line, message: "lines \(lines) are one turn: label it once"))
@@ -272,6 +274,9 @@ public struct LabelledDataReader: Sendable {
             let p = pending[marks[0]]
             labels.append(TurnLabel(id: "\(call.id)#\(t + 1)", file: input.source, line: p.line, turn: t + 1, expect: p.expect,
                                     channel: call.metadata["channel"], source: call.metadata["source"], category: category))
+        }
+        for (i, p) in pending.enumerated() where !placed.contains(i) {
+            out.problems.append(InputProblem(source: input.source, line: p.line, message: "'# expect:' on a line that is not a turn (a comment or a header)"))
         }
         out.calls.append(LabelledCall(call: call, lang: call.language, labels: labels))
         return out

@@ -1,13 +1,64 @@
 /// How far machine and humans agree: per rule, how many of its findings reviewers
-/// confirmed and rejected; per section and per agent, how machine scores differ
-/// from human ones. This is how a center learns which lexicon entries to fix.
+/// confirmed and rejected, and how many turns they marked as missed; per section and
+/// per agent, how machine scores differ from human ones. This is how a center learns
+/// which lexicon entries to fix, and what its rules do not see.
 public struct Calibration: Sendable {
     public struct RulePrecision: Sendable, Hashable {
         public var rule: String
+        /// Calls whose findings of the rule reviewers found right.
         public var confirmed: Int
+        /// Calls whose findings of the rule reviewers found wrong.
         public var rejected: Int
+        /// Turns where reviewers say the rule should have fired and did not.
+        public var missed: Int
+
+        public init(rule: String, confirmed: Int, rejected: Int, missed: Int = 0) {
+            self.rule = rule
+            self.confirmed = confirmed
+            self.rejected = rejected
+            self.missed = missed
+        }
+
         /// confirmed / (confirmed + rejected); nil when nobody judged the rule.
         public var precision: Double? { confirmed + rejected == 0 ? nil : Double(confirmed) / Double(confirmed + rejected) }
+        /// confirmed / (confirmed + missed); nil when there is neither.
+        public var recall: Double? { confirmed + missed == 0 ? nil : Double(confirmed) / Double(confirmed + missed) }
+    }
+
+    /// A turn a reviewer marked as missed by a rule.
+    public struct MissedTurn: Sendable, Hashable {
+        public var callID: String
+        public var rule: String
+        public var turn: Int
+        public var note: String?
+        public var reviewer: String?
+        public var reviewedAt: String
+    }
+
+    /// A call's verdict built from all its reviews, oldest first: the latest score and
+    /// section scores given, for each rule the latest verdict, and every missed turn
+    /// (the latest note of each). A review that only marks misses keeps the verdicts before it.
+    public struct Verdict: Sendable, Hashable {
+        public var callID: String
+        public var score: Double?
+        public var sectionScores: [String: Double] = [:]
+        public var confirmed: Set<String> = []
+        public var rejected: Set<String> = []
+        public var missed: [MissedTurn] = []
+
+        public init(callID: String, reviews: [Review]) {
+            self.callID = callID
+            for r in reviews {
+                if let s = r.score { score = s }
+                sectionScores.merge(r.sectionScores) { _, new in new }
+                for rule in r.confirmed { confirmed.insert(rule); rejected.remove(rule) }
+                for rule in r.rejected { rejected.insert(rule); confirmed.remove(rule) }
+                for m in r.missed {
+                    let turn = MissedTurn(callID: r.callID, rule: m.rule, turn: m.turn, note: m.note, reviewer: r.reviewer, reviewedAt: r.reviewedAt)
+                    if let i = missed.firstIndex(where: { $0.rule == m.rule && $0.turn == m.turn }) { missed[i] = turn } else { missed.append(turn) }
+                }
+            }
+        }
     }
 
     /// Machine minus human: mean and standard deviation over reviewed calls.
@@ -19,25 +70,31 @@ public struct Calibration: Sendable {
     }
 
     public var rules: [RulePrecision]
+    /// Every missed turn, by rule, call and turn.
+    public var missed: [MissedTurn]
     public var total: Difference?
     public var bySection: [Difference]
     public var byAgent: [Difference]
     /// Reviews whose call has no stored result.
     public var unmatched: [String]
 
-    /// Computes calibration from the latest review of each call and the calls' latest results.
+    /// Computes calibration from each call's reviews (see ``Verdict``) and the calls' latest results.
     public init(reviews: [Review], calls: [CallSummary]) {
         let byID = Dictionary(calls.map { ($0.callID, $0) }, uniquingKeysWith: { a, _ in a })
-        var latest: [String: Review] = [:]
-        for r in reviews { latest[r.callID] = r }
-        var confirmed: [String: Int] = [:], rejected: [String: Int] = [:]
+        var byCall: [String: [Review]] = [:]
+        for r in reviews { byCall[r.callID, default: []].append(r) }
+        var confirmed: [String: Int] = [:], rejected: [String: Int] = [:], missedCount: [String: Int] = [:]
+        var missed: [MissedTurn] = []
         var totals: [Double] = []
         var sections: [String: [Double]] = [:]
         var agents: [String: [Double]] = [:]
         var unmatched: [String] = []
-        for (id, review) in latest.sorted(by: { $0.key < $1.key }) {
+        for (id, callReviews) in byCall.sorted(by: { $0.key < $1.key }) {
+            let review = Verdict(callID: id, reviews: callReviews)
             for rule in review.confirmed { confirmed[rule, default: 0] += 1 }
             for rule in review.rejected { rejected[rule, default: 0] += 1 }
+            for m in review.missed { missedCount[m.rule, default: 0] += 1 }
+            missed += review.missed
             guard let call = byID[id] else { unmatched.append(id); continue }
             if let human = review.score, let machine = call.score {
                 totals.append(machine - human)
@@ -49,9 +106,10 @@ public struct Calibration: Sendable {
                 }
             }
         }
-        let ruleIDs = Set(confirmed.keys).union(rejected.keys).sorted()
-        rules = ruleIDs.map { RulePrecision(rule: $0, confirmed: confirmed[$0] ?? 0, rejected: rejected[$0] ?? 0) }
-            .sorted { ($0.precision ?? 1, $0.rule) < ($1.precision ?? 1, $1.rule) }
+        let ruleIDs = Set(confirmed.keys).union(rejected.keys).union(missedCount.keys).sorted()
+        rules = ruleIDs.map { RulePrecision(rule: $0, confirmed: confirmed[$0] ?? 0, rejected: rejected[$0] ?? 0, missed: missedCount[$0] ?? 0) }
+            .sorted { ($0.precision ?? 1, $0.recall ?? 1, $0.rule) < ($1.precision ?? 1, $1.recall ?? 1, $1.rule) }
+        self.missed = missed.sorted { ($0.rule, $0.callID, $0.turn) < ($1.rule, $1.callID, $1.turn) }
         total = Calibration.difference("all", totals)
         bySection = sections.keys.sorted().compactMap { Calibration.difference($0, sections[$0]!) }
         byAgent = agents.keys.sorted().compactMap { Calibration.difference($0, agents[$0]!) }

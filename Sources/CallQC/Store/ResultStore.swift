@@ -121,6 +121,17 @@ public struct StoredResult: Sendable {
     }
 }
 
+extension StoredResult {
+    /// Where each finding of the result is: its rule and turn (nil for the whole call), read from
+    /// the stored JSON, so findings of kinds this version does not know count too.
+    public var findingPlaces: [(rule: String, turn: Int?)] {
+        (result["findings"]?.arrayValue ?? []).compactMap { f in
+            guard let rule = f["rule"]?.stringValue else { return nil }
+            return (rule, f["turn"]?.numberValue.map { Int($0) })
+        }
+    }
+}
+
 /// A reviewer's verdict on a call.
 public struct Review: Sendable, Hashable {
     public var callID: String
@@ -134,10 +145,12 @@ public struct Review: Sendable, Hashable {
     public var confirmed: [String]
     /// Rules whose findings the reviewer found wrong.
     public var rejected: [String]
+    /// What the machine missed: a rule that should have fired on a turn.
+    public var missed: [MissedFinding]
     public var note: String?
 
     public init(callID: String, reviewedAt: String, reviewer: String? = nil, score: Double? = nil, sectionScores: [String: Double] = [:],
-                confirmed: [String] = [], rejected: [String] = [], note: String? = nil) {
+                confirmed: [String] = [], rejected: [String] = [], missed: [MissedFinding] = [], note: String? = nil) {
         self.callID = callID
         self.reviewedAt = reviewedAt
         self.reviewer = reviewer
@@ -145,8 +158,33 @@ public struct Review: Sendable, Hashable {
         self.sectionScores = sectionScores
         self.confirmed = confirmed
         self.rejected = rejected
+        self.missed = missed
         self.note = note
     }
+}
+
+/// A finding the machine should have made and did not, as a reviewer marks it: `taboo.dont-know@3`.
+public struct MissedFinding: Sendable, Hashable, CustomStringConvertible {
+    public var rule: String
+    /// 1-based turn number in the call.
+    public var turn: Int
+    public var note: String?
+
+    public init(rule: String, turn: Int, note: String? = nil) {
+        self.rule = rule
+        self.turn = turn
+        self.note = note
+    }
+
+    /// `RULE@TURN` → the miss; nil when it is not of that form (a rule id without spaces, a turn from 1).
+    public init?(parsing text: String, note: String? = nil) {
+        guard let at = text.lastIndex(of: "@") else { return nil }
+        let rule = String(text[..<at]).trimmed()
+        guard !rule.isEmpty, !rule.contains(where: \.isWhitespace), let turn = Int(String(text[text.index(after: at)...]).trimmed()), turn >= 1 else { return nil }
+        self.init(rule: rule, turn: turn, note: note)
+    }
+
+    public var description: String { "\(rule)@\(turn)" }
 }
 
 /// A stable fingerprint of a transcript: the same calls and turns give the same hash,
