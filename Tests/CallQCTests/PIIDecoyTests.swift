@@ -77,7 +77,7 @@ final class PIIDecoyTests: XCTestCase {
             }
             for (t, ms) in matches.enumerated() {
                 for m in ms {
-                    if let other = m.otherTurn, other < t { continue }      // a split value counts once
+                    if let other = m.otherTurn, other > t { continue }      // a split value counts once, where it ends
                     predicted += 1
                     if secretRanges.contains(where: { $0.0 == t && $0.1.overlaps(m.span) }) { right += 1 }
                     else { falseAlarms.append("\(item.id) [\(item.category)] \(m.kind.rawValue) \(m.text) in: \(texts[t])") }

@@ -37,46 +37,72 @@ extension PIIDetector {
                     }
                 }
             }
-            // 2. A number split across turns: the end of this turn and the start of the next turn
-            // of the same speaker (the next one, or the one after a short interjection).
+            // 2. A number split across turns: the end of this turn, the start of the next turn of
+            // the same speaker (the next one, or the one after a short interjection), and, when
+            // that turn holds digits only, the start of the one after it (138 / 1234 / 5678).
             guard let last = c.lastIndex(where: { PIIDetector.digit($0) != nil }), c.count - 1 - last <= 3,
-                  c[(last + 1)...].allSatisfy({ PIIDetector.isSeparator($0.value) || PIIContext.isTerminator($0) || "，。,.吧呢啊哦呀嗯…~".unicodeScalars.contains($0) }),
+                  c[(last + 1)...].allSatisfy(PIIDetector.isTrailingFiller),
                   !out[k].contains(where: { $0.span.contains(last) }) else { continue }
-            var j = k + 1
-            if j < turns.count, turns[j].speaker != turns[k].speaker {
-                let t = turns[j].text.trimmed()
-                guard !hasDigit[j], t.unicodeScalars.count <= 6, j + 1 < turns.count, turns[j + 1].speaker == turns[k].speaker else { continue }
-                j += 1
+            var parts: [(turn: Int, range: Range<Int>)] = [(k, max(0, last - 40)..<(last + 1))]
+            var cur = k
+            while parts.count < 3 {
+                guard let j = nextTurn(after: cur, turns, hasDigit), hasDigit[j] else { break }
+                let d = scalars(j)
+                guard let first = d.firstIndex(where: { PIIDetector.digit($0) != nil }), first <= 6,
+                      !d[..<first].contains(where: { PIIDetector.alnum($0) }),
+                      !out[j].contains(where: { $0.span.contains(first) }) else { break }
+                let digitsOnly = d[first...].allSatisfy { PIIDetector.digit($0) != nil || PIIDetector.isTrailingFiller($0) } && d.count - first <= 24
+                parts.append((j, first..<(digitsOnly ? d.count : min(d.count, first + 40))))
+                if !digitsOnly { break }
+                cur = j
             }
-            guard j < turns.count, hasDigit[j] else { continue }
-            let d = scalars(j)
-            guard let first = d.firstIndex(where: { PIIDetector.digit($0) != nil }), first <= 6,
-                  !d[..<first].contains(where: { PIIDetector.alnum($0) }),
-                  !out[j].contains(where: { $0.span.contains(first) }) else { continue }
-            let from = max(0, last - 40)
-            let a = Array(c[from...last])
-            let b = Array(d[first..<min(d.count, first + 40)])
-            let joined = a + [" "] + b
-            let split = a.count
-            for h in scan(joined, latin: !PIIDetector.hasHan(joined)) where h.first < split && h.last > split {
-                let inA = h.positions.filter { $0 < split }.map { $0 + from }
-                let inB = h.positions.filter { $0 > split }.map { $0 - split - 1 + first }
-                guard !inA.isEmpty, !inB.isEmpty,
-                      !out[k].contains(where: { $0.span.contains(inA.first!) || $0.span.contains(inA.last!) }),
-                      !out[j].contains(where: { $0.span.contains(inB.first!) || $0.span.contains(inB.last!) }) else { continue }
-                let maskA = Set(h.masked.filter { $0 < split }.map { $0 + from })
-                let maskB = Set(h.masked.filter { $0 > split }.map { $0 - split - 1 + first })
-                var ma = matches([Hit(kind: h.kind, positions: inA, masked: maskA, context: h.context, checksumFailed: h.checksumFailed)], c)[0]
-                var mb = matches([Hit(kind: h.kind, positions: inB, masked: maskB, context: h.context, checksumFailed: h.checksumFailed)], d)[0]
-                ma.otherTurn = j
-                mb.otherTurn = k
-                out[k].append(ma)
-                out[j].append(mb)
-                out[k].sort { $0.span.lowerBound < $1.span.lowerBound }
-                out[j].sort { $0.span.lowerBound < $1.span.lowerBound }
+            if parts.count < 2 { continue }
+            var joined: [Unicode.Scalar] = []
+            var starts: [Int] = []
+            for (n, p) in parts.enumerated() {
+                if n > 0 { joined.append(" ") }
+                starts.append(joined.count)
+                joined += scalars(p.turn)[p.range]
+            }
+            func part(_ q: Int) -> Int { starts.lastIndex { $0 <= q }! }
+            for h in scan(joined, latin: !PIIDetector.hasHan(joined)) where part(h.first) != part(h.last) {
+                let involved = Array(Set(h.positions.map(part))).sorted()
+                var pieces: [(Int, PIIMatch)] = []
+                for n in involved {
+                    let p = parts[n]
+                    let pos = h.positions.filter { part($0) == n }.map { $0 - starts[n] + p.range.lowerBound }
+                    let mask = Set(h.masked.filter { part($0) == n }.map { $0 - starts[n] + p.range.lowerBound })
+                    guard !pos.isEmpty, !out[p.turn].contains(where: { $0.span.contains(pos.first!) || $0.span.contains(pos.last!) }) else { pieces = []; break }
+                    pieces.append((p.turn, matches([Hit(kind: h.kind, positions: pos, masked: mask, context: h.context, checksumFailed: h.checksumFailed)], scalars(p.turn))[0]))
+                }
+                guard pieces.count >= 2 else { continue }
+                // Each part points at the turn where the number ends; that one at the turn where it starts.
+                let firstTurn = pieces.first!.0, lastTurn = pieces.last!.0
+                for (t, var m) in pieces {
+                    m.otherTurn = t == lastTurn ? firstTurn : lastTurn
+                    out[t].append(m)
+                    out[t].sort { $0.span.lowerBound < $1.span.lowerBound }
+                }
             }
         }
         return out
+    }
+
+    /// The next turn of the same speaker: the next turn, or the one after a short interjection
+    /// of the other side (嗯, 对, 好的: at most six characters, no digit).
+    func nextTurn(after k: Int, _ turns: [(speaker: String, text: String)], _ hasDigit: [Bool]) -> Int? {
+        let j = k + 1
+        guard j < turns.count else { return nil }
+        if turns[j].speaker == turns[k].speaker { return j }
+        guard !hasDigit[j], turns[j].text.trimmed().unicodeScalars.count <= 6, j + 1 < turns.count,
+              turns[j + 1].speaker == turns[k].speaker else { return nil }
+        return j + 1
+    }
+
+    /// What may follow the digits at the end of a turn that goes on in the next: separators,
+    /// punctuation, particles (吧, 呢, 啊, 嗯…).
+    static func isTrailingFiller(_ c: Unicode.Scalar) -> Bool {
+        isSeparator(c.value) || PIIContext.isTerminator(c) || "，。,.吧呢啊哦呀嗯…~".unicodeScalars.contains(c)
     }
 
     static func hasHan(_ s: [Unicode.Scalar]) -> Bool { s.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF } }

@@ -458,7 +458,12 @@ public struct PIIDetector: Sendable {
                 let endsChain = e == chain.count - 1
                 if !PIIContext.lowers(context, after: endsChain ? after : nil, kind: kind, groups: groups, chars: chars) {
                     let masked = Set(positions.enumerated().filter { $0.offset >= head && $0.offset < positions.count - tail }.map(\.element))
-                    out.append(Hit(kind: kind, positions: positions, masked: masked))
+                    var hit = Hit(kind: kind, positions: positions, masked: masked)
+                    // 18 digits after 身份证 that happen to pass the Luhn check: an ID number with a wrong check digit.
+                    if kind == .bankCard, positions.count == 18, case .raise(let word, .idNumber) = context.decision {
+                        hit.kind = .idNumber; hit.context = word; hit.checksumFailed = true
+                    }
+                    out.append(hit)
                 }
                 s = e + 1
                 continue
