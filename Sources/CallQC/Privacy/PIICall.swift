@@ -42,7 +42,7 @@ extension PIIDetector {
             // that turn holds digits only, the start of the one after it (138 / 1234 / 5678).
             guard let last = c.lastIndex(where: { PIIDetector.digit($0) != nil }), c.count - 1 - last <= 3,
                   c[(last + 1)...].allSatisfy(PIIDetector.isTrailingFiller),
-                  !out[k].contains(where: { $0.span.contains(last) }) else { continue }
+                  !out[k].contains(where: { $0.span.contains(last) && !PIIDetector.mayGrow($0, endingAt: last) }) else { continue }
             var parts: [(turn: Int, range: Range<Int>)] = [(k, max(0, last - 40)..<(last + 1))]
             var cur = k
             while parts.count < 3 {
@@ -72,12 +72,14 @@ extension PIIDetector {
                     let p = parts[n]
                     let pos = h.positions.filter { part($0) == n }.map { $0 - starts[n] + p.range.lowerBound }
                     let mask = Set(h.masked.filter { part($0) == n }.map { $0 - starts[n] + p.range.lowerBound })
-                    guard !pos.isEmpty, !out[p.turn].contains(where: { $0.span.contains(pos.first!) || $0.span.contains(pos.last!) }) else { pieces = []; break }
+                    guard !pos.isEmpty, !out[p.turn].contains(where: { ($0.span.contains(pos.first!) || $0.span.contains(pos.last!)) && !(n == 0 && PIIDetector.mayGrow($0, endingAt: pos.last!)) }) else { pieces = []; break }
                     pieces.append((p.turn, matches([Hit(kind: h.kind, positions: pos, masked: mask, context: h.context, checksumFailed: h.checksumFailed)], scalars(p.turn))[0]))
                 }
                 guard pieces.count >= 2 else { continue }
                 // Each part points at the turn where the number ends; that one at the turn where it starts.
                 let firstTurn = pieces.first!.0, lastTurn = pieces.last!.0
+                // A number raised by its context in the first turn grows into the rest.
+                out[firstTurn].removeAll { $0.otherTurn == nil && $0.span.overlaps(pieces[0].1.span) }
                 for (t, var m) in pieces {
                     m.otherTurn = t == lastTurn ? firstTurn : lastTurn
                     out[t].append(m)
@@ -103,6 +105,12 @@ extension PIIDetector {
     /// punctuation, particles (吧, 呢, 啊, 嗯…).
     static func isTrailingFiller(_ c: Unicode.Scalar) -> Bool {
         isSeparator(c.value) || PIIContext.isTerminator(c) || "，。,.吧呢啊哦呀嗯…~".unicodeScalars.contains(c)
+    }
+
+    /// A match at the end of a turn that the next turn may continue: one raised by its context
+    /// (no checksum said it was whole), ending at the turn's last digit.
+    static func mayGrow(_ m: PIIMatch, endingAt last: Int) -> Bool {
+        m.context != nil && m.otherTurn == nil && m.span.upperBound == last + 1
     }
 
     static func hasHan(_ s: [Unicode.Scalar]) -> Bool { s.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF } }
