@@ -16,13 +16,17 @@ final class PrivacyTests: XCTestCase {
         XCTAssertEqual(kinds("座机010-12345678"), [.landline])
         XCTAssertEqual(kinds("座机 0755-1234567"), [.landline])
         XCTAssertEqual(kinds("身份证11010519491231002X"), [.idNumber])
-        XCTAssertEqual(kinds("身份证110105194912310021"), [], "a wrong check digit is not an ID number")
+        XCTAssertEqual(kinds("110105194912310021"), [], "a wrong check digit without a context word is not an ID number")
+        XCTAssertEqual(kinds("身份证110105194912310021"), [.idNumber], "after 身份证 a wrong check digit is still personal")
+        XCTAssertEqual(detector.find(in: "身份证110105194912310021").first?.note, "checksum failed; masked by its context")
         XCTAssertEqual(kinds("卡号6222021234567890128"), [.bankCard])
         XCTAssertEqual(kinds("卡号 4111 1111 1111 1111"), [.bankCard])
-        XCTAssertEqual(kinds("卡号6222021234567890127"), [], "Luhn fails")
+        XCTAssertEqual(kinds("6222021234567890127"), [], "Luhn fails")
+        XCTAssertEqual(kinds("卡号6222021234567890127"), [.bankCard], "Luhn fails, but 卡号 raises it")
         XCTAssertEqual(kinds("发到 zhang.san@example.com 谢谢"), [.email])
         XCTAssertEqual(kinds("it's five five five, two one two, three four five six"), [.phone])
-        XCTAssertEqual(kinds("(555) 212-3456"), [], "grouped 3-3-4 with parentheses is read as separate short numbers")
+        XCTAssertEqual(kinds("(555) 212-3456"), [.phone], "an area code in parentheses")
+        XCTAssertEqual(kinds("call (800) 212-3456 toll free"), [], "toll-free numbers are public")
         // As recognisers write them: one digit at a time, comma groups, a numeral glued after, a country code.
         XCTAssertEqual(kinds("我的号码是1 3 8 1 2 3 4 5 6 7 8"), [.mobile])
         XCTAssertEqual(kinds("号码138，1234，5678"), [.mobile])
@@ -37,6 +41,45 @@ final class PrivacyTests: XCTestCase {
             XCTAssertEqual(kinds(ordinary), [], ordinary)
             XCTAssertEqual(detector.redact(ordinary), ordinary, ordinary)
         }
+    }
+
+    func testFormsContextAndDecoys() {
+        // Groups and writings the detector used to miss.
+        XCTAssertEqual(detector.redact("138　1234　5678"), "138　****　5678")
+        XCTAssertEqual(detector.redact("138－1234－5678"), "138－****－5678")
+        XCTAssertEqual(detector.redact("138.1234.5678"), "138.****.5678")
+        XCTAssertEqual(detector.redact("138/1234/5678"), "138/****/5678")
+        XCTAssertEqual(detector.redact("138  1234  5678"), "138  ****  5678")
+        XCTAssertEqual(detector.redact("13八1234五678"), "13八****五678")
+        XCTAssertEqual(detector.redact("邮箱zhang＠qq.com"), "邮箱z****＠qq.com")
+        XCTAssertEqual(kinds("my email is zhang at qq dot com"), [.email])
+        XCTAssertEqual(detector.redact("张三艾特qq点com"), "张*艾特qq点com")
+        XCTAssertEqual(kinds("(0755) 8888 6666"), [.landline])
+        XCTAssertEqual(kinds("（010）12345678"), [.landline])
+        // Context raises, with the kinds of their word.
+        XCTAssertEqual(kinds("QQ 12345678"), [.qq])
+        XCTAssertEqual(kinds("扣扣号987654321"), [.qq])
+        XCTAssertEqual(detector.redact("微信号zhangsan_88"), "微信号z**********")
+        XCTAssertEqual(kinds("密码是889900"), [.password])
+        XCTAssertEqual(kinds("宽带账号 6001234567"), [.account])
+        XCTAssertEqual(detector.find(in: "证件号110105194912310021").first?.checksumFailed, true)
+        // Context lowers: no finding, no mask.
+        for decoy in ["客服热线400-820-8820", "打10086", "12315", "我们公司电话是0755-86013388", "2014-01-31 00:21", "2016-07-24-08",
+                      "订单号13812345678", "快递单号6222021234567890128", "工单号07551234567", "13,800,000,000元", "¥13812345678",
+                      "比如您输入13800138000", "卡号后四位是1234", "例如 zhang at qq dot com"] {
+            XCTAssertEqual(kinds(decoy), [], decoy)
+            XCTAssertEqual(detector.redact(decoy), decoy, decoy)
+        }
+        // At the level of a call: split numbers, and a context word in the turn before.
+        let turns: [(speaker: String, text: String)] = [("客户", "身份证 110105 1949"), ("坐席", "嗯"), ("客户", "1231 0021"),
+                                                       ("坐席", "您的银行卡号是多少？"), ("客户", "6222021234567890127")]
+        let masked = detector.redact(turns: turns)
+        XCTAssertEqual(masked[0], "身份证 1101** ****")
+        XCTAssertEqual(masked[2], "**** 0021")
+        XCTAssertEqual(masked[4], "6222***********0127")
+        let found = detector.find(inTurns: turns)
+        XCTAssertEqual(found[2].first?.otherTurn, 0)
+        XCTAssertEqual(found[4].first?.checksumFailed, true)
     }
 
     func testMasksKeepWhatAReaderNeeds() {

@@ -26,10 +26,19 @@ public struct PIICheck: CheckDefinition {
     }
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
+        let turns = context.turns(of: header.roles)
+        if turns.isEmpty { return [] }
+        // At the level of the call: a number split across two turns is one finding, on the turn
+        // where it ends; a context word in the turn before raises a number.
+        let found = detector.find(inTurns: Redactor.speakers(context.call))
         var findings: [Finding] = []
-        for t in context.turns(of: header.roles) {
-            for m in detector.find(in: context.call.turns[t].text) {
-                var f = context.finding(header, turn: t, detail: "\(m.kind.label) said by the \(context.call.turns[t].role.rawValue)")
+        for t in turns {
+            for m in found[t] {
+                if let other = m.otherTurn, other > t { continue }
+                var detail = "\(m.kind.label) said by the \(context.call.turns[t].role.rawValue)"
+                if let note = m.note { detail += "; \(note)" }
+                if let other = m.otherTurn { detail += "; split across turns \(other + 1) and \(t + 1)" }
+                var f = context.finding(header, turn: t, detail: detail)
                 f.span = m.span
                 f.text = m.text
                 findings.append(f)

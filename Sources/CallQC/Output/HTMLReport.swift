@@ -147,10 +147,12 @@ public struct HTMLReport: Sendable {
         var byTurn: [Int: [JSONValue]] = [:]
         for f in findings { if let t = f["turn"]?.numberValue { byTurn[Int(t), default: []].append(f) } }
         h += "<ol class=\"transcript\">\n"
+        // Masked at the level of the call: a number split across two turns is masked in both.
+        let maskedTurns = redact ? redactor.redactTurns(stored.call) : stored.call.turns.map(\.text)
         for (i, turn) in stored.call.turns.enumerated() {
             let time = turn.start.map { TranscriptTime.format($0) } ?? ""
             h += "<li class=\"\(turn.role.rawValue)\"><span class=\"t\">\(esc(time))</span><span class=\"who\">\(esc(text(turn.speaker.isEmpty ? turn.role.rawValue : turn.speaker)))</span>"
-            h += "<span class=\"said\">\(highlight(turn.text, byTurn[i + 1] ?? [], redactText: text))</span>"
+            h += "<span class=\"said\">\(highlight(turn.text, byTurn[i + 1] ?? [], redactText: { _ in maskedTurns[i] }))</span>"
             for f in byTurn[i + 1] ?? [] {
                 h += "<span class=\"note sev-\(esc(f["severity"]?.stringValue ?? "info"))\">\(esc(f["rule"]?.stringValue ?? "")): \(esc(f["message"]?.stringValue ?? ""))"
                 if f["match"]?.stringValue == "sound" { h += " <span class=\"sound\" title=\"按读音匹配（识别同音字），请复核\">音近</span>" }

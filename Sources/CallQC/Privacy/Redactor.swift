@@ -9,6 +9,17 @@ public struct Redactor: Sendable {
     public func redact(_ text: String) -> String { detector.redact(text) }
 
     public func redact(_ text: String?) -> String? { text.map(detector.redact) }
+
+    /// The call's turns' texts masked at the level of the call: a number split across two
+    /// turns is masked in both (see ``PIIDetector/find(inTurns:)``).
+    public func redactTurns(_ call: Call) -> [String] {
+        detector.redact(turns: Redactor.speakers(call))
+    }
+
+    /// Who speaks each turn and what, for ``PIIDetector/find(inTurns:)``.
+    public static func speakers(_ call: Call) -> [(speaker: String, text: String)] {
+        call.turns.map { (speaker: $0.speaker.isEmpty ? $0.role.rawValue : $0.speaker, text: $0.text) }
+    }
 }
 
 extension CallResult {
@@ -20,7 +31,9 @@ extension CallResult {
         out.call = call.redacted(r, turns: false)
         out.findings = findings.map { f in
             var f = f
-            f.text = r.redact(f.text)
+            // A personal-data finding's evidence may be part of a number (split across turns) or
+            // a number raised by a word it does not quote: masked on its own.
+            f.text = f.kind == .pii ? f.text.map(r.detector.maskEvidence) : r.redact(f.text)
             // Details quote the transcript only for near-misses (required phrases, script steps);
             // the others are built from the lexicon and from times.
             if f.kind == .required || f.kind == .scriptStep || f.kind == .scriptOrder || f.kind == .pii { f.detail = r.redact(f.detail) }
@@ -49,12 +62,17 @@ extension Call {
         c.source = r.redact(source)
         c.metadata = metadata.mapValues { r.redact($0) }
         if !redactTurns { return c }
-        c.turns = turns.map { t in
+        let found = r.detector.find(inTurns: Redactor.speakers(self))
+        c.turns = zip(turns, found).map { t, matches in
             var t = t
             t.speaker = r.redact(t.speaker)
-            t.text = r.redact(t.text)
-            t.words = t.words.map { w in var w = w; w.text = r.redact(w.text); return w }
+            t.text = PIIDetector.apply(matches, to: t.text)
             return t
+        }
+        // Word timings masked with their turn: no word keeps what the sentence masks.
+        for k in c.turns.indices where !c.turns[k].words.isEmpty {
+            let masked = r.detector.maskWords(turns[k].words.map(\.text), turnText: turns[k].text, turnMatches: found[k])
+            for (w, text) in zip(c.turns[k].words.indices, masked) { c.turns[k].words[w].text = text }
         }
         return c
     }

@@ -1,0 +1,180 @@
+/// The words around a number that raise it to personal data (身份证, 卡号, QQ, 微信号, 密码…)
+/// or lower it to none (订单, 快递, 客服热线, 比如, prices and amounts). The window before a
+/// number is at most ``PIIContext/window`` scalars of its sentence (spaces not counted), so
+/// the cost per number is bounded and matching stays linear in the text.
+enum PIIContext {
+    enum Decision: Equatable {
+        case none
+        /// A context word that makes the number personal even without a checksum.
+        case raise(String, PIIKind)
+        /// An order, ticket, tracking or service number, a price, the last digits only.
+        case lower
+        /// A word that asks for or names personal data (手机, 电话, 号码…): nothing is lowered by a farther word.
+        case personal
+    }
+
+    enum Class { case raise(PIIKind), lower, personal, example, company, companyLine, owner }
+
+    struct Before {
+        var decision: Decision = .none
+        /// 比如, 例如, 举个例子…: an example in an instruction.
+        var example = false
+        /// The company's own number: 我们 / 公司 / 客服 / 热线 / 营业厅… with no 您 / 客户 / 登记… after it.
+        var company = false
+    }
+
+    struct After {
+        /// 元, 块, 万, %, yuan…: an amount.
+        var amount = false
+    }
+
+    static let window = 24
+    /// A raising word counts this close to the number (scalars, spaces not counted).
+    static let raiseDistance = 8
+    /// A lowering word (order, amount) counts this close.
+    static let lowerDistance = 14
+
+    /// Keywords by their last scalar, longest first (so 身份证号码 wins over 号码).
+    static let keywords: [Unicode.Scalar: [([Unicode.Scalar], Class)]] = {
+        var list: [(String, Class)] = []
+        for w in ["身份证", "身份证号", "身份证号码", "证件号", "证件号码", "身份号码", "身份证件号"] { list.append((w, .raise(.idNumber))) }
+        for w in ["卡号", "卡号码", "银行卡", "银行卡号", "银行卡号码", "信用卡", "信用卡号", "储蓄卡", "借记卡", "card number", "credit card", "debit card", "card"] { list.append((w, .raise(.bankCard))) }
+        for w in ["账号", "帐号", "账户", "帐户", "账户号", "账户号码", "账号码", "帐户号码", "account number", "account"] { list.append((w, .raise(.account))) }
+        for w in ["密码", "password", "passcode"] { list.append((w, .raise(.password))) }
+        for w in ["qq", "qq号", "qq号码", "扣扣", "扣扣号"] { list.append((w, .raise(.qq))) }
+        for w in ["微信号", "微信", "微信号码", "wechat", "wechat id"] { list.append((w, .raise(.wechat))) }
+        for w in ["订单", "订单号", "单号", "工单", "工单号", "快递", "快递单", "物流", "服务单", "运单", "运单号", "流水号", "编号",
+                  "受理号", "业务号", "发票号", "合同号", "批次", "序列号", "型号", "条码", "追踪号", "跟踪号", "退货单", "预约号",
+                  "order number", "order", "订单号码", "单号码", "工单号码", "快递单号", "快递单号码", "运单号码", "物流单号", "ticket", "ticket number", "tracking", "tracking number", "case number", "reference", "confirmation number", "invoice",
+                  // Amounts.
+                  "金额", "价格", "费用", "余额", "欠费", "总价", "合计", "共计", "总共", "单价", "售价", "标价", "退款", "收费", "扣费",
+                  "充值", "¥", "￥", "$", "€", "£", "rmb", "usd", "amount", "price", "total", "balance",
+                  // Only the last digits.
+                  "尾号", "后四位", "后4位", "后几位", "末四位", "后六位", "后6位", "前三位", "前几位", "last four", "last 4", "last four digits", "ending in", "ends in"] {
+            list.append((w, .lower))
+        }
+        for w in ["手机", "手机号", "电话", "号码", "联系方式", "座机", "联系电话", "回拨", "打给我", "phone", "number", "mobile", "cell", "call me at", "reach me at", "phone number"] {
+            list.append((w, .personal))
+        }
+        for w in ["比如", "例如", "举个例子", "举例", "例子", "示例", "样例", "比方说", "格式", "for example", "such as", "e.g.", "example", "for instance"] {
+            list.append((w, .example))
+        }
+        for w in ["我们", "公司", "客服", "营业厅", "总部", "门店", "本店", "官方", "前台", "售后", "分公司", "网点", "店里", "我司",
+                  "本公司", "our office", "customer service", "support", "our company", "our"] {
+            list.append((w, .company))
+        }
+        for w in ["热线", "服务电话", "咨询电话", "投诉电话", "客服电话", "总机", "服务热线", "hotline", "toll free", "toll-free", "call us", "our number", "our main line"] {
+            list.append((w, .companyLine))
+        }
+        for w in ["您", "你", "客户", "本人", "机主", "登记", "预留", "留的", "绑定", "注册", "家里", "先生", "女士", "your", "my", "我的"] {
+            list.append((w, .owner))
+        }
+        var map: [Unicode.Scalar: [([Unicode.Scalar], Class)]] = [:]
+        for (w, c) in list {
+            let s = Array(w.unicodeScalars)
+            map[s.last!, default: []].append((s, c))
+        }
+        for k in map.keys { map[k]!.sort { $0.0.count > $1.0.count } }
+        return map
+    }()
+
+    static func isTerminator(_ c: Unicode.Scalar) -> Bool {
+        switch c { case "。", "！", "？", "!", "?", "；", ";", "\n", "\r": return true; default: return false }
+    }
+
+    @inline(__always) static func lower(_ c: Unicode.Scalar) -> Unicode.Scalar {
+        (c.value >= 0x41 && c.value <= 0x5A) ? Unicode.Scalar(c.value | 0x20)! : c
+    }
+
+    /// The context before the number starting at `start`.
+    static func before(_ chars: [Unicode.Scalar], _ start: Int) -> Before {
+        // The window, nearest first, spaces left out; it stops at a sentence's end or at other digits.
+        var w: [Unicode.Scalar] = []
+        var p = start - 1
+        while p >= 0, w.count < window {
+            let c = chars[p]
+            if isTerminator(c) || PIIDetector.isASCIIDigit(c) || (c.value >= 0xFF10 && c.value <= 0xFF19) { break }
+            if c == " " || c == "\u{3000}" || c == "\t" || c.value == 0xA0 {
+                // One space between Latin words (so "your number" is not "our number"), none elsewhere.
+                if let last = w.last, PIIDetector.alnum(last), p > 0, PIIDetector.alnum(chars[p - 1]), last != " " { w.append(" ") }
+            } else {
+                w.append(lower(c))
+            }
+            p -= 1
+        }
+        // w[0] is the scalar just before the number. A keyword ending at w[d] is d scalars away.
+        var out = Before()
+        var decided = false
+        var sawOwner = false, sawPhoneWord = false
+        var d = 0
+        while d < w.count {
+            guard let candidates = keywords[w[d]] else { d += 1; continue }
+            var matched: ([Unicode.Scalar], Class)?
+            for (kw, cls) in candidates where kw.count <= w.count - d {
+                var ok = true
+                for (j, c) in kw.reversed().enumerated() where w[d + j] != c { ok = false; break }
+                // A Latin keyword is a whole word: no letter right before or after it.
+                if ok, PIIDetector.isASCIILetter(kw[0]), d + kw.count < w.count, PIIDetector.isASCIILetter(w[d + kw.count]) { ok = false }
+                if ok, PIIDetector.isASCIILetter(kw[kw.count - 1]), d > 0, PIIDetector.isASCIILetter(w[d - 1]) { ok = false }
+                if ok { matched = (kw, cls); break }
+            }
+            guard let (kw, cls) = matched else { d += 1; continue }
+            switch cls {
+            case .raise(let kind):
+                if !decided && d <= raiseDistance { out.decision = .raise(String(String.UnicodeScalarView(kw)), kind) }
+                decided = true
+            case .lower:
+                if !decided && d <= lowerDistance { out.decision = .lower }
+                decided = true
+            case .personal:
+                if !decided { out.decision = .personal }
+                decided = true
+                sawPhoneWord = true
+            case .example:
+                out.example = true
+            case .company:
+                if !sawOwner && sawPhoneWord { out.company = true }
+            case .companyLine:
+                if !sawOwner { out.company = true }
+                if !decided { out.decision = .personal }
+                decided = true
+            case .owner:
+                sawOwner = true
+            }
+            d += kw.count
+        }
+        return out
+    }
+
+    /// The context after the number ending at `last`.
+    static func after(_ chars: [Unicode.Scalar], _ last: Int) -> After {
+        var p = last + 1
+        while p < chars.count, chars[p] == " " || chars[p] == "\u{3000}" { p += 1 }
+        guard p < chars.count else { return After() }
+        switch chars[p] {
+        case "元", "块", "万", "亿", "千", "百", "角", "毛", "圆", "%", "％", "‰", "w", "W", "k", "K", "美", "港", "欧", "英", "日", "韩":
+            // 日 and 美 begin 日元, 美元; 日 alone is a date's day: neither is a number a person owns.
+            return After(amount: true)
+        default:
+            break
+        }
+        var word: [Unicode.Scalar] = []
+        while p < chars.count, PIIDetector.isASCIILetter(chars[p]), word.count < 8 { word.append(lower(chars[p])); p += 1 }
+        let s = String(String.UnicodeScalarView(word))
+        return After(amount: ["yuan", "rmb", "dollars", "dollar", "usd", "bucks", "cny", "eur"].contains(s))
+    }
+
+    /// Whether the context makes a classified number public or no personal data at all.
+    static func lowers(_ b: Before, after: After?, kind: PIIKind, groups: [PIIDetector.Group], chars: [Unicode.Scalar]) -> Bool {
+        if after?.amount ?? false { return true }
+        if b.example { return true }
+        if b.decision == .lower { return true }
+        if b.company, kind == .mobile || kind == .landline || kind == .phone { return true }
+        // 13,800,000,000: thousands written as an amount.
+        if groups.count >= 2, (1...3).contains(groups[0].value.count),
+           groups.dropFirst().allSatisfy({ $0.value.count == 3 && $0.gapBefore.count == 1 && ($0.gapBefore[0] == "," || $0.gapBefore[0] == "，") }) {
+            return true
+        }
+        return false
+    }
+}
