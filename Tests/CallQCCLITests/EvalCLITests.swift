@@ -65,3 +65,19 @@ final class EvalCLITests: XCTestCase {
         XCTAssertTrue(bad.stdout.hasPrefix("5 labelled turns from 2 files"), bad.stdout)
     }
 }
+
+/// The shipped lexicons against the shipped labelled sets (eval/): the targets, kept.
+/// The development set is what the lexicons were tuned on; the held-out set was written blind.
+final class ShippedEvalTests: XCTestCase {
+    func testTabooAndCurtRefusalsMeetTheTargetsOnBothSets() throws {
+        for set in ["eval/dev", "eval/heldout"] {
+            let r = try CLI.run(["eval", set, "--group", "taboo+curt", "--min-precision", "0.95", "--min-recall", "0.85", "-o", "/dev/null", "--quiet"])
+            XCTAssertEqual(r.status, 0, "\(set): \(r.stderr)")
+        }
+    }
+
+    func testPersonalDataMeetsTheTargets() throws {
+        let r = try CLI.run(["eval", "eval/dev/pii.jsonl", "--group", "pii", "--min-precision", "0.95", "--min-recall", "0.98", "-o", "/dev/null", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+}

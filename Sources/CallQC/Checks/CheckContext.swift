@@ -27,7 +27,8 @@ public struct CheckContext: Sendable {
     /// The call's script, matched; nil when the call follows none.
     public let script: ScriptResult?
     let ruleSet: RuleSet
-    private let hits: [PhraseOwner.List: [PhraseHit]]
+    /// Hits by phrase-list number (``RuleSet/listNumbers``).
+    private let hits: [[PhraseHit]]
     /// Per turn, its role as a bit (``bit(_:)``).
     let roleBits: [UInt8]
 
@@ -42,7 +43,7 @@ public struct CheckContext: Sendable {
         let folded = call.turns.map { folder.fold($0.text) }
         self.folded = folded
         self.script = script.map { ScriptMatcher(script: $0).match(call, folded: folded) }
-        var hits: [PhraseOwner.List: [PhraseHit]] = [:]
+        var hits = [[PhraseHit]](repeating: [], count: ruleSet.listNumbers.count)
         var scratch = SoundIndex.Scratch()
         for (t, f) in folded.enumerated() where !f.isEmpty {
             for m in ruleSet.matcher.matches(in: f.bytes) {
@@ -52,12 +53,12 @@ public struct CheckContext: Sendable {
                                                       start: owner.latinStart, end: owner.latinEnd) {
                         continue
                     }
-                    hits[owner.list, default: []].append(PhraseHit(turn: t, start: m.start, end: m.end, phrase: owner.phrase))
+                    hits[owner.list].append(PhraseHit(turn: t, start: m.start, end: m.end, phrase: owner.phrase))
                 }
             }
             if let sound = ruleSet.sound, profiles[t].han >= 3 {
                 for (owner, range) in sound.hits(in: f, scratch: &scratch) {
-                    hits[owner.list, default: []].append(PhraseHit(turn: t, start: range.lowerBound, end: range.upperBound, phrase: owner.phrase, sound: true))
+                    hits[owner.list].append(PhraseHit(turn: t, start: range.lowerBound, end: range.upperBound, phrase: owner.phrase, sound: true))
                 }
             }
         }
@@ -66,7 +67,7 @@ public struct CheckContext: Sendable {
 
     /// The hits of one phrase list of one rule, in turn order.
     func hits(rule: Int, list: String) -> [PhraseHit] {
-        hits[PhraseOwner.List(rule: rule, name: list)] ?? []
+        ruleSet.listNumbers[PhraseOwner.List(rule: rule, name: list)].map { hits[$0] } ?? []
     }
 
     /// 0-based indices of the turns spoken by `roles`.
@@ -235,7 +236,8 @@ struct PhraseOwner: Sendable, Hashable {
         var rule: Int
         var name: String
     }
-    var list: List
+    /// The list's number (``RuleSet/listNumbers``).
+    var list: Int
     var phrase: Int
     /// The phrase begins (ends) with a Latin letter or digit: its match must begin (end) on a word boundary.
     var latinStart = false

@@ -80,7 +80,8 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
         if hits.isEmpty { return [] }
         if listedCount < Int.max {
             // A softener in the turn cancels paraphrases, and listed phrases that are not a clause of their own.
-            let softeners = context.hits(rule: rule, list: "softeners")
+            let turnsHit = Set(hits.map(\.turn))
+            let softeners = context.hits(rule: rule, list: "softeners").filter { turnsHit.contains($0.turn) }
             if !softeners.isEmpty {
                 // A softener inside the phrase itself (`i can` in `there's nothing i can do`) does not count.
                 hits = hits.filter { hit in

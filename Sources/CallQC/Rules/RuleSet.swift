@@ -17,6 +17,8 @@ public struct RuleSet: Sendable {
     let matcher: PhraseMatcher
     /// For each pattern of the automaton, the phrases it stands for.
     let owners: [[PhraseOwner]]
+    /// Each phrase list of each rule, numbered: hits are kept per number, not per (rule, name).
+    let listNumbers: [PhraseOwner.List: Int]
     /// The phrases that also match by sound (recognisers' homophones); nil when none do.
     let sound: SoundIndex?
 
@@ -33,15 +35,21 @@ public struct RuleSet: Sendable {
         var patterns: [[UInt8]] = []
         var owners: [[PhraseOwner]] = []
         var soundPhrases: [(owner: PhraseOwner, folded: [UInt8])] = []
+        var listNumbers: [PhraseOwner.List: Int] = [:]
+        func number(_ list: PhraseOwner.List) -> Int {
+            if let n = listNumbers[list] { return n }
+            listNumbers[list] = listNumbers.count
+            return listNumbers.count - 1
+        }
         for (r, rule) in rules.enumerated() {
             if case .forbidden(let c) = rule.check, c.sound {
                 for (name, phrases) in c.phraseLists {
-                    for (p, phrase) in phrases.enumerated() { soundPhrases.append((PhraseOwner(list: .init(rule: r, name: name), phrase: p), phrase.folded)) }
+                    for (p, phrase) in phrases.enumerated() { soundPhrases.append((PhraseOwner(list: number(.init(rule: r, name: name)), phrase: p), phrase.folded)) }
                 }
             }
             for (name, phrases) in rule.check.definition.phraseLists {
                 for (p, phrase) in phrases.enumerated() {
-                    let owner = PhraseOwner(list: .init(rule: r, name: name), phrase: p,
+                    let owner = PhraseOwner(list: number(.init(rule: r, name: name)), phrase: p,
                                             latinStart: phrase.latinStart, latinEnd: phrase.latinEnd)
                     if let existing = patternIndex[phrase.folded] {
                         owners[existing].append(owner)
@@ -56,6 +64,7 @@ public struct RuleSet: Sendable {
         self.headers = Dictionary(rules.map { ($0.header.id, $0.header) }, uniquingKeysWith: { a, _ in a })
         self.matcher = PhraseMatcher(patterns: patterns)
         self.owners = owners
+        self.listNumbers = listNumbers
         self.sound = soundPhrases.isEmpty || !soundMatching ? nil : SoundIndex(phrases: soundPhrases)
     }
 
