@@ -14,7 +14,26 @@ public final class SQLiteResultStore: ResultStore {
         var config = Configuration()
         config.busyMode = .timeout(10)
         queue = try DatabaseQueue(path: path, configuration: config)
-        try SQLiteResultStore.migrator.migrate(queue)
+        try SQLiteResultStore.migrate(queue)
+    }
+
+    /// Migrates under SQLite's write lock (each migration is an IMMEDIATE transaction). Processes
+    /// that open a new database together race to apply the same migration; the loser's statements
+    /// fail ("table already exists") after the winner commits, so it reads the applied list again
+    /// and goes on from there.
+    static func migrate(_ queue: DatabaseQueue) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 20 { throw error }
+                if try queue.read({ db in try migrator.hasCompletedMigrations(db) }) { return }
+                usleep(useconds_t(10_000 * attempt))
+            }
+        }
     }
 
     static var migrator: DatabaseMigrator {
@@ -120,6 +139,16 @@ public final class SQLiteResultStore: ResultStore {
                 CREATE INDEX cases_category ON cases(category);
                 """)
         }
+        // Reviews name the transcript they judged (two calls may share an id); older reviews get
+        // the latest transcript of their id.
+        m.registerMigration("v3-review-hash") { db in
+            try db.execute(sql: """
+                ALTER TABLE reviews ADD COLUMN content_hash TEXT;
+                UPDATE reviews SET content_hash = (SELECT r.content_hash FROM results r WHERE r.call_id = reviews.call_id
+                                                   ORDER BY r.id DESC LIMIT 1);
+                CREATE INDEX reviews_content_hash ON reviews(content_hash);
+                """)
+        }
         return m
     }
 
@@ -211,7 +240,8 @@ public final class SQLiteResultStore: ResultStore {
     }
 
     public func summaries(from: String?, to: String?) throws -> [CallSummary] {
-        var condition = "r.id = (SELECT MAX(id) FROM results WHERE call_id = r.call_id)"
+        // One row per transcript (content hash): calls sharing an id are all kept.
+        var condition = "r.id = (SELECT MAX(id) FROM results WHERE content_hash = r.content_hash)"
         var args: [DatabaseValueConvertible?] = []
         if let from { condition += " AND c.date >= ?"; args.append(from) }
         if let to { condition += " AND c.date <= ?"; args.append(to) }
@@ -241,38 +271,117 @@ public final class SQLiteResultStore: ResultStore {
                 findings[row["result_id"], default: []].append(.init(rule: row["rule"], severity: Severity(rawValue: row["severity"]) ?? .info,
                                                                      section: row["section"], points: row["points"]))
             }
+            let keys = try SQLiteResultStore.keys(db, callIDs: Set(rows.map { row -> String in row["call_id"] }))
             return rows.map { row in
                 let id: Int64 = row["id"]
                 let vetoRules: String = row["veto_rules"]
-                return CallSummary(callID: row["call_id"], agent: row["agent"], date: row["date"], source: row["source"],
+                var summary = CallSummary(callID: row["call_id"], agent: row["agent"], date: row["date"], source: row["source"],
                                    contentHash: row["content_hash"], ruleSet: row["ruleset_name"], ruleSetVersion: row["ruleset_version"],
                                    score: row["score"], maxScore: row["max_score"], grade: row["grade"], veto: row["veto"],
                                    vetoRules: vetoRules.split(separator: " ").map(String.init),
                                    agentCharsPerMinute: row["agent_cpm"], agentWordsPerMinute: row["agent_wpm"], duration: row["duration"],
                                    findings: findings[id] ?? [], sections: sections[id] ?? [])
+                summary.key = keys[summary.contentHash] ?? summary.callID
+                return summary
             }
         }
     }
 
-    public func detail(callID: String) throws -> StoredResult? {
+    /// The stored calls (content hash, call id, date, source) whose id is one of `callIDs`.
+    static func calls(_ db: Database, callIDs: Set<String>) throws -> [(hash: String, id: String, date: String?, source: String?)] {
+        guard !callIDs.isEmpty else { return [] }
+        var out: [(hash: String, id: String, date: String?, source: String?)] = []
+        let list = Array(callIDs)
+        for start in stride(from: 0, to: list.count, by: 500) {
+            let chunk = Array(list[start..<min(start + 500, list.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT content_hash, call_id, date, source FROM calls WHERE call_id IN (\(marks)) ORDER BY date, content_hash",
+                                        arguments: StatementArguments(chunk)) {
+                out.append((row["content_hash"], row["call_id"], row["date"], row["source"]))
+            }
+        }
+        return out
+    }
+
+    /// The key that names each stored call of these ids: the id alone when no other stored call
+    /// has it, else `ID@DATE` when the date tells them apart, else `ID@` and 12 digits of the content hash.
+    static func keys(_ db: Database, callIDs: Set<String>) throws -> [String: String] {
+        let shared = try Row.fetchAll(db, sql: "SELECT call_id FROM calls GROUP BY call_id HAVING COUNT(*) > 1")
+            .map { row -> String in row["call_id"] }.filter(callIDs.contains)
+        var keys: [String: String] = [:]
+        let groups = Dictionary(grouping: try calls(db, callIDs: Set(shared)), by: \.id)
+        for (id, group) in groups {
+            for c in group {
+                let sameDate = group.filter { $0.date == c.date }.count
+                if let date = c.date, sameDate == 1 { keys[c.hash] = "\(id)@\(date)" } else { keys[c.hash] = "\(id)@\(c.hash.prefix(12))" }
+            }
+        }
+        return keys
+    }
+
+    /// The content hashes a reference names: a call id, `ID@DATE`, `ID@HASHPREFIX` or a content hash.
+    func resolve(_ db: Database, _ reference: String) throws -> [(hash: String, id: String, date: String?, source: String?)] {
+        let exact = try SQLiteResultStore.calls(db, callIDs: [reference])
+        if !exact.isEmpty { return exact }
+        if let at = reference.lastIndex(of: "@") {
+            let id = String(reference[..<at]), qualifier = String(reference[reference.index(after: at)...])
+            let group = try SQLiteResultStore.calls(db, callIDs: [id])
+            let byDate = group.filter { $0.date == qualifier }
+            if !byDate.isEmpty { return byDate }
+            if qualifier.count >= 6 { return group.filter { $0.hash.hasPrefix(qualifier.lowercased()) } }
+            return []
+        }
+        if reference.count == 32, reference.allSatisfy(\.isHexDigit) {
+            return try Row.fetchAll(db, sql: "SELECT content_hash, call_id, date, source FROM calls WHERE content_hash = ?", arguments: [reference.lowercased()])
+                .map { ($0["content_hash"], $0["call_id"], $0["date"], $0["source"]) }
+        }
+        return []
+    }
+
+    /// Stored calls that share an id with one of `results` but are another transcript, and pairs of
+    /// such results within `results` themselves: each is kept, and worth a warning.
+    public func collisions(_ results: [CallResult]) throws -> [CallIDCollision] {
+        var out: [CallIDCollision] = []
+        var seen: [String: [(hash: String, date: String?, source: String?)]] = [:]
+        let stored = try queue.read { db in try SQLiteResultStore.calls(db, callIDs: Set(results.map(\.call.id))) }
+        for c in stored { seen[c.id, default: []].append((c.hash, c.date, c.source)) }
+        for r in results {
+            let hash = ContentHash.of(r.call)
+            let others = (seen[r.call.id] ?? []).filter { $0.hash != hash }
+            if let other = others.first {
+                out.append(CallIDCollision(callID: r.call.id, date: r.call.date, source: r.call.source, otherDate: other.date, otherSource: other.source))
+            }
+            if !(seen[r.call.id] ?? []).contains(where: { $0.hash == hash }) {
+                seen[r.call.id, default: []].append((hash, r.call.date, r.call.source))
+            }
+        }
+        return out
+    }
+
+    public func detail(callID reference: String) throws -> StoredResult? {
         let found: (Int64, String, String, String)? = try queue.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            let matches = try resolve(db, reference)
+            if matches.count > 1 {
+                let keys = try SQLiteResultStore.keys(db, callIDs: Set(matches.map(\.id)))
+                throw AmbiguousCallReference(reference: reference, candidates: matches.map { (keys[$0.hash] ?? $0.id, $0.source) })
+            }
+            guard let hash = matches.first?.hash, let row = try Row.fetchOne(db, sql: """
                 SELECT r.id, r.result_json, c.transcript, r.checked_at FROM results r JOIN calls c ON c.content_hash = r.content_hash
-                WHERE r.call_id = ? ORDER BY r.id DESC LIMIT 1
-                """, arguments: [callID]) else { return nil }
+                WHERE r.content_hash = ? ORDER BY r.id DESC LIMIT 1
+                """, arguments: [hash]) else { return nil }
             return (row[0], row[1], row[2], row[3])
         }
         guard let (id, resultText, transcript, checkedAt) = found else { return nil }
         let result = try JSONParser.parse(resultText)
-        let call = try CallJSON.decode(try JSONParser.parse(transcript), source: callID, index: nil, roleMap: .standard)
+        let call = try CallJSON.decode(try JSONParser.parse(transcript), source: reference, index: nil, roleMap: .standard)
         guard let summary = try summaries(where: "r.id = ?", [id]).first else { return nil }
         return StoredResult(summary: summary, result: result, call: call, checkedAt: checkedAt)
     }
 
     public func record(_ review: Review) throws {
         try queue.write { db in
-            try db.execute(sql: "INSERT INTO reviews (call_id, reviewed_at, reviewer, score, note) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [review.callID, review.reviewedAt, review.reviewer, review.score, review.note])
+            try db.execute(sql: "INSERT INTO reviews (call_id, content_hash, reviewed_at, reviewer, score, note) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [review.callID, review.contentHash, review.reviewedAt, review.reviewer, review.score, review.note])
             let id = db.lastInsertedRowID
             for (section, score) in review.sectionScores.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "INSERT INTO review_sections (review_id, section, score) VALUES (?, ?, ?)", arguments: [id, section, score])
@@ -296,12 +405,12 @@ public final class SQLiteResultStore: ResultStore {
             for row in try Row.fetchAll(db, sql: "SELECT review_id, rule, verdict FROM review_verdicts ORDER BY rowid") {
                 verdicts[row["review_id"], default: []].append((row["rule"], row["verdict"]))
             }
-            return try Row.fetchAll(db, sql: "SELECT id, call_id, reviewed_at, reviewer, score, note FROM reviews ORDER BY id").map { row in
+            return try Row.fetchAll(db, sql: "SELECT id, call_id, content_hash, reviewed_at, reviewer, score, note FROM reviews ORDER BY id").map { row in
                 let id: Int64 = row["id"]
                 let v = verdicts[id] ?? []
                 return Review(callID: row["call_id"], reviewedAt: row["reviewed_at"], reviewer: row["reviewer"], score: row["score"],
                               sectionScores: sections[id] ?? [:], confirmed: v.filter { $0.1 == "confirm" }.map(\.0),
-                              rejected: v.filter { $0.1 == "reject" }.map(\.0), note: row["note"])
+                              rejected: v.filter { $0.1 == "reject" }.map(\.0), note: row["note"], contentHash: row["content_hash"])
             }
         }
     }

@@ -87,13 +87,13 @@ extension Workbench {
             case .failure(.message(let m)):
                 return Workbench.apiError(m, status: .badRequest)
             case .success(let qr):
-                let queue = qr.plan.draw(try store.summaries(from: qr.date, to: qr.date), reviewed: Set(try store.reviews().map(\.callID)))
+                let queue = qr.plan.draw(try store.summaries(from: qr.date, to: qr.date), reviewed: Set(try store.reviews().map { $0.contentHash ?? $0.callID }))
                 let r = Redactor()
                 func t(_ s: String?) -> String? { config.redact ? r.redact(s) : s }
                 return Response.json(.object([
                     ("schema", .string("callqc.queue/1")), ("date", .string(qr.date)), ("per_agent", .number(Double(qr.plan.perAgent))), ("seed", .number(Double(qr.plan.seed))),
                     ("picks", .array(queue.picks.map { p in
-                        .object([("agent", .string(p.agent)), ("call", .string(t(p.call.callID))), ("score", .number(p.call.score)),
+                        .object([("agent", .string(p.agent)), ("call", .string(t(p.call.key))), ("score", .number(p.call.score)),
                                  ("grade", .string(p.call.grade)), ("reason", .string(p.reason)), ("source", .string(t(p.call.source)))])
                     })),
                     ("short", .array(queue.short.map { s in
@@ -154,10 +154,12 @@ extension Workbench {
             guard let stored = try store.detail(callID: callID) else {
                 return Workbench.apiError("no call '\(callID)' in the results database: check it first (callqc check … --db)", status: .notFound)
             }
-            switch makeReview(callID: callID, score: score, confirm: confirm, reject: reject, note: json["note"]?.stringValue, reviewer: json["reviewer"]?.stringValue, sections: sections, p) {
+            switch makeReview(callID: callID, score: score, confirm: confirm, reject: reject, note: json["note"]?.stringValue, reviewer: json["reviewer"]?.stringValue, sections: sections, of: stored.summary, p) {
             case .failure(.message(let m)):
                 return Workbench.apiError(m, status: .badRequest)
-            case .success(let review):
+            case .success(var review):
+                review.callID = stored.summary.callID
+                review.contentHash = stored.summary.contentHash
                 try store.record(review)
                 let rules = Set(stored.summary.findings.map(\.rule))
                 let unknown = (confirm + reject).filter { !rules.contains($0) }
@@ -168,6 +170,8 @@ extension Workbench {
                     ("warnings", .array(unknown.map { .string("call \(callID) has no finding of rule '\($0)'") })),
                 ]), status: .created)
             }
+        } catch let ambiguous as AmbiguousCallReference {
+            return Workbench.apiError("\(ambiguous)", status: .conflict)
         } catch {
             return Workbench.apiError("the results database failed: \(error)", status: .internalServerError)
         }

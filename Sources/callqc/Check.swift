@@ -116,6 +116,12 @@ struct Check: ParsableCommand {
                     if let threshold, let worst = result.worstSeverity, worst >= threshold { failed = true }
                 }
             }
+            if let store {
+                // Two transcripts with one id are both kept; say so, naming both sources.
+                for c in (try? store.collisions(stored)) ?? [] {
+                    problem(InputProblem(source: c.source ?? "-", message: c.message, severity: .warning))
+                }
+            }
             progress.clear()
             pending.flush(to: sink)
             if let store { try StoreAccess.save(stored, to: store) }

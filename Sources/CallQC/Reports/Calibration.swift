@@ -27,9 +27,11 @@ public struct Calibration: Sendable {
 
     /// Computes calibration from the latest review of each call and the calls' latest results.
     public init(reviews: [Review], calls: [CallSummary]) {
-        let byID = Dictionary(calls.map { ($0.callID, $0) }, uniquingKeysWith: { a, _ in a })
+        // A review names its transcript by content hash (older ones by call id only).
+        var byID = Dictionary(calls.map { ($0.callID, $0) }, uniquingKeysWith: { a, _ in a })
+        for c in calls { byID[c.contentHash] = c }
         var latest: [String: Review] = [:]
-        for r in reviews { latest[r.callID] = r }
+        for r in reviews { latest[r.contentHash.flatMap { byID[$0] == nil ? nil : $0 } ?? r.callID] = r }
         var confirmed: [String: Int] = [:], rejected: [String: Int] = [:]
         var totals: [Double] = []
         var sections: [String: [Double]] = [:]
@@ -38,7 +40,7 @@ public struct Calibration: Sendable {
         for (id, review) in latest.sorted(by: { $0.key < $1.key }) {
             for rule in review.confirmed { confirmed[rule, default: 0] += 1 }
             for rule in review.rejected { rejected[rule, default: 0] += 1 }
-            guard let call = byID[id] else { unmatched.append(id); continue }
+            guard let call = byID[id] else { unmatched.append(review.callID); continue }
             if let human = review.score, let machine = call.score {
                 totals.append(machine - human)
                 agents[call.agent ?? "(no agent)", default: []].append(machine - human)
