@@ -107,8 +107,12 @@ extension Workbench {
         guard let store else { return noStore(title, p, active: "queue") }
         do {
             guard let stored = try store.detail(callID: id) else {
-                return Response.html(Layout.page(title, Layout.error(p.t("结果库里没有通话 '\(p.r(id))'：先用 callqc check … --db 检查它。",
-                                                                       "No call '\(p.r(id))' in the results database: check it first (callqc check … --db).")), p, active: "queue"),
+                // The id comes from the request: masked even with --no-redact, so a link cannot make the page say a number.
+                let shown = Redactor().redact(id)
+                var p = p
+                p.here = "/calls/" + Form.encode(shown)
+                return Response.html(Layout.page(p.t("通话", "Call") + " " + shown, Layout.error(p.t("结果库里没有通话 '\(shown)'：先用 callqc check … --db 检查它。",
+                                                                       "No call '\(shown)' in the results database: check it first (callqc check … --db).")), p, active: "queue"),
                                      status: .notFound, p)
             }
             var h = ""

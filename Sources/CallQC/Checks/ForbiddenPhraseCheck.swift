@@ -46,10 +46,11 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
             !context.folded[e.turn].originalText(of: e.start..<e.end, in: context.call.turns[e.turn].text)
                 .contains { ForbiddenPhraseCheck.clauseBreaks.contains($0) }
         }
+        let covering = ExceptionSpans(exceptions)
         var seen = Set<PhraseHit>()
         return hits.filter { hit in
             context.isInScope(hit.turn, scope)
-                && !exceptions.contains { hit.isCovered(by: $0) }
+                && !covering.covers(hit)
                 && (!wholeClause || context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end))
                 && seen.insert(PhraseHit(turn: hit.turn, start: hit.start, end: hit.end, phrase: 0)).inserted
         }
@@ -63,5 +64,32 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
             f.suggestion = suggestions[hit.phrase] ?? suggestion
             return f
         }
+    }
+}
+
+/// Exception hits by turn, for asking in O(log n) whether one covers a hit.
+struct ExceptionSpans {
+    /// Per turn: exceptions by start, with the furthest end reached so far.
+    var byTurn: [Int: (starts: [Int], furthestEnd: [Int])] = [:]
+
+    init(_ exceptions: [PhraseHit]) {
+        for (turn, list) in Dictionary(grouping: exceptions, by: \.turn) {
+            let sorted = list.sorted { $0.start < $1.start }
+            var furthest: [Int] = []
+            furthest.reserveCapacity(sorted.count)
+            for e in sorted { furthest.append(max(furthest.last ?? Int.min, e.end)) }
+            byTurn[turn] = (sorted.map(\.start), furthest)
+        }
+    }
+
+    /// Whether an exception of the same turn starts at or before the hit and ends at or after it.
+    func covers(_ hit: PhraseHit) -> Bool {
+        guard let spans = byTurn[hit.turn] else { return false }
+        var low = 0, high = spans.starts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if spans.starts[mid] <= hit.start { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 && spans.furthestEnd[low - 1] >= hit.end
     }
 }

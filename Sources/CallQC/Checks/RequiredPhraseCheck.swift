@@ -74,7 +74,8 @@ public struct RequiredPhraseCheck: CheckDefinition {
 
     func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
         let window = window(context, roles: header.roles)
-        let said = context.hits(rule: rule, list: "phrases").contains { window.contains($0.turn) }
+        let inside = Set(window)
+        let said = context.hits(rule: rule, list: "phrases").contains { inside.contains($0.turn) }
         if said { return [] }
         let who = header.roles.map(\.rawValue).joined(separator: "/")
         var limits: [String] = []
