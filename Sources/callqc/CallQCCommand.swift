@@ -59,20 +59,25 @@ struct InputOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Do not print warnings (unknown speaker labels and the like).")
     var quiet = false
 
+    @Option(name: .customLong("max-file-size"), help: "Refuse input files larger than this many MB, before reading them.")
+    var maxFileSize: Int = FileBytes.defaultLimit >> 20
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one transcript file, directory, or - for standard input.") }
         if let f = inputFormat, InputFormat(rawValue: f) == nil {
             throw ValidationError("Unknown --input-format '\(f)'. Use one of: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         if let c = agentChannels.first(where: { $0 < 0 }) { throw ValidationError("--agent-channel \(c): a channel is 0 or more.") }
+        if !(1...(1 << 20)).contains(maxFileSize) { throw ValidationError("--max-file-size must be between 1 and 1048576 (MB).") }
     }
 
     var loader: TranscriptLoader {
         var roles = RoleMap.standard
         for label in agentLabels { roles.add(label: label, role: .agent) }
         for label in customerLabels { roles.add(label: label, role: .customer) }
-        return TranscriptLoader(options: ReadOptions(roleMap: roles, agentSpeakers: agentSpeakers, agentChannels: agentChannels),
-                                format: inputFormat.flatMap(InputFormat.init(rawValue:)))
+        var options = ReadOptions(roleMap: roles, agentSpeakers: agentSpeakers, agentChannels: agentChannels)
+        options.maxFileBytes = maxFileSize << 20
+        return TranscriptLoader(options: options, format: inputFormat.flatMap(InputFormat.init(rawValue:)))
     }
 }
 

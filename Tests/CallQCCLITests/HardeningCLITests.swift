@@ -48,3 +48,47 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run(["review", "C20261120-0057", "--db", db, "--score", "100"]).status, 0)
     }
 }
+
+extension HardeningCLITests {
+    func testWalkingInputsReportsLinksUnreadableFoldersAndLargeFiles() throws {
+        let root = dir.appendingPathComponent("calls")
+        _ = try write("calls/a/1.txt", "# call: W1\n[00:00-00:03] 坐席: 您好，很高兴为您服务。\n[00:03-00:05] 客户: 我查话费。\n")
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("a/loop").path, withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("gone.txt").path, withDestinationPath: "missing.txt")
+        let run = try CLI.run(["check", root.path, "--format", "jsonl", "--no-progress"])
+        XCTAssertEqual(run.stdout.split(separator: "\n").count, 1, "one result, the loop not followed: \(run.stdout.prefix(500))")
+        XCTAssertTrue(run.stderr.contains("a/loop") && run.stderr.contains("already walked"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("gone.txt") && run.stderr.contains("dangling"), run.stderr)
+        XCTAssertEqual(run.status, 0, "warnings only")
+        // An unreadable folder: as root, run callqc as nobody (root reads every folder).
+        let asNobody = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+        if getuid() != 0 || asNobody {
+            _ = try write("calls/locked/2.txt", "坐席: 您好\n")
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path)
+            try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: root.appendingPathComponent("locked").path)
+            defer { _ = try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.appendingPathComponent("locked").path) }
+            let args = ["check", root.path, "--format", "jsonl", "--no-progress"]
+            let locked: CLI.Run
+            if asNobody {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+                process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", try CLI.binary().path] + args
+                let out = Pipe(), err = Pipe()
+                process.standardOutput = out
+                process.standardError = err
+                try process.run()
+                let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                locked = CLI.Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+            } else {
+                locked = try CLI.run(args)
+            }
+            XCTAssertEqual(locked.status, 1, locked.stderr)
+            XCTAssertTrue(locked.stderr.contains("locked") && locked.stderr.contains("cannot read the folder"), locked.stderr)
+        }
+        let big = try write("big.txt", String(repeating: "坐席: 您好，很高兴为您服务。\n", count: 80_000))
+        let refused = try CLI.run(["check", big, "--max-file-size", "1", "--no-progress"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("larger than the limit of 1 MB"), refused.stderr)
+    }
+}

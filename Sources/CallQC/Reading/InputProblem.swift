@@ -56,6 +56,8 @@ public struct ReadOptions: Sendable {
     /// Lines of the source before these bytes (a chunk of a JSON Lines file), so that
     /// line numbers and line-based call ids count from the start of the file.
     public var lineOffset = 0
+    /// Files larger than this are refused before they are read (`--max-file-size`).
+    public var maxFileBytes = FileBytes.defaultLimit
 
     public init(roleMap: RoleMap = .standard, maxLineBytes: Int = 1 << 20, agentSpeakers: [String] = [], agentChannels: [Int] = []) {
         self.roleMap = roleMap
