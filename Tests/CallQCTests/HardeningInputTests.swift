@@ -104,3 +104,62 @@ extension HardeningInputTests {
         XCTAssertLessThanOrEqual(largest, 8 * 4 + 64, "a batch stops taking chunks once it holds 4 × batch records")
     }
 }
+
+/// Issue 13: silent skips and unclear messages of the readers.
+final class HardeningReaderTests: XCTestCase {
+    func read(_ text: String, _ source: String = "t.txt") -> ReadOutcome {
+        TranscriptLoader().read(bytes: Array(text.utf8), source: source)
+    }
+
+    func testGarbageTimesAreErrorsNotSpeakers() {
+        for (line, says) in [("[nan-inf] 坐席: 您好", "'nan' and 'inf'"), ("[0,1e308] 坐席: 您好", "exponent"), ("[inf] 坐席: 您好", "'nan' and 'inf'")] {
+            let o = read("[00:00-00:01] 客户: 喂\n" + line + "\n")
+            XCTAssertEqual(o.errors.first?.line, 2, line)
+            XCTAssertTrue(o.errors.first?.message.contains(says) ?? false, "\(o.errors)")
+            XCTAssertFalse(o.warnings.contains { $0.message.contains("speaker") }, "not a speaker label: \(o.warnings)")
+        }
+        // Bracketed speakers stay speakers.
+        XCTAssertEqual(read("[SPEAKER_01]: 您好\n[张三] 嗯\n").errors, [])
+    }
+
+    func testANegativeTimeIsNamed() {
+        let o = read("[-00:05.0-00:02] 坐席: 您好\n")
+        XCTAssertTrue(o.errors.first?.message.contains("'-00:05.0' is a negative time") ?? false, "\(o.errors)")
+        XCTAssertTrue(read("[00:01--00:05] 坐席: 您好\n").errors.first?.message.contains("'-00:05' is a negative time") ?? false)
+    }
+
+    func testAnImpossibleZoomClockIsAnError() {
+        for text in ["[Wang Fang] 11:02:09\n您好\n\n[Li Lei] 25:61:61\n我想查话费。\n", "[Li Lei] 25:61:61\n我想查话费。\n"] {
+            let o = read(text)
+            XCTAssertTrue(o.errors.first?.message.contains("'25:61:61' is not a clock time") ?? false, "\(o.errors) \(o.calls.map(\.turns))")
+            XCTAssertNotNil(o.errors.first?.line)
+        }
+    }
+
+    func testUTF16WithoutAByteOrderMarkGetsTheIconvFix() {
+        let text = "坐席：您好，请讲。\n客户: I want to check my bill.\n"
+        let le = text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let be = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        for (bytes, flag) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
+            let o = TranscriptLoader().read(bytes: bytes, source: "t.txt")
+            XCTAssertTrue(o.errors.first?.message.contains("iconv -f \(flag) -t UTF-8") ?? false, "\(o.errors)")
+        }
+        let chinese = "坐席：您好，请讲。\n客户：我查话费。\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        XCTAssertTrue(TranscriptLoader().read(bytes: chinese, source: "t.txt").errors.first?.message.contains("UTF-16LE") ?? false)
+    }
+
+    func testCROnlyLineEndsAreRead() {
+        let o = read("[00:00-00:02] 坐席: 您好，很高兴为您服务\r[00:02-00:03] 客户: 嗯\r")
+        XCTAssertEqual(o.errors, [])
+        XCTAssertEqual(o.calls.first?.turns.count, 2)
+    }
+
+    func testTruncatedJSONSaysSo() {
+        XCTAssertTrue(read("{\"id\":\"x\",\"turns\":[{\"role\":\"agent\",\"text\":\"您好", "t.json").errors.first?.message.contains("truncated?") ?? false)
+        XCTAssertTrue(read("{\"id\":\"x\",\"turns\":[", "t.json").errors.first?.message.contains("truncated?") ?? false)
+        let lines = read("{\"id\":\"x\",\"turns\":[{\"role\":\"agent\",\"text\":\"您好\"}]}\n{\"id\":\"y\",\"tu", "t.jsonl")
+        XCTAssertEqual(lines.calls.count, 1)
+        XCTAssertEqual(lines.errors.first?.line, 2)
+        XCTAssertTrue(lines.errors.first?.message.contains("truncated?") ?? false, "\(lines.errors)")
+    }
+}
