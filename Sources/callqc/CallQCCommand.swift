@@ -119,7 +119,7 @@ enum Diagnostics {
     static func line(_ problem: InputProblem, quiet: Bool) -> String? {
         if problem.severity == .warning && quiet { return nil }
         let label = problem.severity == .error ? "error" : "warning"
-        return "callqc: \(label): \(problem)\n"
+        return "callqc: \(label): \(TerminalText.safe(problem.description))\n"
     }
 }
 

@@ -76,7 +76,7 @@ struct Convert: ParsableCommand {
     }
 
     static func safeFileName(_ id: String) -> String {
-        let cleaned = String(id.map { "/\\:*?\"<>|".contains($0) || $0.isWhitespace ? "_" : $0 })
+        let cleaned = String(id.map { "/\\:*?\"<>|".contains($0) || $0.isWhitespace || $0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } ? "_" : $0 })
         return cleaned.isEmpty || cleaned.hasPrefix(".") ? "call" + cleaned : cleaned
     }
 }

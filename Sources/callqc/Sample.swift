@@ -76,7 +76,10 @@ struct Sample: ParsableCommand {
         }
     }
 
-    func pad(_ s: String, _ n: Int) -> String { DisplayWidth.pad(s, n) + (DisplayWidth.of(s) >= n ? " " : "") }
+    func pad(_ s: String, _ n: Int) -> String {
+        let s = TerminalText.safe(s)
+        return DisplayWidth.pad(s, n) + (DisplayWidth.of(s) >= n ? " " : "")
+    }
 }
 
 struct ReviewCommand: ParsableCommand {

@@ -92,3 +92,24 @@ extension HardeningCLITests {
         XCTAssertTrue(refused.stderr.contains("larger than the limit of 1 MB"), refused.stderr)
     }
 }
+
+extension HardeningCLITests {
+    func testHostileIdsAndFileNamesDoNotReachTheTerminal() throws {
+        let name = "x\u{1B}[2J\u{1B}]0;pwned\u{07}.txt"
+        let path = try write(name, "# call: C\u{1B}[31mRED\n[00:00-00:03] 坐席: 不知道\u{1B}[2J\n[00:03-00:05] 客户: 嗯\n")
+        let bad = try write("bad\u{1B}[2J.txt", "[00:00-00:03] 坐席: 您好\n[00:0x-00:05] 客户: \u{1B}]0;t\u{07}\n")
+        let run = try CLI.run(["check", path, bad, "--no-progress", "--no-color"])
+        XCTAssertTrue(run.stderr.contains("bad\\e[2J.txt"), run.stderr)
+        XCTAssertFalse(run.stdout.utf8.contains(0x1B), run.stdout)
+        XCTAssertFalse(run.stderr.utf8.contains(0x1B), run.stderr)
+        XCTAssertTrue(run.stdout.contains("\\e[2J"), run.stdout)
+        let json = try write("n.json", #"{"id":"N\u0000UL","turns":[{"role":"agent","speaker":"坐席","start":0,"end":1,"text":"您好\u0000，请讲"}]}"#)
+        let out = dir.appendingPathComponent("out")
+        XCTAssertEqual(try CLI.run(["convert", json, "--to", "plain", "--output-dir", out.path]).status, 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        XCTAssertEqual(files.count, 1)
+        XCTAssertFalse(files[0].unicodeScalars.contains { $0.value < 0x20 }, files[0])
+        let bytes = try Data(contentsOf: out.appendingPathComponent(files[0]))
+        XCTAssertFalse(bytes.contains(0), "no NUL written")
+    }
+}
