@@ -69,9 +69,7 @@ extension Workbench {
     }
 
     static func redacted(_ problem: InputProblem) -> InputProblem {
-        var p = problem
-        p.message = Redactor().redact(p.message)
-        return p
+        problem.masked()
     }
 
     /// `POST /api/lint`: a draft or a transcript → an array of `callqc.lint/1`.

@@ -60,7 +60,7 @@ struct Lint: ParsableCommand {
             do {
                 for report in try lint(file, linter) { reports.append(noRedact ? report : report.redacted()) }
             } catch let problem as InputProblem {
-                FileHandle.standardError.write(Data("callqc: error: \(problem)\n".utf8))
+                Diagnostics.report(problem, quiet: false, redact: !noRedact)
                 unreadable = true
             }
         }

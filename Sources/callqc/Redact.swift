@@ -66,7 +66,7 @@ struct Redact: ParsableCommand {
                     if source == "-" { name = "stdin.txt" }
                     while used.contains(name) { name = "redacted-" + name }
                     used.insert(name)
-                    try Data(out.bytes).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(name)))
+                    try OutputSink(path: (dir as NSString).appendingPathComponent(name)).write(bytes: out.bytes)
                 } else {
                     try OutputSink(path: output).write(String(decoding: out.bytes, as: UTF8.self))
                 }

@@ -114,16 +114,16 @@ struct ReviewCommand: ParsableCommand {
         do {
             found = try store.detail(callID: callID)
         } catch let ambiguous as AmbiguousCallReference {
-            FileHandle.standardError.write(Data("callqc: error: \(ambiguous)\n".utf8))
+            Diagnostics.say("error: \(ambiguous)")
             throw ExitCode(1)
         }
         guard let stored = found else {
-            FileHandle.standardError.write(Data("callqc: error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))\n".utf8))
+            Diagnostics.say("error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))")
             throw ExitCode(1)
         }
         let rules = Set(stored.summary.findings.map(\.rule))
         for rule in confirm + reject where !rules.contains(rule) {
-            FileHandle.standardError.write(Data("callqc: warning: call \(callID) has no finding of rule '\(rule)' (its findings: \(rules.sorted().joined(separator: ", ")))\n".utf8))
+            Diagnostics.say("warning: call \(callID) has no finding of rule '\(rule)' (its findings: \(rules.sorted().joined(separator: ", ")))")
         }
         var sections: [String: Double] = [:]
         for s in section {

@@ -113,3 +113,48 @@ extension HardeningCLITests {
         XCTAssertFalse(bytes.contains(0), "no NUL written")
     }
 }
+
+extension HardeningCLITests {
+    func mode(_ path: String) -> mode_t {
+        var info = stat()
+        XCTAssertEqual(stat(path, &info), 0, path)
+        return info.st_mode & 0o777
+    }
+
+    func testStoreAndExportsAreOwnerOnlyAndPurgeLogsWhatItDeleted() throws {
+        let db = dir.appendingPathComponent("qc.sqlite").path
+        let out = dir.appendingPathComponent("results.json").path
+        XCTAssertEqual(try CLI.run(["check", "samples/", "--db", db, "--format", "json", "-o", out, "--no-progress"]).status, 0)
+        XCTAssertEqual(mode(db), 0o600)
+        XCTAssertEqual(mode(out), 0o600)
+        let html = dir.appendingPathComponent("report.html").path
+        XCTAssertEqual(try CLI.run(["report", "--db", db, "--format", "html", "-o", html]).status, 0)
+        XCTAssertEqual(mode(html), 0o600)
+        let converted = dir.appendingPathComponent("converted")
+        XCTAssertEqual(try CLI.run(["convert", "samples/rude-agent.txt", "--to", "json", "--output-dir", converted.path]).status, 0)
+        for f in try FileManager.default.contentsOfDirectory(atPath: converted.path) { XCTAssertEqual(mode(converted.appendingPathComponent(f).path), 0o600) }
+        // Retention.
+        XCTAssertEqual(try CLI.run(["review", "C20261120-0057", "--db", db, "--score", "50"]).status, 0)
+        let purge = try CLI.run(["purge", "--db", db, "--before", "2026-11-21", "--keep-reviewed"])
+        XCTAssertEqual(purge.status, 0, purge.stderr)
+        XCTAssertTrue(purge.stdout.contains("deleted call"), purge.stdout)
+        XCTAssertTrue(purge.stdout.contains("kept 1 reviewed call"), purge.stdout)
+        XCTAssertFalse(purge.stdout.contains("C20261120-0057"), "the reviewed call is kept")
+        let left = try CLI.run(["report", "--db", db, "--by", "day", "--format", "csv"])
+        XCTAssertFalse(left.stdout.split(separator: "\n").dropFirst().contains { $0.hasPrefix("2026-11-19") }, left.stdout)
+        XCTAssertEqual(try CLI.run(["purge", "--db", db, "--before", "yesterday"]).status, 2)
+    }
+
+    func testMessagesMaskPersonalData() throws {
+        let path = try write("13812345678.txt", "[00:00-00:03] 坐席: 您好\n[13912345678-00:05] 客户: 我的号码\n")
+        let run = try CLI.run(["check", path, "--format", "jsonl", "--no-progress"])
+        XCTAssertEqual(run.status, 1)
+        for number in ["13812345678", "13912345678"] {
+            XCTAssertFalse(run.stderr.contains(number), run.stderr)
+            XCTAssertFalse(run.stdout.contains(number), "the callqc.error/1 record: \(run.stdout)")
+        }
+        XCTAssertTrue(run.stderr.contains("138****5678"), run.stderr)
+        let open = try CLI.run(["check", path, "--format", "jsonl", "--no-progress", "--no-redact"])
+        XCTAssertTrue(open.stderr.contains("13912345678"), "--no-redact shows it")
+    }
+}

@@ -67,7 +67,7 @@ final class HardeningStoreTests: XCTestCase {
                 do { _ = try SQLiteResultStore(path: path) } catch { failures.add("\(error)") }
             }
             XCTAssertEqual(failures.items, [], "round \(round)")
-            XCTAssertEqual(try SQLiteResultStore(path: path).appliedMigrations().count, 3)
+            XCTAssertEqual(try SQLiteResultStore(path: path).appliedMigrations().last, "v4-purge-log")
         }
     }
 
@@ -93,4 +93,65 @@ final class LockedList: @unchecked Sendable {
     private var list: [String] = []
     func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
     var items: [String] { lock.lock(); defer { lock.unlock() }; return list }
+}
+
+/// Issue 13: data at rest: the store's file mode and retention.
+final class HardeningRetentionTests: XCTestCase {
+    var dir: URL!
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-purge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func result(_ id: String, _ date: String, _ marker: String) -> CallResult {
+        Checker(catalog: Shipped.catalog, scripts: ScriptTests.scripts).check(Call(id: id, agent: "A1", date: date, source: "\(id).txt", turns: [
+            Turn(role: .agent, speaker: "坐席", start: 0, end: 3, text: "您好，很高兴为您服务。\(marker)"),
+            Turn(role: .customer, speaker: "客户", start: 3.5, end: 5, text: "我查话费。"),
+        ]))
+    }
+
+    func testTheDatabaseIsCreatedReadableByItsOwnerOnly() throws {
+        let old = umask(0o022)
+        defer { umask(old) }
+        let path = dir.appendingPathComponent("qc.sqlite").path
+        let store = try SQLiteResultStore(path: path)
+        try store.save([result("E1", "2026-11-20", "甲")])
+        var info = stat()
+        XCTAssertEqual(stat(path, &info), 0)
+        XCTAssertEqual(info.st_mode & 0o777, 0o600)
+    }
+
+    func testPurgeDeletesOldCallsResultsAndReviewsAndKeepsReviewedOnAsk() throws {
+        let path = dir.appendingPathComponent("qc.sqlite").path
+        let store = try SQLiteResultStore(path: path)
+        try store.save([result("OLD1", "2026-10-01", "旧的甲号标记"), result("OLD2", "2026-10-02", "旧的乙号标记"), result("NEW1", "2026-11-21", "新的标记")])
+        let summaries = try store.summaries(from: nil, to: nil)
+        let old1 = try XCTUnwrap(summaries.first { $0.callID == "OLD1" })
+        try store.record(Review(callID: "OLD1", reviewedAt: "2026-10-03T08:00:00Z", score: 80, contentHash: old1.contentHash))
+        try store.record(Review(callID: "NEW1", reviewedAt: "2026-11-22T08:00:00Z", score: 90,
+                                contentHash: summaries.first { $0.callID == "NEW1" }!.contentHash))
+        // A dry run changes nothing.
+        let dry = try store.purge(before: "2026-11-01", keepReviewed: true, dryRun: true)
+        XCTAssertEqual(dry.calls.map(\.id), ["OLD2"])
+        XCTAssertEqual(try store.summaries(from: nil, to: nil).count, 3)
+        // Keep reviewed: OLD2 goes, OLD1 stays with its review.
+        let kept = try store.purge(before: "2026-11-01", keepReviewed: true)
+        XCTAssertEqual(kept.calls.map(\.id), ["OLD2"])
+        XCTAssertEqual(kept.results, 1)
+        XCTAssertEqual(kept.keptReviewed, 1)
+        XCTAssertEqual(Set(try store.summaries(from: nil, to: nil).map(\.callID)), ["OLD1", "NEW1"])
+        XCTAssertEqual(try store.reviews().count, 2)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertNil(bytes.range(of: Data("旧的乙号标记".utf8)), "the purged transcript is gone from the file, free pages included")
+        XCTAssertNotNil(bytes.range(of: Data("旧的甲号标记".utf8)))
+        // Without: OLD1 and its review go too; NEW1 and its review stay.
+        let all = try store.purge(before: "2026-11-01", keepReviewed: false)
+        XCTAssertEqual(all.calls.map(\.id), ["OLD1"])
+        XCTAssertEqual(all.reviews, 1)
+        XCTAssertEqual(try store.summaries(from: nil, to: nil).map(\.callID), ["NEW1"])
+        XCTAssertEqual(try store.reviews().map(\.callID), ["NEW1"])
+        XCTAssertNil(try store.detail(callID: "OLD1"))
+        XCTAssertEqual(try store.purgeLog().map(\.calls), [1, 1], "each purge is logged (the dry run is not)")
+    }
 }

@@ -20,6 +20,15 @@ public struct InputProblem: Error, Sendable, Hashable, CustomStringConvertible {
         self.speakerLabel = speakerLabel
     }
 
+    /// The problem with personal data masked in its message and its file name, as in results:
+    /// messages quote lines of transcripts, and file names can hold phone numbers.
+    public func masked(_ detector: PIIDetector = PIIDetector()) -> InputProblem {
+        var p = self
+        p.source = detector.redact(source)
+        p.message = detector.redact(message)
+        return p
+    }
+
     /// `file:line: message`, the form editors and terminals link to.
     public var description: String {
         if let line { return "\(source):\(line): \(message)" }
