@@ -98,7 +98,7 @@ extension Workbench {
         case .calls(let results, _, _):
             reports = results.map { linter.lint(ScriptLinter.agentLines($0.call), source: results.count > 1 ? "\(source) (\($0.call.id))" : source, mode: .transcript) }
         }
-        return Response.json(.array(reports.map { LintRenderer.json(config.redact ? $0.redacted() : $0) }))
+        return Response.json(.array(reports.map { LintRenderer.json(config.redact ? $0.redactedForOutput() : $0) }))
     }
 
     /// `GET /api/queue?date=`: the day's review queue as `callqc sample --format json` gives it.

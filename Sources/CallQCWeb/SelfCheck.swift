@@ -119,7 +119,7 @@ extension Workbench {
                 }
                 body += "</section>\n"
             case .draft(let report)?:
-                body += "<section id=\"result\">\n" + LintView.render(p.redact ? report.redacted() : report, p) + "</section>\n"
+                body += "<section id=\"result\">\n" + LintView.render(p.redact ? report.redactedForOutput() : report, p) + "</section>\n"
             }
         }
         body += "<h2>\(esc(p.t("再检查一份", "Check another")))</h2>\n" + selfCheckFormHTML(p, text: shown, mode: mode)
