@@ -13,8 +13,31 @@ public final class SQLiteResultStore: ResultStore {
         self.path = path
         var config = Configuration()
         config.busyMode = .timeout(10)
+        // A new database is created readable by its owner only: it holds raw transcripts. (SQLite
+        // gives its journal and WAL files the database's permissions.)
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
         queue = try DatabaseQueue(path: path, configuration: config)
-        try SQLiteResultStore.migrator.migrate(queue)
+        try SQLiteResultStore.migrate(queue)
+    }
+
+    /// Migrates under SQLite's write lock (each migration is an IMMEDIATE transaction). Processes
+    /// that open a new database together race to apply the same migration; the loser's statements
+    /// fail ("table already exists") after the winner commits, so it reads the applied list again
+    /// and goes on from there.
+    static func migrate(_ queue: DatabaseQueue) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 20 { throw error }
+                if try queue.read({ db in try migrator.hasCompletedMigrations(db) }) { return }
+                usleep(useconds_t(10_000 * attempt))
+            }
+        }
     }
 
     static var migrator: DatabaseMigrator {
@@ -132,6 +155,30 @@ public final class SQLiteResultStore: ResultStore {
                 CREATE INDEX review_misses_rule ON review_misses(rule);
                 """)
         }
+        // Reviews name the transcript they judged (two calls may share an id); older reviews get
+        // the latest transcript of their id.
+        m.registerMigration("v4-review-hash") { db in
+            try db.execute(sql: """
+                ALTER TABLE reviews ADD COLUMN content_hash TEXT;
+                UPDATE reviews SET content_hash = (SELECT r.content_hash FROM results r WHERE r.call_id = reviews.call_id
+                                                   ORDER BY r.id DESC LIMIT 1);
+                CREATE INDEX reviews_content_hash ON reviews(content_hash);
+                """)
+        }
+        // What `callqc purge` deleted, for the audit trail (counts and dates, no content).
+        m.registerMigration("v5-purge-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE purge_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    purged_at TEXT NOT NULL,
+                    before TEXT NOT NULL,
+                    keep_reviewed INTEGER NOT NULL,
+                    calls INTEGER NOT NULL,
+                    results INTEGER NOT NULL,
+                    reviews INTEGER NOT NULL
+                );
+                """)
+        }
         return m
     }
 
@@ -223,7 +270,8 @@ public final class SQLiteResultStore: ResultStore {
     }
 
     public func summaries(from: String?, to: String?) throws -> [CallSummary] {
-        var condition = "r.id = (SELECT MAX(id) FROM results WHERE call_id = r.call_id)"
+        // One row per transcript (content hash): calls sharing an id are all kept.
+        var condition = "r.id = (SELECT MAX(id) FROM results WHERE content_hash = r.content_hash)"
         var args: [DatabaseValueConvertible?] = []
         if let from { condition += " AND c.date >= ?"; args.append(from) }
         if let to { condition += " AND c.date <= ?"; args.append(to) }
@@ -253,38 +301,117 @@ public final class SQLiteResultStore: ResultStore {
                 findings[row["result_id"], default: []].append(.init(rule: row["rule"], severity: Severity(rawValue: row["severity"]) ?? .info,
                                                                      section: row["section"], points: row["points"]))
             }
+            let keys = try SQLiteResultStore.keys(db, callIDs: Set(rows.map { row -> String in row["call_id"] }))
             return rows.map { row in
                 let id: Int64 = row["id"]
                 let vetoRules: String = row["veto_rules"]
-                return CallSummary(callID: row["call_id"], agent: row["agent"], date: row["date"], source: row["source"],
+                var summary = CallSummary(callID: row["call_id"], agent: row["agent"], date: row["date"], source: row["source"],
                                    contentHash: row["content_hash"], ruleSet: row["ruleset_name"], ruleSetVersion: row["ruleset_version"],
                                    score: row["score"], maxScore: row["max_score"], grade: row["grade"], veto: row["veto"],
                                    vetoRules: vetoRules.split(separator: " ").map(String.init),
                                    agentCharsPerMinute: row["agent_cpm"], agentWordsPerMinute: row["agent_wpm"], duration: row["duration"],
                                    findings: findings[id] ?? [], sections: sections[id] ?? [])
+                summary.key = keys[summary.contentHash] ?? summary.callID
+                return summary
             }
         }
     }
 
-    public func detail(callID: String) throws -> StoredResult? {
+    /// The stored calls (content hash, call id, date, source) whose id is one of `callIDs`.
+    static func calls(_ db: Database, callIDs: Set<String>) throws -> [(hash: String, id: String, date: String?, source: String?)] {
+        guard !callIDs.isEmpty else { return [] }
+        var out: [(hash: String, id: String, date: String?, source: String?)] = []
+        let list = Array(callIDs)
+        for start in stride(from: 0, to: list.count, by: 500) {
+            let chunk = Array(list[start..<min(start + 500, list.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT content_hash, call_id, date, source FROM calls WHERE call_id IN (\(marks)) ORDER BY date, content_hash",
+                                        arguments: StatementArguments(chunk)) {
+                out.append((row["content_hash"], row["call_id"], row["date"], row["source"]))
+            }
+        }
+        return out
+    }
+
+    /// The key that names each stored call of these ids: the id alone when no other stored call
+    /// has it, else `ID@DATE` when the date tells them apart, else `ID@` and 12 digits of the content hash.
+    static func keys(_ db: Database, callIDs: Set<String>) throws -> [String: String] {
+        let shared = try Row.fetchAll(db, sql: "SELECT call_id FROM calls GROUP BY call_id HAVING COUNT(*) > 1")
+            .map { row -> String in row["call_id"] }.filter(callIDs.contains)
+        var keys: [String: String] = [:]
+        let groups = Dictionary(grouping: try calls(db, callIDs: Set(shared)), by: \.id)
+        for (id, group) in groups {
+            for c in group {
+                let sameDate = group.filter { $0.date == c.date }.count
+                if let date = c.date, sameDate == 1 { keys[c.hash] = "\(id)@\(date)" } else { keys[c.hash] = "\(id)@\(c.hash.prefix(12))" }
+            }
+        }
+        return keys
+    }
+
+    /// The content hashes a reference names: a call id, `ID@DATE`, `ID@HASHPREFIX` or a content hash.
+    func resolve(_ db: Database, _ reference: String) throws -> [(hash: String, id: String, date: String?, source: String?)] {
+        let exact = try SQLiteResultStore.calls(db, callIDs: [reference])
+        if !exact.isEmpty { return exact }
+        if let at = reference.lastIndex(of: "@") {
+            let id = String(reference[..<at]), qualifier = String(reference[reference.index(after: at)...])
+            let group = try SQLiteResultStore.calls(db, callIDs: [id])
+            let byDate = group.filter { $0.date == qualifier }
+            if !byDate.isEmpty { return byDate }
+            if qualifier.count >= 6 { return group.filter { $0.hash.hasPrefix(qualifier.lowercased()) } }
+            return []
+        }
+        if reference.count == 32, reference.allSatisfy(\.isHexDigit) {
+            return try Row.fetchAll(db, sql: "SELECT content_hash, call_id, date, source FROM calls WHERE content_hash = ?", arguments: [reference.lowercased()])
+                .map { ($0["content_hash"], $0["call_id"], $0["date"], $0["source"]) }
+        }
+        return []
+    }
+
+    /// Stored calls that share an id with one of `results` but are another transcript, and pairs of
+    /// such results within `results` themselves: each is kept, and worth a warning.
+    public func collisions(_ results: [CallResult]) throws -> [CallIDCollision] {
+        var out: [CallIDCollision] = []
+        var seen: [String: [(hash: String, date: String?, source: String?)]] = [:]
+        let stored = try queue.read { db in try SQLiteResultStore.calls(db, callIDs: Set(results.map(\.call.id))) }
+        for c in stored { seen[c.id, default: []].append((c.hash, c.date, c.source)) }
+        for r in results {
+            let hash = ContentHash.of(r.call)
+            let others = (seen[r.call.id] ?? []).filter { $0.hash != hash }
+            if let other = others.first {
+                out.append(CallIDCollision(callID: r.call.id, date: r.call.date, source: r.call.source, otherDate: other.date, otherSource: other.source))
+            }
+            if !(seen[r.call.id] ?? []).contains(where: { $0.hash == hash }) {
+                seen[r.call.id, default: []].append((hash, r.call.date, r.call.source))
+            }
+        }
+        return out
+    }
+
+    public func detail(callID reference: String) throws -> StoredResult? {
         let found: (Int64, String, String, String)? = try queue.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            let matches = try resolve(db, reference)
+            if matches.count > 1 {
+                let keys = try SQLiteResultStore.keys(db, callIDs: Set(matches.map(\.id)))
+                throw AmbiguousCallReference(reference: reference, candidates: matches.map { (keys[$0.hash] ?? $0.id, $0.source) })
+            }
+            guard let hash = matches.first?.hash, let row = try Row.fetchOne(db, sql: """
                 SELECT r.id, r.result_json, c.transcript, r.checked_at FROM results r JOIN calls c ON c.content_hash = r.content_hash
-                WHERE r.call_id = ? ORDER BY r.id DESC LIMIT 1
-                """, arguments: [callID]) else { return nil }
+                WHERE r.content_hash = ? ORDER BY r.id DESC LIMIT 1
+                """, arguments: [hash]) else { return nil }
             return (row[0], row[1], row[2], row[3])
         }
         guard let (id, resultText, transcript, checkedAt) = found else { return nil }
         let result = try JSONParser.parse(resultText)
-        let call = try CallJSON.decode(try JSONParser.parse(transcript), source: callID, index: nil, roleMap: .standard)
+        let call = try CallJSON.decode(try JSONParser.parse(transcript), source: reference, index: nil, roleMap: .standard)
         guard let summary = try summaries(where: "r.id = ?", [id]).first else { return nil }
         return StoredResult(summary: summary, result: result, call: call, checkedAt: checkedAt)
     }
 
     public func record(_ review: Review) throws {
         try queue.write { db in
-            try db.execute(sql: "INSERT INTO reviews (call_id, reviewed_at, reviewer, score, note) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [review.callID, review.reviewedAt, review.reviewer, review.score, review.note])
+            try db.execute(sql: "INSERT INTO reviews (call_id, content_hash, reviewed_at, reviewer, score, note) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [review.callID, review.contentHash, review.reviewedAt, review.reviewer, review.score, review.note])
             let id = db.lastInsertedRowID
             for (section, score) in review.sectionScores.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "INSERT INTO review_sections (review_id, section, score) VALUES (?, ?, ?)", arguments: [id, section, score])
@@ -316,12 +443,13 @@ public final class SQLiteResultStore: ResultStore {
             for row in try Row.fetchAll(db, sql: "SELECT review_id, rule, turn, note FROM review_misses ORDER BY rowid") {
                 misses[row["review_id"], default: []].append(MissedFinding(rule: row["rule"], turn: row["turn"], note: row["note"]))
             }
-            return try Row.fetchAll(db, sql: "SELECT id, call_id, reviewed_at, reviewer, score, note FROM reviews ORDER BY id").map { row in
+            return try Row.fetchAll(db, sql: "SELECT id, call_id, content_hash, reviewed_at, reviewer, score, note FROM reviews ORDER BY id").map { row in
                 let id: Int64 = row["id"]
                 let v = verdicts[id] ?? []
                 return Review(callID: row["call_id"], reviewedAt: row["reviewed_at"], reviewer: row["reviewer"], score: row["score"],
                               sectionScores: sections[id] ?? [:], confirmed: v.filter { $0.1 == "confirm" }.map(\.0),
-                              rejected: v.filter { $0.1 == "reject" }.map(\.0), missed: misses[id] ?? [], note: row["note"])
+                              rejected: v.filter { $0.1 == "reject" }.map(\.0), missed: misses[id] ?? [], note: row["note"],
+                              contentHash: row["content_hash"])
             }
         }
     }
@@ -329,5 +457,70 @@ public final class SQLiteResultStore: ResultStore {
     /// Number of results stored (all rule set versions).
     public func resultCount() throws -> Int {
         try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results") ?? 0 }
+    }
+
+    /// What ``purge(before:keepReviewed:dryRun:)`` deleted.
+    public struct PurgeReport: Sendable {
+        public var calls: [(id: String, date: String?, source: String?)] = []
+        public var results = 0
+        public var reviews = 0
+        /// Reviewed calls kept because of `keepReviewed`.
+        public var keptReviewed = 0
+        /// Cases in the library made from purged calls (their excerpts stay: delete them by hand if the rules require).
+        public var cases = 0
+    }
+
+    /// Deletes the transcripts (calls), their results, sections and findings, and the reviews of
+    /// calls dated before `before` (YYYY-MM-DD; a call without a date goes by the day it was first
+    /// checked), and reviews made before it; with `keepReviewed`, reviewed calls stay with their
+    /// results and reviews. One transaction, recorded in `purge_log`; then VACUUM, so the deleted
+    /// text does not linger in free pages of the file. `dryRun` reports and changes nothing.
+    public func purge(before: String, keepReviewed: Bool, dryRun: Bool = false) throws -> PurgeReport {
+        var report = PurgeReport()
+        try queue.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let day = "COALESCE(c.date, (SELECT substr(MIN(r.checked_at), 1, 10) FROM results r WHERE r.content_hash = c.content_hash))"
+                let reviewed = "(c.content_hash IN (SELECT content_hash FROM reviews WHERE content_hash IS NOT NULL) OR c.call_id IN (SELECT call_id FROM reviews WHERE content_hash IS NULL))"
+                let old = try Row.fetchAll(db, sql: "SELECT c.content_hash, c.call_id, c.date, c.source, \(reviewed) AS reviewed FROM calls c WHERE \(day) < ? ORDER BY c.date, c.call_id",
+                                           arguments: [before])
+                var hashes: [String] = []
+                for row in old {
+                    if keepReviewed, (row["reviewed"] as Bool?) == true { report.keptReviewed += 1; continue }
+                    hashes.append(row["content_hash"])
+                    report.calls.append((row["call_id"], row["date"], row["source"]))
+                }
+                try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS purged (content_hash TEXT PRIMARY KEY)")
+                try db.execute(sql: "DELETE FROM purged")
+                for h in hashes { try db.execute(sql: "INSERT OR IGNORE INTO purged VALUES (?)", arguments: [h]) }
+                report.results = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results WHERE content_hash IN (SELECT content_hash FROM purged)") ?? 0
+                report.cases = try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM cases WHERE call_id IN (SELECT c.call_id FROM calls c JOIN purged p ON p.content_hash = c.content_hash)
+                    """) ?? 0
+                // Reviews of purged calls, and reviews made before the date of calls that are not kept.
+                let doomedReviews = """
+                    FROM reviews WHERE content_hash IN (SELECT content_hash FROM purged)
+                       OR (reviewed_at < ? AND NOT (content_hash IS NOT NULL AND content_hash IN (SELECT content_hash FROM calls WHERE content_hash NOT IN (SELECT content_hash FROM purged)) AND ? = 1))
+                    """
+                report.reviews = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + doomedReviews, arguments: [before, keepReviewed]) ?? 0
+                try db.execute(sql: "DELETE " + doomedReviews, arguments: [before, keepReviewed])
+                try db.execute(sql: "DELETE FROM results WHERE content_hash IN (SELECT content_hash FROM purged)")
+                try db.execute(sql: "DELETE FROM calls WHERE content_hash IN (SELECT content_hash FROM purged)")
+                try db.execute(sql: "DROP TABLE purged")
+                try db.execute(sql: "INSERT INTO purge_log (purged_at, before, keep_reviewed, calls, results, reviews) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [ISO8601DateFormatter().string(from: Date()), before, keepReviewed, report.calls.count, report.results, report.reviews])
+                return dryRun ? .rollback : .commit
+            }
+            if !dryRun { try db.execute(sql: "VACUUM") }
+        }
+        return report
+    }
+
+    /// The purges done, oldest first: (when, before, calls, results, reviews).
+    public func purgeLog() throws -> [(at: String, before: String, calls: Int, results: Int, reviews: Int)] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT purged_at, before, calls, results, reviews FROM purge_log ORDER BY id").map {
+                ($0["purged_at"], $0["before"], $0["calls"], $0["results"], $0["reviews"])
+            }
+        }
     }
 }

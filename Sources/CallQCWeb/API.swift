@@ -21,6 +21,7 @@ extension Workbench {
             switch error {
             case .tooLarge: return .refused(Workbench.apiError("the request body is larger than the limit of \(Workbench.size(config.maxBodyBytes))", status: .contentTooLarge))
             case .unreadable: return .refused(Workbench.apiError("the request body could not be read", status: .badRequest))
+            case .timedOut: return .refused(Workbench.apiError("the request body did not arrive within \(Int(config.readTimeoutSeconds)) s", status: .requestTimeout))
             }
         }
     }
@@ -42,19 +43,33 @@ extension Workbench {
             loader.format = format
         }
         let source = q.get("source").flatMap { $0.isEmpty ? nil : ($0 as NSString).lastPathComponent } ?? "-"
-        let outcome = loader.read(bytes: bytes, source: source)
-        var items: [JSONValue] = outcome.errors.map { ResultJSON.encode(config.redact ? Workbench.redacted($0) : $0) }
-        for call in outcome.calls {
-            let result = checker.check(call)
-            items.append(ResultJSON.encode(config.redact ? result.redacted() : result))
+        let reader = loader, checker = checker, config = config
+        let answer: (items: [JSONValue], calls: Int, turns: Int)? = await pool.run(budget: config.workBudgetSeconds) {
+            let outcome = reader.read(bytes: bytes, source: source)
+            let turns = outcome.calls.reduce(0) { $0 + $1.turns.count }
+            if turns > config.maxTurns { return ([], outcome.calls.count, turns) }
+            var items: [JSONValue] = outcome.errors.map { ResultJSON.encode(config.redact ? Workbench.redacted($0) : $0) }
+            for call in outcome.calls {
+                let result = checker.check(call)
+                items.append(ResultJSON.encode(config.redact ? result.redacted() : result))
+            }
+            return (items, outcome.calls.count, turns)
         }
-        return Response.json(.array(items), status: outcome.calls.isEmpty ? .unprocessableContent : .ok)
+        guard let answer else { return Workbench.apiError(overBudget, status: .unprocessableContent) }
+        if answer.turns > config.maxTurns { return Workbench.apiError(tooManyTurns(answer.turns), status: .contentTooLarge) }
+        return Response.json(.array(answer.items), status: answer.calls == 0 ? .unprocessableContent : .ok)
+    }
+
+    var overBudget: String {
+        "the check took longer than the workbench's budget of \(JSONValue.format(config.workBudgetSeconds)) s per request; check large inputs with callqc check on the command line"
+    }
+
+    func tooManyTurns(_ turns: Int) -> String {
+        "the request holds \(turns) turns or lines, more than the workbench checks in one request (\(config.maxTurns), --max-turns); check large calls with callqc check on the command line"
     }
 
     static func redacted(_ problem: InputProblem) -> InputProblem {
-        var p = problem
-        p.message = Redactor().redact(p.message)
-        return p
+        problem.masked()
     }
 
     /// `POST /api/lint`: a draft or a transcript → an array of `callqc.lint/1`.
@@ -68,7 +83,14 @@ extension Workbench {
         guard let mode = SelfCheckMode(rawValue: asked) else { return Workbench.apiError("unknown as '\(asked)'; use auto, draft or transcript", status: .badRequest) }
         let source = request.uri.queryParameters.get("source").flatMap { $0.isEmpty ? nil : ($0 as NSString).lastPathComponent } ?? "-"
         var reports: [LintReport] = []
-        switch selfCheck(bytes, source: source, mode: mode) {
+        let workbench = self
+        guard let outcome = await pool.run(budget: config.workBudgetSeconds, { workbench.selfCheck(bytes, source: source, mode: mode) }) else {
+            return Workbench.apiError(overBudget, status: .unprocessableContent)
+        }
+        if case .tooMany(let n) = outcome { return Workbench.apiError(tooManyTurns(n), status: .contentTooLarge) }
+        switch outcome {
+        case .tooMany:
+            break
         case .problem(let problem):
             return Response.json(.array([ResultJSON.encode(config.redact ? Workbench.redacted(problem) : problem)]), status: .unprocessableContent)
         case .draft(let report):
@@ -76,7 +98,7 @@ extension Workbench {
         case .calls(let results, _, _):
             reports = results.map { linter.lint(ScriptLinter.agentLines($0.call), source: results.count > 1 ? "\(source) (\($0.call.id))" : source, mode: .transcript) }
         }
-        return Response.json(.array(reports.map { LintRenderer.json(config.redact ? $0.redacted() : $0) }))
+        return Response.json(.array(reports.map { LintRenderer.json(config.redact ? $0.redactedForOutput() : $0) }))
     }
 
     /// `GET /api/queue?date=`: the day's review queue as `callqc sample --format json` gives it.
@@ -87,13 +109,13 @@ extension Workbench {
             case .failure(.message(let m)):
                 return Workbench.apiError(m, status: .badRequest)
             case .success(let qr):
-                let queue = qr.plan.draw(try store.summaries(from: qr.date, to: qr.date), reviewed: Set(try store.reviews().map(\.callID)))
+                let queue = qr.plan.draw(try store.summaries(from: qr.date, to: qr.date), reviewed: Set(try store.reviews().map { $0.contentHash ?? $0.callID }))
                 let r = Redactor()
                 func t(_ s: String?) -> String? { config.redact ? r.redact(s) : s }
                 return Response.json(.object([
                     ("schema", .string("callqc.queue/1")), ("date", .string(qr.date)), ("per_agent", .number(Double(qr.plan.perAgent))), ("seed", .number(Double(qr.plan.seed))),
                     ("picks", .array(queue.picks.map { p in
-                        .object([("agent", .string(p.agent)), ("call", .string(t(p.call.callID))), ("score", .number(p.call.score)),
+                        .object([("agent", .string(p.agent)), ("call", .string(t(p.call.key))), ("score", .number(p.call.score)),
                                  ("grade", .string(p.call.grade)), ("reason", .string(p.reason)), ("source", .string(t(p.call.source)))])
                     })),
                     ("short", .array(queue.short.map { s in
@@ -164,13 +186,15 @@ extension Workbench {
         let p = PageContext(lang: .en, csrf: "", csrfFresh: false, redact: config.redact, hasStore: true)
         do {
             guard let stored = try store.detail(callID: callID) else {
-                return Workbench.apiError("no call '\(callID)' in the results database: check it first (callqc check … --db)", status: .notFound)
+                return Workbench.apiError("no call '\(Redactor().redact(callID))' in the results database: check it first (callqc check … --db)", status: .notFound)
             }
             if let problem = missedProblem(missed, stored: stored, p) { return Workbench.apiError(problem, status: .badRequest) }
-            switch makeReview(callID: callID, score: score, confirm: confirm, reject: reject, missed: missed, note: json["note"]?.stringValue, reviewer: json["reviewer"]?.stringValue, sections: sections, p) {
+            switch makeReview(callID: callID, score: score, confirm: confirm, reject: reject, missed: missed, note: json["note"]?.stringValue, reviewer: json["reviewer"]?.stringValue, sections: sections, of: stored.summary, p) {
             case .failure(.message(let m)):
                 return Workbench.apiError(m, status: .badRequest)
-            case .success(let review):
+            case .success(var review):
+                review.callID = stored.summary.callID
+                review.contentHash = stored.summary.contentHash
                 try store.record(review)
                 let rules = Set(stored.summary.findings.map(\.rule))
                 let unknown = (confirm + reject).filter { !rules.contains($0) }
@@ -182,6 +206,8 @@ extension Workbench {
                     ("warnings", .array(unknown.map { .string("call \(callID) has no finding of rule '\($0)'") })),
                 ]), status: .created)
             }
+        } catch let ambiguous as AmbiguousCallReference {
+            return Workbench.apiError("\(ambiguous)", status: .conflict)
         } catch {
             return Workbench.apiError("the results database failed: \(error)", status: .internalServerError)
         }

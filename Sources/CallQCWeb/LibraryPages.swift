@@ -72,7 +72,7 @@ extension Workbench {
             do {
                 let calls = try store.summaries(from: from, to: to)
                 let detailed = calls.sorted { ($0.score ?? 0, $0.callID) < ($1.score ?? 0, $1.callID) }.prefix(200)
-                let stored = try detailed.compactMap { try store.detail(callID: $0.callID) }
+                let stored = try detailed.compactMap { try store.detail(callID: $0.contentHash) }
                 let periodText = [from, to].compactMap { $0 }.isEmpty ? "all dates" : "\(from ?? "…") – \(to ?? "…")"
                 let html = HTMLReport(title: "callqc 质检报告", period: periodText, byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
                                       calls: stored, omittedCalls: calls.count - stored.count, redact: config.redact,

@@ -57,7 +57,7 @@ extension Workbench {
             }
             let calls = try store.summaries(from: qr.date, to: qr.date)
             let reviews = try store.reviews()
-            let queue = qr.plan.draw(calls, reviewed: Set(reviews.map(\.callID)))
+            let queue = qr.plan.draw(calls, reviewed: Set(reviews.map { $0.contentHash ?? $0.callID }))
             var h = queueForm(p, date: qr.date, plan: qr.plan)
             let zhLine = "\(qr.date)：共 \(calls.count) 通，抽取 \(queue.picks.count) 通，每位坐席 \(qr.plan.perAgent) 通（风险优先，其余随机，种子 \(qr.plan.seed)）"
             let enLine = "\(qr.date): \(calls.count) calls, \(queue.picks.count) drawn, \(qr.plan.perAgent) per agent (risky first, the rest at random, seed \(qr.plan.seed))"
@@ -66,7 +66,7 @@ extension Workbench {
             if !queue.picks.isEmpty {
                 h += "<table id=\"queue\"><thead><tr><th>\(p.t("坐席", "Agent"))</th><th>\(p.t("通话", "Call"))</th><th>\(p.t("分数", "Score"))</th><th>\(p.t("等级", "Grade"))</th><th>\(p.t("抽取原因", "Why"))</th></tr></thead><tbody>\n"
                 for pick in queue.picks {
-                    h += "<tr><td>\(esc(pick.agent))</td><td><a href=\"\(esc(p.link("/calls/" + Form.encode(pick.call.callID))))\">\(esc(p.r(pick.call.callID)))</a></td><td>\(pick.call.score.map(Format.points) ?? "–")</td><td>\(esc(pick.call.grade ?? "–"))</td><td>\(esc(pick.reason))</td></tr>\n"
+                    h += "<tr><td>\(esc(pick.agent))</td><td><a href=\"\(esc(p.link("/calls/" + Form.encode(pick.call.key))))\">\(esc(p.r(pick.call.key)))</a></td><td>\(pick.call.score.map(Format.points) ?? "–")</td><td>\(esc(pick.call.grade ?? "–"))</td><td>\(esc(pick.reason))</td></tr>\n"
                 }
                 h += "</tbody></table>\n"
             }
@@ -75,8 +75,8 @@ extension Workbench {
                 let enLine = "Agent \(s.agent) has \(s.calls) call\(s.calls == 1 ? "" : "s") that day (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)."
                 h += "<p class=\"meta\">" + esc(p.t(zhLine, enLine)) + "</p>\n"
             }
-            let dayIDs = Set(calls.map(\.callID))
-            let done = reviews.filter { dayIDs.contains($0.callID) }
+            let dayHashes = Set(calls.map(\.contentHash)), dayIDs = Set(calls.map(\.callID))
+            let done = reviews.filter { $0.contentHash.map(dayHashes.contains) ?? dayIDs.contains($0.callID) }
             if !done.isEmpty {
                 h += "<h2>\(esc(p.t("已复核", "Reviewed")))</h2>\n<table id=\"reviewed\"><thead><tr><th>\(p.t("通话", "Call"))</th><th>\(p.t("人工分", "Human score"))</th><th>\(p.t("确认", "Confirmed"))</th><th>\(p.t("驳回", "Rejected"))</th><th>\(p.t("复核人", "Reviewer"))</th><th>\(p.t("时间", "When"))</th></tr></thead><tbody>\n"
                 for r in done {
@@ -107,15 +107,19 @@ extension Workbench {
         guard let store else { return noStore(title, p, active: "queue") }
         do {
             guard let stored = try store.detail(callID: id) else {
-                return Response.html(Layout.page(title, Layout.error(p.t("结果库里没有通话 '\(p.r(id))'：先用 callqc check … --db 检查它。",
-                                                                       "No call '\(p.r(id))' in the results database: check it first (callqc check … --db).")), p, active: "queue"),
+                // The id comes from the request: masked even with --no-redact, so a link cannot make the page say a number.
+                let shown = Redactor().redact(id)
+                var p = p
+                p.here = "/calls/" + Form.encode(shown)
+                return Response.html(Layout.page(p.t("通话", "Call") + " " + shown, Layout.error(p.t("结果库里没有通话 '\(shown)'：先用 callqc check … --db 检查它。",
+                                                                       "No call '\(shown)' in the results database: check it first (callqc check … --db).")), p, active: "queue"),
                                      status: .notFound, p)
             }
             var h = ""
             if let error { h += Layout.error(error) }
             if request.uri.queryParameters.get("saved") == "1" { h += Layout.notice(p.t("复核结果已保存。", "The review was recorded.")) }
             h += CallView.render(result: stored.result, call: stored.call, p)
-            let reviews = try store.reviews().filter { $0.callID == id }
+            let reviews = try store.reviews().filter { $0.contentHash.map { $0 == stored.summary.contentHash } ?? ($0.callID == stored.summary.callID) }
             if !reviews.isEmpty {
                 h += "<h2>\(esc(p.t("复核记录", "Reviews")))</h2>\n<ul id=\"reviews\">"
                 for r in reviews {
@@ -140,6 +144,12 @@ extension Workbench {
 
             """
             return Response.html(Layout.page(title, h, p, active: "queue"), status: status, p)
+        } catch let ambiguous as AmbiguousCallReference {
+            var h = Layout.error(p.t("通话编号 '\(p.r(id))' 对应多通电话，请选择：", "The call id '\(p.r(id))' names several calls; choose one:")) + "<ul id=\"candidates\">"
+            for c in ambiguous.candidates {
+                h += "<li><a href=\"\(esc(p.link("/calls/" + Form.encode(c.key))))\">\(esc(p.r(c.key)))</a> \(esc(p.r(c.source ?? "")))</li>"
+            }
+            return Response.html(Layout.page(title, h + "</ul>\n", p, active: "queue"), status: .conflict, p)
         } catch {
             return storeError(error, p)
         }
@@ -227,11 +237,14 @@ extension Workbench {
 
     /// A review from form fields or API members; the same checks as `callqc review`.
     func makeReview(callID: String, score: String?, confirm: [String], reject: [String], missed: [MissedFinding] = [], note: String?, reviewer: String?,
-                    sections: [String: Double] = [:], _ p: PageContext) -> Result<Review, QueueError> {
+                    sections: [String: Double] = [:], of stored: CallSummary, _ p: PageContext) -> Result<Review, QueueError> {
         var points: Double?
         if let s = score?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
             guard let v = Double(s), v.isFinite, v >= 0 else { return .failure(.message(p.t("人工评分必须是 0 或以上的数字，收到 '\(s)'。", "The score must be a number of points, 0 or more, found '\(s)'."))) }
             points = v
+        }
+        if let problem = ReviewLimits.problem(score: points, sections: sections, of: stored) {
+            return .failure(.message(p.lang == .en ? problem.english : problem.chinese))
         }
         let note = note.flatMap { $0.isEmpty ? nil : $0 }
         let reviewer = reviewer.flatMap { $0.isEmpty ? nil : $0 }
@@ -251,7 +264,9 @@ extension Workbench {
         let p = page(request, form: form)
         guard let store else { return noStore(p.t("通话", "Call"), p, active: "queue") }
         do {
-            guard let stored = try store.detail(callID: id) else { return callPage(request, id: id, status: .notFound, error: nil, form: form) }
+            let found: StoredResult?
+            do { found = try store.detail(callID: id) } catch is AmbiguousCallReference { return callPage(request, id: id, status: .conflict, error: nil, form: form) }
+            guard let stored = found else { return callPage(request, id: id, status: .notFound, error: nil, form: form) }
             var confirm: [String] = [], reject: [String] = []
             var missed: [MissedFinding] = []
             for (name, value) in form.fields {
@@ -270,10 +285,12 @@ extension Workbench {
             if let problem = missedProblem(missed, stored: stored, p) {
                 return callPage(request, id: id, status: .badRequest, error: problem, form: form)
             }
-            switch makeReview(callID: id, score: form.value("score"), confirm: confirm, reject: reject, missed: missed, note: form.value("note"), reviewer: form.value("reviewer"), p) {
+            switch makeReview(callID: id, score: form.value("score"), confirm: confirm, reject: reject, missed: missed, note: form.value("note"), reviewer: form.value("reviewer"), of: stored.summary, p) {
             case .failure(.message(let m)):
                 return callPage(request, id: id, status: .badRequest, error: m, form: form)
-            case .success(let review):
+            case .success(var review):
+                review.callID = stored.summary.callID
+                review.contentHash = stored.summary.contentHash
                 try store.record(review)
                 return Response.redirect(to: p.link("/calls/" + Form.encode(id), [("saved", "1")]))
             }

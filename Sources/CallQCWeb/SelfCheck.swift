@@ -9,6 +9,8 @@ enum SelfCheckOutcome: Sendable {
     case calls([CallResult], readingSeconds: [Double], warnings: [InputProblem])
     case draft(LintReport)
     case problem(InputProblem)
+    /// More turns or lines than one request may hold.
+    case tooMany(Int)
 }
 
 enum SelfCheckMode: String, Sendable { case auto, transcript, draft }
@@ -17,6 +19,8 @@ extension Workbench {
     func selfCheck(_ bytes: [UInt8], source: String, mode: SelfCheckMode) -> SelfCheckOutcome {
         if mode != .draft {
             let outcome = loader.read(bytes: bytes, source: source)
+            let turns = outcome.calls.reduce(0) { $0 + $1.turns.count }
+            if turns > config.maxTurns { return .tooMany(turns) }
             let calls = outcome.calls.filter { $0.turns.contains { $0.role == .agent } }
             if !calls.isEmpty {
                 let results = calls.map(checker.check)
@@ -32,6 +36,7 @@ extension Workbench {
         case .success(let input):
             let lines = ScriptLinter.draftLines(String(decoding: input.bytes, as: UTF8.self))
             if lines.isEmpty { return .problem(InputProblem(source: source, message: "nothing to lint: the draft has no lines")) }
+            if lines.count > config.maxTurns { return .tooMany(lines.count) }
             return .draft(linter.lint(lines, source: source, mode: .draft))
         }
     }
@@ -94,11 +99,18 @@ extension Workbench {
             body += Layout.error(p.t("请粘贴通话文本或话术草稿，或上传一个文件。", "Paste a transcript or a script draft, or upload a file."))
             status = .badRequest
         } else {
-            switch selfCheck(bytes, source: source, mode: mode) {
-            case .problem(let problem):
+            let workbench = self, input = bytes, name = source
+            switch await pool.run(budget: config.workBudgetSeconds, { workbench.selfCheck(input, source: name, mode: mode) }) {
+            case nil:
+                body += Layout.error(p.t("检查超过了每次请求 \(JSONValue.format(config.workBudgetSeconds)) 秒的时限：请在命令行用 callqc check 检查大文件。", overBudget))
+                status = .unprocessableContent
+            case .tooMany(let n)?:
+                body += Layout.error(p.t("内容有 \(n) 轮对话或行，超过工作台每次检查的上限（\(config.maxTurns)）：请在命令行用 callqc check 检查。", tooManyTurns(n)))
+                status = .contentTooLarge
+            case .problem(let problem)?:
                 body += Layout.error("callqc: error: \(p.r(problem.description))")
                 status = .unprocessableContent
-            case .calls(let results, let seconds, let warnings):
+            case .calls(let results, let seconds, let warnings)?:
                 for w in warnings { body += "<p class=\"meta\">callqc: warning: \(esc(p.r(w.description)))</p>\n" }
                 body += "<section id=\"result\">\n"
                 for (result, secs) in zip(results, seconds) {
@@ -106,8 +118,8 @@ extension Workbench {
                     body += CallView.render(result: ResultJSON.encode(result), call: result.call, p)
                 }
                 body += "</section>\n"
-            case .draft(let report):
-                body += "<section id=\"result\">\n" + LintView.render(p.redact ? report.redacted() : report, p) + "</section>\n"
+            case .draft(let report)?:
+                body += "<section id=\"result\">\n" + LintView.render(p.redact ? report.redactedForOutput() : report, p) + "</section>\n"
             }
         }
         body += "<h2>\(esc(p.t("再检查一份", "Check another")))</h2>\n" + selfCheckFormHTML(p, text: shown, mode: mode)

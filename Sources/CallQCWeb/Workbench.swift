@@ -3,6 +3,7 @@ import CallQCStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// The web workbench behind `callqc serve`: agents' self-check, supervisors' review
@@ -14,8 +15,10 @@ public struct Workbench: Sendable {
     let linter: ScriptLinter
     let store: SQLiteResultStore?
     let loader: TranscriptLoader
+    let pool: WorkPool
 
     public init(config: WorkbenchConfig, checker: Checker, store: SQLiteResultStore?, loader: TranscriptLoader = TranscriptLoader()) {
+        self.pool = WorkPool(workers: config.workers)
         self.config = config
         self.checker = checker
         self.linter = ScriptLinter(checker: checker)
@@ -27,7 +30,11 @@ public struct Workbench: Sendable {
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router(),
-            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "callqc"),
+            // A connection silent for the read timeout is closed (a request head trickled byte by byte
+            // included); at most maxConnections are open, others wait in the backlog.
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.readTimeoutSeconds * 1000)))),
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "callqc",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: {
                 var l = Logger(label: "callqc.serve")
@@ -40,6 +47,7 @@ public struct Workbench: Sendable {
     /// Every route, behind the access check.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: HostMiddleware(allowed: config.allowedHosts))
         router.add(middleware: AccessMiddleware(token: config.token, defaultLanguage: config.language))
         router.get("/") { request, _ in Response.redirect(to: self.page(request).link("/self-check")) }
         router.get("/login") { request, _ in self.login(request) }
@@ -87,17 +95,28 @@ public struct Workbench: Sendable {
     /// The body, at most the configured size.
     func body(_ request: Request) async throws(BodyError) -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > config.maxBodyBytes { throw .tooLarge }
+        let limit = config.maxBodyBytes
+        let timeout = config.readTimeoutSeconds
         do {
-            var buffer = try await request.body.collect(upTo: config.maxBodyBytes)
+            // The whole body must arrive within the read timeout: a client trickling it is dropped.
+            var buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await request.body.collect(upTo: limit) }
+                group.addTask { try await Task.sleep(nanoseconds: UInt64(timeout * 1e9)); return nil }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let buffer = first else { throw BodyError.timedOut }
+                return buffer
+            }
             return buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch let e as HTTPResponseError where e.status == .contentTooLarge {
             throw .tooLarge
+        } catch BodyError.timedOut {
+            throw .timedOut
         } catch {
             throw .unreadable
         }
     }
 
-    enum BodyError: Error { case tooLarge, unreadable }
+    enum BodyError: Error { case tooLarge, unreadable, timedOut }
 
     /// The posted form, with its CSRF token checked; nil and a response when it fails.
     func form(_ request: Request) async -> (Form?, Response?) {
@@ -129,6 +148,8 @@ public struct Workbench: Sendable {
             return Response.html(html, status: .contentTooLarge, p)
         case .unreadable:
             return Response.html(Layout.page(p.t("无法读取", "Unreadable"), Layout.error(p.t("请求内容无法读取。", "The request body could not be read.")), p), status: .badRequest, p)
+        case .timedOut:
+            return Response.html(Layout.page(p.t("超时", "Too slow"), Layout.error(p.t("请求内容没有在 \(Int(config.readTimeoutSeconds)) 秒内传完。", "The request body did not arrive within \(Int(config.readTimeoutSeconds)) s.")), p), status: .requestTimeout, p)
         }
     }
 
@@ -173,7 +194,8 @@ extension Response {
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+                                           HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
                  body: .init(byteBuffer: ByteBuffer(string: value.pretty() + "\n")))
     }
 

@@ -20,9 +20,30 @@ public struct WorkbenchConfig: Sendable {
     public var maxBodyBytes: Int
     /// The results database's path, for the pages' messages (nil: no store).
     public var databasePath: String?
+    /// The most turns (or draft lines) one request may hold; more is refused with 413.
+    public var maxTurns: Int
+    /// Seconds a check may take before the request is answered 422 (checks run in their own pool).
+    public var workBudgetSeconds: Double
+    /// Checks running at once; the others wait their turn (the server's own threads stay free).
+    public var workers: Int
+    /// Seconds a connection may stay silent (the request head, between body parts, or between
+    /// requests) and a body may take to arrive in full.
+    public var readTimeoutSeconds: Double
+    /// Open connections at most; more wait to be accepted.
+    public var maxConnections: Int
+    /// Host names requests may name in `Host` besides the loopback ones (`--public-url`, a non-wildcard `--host`).
+    public var publicHosts: [String]
 
     public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, language: WorkbenchLanguage = .zh,
-                redact: Bool = true, maxBodyBytes: Int = 2 << 20, databasePath: String? = nil) {
+                redact: Bool = true, maxBodyBytes: Int = 2 << 20, databasePath: String? = nil, maxTurns: Int = 20_000,
+                workBudgetSeconds: Double = 20, workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1),
+                readTimeoutSeconds: Double = 15, maxConnections: Int = 64, publicHosts: [String] = []) {
+        self.maxTurns = maxTurns
+        self.workBudgetSeconds = workBudgetSeconds
+        self.workers = workers
+        self.readTimeoutSeconds = readTimeoutSeconds
+        self.maxConnections = maxConnections
+        self.publicHosts = publicHosts
         self.host = host
         self.port = port
         self.token = token
@@ -40,6 +61,35 @@ public struct WorkbenchConfig: Sendable {
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { p in UInt8(p) != nil }
     }
 
+    /// The host names a request's `Host` header may carry (lowercased, without port): the
+    /// loopback names, the listening address unless it is a wildcard, and `publicHosts`. Any other
+    /// name is answered 421, so a page of another site that rebinds its DNS name to this machine
+    /// cannot read the workbench.
+    public var allowedHosts: Set<String> {
+        var names: Set<String> = ["localhost", "127.0.0.1", "::1", "[::1]"]
+        let h = host.lowercased()
+        if !["0.0.0.0", "::", "[::]", ""].contains(h) { names.insert(h); names.insert("[\(h)]") }
+        for p in publicHosts {
+            let name = WorkbenchConfig.hostName(p)
+            if !name.isEmpty { names.insert(name) }
+        }
+        return names
+    }
+
+    /// The host name of a URL or `Host` value, lowercased, without scheme, port or path.
+    public static func hostName(_ text: String) -> String {
+        var s = Substring(text.lowercased().trimmingCharacters(in: .whitespaces))
+        if let r = s.range(of: "://") { s = s[r.upperBound...] }
+        if let slash = s.firstIndex(of: "/") { s = s[..<slash] }
+        if let at = s.lastIndex(of: "@") { s = s[s.index(after: at)...] }
+        if s.hasPrefix("[") {
+            if let close = s.firstIndex(of: "]") { return String(s[...close]) }
+            return String(s)
+        }
+        if let colon = s.lastIndex(of: ":"), s.filter({ $0 == ":" }).count == 1 { s = s[..<colon] }
+        return String(s)
+    }
+
     /// The configuration's mistakes, worded for the operator; nil when it may start.
     public func problem() -> String? {
         if !(0...65535).contains(port) { return "--port must be between 0 and 65535, found \(port)." }
@@ -51,6 +101,8 @@ public struct WorkbenchConfig: Sendable {
             return "refusing to listen on \(host) without an access token: anyone who reaches this address would see the calls. Give --token T (or set CALLQC_TOKEN), or listen on 127.0.0.1."
         }
         if maxBodyBytes < 1024 { return "the request size limit must be at least 1 KB." }
+        if maxTurns < 1 { return "--max-turns must be at least 1." }
+        if let bad = publicHosts.first(where: { WorkbenchConfig.hostName($0).isEmpty }) { return "--public-url '\(bad)' names no host." }
         return nil
     }
 }

@@ -17,7 +17,7 @@ struct CallQCCommand: ParsableCommand {
         (the rest are still reported), 2 for usage errors.
         """,
         version: "\(CallQCVersion.name) \(CallQCVersion.version) (ICU \(ICU.version))",
-        subcommands: [Check.self, Eval.self, Lint.self, Sample.self, ReviewCommand.self, ReportCommand.self, Convert.self, Redact.self, Cases.self, Rules.self, Serve.self]
+        subcommands: [Check.self, Eval.self, Lint.self, Sample.self, ReviewCommand.self, ReportCommand.self, Convert.self, Redact.self, Cases.self, Rules.self, Serve.self, Purge.self]
     )
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64).
@@ -59,20 +59,25 @@ struct InputOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Do not print warnings (unknown speaker labels and the like).")
     var quiet = false
 
+    @Option(name: .customLong("max-file-size"), help: "Refuse input files larger than this many MB, before reading them.")
+    var maxFileSize: Int = FileBytes.defaultLimit >> 20
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one transcript file, directory, or - for standard input.") }
         if let f = inputFormat, InputFormat(rawValue: f) == nil {
             throw ValidationError("Unknown --input-format '\(f)'. Use one of: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         if let c = agentChannels.first(where: { $0 < 0 }) { throw ValidationError("--agent-channel \(c): a channel is 0 or more.") }
+        if !(1...(1 << 20)).contains(maxFileSize) { throw ValidationError("--max-file-size must be between 1 and 1048576 (MB).") }
     }
 
     var loader: TranscriptLoader {
         var roles = RoleMap.standard
         for label in agentLabels { roles.add(label: label, role: .agent) }
         for label in customerLabels { roles.add(label: label, role: .customer) }
-        return TranscriptLoader(options: ReadOptions(roleMap: roles, agentSpeakers: agentSpeakers, agentChannels: agentChannels),
-                                format: inputFormat.flatMap(InputFormat.init(rawValue:)))
+        var options = ReadOptions(roleMap: roles, agentSpeakers: agentSpeakers, agentChannels: agentChannels)
+        options.maxFileBytes = maxFileSize << 20
+        return TranscriptLoader(options: options, format: inputFormat.flatMap(InputFormat.init(rawValue:)))
     }
 }
 
@@ -84,7 +89,8 @@ struct OutputSink {
     init(path: String?) throws {
         if let path {
             // Open in place (create or truncate), never replace: -o /dev/null must stay a device.
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            // Created readable by the owner only: results quote transcripts.
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
                 throw ValidationError("Cannot write to '\(path)': \(String(cString: strerror(errno))).")
             }
@@ -103,18 +109,30 @@ struct OutputSink {
     func write(bytes: [UInt8]) {
         if !bytes.isEmpty { handle.write(Data(bytes)) }
     }
+
+    /// Writes a whole file readable by its owner only (0600 when created), as exports are.
+    static func writeFile(_ path: String, _ text: String) throws {
+        try OutputSink(path: path).write(text)
+    }
 }
 
 enum Diagnostics {
-    static func report(_ problem: InputProblem, quiet: Bool) {
-        if let line = line(problem, quiet: quiet) { FileHandle.standardError.write(Data(line.utf8)) }
+    static func report(_ problem: InputProblem, quiet: Bool, redact: Bool = true) {
+        if let line = line(problem, quiet: quiet, redact: redact) { FileHandle.standardError.write(Data(line.utf8)) }
     }
 
-    /// The line `report` writes; nil for a warning under --quiet.
-    static func line(_ problem: InputProblem, quiet: Bool) -> String? {
+    /// The line `report` writes; nil for a warning under --quiet. Personal data in the message and
+    /// the file name is masked unless `redact` is false (--no-redact); control characters are escaped.
+    static func line(_ problem: InputProblem, quiet: Bool, redact: Bool = true) -> String? {
         if problem.severity == .warning && quiet { return nil }
         let label = problem.severity == .error ? "error" : "warning"
-        return "callqc: \(label): \(problem)\n"
+        return "callqc: \(label): \(TerminalText.safe((redact ? problem.masked() : problem).description))\n"
+    }
+
+    /// A message of callqc's own on standard error (`callqc: error: …`), masked and escaped the same way.
+    static func say(_ text: String, redact: Bool = true) {
+        let shown = TerminalText.safe(redact ? PIIDetector().redact(text) : text)
+        FileHandle.standardError.write(Data("callqc: \(shown)\n".utf8))
     }
 }
 

@@ -47,7 +47,7 @@ struct Cases: ParsableCommand {
         func run() throws {
             let store = try StoreAccess.open(db)
             guard let stored = try store.detail(callID: callID) else {
-                FileHandle.standardError.write(Data("callqc: error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))\n".utf8))
+                Diagnostics.say("error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))")
                 throw ExitCode(1)
             }
             var c = CaseBuilder().build(from: stored, category: try Cases.category(category), title: title, note: note,
@@ -109,7 +109,7 @@ struct Cases: ParsableCommand {
         func run() throws {
             let store = try StoreAccess.open(db)
             guard let c = try store.cases().first(where: { $0.id == Show.number(id) }) else {
-                FileHandle.standardError.write(Data("callqc: error: no case '\(id)' in \(db)\n".utf8))
+                Diagnostics.say("error: no case '\(id)' in \(db)")
                 throw ExitCode(1)
             }
             print(CaseDocument.markdown(c, redact: !noRedact), terminator: "")
@@ -145,7 +145,7 @@ struct Cases: ParsableCommand {
                 case "json": text = CaseDocument.json(c, redact: !noRedact).pretty() + "\n"
                 default: text = CaseDocument.markdown(c, redact: !noRedact)
                 }
-                try text.write(toFile: (output as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+                try OutputSink.writeFile((output as NSString).appendingPathComponent(name), text)
             }
             print("wrote \(cases.count) case\(cases.count == 1 ? "" : "s") to \(output)/\(noRedact ? " (not redacted)" : "")")
         }

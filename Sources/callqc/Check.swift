@@ -85,10 +85,10 @@ struct Check: ParsableCommand {
         // A batch's results, error records and diagnostics, written in order once per batch.
         var pending = OrderedOutput()
         func problem(_ p: InputProblem) {
-            if let line = Diagnostics.line(p, quiet: input.quiet) { pending.err(line) }
+            if let line = Diagnostics.line(p, quiet: input.quiet, redact: !noRedact) { pending.err(line) }
             if p.severity == .error {
                 summary.errors += 1
-                pending.out(Array(renderer.render(problem: p, index: index).utf8))
+                pending.out(Array(renderer.render(problem: noRedact ? p : p.masked(), index: index).utf8))
                 index += 1
             } else {
                 summary.warnings += 1
@@ -114,6 +114,12 @@ struct Check: ParsableCommand {
                     summary.add(result)
                     stored.append(result)
                     if let threshold, let worst = result.worstSeverity, worst >= threshold { failed = true }
+                }
+            }
+            if let store {
+                // Two transcripts with one id are both kept; say so, naming both sources.
+                for c in (try? store.collisions(stored)) ?? [] {
+                    problem(InputProblem(source: c.source ?? "-", message: c.message, severity: .warning))
                 }
             }
             progress.clear()

@@ -32,14 +32,14 @@ struct Convert: ParsableCommand {
         let (inputs, expandProblems) = loader.expand(input.paths)
         var errors = 0
         for p in expandProblems {
-            Diagnostics.report(p, quiet: input.quiet)
+            Diagnostics.report(p, quiet: input.quiet, redact: !noRedact)
             if p.severity == .error { errors += 1 }
         }
         var calls: [Call] = []
         for ref in inputs {
             let outcome = loader.load(ref)
-            outcome.warnings.forEach { Diagnostics.report($0, quiet: input.quiet) }
-            outcome.errors.forEach { Diagnostics.report($0, quiet: input.quiet) }
+            outcome.warnings.forEach { Diagnostics.report($0, quiet: input.quiet, redact: !noRedact) }
+            outcome.errors.forEach { Diagnostics.report($0, quiet: input.quiet, redact: !noRedact) }
             errors += outcome.errors.count
             calls.append(contentsOf: noRedact ? outcome.calls : outcome.calls.map { $0.redacted() })
         }
@@ -53,7 +53,7 @@ struct Convert: ParsableCommand {
                 while used.contains(name) { name = Convert.safeFileName(call.id) + "-\(n)"; n += 1 }
                 used.insert(name)
                 let path = (dir as NSString).appendingPathComponent("\(name).\(ext)")
-                try render([call]).write(toFile: path, atomically: true, encoding: .utf8)
+                try OutputSink.writeFile(path, render([call]))
             }
         } else {
             if to == "plain" && calls.count > 1 {
@@ -76,7 +76,7 @@ struct Convert: ParsableCommand {
     }
 
     static func safeFileName(_ id: String) -> String {
-        let cleaned = String(id.map { "/\\:*?\"<>|".contains($0) || $0.isWhitespace ? "_" : $0 })
+        let cleaned = String(id.map { "/\\:*?\"<>|".contains($0) || $0.isWhitespace || $0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } ? "_" : $0 })
         return cleaned.isEmpty || cleaned.hasPrefix(".") ? "call" + cleaned : cleaned
     }
 }

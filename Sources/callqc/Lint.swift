@@ -58,9 +58,9 @@ struct Lint: ParsableCommand {
         var unreadable = false
         for file in files {
             do {
-                for report in try lint(file, linter) { reports.append(noRedact ? report : report.redacted()) }
+                for report in try lint(file, linter) { reports.append(noRedact ? report : report.redactedForOutput()) }
             } catch let problem as InputProblem {
-                FileHandle.standardError.write(Data("callqc: error: \(problem)\n".utf8))
+                Diagnostics.report(problem, quiet: false, redact: !noRedact)
                 unreadable = true
             }
         }
@@ -86,10 +86,11 @@ struct Lint: ParsableCommand {
                 throw InputProblem(source: file, line: error.line, message: error.message + (error.fix.map { "; \($0)" } ?? ""))
             }
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw InputProblem(source: file, message: "cannot read the file")
+        let bytes: [UInt8]
+        switch FileBytes.read(file, maxBytes: FileBytes.defaultLimit) {
+        case .success(let b): bytes = b
+        case .failure(let problem): throw problem
         }
-        let bytes = [UInt8](data)
         if mode != .draft {
             // A transcript when it reads as one with agent or customer turns.
             let outcome = TranscriptLoader().read(bytes: bytes, source: file)

@@ -43,12 +43,13 @@ struct Redact: ParsableCommand {
             case .standardInput: raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
             case .directory: continue
             case .file(let path):
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    Diagnostics.report(InputProblem(source: path, message: "cannot read the file"), quiet: false)
+                switch FileBytes.read(path, maxBytes: FileBytes.defaultLimit) {
+                case .success(let bytes): raw = bytes
+                case .failure(let problem):
+                    Diagnostics.report(problem, quiet: false)
                     failed = true
                     continue
                 }
-                raw = [UInt8](data)
             }
             let source = ref.description
             let result = TextInput.validate(source: source, bytes: raw, maxLineBytes: Int.max).flatMap { input in
@@ -65,7 +66,7 @@ struct Redact: ParsableCommand {
                     if source == "-" { name = "stdin.txt" }
                     while used.contains(name) { name = "redacted-" + name }
                     used.insert(name)
-                    try Data(out.bytes).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(name)))
+                    try OutputSink(path: (dir as NSString).appendingPathComponent(name)).write(bytes: out.bytes)
                 } else {
                     try OutputSink(path: output).write(String(decoding: out.bytes, as: UTF8.self))
                 }

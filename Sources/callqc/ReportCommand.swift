@@ -49,7 +49,7 @@ struct ReportCommand: ParsableCommand {
             switch format {
             case "html":
                 let detailed = calls.sorted { ($0.score ?? 0, $0.callID) < ($1.score ?? 0, $1.callID) }.prefix(maxCalls)
-                let stored = try detailed.compactMap { try store.detail(callID: $0.callID) }
+                let stored = try detailed.compactMap { try store.detail(callID: $0.contentHash) }
                 let html = HTMLReport(title: "callqc 质检报告", period: period, byAgent: Report(calls, by: .agent, target: target),
                                       byRule: Report(calls, by: .rule, target: target), calls: stored,
                                       omittedCalls: calls.count - stored.count, redact: !noRedact,

@@ -39,7 +39,7 @@ struct Sample: ParsableCommand {
     func run() throws {
         let store = try StoreAccess.open(db)
         let calls = try store.summaries(from: date, to: date)
-        let reviewed = Set(try store.reviews().map(\.callID))
+        let reviewed = Set(try store.reviews().map { $0.contentHash ?? $0.callID })
         let plan = SamplingPlan(perAgent: perAgent, riskShare: riskShare, seed: seed, riskBelow: riskBelow)
         let queue = plan.draw(calls, reviewed: reviewed)
         let sink = try OutputSink(path: output)
@@ -47,14 +47,14 @@ struct Sample: ParsableCommand {
         case "csv":
             var out = CSVRenderer.line(["agent", "call", "score", "grade", "reason", "source"])
             for p in queue.picks {
-                out += CSVRenderer.line([p.agent, p.call.callID, p.call.score.map(JSONValue.format) ?? "", p.call.grade ?? "", p.reason, p.call.source ?? ""])
+                out += CSVRenderer.line([p.agent, p.call.key, p.call.score.map(JSONValue.format) ?? "", p.call.grade ?? "", p.reason, p.call.source ?? ""])
             }
             sink.write(out)
         case "json":
             sink.write(JSONValue.object([
                 ("schema", .string("callqc.queue/1")), ("date", .string(date)), ("per_agent", .number(Double(perAgent))), ("seed", .number(Double(seed))),
                 ("picks", .array(queue.picks.map { p in
-                    .object([("agent", .string(p.agent)), ("call", .string(p.call.callID)), ("score", .number(p.call.score)),
+                    .object([("agent", .string(p.agent)), ("call", .string(p.call.key)), ("score", .number(p.call.score)),
                              ("grade", .string(p.call.grade)), ("reason", .string(p.reason)), ("source", .string(p.call.source))])
                 })),
                 ("short", .array(queue.short.map { s in
@@ -65,7 +65,7 @@ struct Sample: ParsableCommand {
             var out = "Review queue for \(date): \(queue.picks.count) call\(queue.picks.count == 1 ? "" : "s"), \(perAgent) per agent (seed \(seed))\n\n"
             out += pad("AGENT", 8) + pad("CALL", 20) + pad("SCORE", 7) + pad("GRADE", 6) + "REASON\n"
             for p in queue.picks {
-                out += pad(p.agent, 8) + pad(p.call.callID, 20) + pad(p.call.score.map(JSONValue.format) ?? "-", 7) + pad(p.call.grade ?? "-", 6) + p.reason + "\n"
+                out += pad(p.agent, 8) + pad(p.call.key, 20) + pad(p.call.score.map(JSONValue.format) ?? "-", 7) + pad(p.call.grade ?? "-", 6) + p.reason + "\n"
             }
             if calls.isEmpty { out += "(no calls stored for \(date))\n" }
             for s in queue.short {
@@ -76,7 +76,10 @@ struct Sample: ParsableCommand {
         }
     }
 
-    func pad(_ s: String, _ n: Int) -> String { DisplayWidth.pad(s, n) + (DisplayWidth.of(s) >= n ? " " : "") }
+    func pad(_ s: String, _ n: Int) -> String {
+        let s = TerminalText.safe(s)
+        return DisplayWidth.pad(s, n) + (DisplayWidth.of(s) >= n ? " " : "")
+    }
 }
 
 struct ReviewCommand: ParsableCommand {
@@ -121,22 +124,29 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         let store = try StoreAccess.open(db)
-        guard let stored = try store.detail(callID: callID) else {
-            FileHandle.standardError.write(Data("callqc: error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))\n".utf8))
+        let found: StoredResult?
+        do {
+            found = try store.detail(callID: callID)
+        } catch let ambiguous as AmbiguousCallReference {
+            Diagnostics.say("error: \(ambiguous)")
+            throw ExitCode(1)
+        }
+        guard let stored = found else {
+            Diagnostics.say("error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))")
             throw ExitCode(1)
         }
         let rules = Set(stored.summary.findings.map(\.rule))
         for rule in confirm + reject where !rules.contains(rule) {
-            FileHandle.standardError.write(Data("callqc: warning: call \(callID) has no finding of rule '\(rule)' (its findings: \(rules.sorted().joined(separator: ", ")))\n".utf8))
+            Diagnostics.say("warning: call \(callID) has no finding of rule '\(rule)' (its findings: \(rules.sorted().joined(separator: ", ")))")
         }
         let misses = missed.compactMap { MissedFinding(parsing: $0, note: note) }
-        let found = stored.findingPlaces
+        let places = stored.findingPlaces
         for m in misses {
             guard m.turn <= stored.call.turns.count else {
                 FileHandle.standardError.write(Data("callqc: error: --missed \(m): call \(callID) has \(stored.call.turns.count) turns\n".utf8))
                 throw ExitCode(1)
             }
-            if found.contains(where: { $0.rule == m.rule && $0.turn == m.turn }) {
+            if places.contains(where: { $0.rule == m.rule && $0.turn == m.turn }) {
                 FileHandle.standardError.write(Data("callqc: error: --missed \(m): the machine found \(m.rule) on turn \(m.turn); use --confirm \(m.rule)\n".utf8))
                 throw ExitCode(1)
             }
@@ -153,8 +163,12 @@ struct ReviewCommand: ParsableCommand {
             let parts = s.split(separator: "=")
             sections[String(parts[0])] = Double(parts[1])
         }
-        let review = Review(callID: callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: score,
-                            sectionScores: sections, confirmed: confirm, rejected: reject, missed: misses, note: note)
+        if let problem = ReviewLimits.problem(score: score, sections: sections, of: stored.summary) {
+            FileHandle.standardError.write(Data("callqc: error: \(problem.english)\n".utf8))
+            throw ExitCode(2)
+        }
+        let review = Review(callID: stored.summary.callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: score,
+                            sectionScores: sections, confirmed: confirm, rejected: reject, missed: misses, note: note, contentHash: stored.summary.contentHash)
         try store.record(review)
         var line = "recorded review of \(callID)"
         if let score, let machine = stored.summary.score { line += ": human \(JSONValue.format(score)), machine \(JSONValue.format(machine))" }

@@ -24,7 +24,12 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "The results database (from callqc check … --db); without it only the self-check works.") var db: String?
     @Option(name: .long, help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(name: .long, help: "The port to listen on (0: any free port, printed at start).") var port: Int = 8080
-    @Option(name: .long, help: "An access token every request must carry (default: CALLQC_TOKEN); required off loopback.") var token: String?
+    @Option(name: .long, help: "An access token every request must carry (default: CALLQC_TOKEN); required off loopback. Visible in ps: prefer --token-file or CALLQC_TOKEN.") var token: String?
+    @Option(name: .customLong("token-file"), help: "Read the access token from this file (its first line), so it does not show in ps.") var tokenFile: String?
+    @Option(name: .customLong("public-url"), help: "The URL users open (https://qc.example.com/): its host name is accepted in Host headers besides the loopback names (repeatable).") var publicURL: [String] = []
+    @Option(name: .customLong("max-turns"), help: "The most turns (or draft lines) one request may hold.") var maxTurns: Int = 20_000
+    @Option(name: .customLong("read-timeout"), help: "Seconds a connection may stay silent, and a request body may take to arrive.") var readTimeout: Double = 15
+    @Option(name: .customLong("max-connections"), help: "Open connections at most; more wait to be accepted.") var maxConnections: Int = 64
     @Option(name: .long, help: "The pages' language: zh or en.") var lang: String = "zh"
     @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked on the pages.") var noRedact = false
     @Option(name: .customLong("max-body"), help: "The largest request accepted, in MB.") var maxBody: Int = 2
@@ -32,13 +37,28 @@ struct Serve: ParsableCommand {
 
     var config: WorkbenchConfig {
         let env = ProcessInfo.processInfo.environment["CALLQC_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        return WorkbenchConfig(host: host, port: port, token: token ?? env, language: WorkbenchLanguage(rawValue: lang) ?? .zh,
-                               redact: !noRedact, maxBodyBytes: maxBody << 20, databasePath: db)
+        return WorkbenchConfig(host: host, port: port, token: token ?? fileToken ?? env, language: WorkbenchLanguage(rawValue: lang) ?? .zh,
+                               redact: !noRedact, maxBodyBytes: maxBody << 20, databasePath: db, maxTurns: maxTurns,
+                               readTimeoutSeconds: readTimeout, maxConnections: maxConnections, publicHosts: publicURL)
+    }
+
+    /// The first line of --token-file, trimmed.
+    var fileToken: String? {
+        guard let tokenFile, let data = FileManager.default.contents(atPath: tokenFile) else { return nil }
+        let first = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return first.trimmingCharacters(in: .whitespaces)
     }
 
     func validate() throws {
         guard WorkbenchLanguage(rawValue: lang) != nil else { throw ValidationError("Unknown --lang '\(lang)'. Use zh or en.") }
         guard (1...1024).contains(maxBody) else { throw ValidationError("--max-body must be between 1 and 1024 (MB).") }
+        guard readTimeout.isFinite, (0.1...3600).contains(readTimeout) else { throw ValidationError("--read-timeout must be between 0.1 and 3600 seconds.") }
+        guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 100000.") }
+        if token != nil && tokenFile != nil { throw ValidationError("Give --token or --token-file, not both.") }
+        if let tokenFile {
+            guard FileManager.default.isReadableFile(atPath: tokenFile) else { throw ValidationError("--token-file \(tokenFile): cannot read the file.") }
+            if (fileToken ?? "").isEmpty { throw ValidationError("--token-file \(tokenFile): the file's first line is empty.") }
+        }
         if let problem = config.problem() { throw ValidationError(problem) }
     }
 

@@ -8,13 +8,13 @@ enum StoreAccess {
     /// Opens the database; only `check --db` may create it (`create`), the others need it to exist.
     static func open(_ path: String, create: Bool = false) throws -> SQLiteResultStore {
         if !create && !FileManager.default.fileExists(atPath: path) {
-            FileHandle.standardError.write(Data("callqc: error: \(path): no such database; results are stored with callqc check … --db \(path)\n".utf8))
+            Diagnostics.say("error: \(path): no such database; results are stored with callqc check … --db \(path)")
             throw ExitCode(2)
         }
         do {
             return try SQLiteResultStore(path: path)
         } catch {
-            FileHandle.standardError.write(Data("callqc: error: \(path): cannot open the database: \(error)\n".utf8))
+            Diagnostics.say("error: \(path): cannot open the database: \(error)")
             throw ExitCode(2)
         }
     }
@@ -23,7 +23,8 @@ enum StoreAccess {
         do {
             try store.save(results)
         } catch {
-            FileHandle.standardError.write(Data("\ncallqc: error: \(store.path): cannot store results: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("\n".utf8))
+            Diagnostics.say("error: \(store.path): cannot store results: \(error)")
             throw ExitCode(1)
         }
     }

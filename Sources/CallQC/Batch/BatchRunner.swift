@@ -25,7 +25,7 @@ public struct BatchRunner: Sendable {
 
     /// Reads and checks one item.
     public func process(_ item: WorkItem) -> ItemOutcome {
-        let item = item.loaded()
+        let item = item.loaded(maxBytes: loader.options.maxFileBytes)
         if let problem = item.problem {
             return problem.severity == .warning
                 ? ItemOutcome(source: item.source, results: [], errors: [], warnings: [problem])
@@ -46,9 +46,15 @@ public struct BatchRunner: Sendable {
     /// calls, and the batch after them (paths of files, which the workers read; chunks of
     /// JSON Lines, which are read when taken).
     public func run(_ source: WorkSource, deliver: ([ItemOutcome]) throws -> Void) rethrows {
+        // A batch is `batchSize` items, and at most 4 × `batchSize` records of JSON Lines (a chunk
+        // holds many calls): memory stays flat however many calls a JSON Lines file holds.
         func take() -> [WorkItem] {
             var items: [WorkItem] = []
-            while items.count < batchSize, let item = source.nextItem() { items.append(item) }
+            var records = 0
+            while items.count < batchSize, records < batchSize * 4, let item = source.nextItem() {
+                items.append(item)
+                if item.format == .jsonl { records += item.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+            }
             return items
         }
         let first = take()

@@ -14,15 +14,14 @@ public struct WorkItem: Sendable {
     /// that takes the item, so that files are read on all cores).
     public var unread = false
 
-    /// The item with its file read; a file that cannot be read becomes a problem.
-    public func loaded() -> WorkItem {
+    /// The item with its file read; a file that cannot be read, or is larger than `maxBytes`, becomes a problem.
+    public func loaded(maxBytes: Int = FileBytes.defaultLimit) -> WorkItem {
         guard unread else { return self }
         var item = self
         item.unread = false
-        if let bytes = FileBytes.contents(of: source) {
-            item.bytes = bytes
-        } else {
-            item.problem = InputProblem(source: source, message: "cannot read the file (permissions, or not a regular file?)")
+        switch FileBytes.read(source, maxBytes: maxBytes) {
+        case .success(let bytes): item.bytes = bytes
+        case .failure(let problem): item.problem = problem
         }
         return item
     }
@@ -30,32 +29,66 @@ public struct WorkItem: Sendable {
 
 /// Reads whole files with open(2) and read(2): no `Data`, no attribute lookups.
 public enum FileBytes {
+    /// The largest file read by default (`--max-file-size`): 256 MB, far above any call's transcript.
+    public static let defaultLimit = 256 << 20
+
     /// The file's bytes; nil when it cannot be opened or read, or is not a regular file (a
     /// FIFO would block the run, a device like /dev/zero never ends).
     public static func contents(of path: String) -> [UInt8]? {
+        if case .success(let bytes) = read(path, maxBytes: Int.max) { return bytes }
+        return nil
+    }
+
+    /// The file's bytes, or a problem that says why not: it cannot be opened (with the system's
+    /// reason: permissions, a symbolic link loop…), is not a regular file, or is larger than
+    /// `maxBytes` (its size is looked at before anything is read).
+    public static func read(_ path: String, maxBytes: Int) -> Result<[UInt8], InputProblem> {
         // O_NONBLOCK: opening a FIFO with no writer must not wait.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        if fd < 0 { return nil }
+        if fd < 0 { return .failure(InputProblem(source: path, message: FileBytes.openFailure(errno))) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            return .failure(InputProblem(source: path, message: "cannot read the file: not a regular file (a FIFO, a device or a socket)"))
+        }
         let expected = Int(info.st_size)
+        if expected > maxBytes {
+            return .failure(InputProblem(source: path, message: "the file is \(FileBytes.size(expected)), larger than the limit of \(FileBytes.size(maxBytes)): not read (raise it with --max-file-size MB, or split the file)"))
+        }
         var bytes = [UInt8](repeating: 0, count: max(expected, 0) + 1)
         var count = 0
         while true {
             if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 4096))) }
             let n = bytes.withUnsafeMutableBufferPointer { buffer in
-                read(fd, buffer.baseAddress! + count, buffer.count - count)
+                Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                return nil
+                return .failure(InputProblem(source: path, message: "cannot read the file: \(String(cString: strerror(errno)))"))
             }
             if n == 0 { break }
             count += n
+            // A file that grows while it is read is still held to the limit.
+            if count > maxBytes {
+                return .failure(InputProblem(source: path, message: "the file grew past the limit of \(FileBytes.size(maxBytes)) while read: not read (raise it with --max-file-size MB)"))
+            }
         }
         bytes.removeLast(bytes.count - count)
-        return bytes
+        return .success(bytes)
+    }
+
+    /// Why open(2) failed, in plain words.
+    static func openFailure(_ code: Int32) -> String {
+        switch code {
+        case ELOOP: return "a symbolic link loop: the link leads back to itself, so there is no file to read"
+        case ENOENT: return "no such file (or a symbolic link whose target is missing)"
+        case EACCES, EPERM: return "cannot read the file: permission denied"
+        default: return "cannot read the file: \(String(cString: strerror(code)))"
+        }
+    }
+
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? "\(bytes >> 20) MB" : bytes >= 1024 ? "\(bytes >> 10) KB" : "\(bytes) bytes"
     }
 }
 
@@ -72,7 +105,7 @@ public final class WorkSource {
     private var walk: DirectoryWalk?
     private let forced: InputFormat?
 
-    public init(inputs: [InputRef], format: InputFormat?, linesPerChunk: Int = 256) {
+    public init(inputs: [InputRef], format: InputFormat?, linesPerChunk: Int = 64) {
         self.inputs = inputs
         self.forced = format
         self.linesPerChunk = linesPerChunk
@@ -92,12 +125,14 @@ public final class WorkSource {
             }
             var ref: InputRef
             if let w = walk {
+                if !w.problems.isEmpty { let p = w.problems.removeFirst(); return WorkItem(source: p.source, bytes: [], firstLine: 1, format: nil, problem: p) }
                 if !w.undecodable.isEmpty {
                     let (shown, isFolder) = w.undecodable.removeFirst()
                     return WorkItem(source: shown, bytes: [], firstLine: 1, format: nil,
                                     problem: InputProblem(source: shown, message: "the \(isFolder ? "folder" : "file") name is not UTF-8, so it is skipped: rename it (convmv -f GBK -t UTF-8 --notest)", severity: .warning))
                 }
                 guard let path = w.next() else {
+                    if !w.problems.isEmpty { continue }
                     walk = nil
                     if w.found == 0 {
                         return WorkItem(source: w.root, bytes: [], firstLine: 1, format: nil,
@@ -141,11 +176,19 @@ final class DirectoryWalk {
     private(set) var found = 0
     /// Transcripts and folders whose names are not UTF-8 (shown with U+FFFD), not yet reported.
     var undecodable: [(path: String, isFolder: Bool)] = []
+    /// Folders that cannot be read (errors), dangling links and link loops (warnings), not yet reported.
+    var problems: [InputProblem] = []
+    /// The folders walked, by device and inode: a link back to one of them is not followed again.
+    private var visited: [String: String] = [:]
 
     init(root: String) {
         self.root = root
+        var info = stat()
+        if stat(root, &info) == 0 { visited[DirectoryWalk.identity(info)] = root }
         push(root)
     }
+
+    static func identity(_ info: stat) -> String { "\(info.st_dev):\(info.st_ino)" }
 
     private func push(_ dir: String) {
         stack.append((dir, list(dir), 0))
@@ -154,7 +197,11 @@ final class DirectoryWalk {
     /// The entries of a folder in name order, hidden ones left out, each with whether it
     /// is a folder (from readdir's type, so no stat per file on common file systems).
     func list(_ dir: String) -> [(name: String, isDirectory: Bool?)] {
-        guard let handle = opendir(dir) else { return [] }
+        guard let handle = opendir(dir) else {
+            let reason = errno == EACCES || errno == EPERM ? "permission denied" : String(cString: strerror(errno))
+            problems.append(InputProblem(source: dir, message: "cannot read the folder (\(reason)): its transcripts are not checked"))
+            return []
+        }
         defer { closedir(handle) }
         var entries: [(name: String, isDirectory: Bool?)] = []
         while let entry = readdir(handle) {
@@ -189,12 +236,36 @@ final class DirectoryWalk {
             let (name, known) = top.names[top.index]
             let full = top.path.hasSuffix("/") ? top.path + name : top.path + "/" + name
             var isDirectory = known ?? false
+            var info = stat()
             if known == nil {
-                var info = stat()
-                guard stat(full, &info) == 0 else { continue }
+                guard stat(full, &info) == 0 else {
+                    let code = errno
+                    var link = stat()
+                    if lstat(full, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+                        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "?"
+                        problems.append(InputProblem(source: full, message: code == ELOOP
+                            ? "a symbolic link loop (→ \(target)): skipped"
+                            : "a dangling symbolic link (its target \(target) does not exist): skipped", severity: .warning))
+                    } else {
+                        problems.append(InputProblem(source: full, message: "cannot look at this entry (\(String(cString: strerror(code)))): skipped", severity: .warning))
+                    }
+                    continue
+                }
                 isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            } else if known == true {
+                guard stat(full, &info) == 0 else { continue }
             }
-            if isDirectory { push(full); continue }
+            if isDirectory {
+                // Each folder once, however many links lead to it: a link back up the tree ends here.
+                let id = DirectoryWalk.identity(info)
+                if let first = visited[id] {
+                    problems.append(InputProblem(source: full, message: "leads to a folder already walked (\(first)): a symbolic link loop or a second link, not followed again", severity: .warning))
+                    continue
+                }
+                visited[id] = full
+                push(full)
+                continue
+            }
             if InputFormat.transcriptExtensions.contains(InputFormat.fileExtension(name)) {
                 found += 1
                 return full

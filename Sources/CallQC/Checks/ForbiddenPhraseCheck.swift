@@ -81,11 +81,11 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
         if listedCount < Int.max {
             // A softener in the turn cancels paraphrases, and listed phrases that are not a clause of their own.
             let turnsHit = Set(hits.map(\.turn))
-            let softeners = context.hits(rule: rule, list: "softeners").filter { turnsHit.contains($0.turn) }
+            let softeners = Dictionary(grouping: context.hits(rule: rule, list: "softeners").filter { turnsHit.contains($0.turn) }, by: \.turn)
             if !softeners.isEmpty {
                 // A softener inside the phrase itself (`i can` in `there's nothing i can do`) does not count.
                 hits = hits.filter { hit in
-                    !softeners.contains { $0.turn == hit.turn && ($0.end <= hit.start || $0.start >= hit.end) } || (hit.phrase < listedCount
+                    !(softeners[hit.turn] ?? []).contains { $0.end <= hit.start || $0.start >= hit.end } || (hit.phrase < listedCount
                         && context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end, leadIns: leadIns, particles: particles))
                 }
             }
@@ -95,11 +95,13 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
             !context.folded[e.turn].originalText(of: e.start..<e.end, in: context.call.turns[e.turn].text)
                 .contains { ForbiddenPhraseCheck.clauseBreaks.contains($0) }
         }
+        // A homophone of an exception covers homophones only: 不清除 (clear) is no excuse for 不清楚.
+        let literalExceptions = ExceptionSpans(exceptions.filter { !$0.sound })
+        let soundExceptions = ExceptionSpans(exceptions)
         var seen = Set<PhraseHit>()
         let standing = hits.filter { hit in
             context.isInScope(hit.turn, scope)
-                // A homophone of an exception covers homophones only: 不清除 (clear) is no excuse for 不清楚.
-                && !exceptions.contains { hit.isCovered(by: $0) && (hit.sound || !$0.sound) }
+                && !(literalExceptions.covers(hit) || (hit.sound && soundExceptions.covers(hit)))
                 && !context.isQuoted(turn: hit.turn, folded: hit.start..<hit.end)
                 && (!wholeClause || hit.phrase >= listedCount || context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end, leadIns: leadIns, particles: particles))
         }
@@ -130,5 +132,32 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
             if hit.sound { f.match = .sound }
             return f
         }
+    }
+}
+
+/// Exception hits by turn, for asking in O(log n) whether one covers a hit.
+struct ExceptionSpans {
+    /// Per turn: exceptions by start, with the furthest end reached so far.
+    var byTurn: [Int: (starts: [Int], furthestEnd: [Int])] = [:]
+
+    init(_ exceptions: [PhraseHit]) {
+        for (turn, list) in Dictionary(grouping: exceptions, by: \.turn) {
+            let sorted = list.sorted { $0.start < $1.start }
+            var furthest: [Int] = []
+            furthest.reserveCapacity(sorted.count)
+            for e in sorted { furthest.append(max(furthest.last ?? Int.min, e.end)) }
+            byTurn[turn] = (sorted.map(\.start), furthest)
+        }
+    }
+
+    /// Whether an exception of the same turn starts at or before the hit and ends at or after it.
+    func covers(_ hit: PhraseHit) -> Bool {
+        guard let spans = byTurn[hit.turn] else { return false }
+        var low = 0, high = spans.starts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if spans.starts[mid] <= hit.start { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 && spans.furthestEnd[low - 1] >= hit.end
     }
 }

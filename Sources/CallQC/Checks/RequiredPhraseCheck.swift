@@ -77,8 +77,9 @@ public struct RequiredPhraseCheck: CheckDefinition {
         // What satisfied an opening rule cannot also satisfy a closing one: in a short call
         // the first turn's `Thank you for calling` is in both windows, but it is no closing.
         let opening = at == .end ? openingHits(context, except: rule) : []
+        let inside = Set(window)
         let said = context.hits(rule: rule, list: "phrases").contains { hit in
-            window.contains(hit.turn) && !opening.contains { $0.turn == hit.turn && hit.start < $0.end }
+            inside.contains(hit.turn) && !opening.contains { $0.turn == hit.turn && hit.start < $0.end }
         }
         if said { return [] }
         let who = header.roles.map(\.rawValue).joined(separator: "/")

@@ -206,3 +206,13 @@ struct LintMessages {
             : "\(size) words without a pause (keep it under \(limit)): too long for one breath, split it"
     }
 }
+
+extension LintReport {
+    /// The report as outputs show it by default: ``redacted(_:)``, and its source too, since file
+    /// names (and the call ids added to them) can hold phone numbers.
+    public func redactedForOutput(_ r: Redactor = Redactor()) -> LintReport {
+        var report = redacted(r)
+        report.source = r.redact(source)
+        return report
+    }
+}

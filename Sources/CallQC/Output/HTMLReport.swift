@@ -114,7 +114,7 @@ public struct HTMLReport: Sendable {
         func text(_ t: String) -> String { redact ? redactor.redact(t) : t }
         var h = "<article class=\"call\">\n"
         let score = s.score.map(Format.points) ?? "–"
-        h += "<h3>\(esc(text(s.callID))) <span class=\"score grade-\(esc(s.grade ?? ""))\">\(score)/\(s.maxScore.map(Format.points) ?? "100") \(esc(s.grade ?? ""))\(s.veto ? " · 一票否决" : "")</span></h3>\n"
+        h += "<h3>\(esc(text(s.key))) <span class=\"score grade-\(esc(s.grade ?? ""))\">\(score)/\(s.maxScore.map(Format.points) ?? "100") \(esc(s.grade ?? ""))\(s.veto ? " · 一票否决" : "")</span></h3>\n"
         h += "<p class=\"meta\">坐席 \(esc(s.agent ?? "–")) · \(esc(s.date ?? "")) · \(esc(text(s.source ?? ""))) · 规则 \(esc(s.ruleSet)) \(esc(s.ruleSetVersion))</p>\n"
         // Scorecard with deductions.
         let findings = stored.result["findings"]?.arrayValue ?? []

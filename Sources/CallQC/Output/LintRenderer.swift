@@ -3,14 +3,15 @@ public enum LintRenderer {
     public static func table(_ r: LintReport, color: Bool = false) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         let unit = r.unit == "words" ? "words" : "characters"
-        var out = paint("\(r.source)", "1") + "  (\(r.mode.rawValue), \(r.language.rawValue), rules \(r.ruleSet.name))\n"
+        let safe = TerminalText.safe
+        var out = paint(safe(r.source), "1") + "  (\(r.mode.rawValue), \(r.language.rawValue), rules \(r.ruleSet.name))\n"
         out += "reading time \(Format.duration(r.readingSeconds)) for \(r.lines.count) line\(r.lines.count == 1 ? "" : "s") at \(Format.points(r.rate)) \(unit) a minute\n"
         for issue in r.issues { out += paint(issueLine(issue, indent: "  "), code(issue.severity)) + "\n" }
         out += "\n"
         for line in r.lines {
             var head = DisplayWidth.pad(String(line.number), 5, right: true) + "  " + DisplayWidth.pad(seconds(line.readingSeconds), 6, right: true) + "  "
-            if let label = line.label { head += "[\(label)] " }
-            out += head + line.text + "\n"
+            if let label = line.label { head += "[\(safe(label))] " }
+            out += head + safe(line.text) + "\n"
             if let spoken = line.spokenRate, spoken > r.rate * 1.25 || spoken < r.rate * 0.75 {
                 out += paint("             ! spoken at \(Int(spoken.rounded())) \(unit) a minute (standard \(Format.points(r.rate)))", "33") + "\n"
             }
@@ -27,10 +28,11 @@ public enum LintRenderer {
     }
 
     static func issueLine(_ i: LintIssue, indent: String) -> String {
-        var s = indent + "\(mark(i.severity)) \(i.message)"
-        if let t = i.text { s += "「\(t)」" }
-        if let d = i.detail, !d.hasPrefix("matches ") { s += " — \(d)" }
-        if let better = i.suggestion { s += "\n" + indent + "  → \(better)" }
+        let safe = TerminalText.safe
+        var s = indent + "\(mark(i.severity)) \(safe(i.message))"
+        if let t = i.text { s += "「\(safe(t))」" }
+        if let d = i.detail, !d.hasPrefix("matches ") { s += " — \(safe(d))" }
+        if let better = i.suggestion { s += "\n" + indent + "  → \(safe(better))" }
         return s
     }
 

@@ -10,10 +10,10 @@ public struct MarkdownRenderer: ResultRenderer {
         var out = "\n## \(MarkdownRenderer.escape(c.id))"
         if let s = result.scorecard { out += ": \(Format.points(s.total))/\(Format.points(s.max)) (\(s.grade))\(s.veto ? ", vetoed" : "")" }
         out += "\n\n"
-        var facts = ["agent \(c.agent ?? "-")"]
-        if let d = c.date { facts.append(d) }
+        var facts = ["agent \(MarkdownRenderer.escape(c.agent ?? "-"))"]
+        if let d = c.date { facts.append(MarkdownRenderer.escape(d)) }
         facts += [m.language.rawValue, "\(m.turns) turns", "duration \(Format.duration(m.duration))", "agent rate \(Format.rate(m))"]
-        if let src = c.source { facts.append("`\(src)`") }
+        if let src = c.source { facts.append(MarkdownRenderer.escape(src)) }
         out += facts.joined(separator: " · ") + "\n"
         if let s = result.scorecard {
             out += "\n| section | score | deductions |\n| --- | ---: | --- |\n"
@@ -22,7 +22,7 @@ public struct MarkdownRenderer: ResultRenderer {
                 if sec.deductions.contains(where: \.capped) { ds += " (section exhausted)" }
                 out += "| \(MarkdownRenderer.escape(sec.title)) | \(Format.points(sec.score))/\(Format.points(sec.max)) | \(ds.isEmpty ? "—" : MarkdownRenderer.escape(ds)) |\n"
             }
-            if s.veto { out += "\n**Veto (一票否决):** \(s.vetoRules.joined(separator: ", ")).\n" }
+            if s.veto { out += "\n**Veto (一票否决):** \(MarkdownRenderer.escape(s.vetoRules.joined(separator: ", "))).\n" }
         }
         if result.findings.isEmpty {
             out += "\nNo findings.\n"
@@ -43,20 +43,27 @@ public struct MarkdownRenderer: ResultRenderer {
     }
 
     public func render(problem: InputProblem, index: Int) -> String {
-        "\n> **Unreadable:** `\(problem.description)`\n"
+        "\n> **Unreadable:** \(MarkdownRenderer.escape(problem.description))\n"
     }
 
     public func end(_ summary: RunSummary) -> String {
         "\n---\n\(summary.calls) call\(summary.calls == 1 ? "" : "s") checked\(summary.errors > 0 ? ", \(summary.errors) unreadable" : "").\n"
     }
 
+    /// Text as Markdown shows it literally: table pipes, link and image syntax (`[`, `]`, `(`, `)`,
+    /// `!`), emphasis and code marks are backslash-escaped, `<` `>` `&` become entities (no HTML,
+    /// no autolinks), line breaks become spaces and control characters visible escapes.
     static func escape(_ text: String) -> String {
-        String(text.flatMap { c -> [Character] in
+        var out = ""
+        for c in TerminalText.safe(text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")) {
             switch c {
-            case "|": return ["\\", "|"]
-            case "\n", "\r": return [" "]
-            default: return [c]
+            case "|", "[", "]", "(", ")", "!", "*", "_", "`", "\\", "#", "~": out.append("\\"); out.append(c)
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            default: out.append(c)
             }
-        })
+        }
+        return out
     }
 }

@@ -54,7 +54,17 @@ public enum PlainTranscriptWriter {
             && !["call", "id", "agent", "date", "script", "language", "speakers", "roles"].contains(key)
     }
 
+    /// One line of text: line breaks become spaces; NUL and other control characters are
+    /// dropped (a converted file holds no NUL, no escape sequence).
     static func oneLine(_ text: String) -> String {
-        String(text.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 }).trimmed()
+        var out = ""
+        for s in text.unicodeScalars {
+            switch s.value {
+            case 0x0A, 0x0D, 0x09, 0x0B, 0x0C, 0x85, 0x2028, 0x2029: out.unicodeScalars.append(" ")
+            case 0..<0x20, 0x7F...0x9F: continue
+            default: out.unicodeScalars.append(s)
+            }
+        }
+        return out.trimmed()
     }
 }

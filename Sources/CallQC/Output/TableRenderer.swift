@@ -22,9 +22,10 @@ public struct TableRenderer: ResultRenderer {
             score = Format.points(s.total)
             grade = s.veto ? "\(s.grade)!" : s.grade
         }
+        let safe = TerminalText.safe
         let cells = [
-            result.call.id, result.call.agent ?? "-", m.language.rawValue, String(m.turns), Format.duration(m.duration),
-            m.agentTalkShare.map { "\(Int(($0 * 100).rounded()))%" } ?? "-", Format.rate(m), score, grade, result.call.source ?? "-",
+            safe(result.call.id), safe(result.call.agent ?? "-"), m.language.rawValue, String(m.turns), Format.duration(m.duration),
+            m.agentTalkShare.map { "\(Int(($0 * 100).rounded()))%" } ?? "-", Format.rate(m), score, grade, safe(result.call.source ?? "-"),
         ]
         var out = TableRenderer.row(cells) + "\n"
         let points = Format.deductions(result)
@@ -33,14 +34,14 @@ public struct TableRenderer: ResultRenderer {
             var where_ = "call"
             if let t = f.turn { where_ = "turn \(t)" + (f.start.map { " " + TranscriptTime.format($0) } ?? "") }
             var line = "    " + DisplayWidth.pad(p, 5, right: true) + "  " + DisplayWidth.pad(f.severity.rawValue, 8) + " "
-                + DisplayWidth.pad(f.rule, 18) + " " + DisplayWidth.pad(where_, 16) + " "
-            if let text = f.text { line += "「\(text)」 " }
-            line += f.message
-            if let d = f.detail { line += " — " + d }
+                + DisplayWidth.pad(safe(f.rule), 18) + " " + DisplayWidth.pad(where_, 16) + " "
+            if let text = f.text { line += "「\(safe(text))」 " }
+            line += safe(f.message)
+            if let d = f.detail { line += " — " + safe(d) }
             out += paint(line, TableRenderer.colorCode(f)) + "\n"
         }
         if let s = result.scorecard, s.veto {
-            out += paint("    veto (一票否决): \(s.vetoRules.joined(separator: ", ")) — the call fails whatever else it did", "1;31") + "\n"
+            out += paint("    veto (一票否决): \(safe(s.vetoRules.joined(separator: ", "))) — the call fails whatever else it did", "1;31") + "\n"
         }
         return out
     }

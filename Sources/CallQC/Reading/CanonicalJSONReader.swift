@@ -18,7 +18,7 @@ public struct CanonicalJSONReader: TranscriptReader {
                     let call = try CallJSON.decode(value, source: input.source, index: number, roleMap: options.roleMap)
                     outcome.calls.append(call)
                 } catch let e as JSONSyntaxError {
-                    outcome.errors.append(InputProblem(source: input.source, line: number, message: "invalid JSON at column \(e.column): \(e.reason)"))
+                    outcome.errors.append(InputProblem(source: input.source, line: number, message: "invalid JSON at column \(e.column): \(e.reason)" + CallJSON.truncationHint(e)))
                 } catch let e as CallJSON.DecodeError {
                     outcome.errors.append(InputProblem(source: input.source, line: number, message: e.message))
                 } catch {
@@ -35,7 +35,7 @@ public struct CanonicalJSONReader: TranscriptReader {
         do {
             document = try JSONParser.parse(input.bytes)
         } catch {
-            var message = "invalid JSON at column \(error.column): \(error.reason)"
+            var message = "invalid JSON at column \(error.column): \(error.reason)" + CallJSON.truncationHint(error)
             if error.reason.hasPrefix("unexpected text after") && error.line > 1 {
                 message += " (one object per line is JSON Lines: name the file .jsonl or pass --input-format jsonl)"
             }
@@ -190,5 +190,12 @@ public enum CallJSON {
         guard let n = v.numberValue else { throw DecodeError(message: "\(at): '\(key)' must be a number of seconds, found \(v.typeName)") }
         guard n >= 0, n < 1e7 else { throw DecodeError(message: "\(at): '\(key)' is \(JSONValue.format(n)) seconds, which is not a time in a call") }
         return n
+    }
+}
+
+extension CallJSON {
+    /// " (is the file truncated?)" for JSON that ends early, as docs/formats.md promises.
+    static func truncationHint(_ error: JSONSyntaxError) -> String {
+        error.reason.contains("end of input") || error.reason.hasPrefix("unterminated") ? " (is the file truncated?)" : ""
     }
 }

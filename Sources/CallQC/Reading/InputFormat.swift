@@ -115,7 +115,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
         while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D || bytes[start] == 0x09 { start += 1 }
         let end = bytes[start...].prefix(400).firstIndex(of: 0x0A) ?? min(bytes.count, start + 400)
         guard start < end else { return false }
-        return ZoomReader.header(String(decoding: bytes[start..<end], as: UTF8.self)) != nil
+        let first = String(decoding: bytes[start..<end], as: UTF8.self)
+        // A header with an impossible clock (25:61:61) is still a Zoom header: its reader says what is wrong.
+        return ZoomReader.header(first) != nil || ZoomReader.badClock(first) != nil
     }
 
     /// The format judged from content alone (standard input, unknown extensions).

@@ -20,6 +20,15 @@ public struct InputProblem: Error, Sendable, Hashable, CustomStringConvertible {
         self.speakerLabel = speakerLabel
     }
 
+    /// The problem with personal data masked in its message and its file name, as in results:
+    /// messages quote lines of transcripts, and file names can hold phone numbers.
+    public func masked(_ detector: PIIDetector = PIIDetector()) -> InputProblem {
+        var p = self
+        p.source = detector.redact(source)
+        p.message = detector.redact(message)
+        return p
+    }
+
     /// `file:line: message`, the form editors and terminals link to.
     public var description: String {
         if let line { return "\(source):\(line): \(message)" }
@@ -56,6 +65,8 @@ public struct ReadOptions: Sendable {
     /// Lines of the source before these bytes (a chunk of a JSON Lines file), so that
     /// line numbers and line-based call ids count from the start of the file.
     public var lineOffset = 0
+    /// Files larger than this are refused before they are read (`--max-file-size`).
+    public var maxFileBytes = FileBytes.defaultLimit
 
     public init(roleMap: RoleMap = .standard, maxLineBytes: Int = 1 << 20, agentSpeakers: [String] = [], agentChannels: [Int] = []) {
         self.roleMap = roleMap

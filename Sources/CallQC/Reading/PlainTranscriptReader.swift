@@ -179,7 +179,10 @@ public struct PlainTranscriptReader: TranscriptReader {
         }
         let t = text.trimmingCharacters()
         let timeChars = Set("0123456789:.,- –—>~")
+        if let garbage = PlainTranscriptReader.numberGarbage(t) { return .invalid(garbage) }
         guard !t.isEmpty, t.allSatisfy({ timeChars.contains($0) }), t.contains(where: \.isASCIIDigit) else { return .notTime }
+        // `-00:05.0-00:02`, `00:01--00:05`: a minus sign before a time.
+        if let negative = PlainTranscriptReader.negativeTime(t) { return .invalid("\(negative) is a negative time: times count from the start of the call") }
         var parts: [Substring]
         if t.firstRange(of: "-->") != nil {
             parts = t.components(separatedBy: "-->")
@@ -196,6 +199,39 @@ public struct PlainTranscriptReader: TranscriptReader {
         if parts.count == 1 { return .range(start, nil) }
         guard let end = TranscriptTime.parse(parts[1]) else { return .invalid("'\(parts[1])' is not a valid time") }
         return .range(start, end)
+    }
+
+    /// Numbers that no recogniser writes as a time (`nan`, `inf`, exponents: `[nan-inf]`,
+    /// `[0,1e308]`): the reason, so they are an error and not a speaker label.
+    static func numberGarbage(_ t: String) -> String? {
+        let lower = t.lowercased()
+        var rest = lower
+        var words = false
+        for word in ["infinity", "nan", "inf"] where rest.contains(word) {
+            rest = rest.replacingOccurrences(of: word, with: "")
+            words = true
+        }
+        let numeric = Set("0123456789:.,- –—>~+e")
+        guard rest.allSatisfy({ numeric.contains($0) }) else { return nil }
+        if words { return "'nan' and 'inf' are not times" }
+        if rest.contains("e") && rest.contains(where: \.isASCIIDigit) { return "a number with an exponent is not a time" }
+        return nil
+    }
+
+    /// The first time written with a minus sign in a time range, if any.
+    static func negativeTime(_ t: String) -> String? {
+        let scalars = Array(t)
+        for (i, c) in scalars.enumerated() where c == "-" || c == "–" || c == "—" {
+            // A minus at the start, or right after another separator, before a digit.
+            let before = scalars[..<i].last { $0 != " " }
+            let next = scalars[(i + 1)...].first { $0 != " " }
+            guard let n = next, n.isASCIIDigit else { continue }
+            if before == nil || "-–—~".contains(before!) {
+                let digits = scalars[(i + 1)...].drop { $0 == " " }.prefix { $0.isASCIIDigit || ":.,".contains($0) }
+                return "'-" + String(digits) + "'"
+            }
+        }
+        return nil
     }
 
     /// Splits `label: text` at the first `:` or `：` when what precedes it can be a label.

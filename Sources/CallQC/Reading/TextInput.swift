@@ -26,6 +26,13 @@ public struct TextInput: Sendable {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return .failure(InputProblem(source: source, message: "empty file: there is nothing to read"))
         }
+        if let order = TextInput.bomlessUTF16(bytes) {
+            return .failure(InputProblem(source: source, message: "UTF-16 (\(order)) text without a byte-order mark: convert it to UTF-8: iconv -f UTF-16\(order == "little-endian" ? "LE" : "BE") -t UTF-8 FILE > FILE.utf8.txt"))
+        }
+        // Line ends of old Mac files (CR alone): read as lines, byte for byte.
+        if !bytes.contains(0x0A), bytes.contains(0x0D) {
+            for i in bytes.indices where bytes[i] == 0x0D { bytes[i] = 0x0A }
+        }
         // memchr: the generic firstIndex(of:) compares a byte at a time.
         let nulAt: Int? = bytes.withUnsafeBufferPointer { p in
             guard let base = p.baseAddress, let hit = memchr(base, 0, p.count) else { return nil }
@@ -68,6 +75,37 @@ public struct TextInput: Sendable {
             return .failure(InputProblem(source: source, message: "binary data (\(controls) control bytes in the first 4 KB): this is not a text transcript"))
         }
         return .success(TextInput(source: source, bytes: bytes))
+    }
+
+    /// "little-endian" or "big-endian" when the bytes read as UTF-16 text without a byte-order
+    /// mark (every other byte zero in Latin text; CJK, punctuation and line ends as UTF-16 code
+    /// units otherwise); nil for anything else.
+    static func bomlessUTF16(_ bytes: [UInt8]) -> String? {
+        let sample = bytes.prefix(8192)
+        guard sample.count >= 4 else { return nil }
+        let pairs = sample.count / 2
+        func plausible(_ unit: UInt16) -> Bool {
+            switch unit {
+            case 0x09, 0x0A, 0x0D, 0x20...0x7E, 0xA0...0x24F, 0x2000...0x206F, 0x3000...0x303F, 0x3400...0x9FFF, 0xFF00...0xFFEF: return true
+            default: return false
+            }
+        }
+        for (name, little) in [("little-endian", true), ("big-endian", false)] {
+            var good = 0, lineEnds = 0, zeros = 0
+            for k in 0..<pairs {
+                let a = UInt16(sample[sample.startIndex + 2 * k]), b = UInt16(sample[sample.startIndex + 2 * k + 1])
+                let unit = little ? a | b << 8 : a << 8 | b
+                if plausible(unit) { good += 1 }
+                if unit == 0x0A { lineEnds += 1 }
+                if (little ? b : a) == 0 { zeros += 1 }
+            }
+            // Mostly plausible units, line ends or zero high bytes, and not plain UTF-8 (which has no NUL).
+            if good * 100 >= pairs * 95, lineEnds > 0 || zeros * 2 >= pairs,
+               sample.contains(0) || String(validating: Array(sample), as: UTF8.self) == nil {
+                return name
+            }
+        }
+        return nil
     }
 
     private static func tooLong(_ source: String, _ line: Int, _ length: Int, _ limit: Int) -> InputProblem {

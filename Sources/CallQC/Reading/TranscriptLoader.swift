@@ -68,7 +68,15 @@ public struct TranscriptLoader: Sendable {
             }
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                problems.append(InputProblem(source: path, message: "no such file or directory"))
+                // A link to nowhere or a link loop exists, but is not "no such file".
+                var info = stat()
+                if stat(path, &info) != 0, errno == ELOOP {
+                    problems.append(InputProblem(source: path, message: FileBytes.openFailure(ELOOP)))
+                } else if lstat(path, &info) == 0 {
+                    problems.append(InputProblem(source: path, message: "a dangling symbolic link: its target does not exist"))
+                } else {
+                    problems.append(InputProblem(source: path, message: "no such file or directory"))
+                }
                 continue
             }
             if !isDirectory.boolValue { inputs.append(.file(path)); continue }
@@ -113,10 +121,10 @@ public struct TranscriptLoader: Sendable {
         case .standardInput:
             raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path) else {
-                return .failure(InputProblem(source: path, message: "cannot read the file (permissions?)"))
+            switch FileBytes.read(path, maxBytes: options.maxFileBytes) {
+            case .success(let bytes): raw = bytes
+            case .failure(let problem): return .failure(problem)
             }
-            raw = [UInt8](data)
         case .directory(let path):
             return .failure(InputProblem(source: path, message: "is a directory"))
         }

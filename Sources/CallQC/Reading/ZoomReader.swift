@@ -25,6 +25,17 @@ public struct ZoomReader: TranscriptReader {
         return (name, seconds, time)
     }
 
+    /// The time of a `[Name] 25:61:61` line that is shaped like a header but is no clock time.
+    static func badClock(_ line: String) -> String? {
+        let t = line.trimmed()
+        guard t.hasPrefix("["), let close = t.firstIndex(of: "]") else { return nil }
+        let time = t[t.index(after: close)...].trimmingCharacters()
+        let parts = time.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        let h = Int(parts[0]) ?? 0, m = Int(parts[1]) ?? 0, s = Int(parts[2]) ?? 0
+        return h > 23 || m > 59 || s > 59 ? time : nil
+    }
+
     public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
         var call = Call(id: PlainTranscriptReader.callID(fromSource: input.source), source: input.source)
         var turns = TurnCollector(source: input.source)
@@ -40,6 +51,9 @@ public struct ZoomReader: TranscriptReader {
 
         for (number, raw) in input.lines {
             let line = String(decoding: raw, as: UTF8.self)
+            if let bad = ZoomReader.badClock(line) {
+                return .failure(InputProblem(source: input.source, line: number, message: "'\(bad)' is not a clock time (hours 0–23, minutes and seconds 0–59) in a '[Name] HH:MM:SS' line"))
+            }
             if let (name, clock, written) = ZoomReader.header(line) {
                 flush()
                 if first == nil {

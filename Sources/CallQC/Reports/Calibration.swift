@@ -80,9 +80,11 @@ public struct Calibration: Sendable {
 
     /// Computes calibration from each call's reviews (see ``Verdict``) and the calls' latest results.
     public init(reviews: [Review], calls: [CallSummary]) {
-        let byID = Dictionary(calls.map { ($0.callID, $0) }, uniquingKeysWith: { a, _ in a })
+        // A review names its transcript by content hash (older ones by call id only).
+        var byID = Dictionary(calls.map { ($0.callID, $0) }, uniquingKeysWith: { a, _ in a })
+        for c in calls { byID[c.contentHash] = c }
         var byCall: [String: [Review]] = [:]
-        for r in reviews { byCall[r.callID, default: []].append(r) }
+        for r in reviews { byCall[r.contentHash.flatMap { byID[$0] == nil ? nil : $0 } ?? r.callID, default: []].append(r) }
         var confirmed: [String: Int] = [:], rejected: [String: Int] = [:], missedCount: [String: Int] = [:]
         var missed: [MissedTurn] = []
         var totals: [Double] = []
@@ -95,7 +97,7 @@ public struct Calibration: Sendable {
             for rule in review.rejected { rejected[rule, default: 0] += 1 }
             for m in review.missed { missedCount[m.rule, default: 0] += 1 }
             missed += review.missed
-            guard let call = byID[id] else { unmatched.append(id); continue }
+            guard let call = byID[id] else { unmatched.append(callReviews.last?.callID ?? id); continue }
             if let human = review.score, let machine = call.score {
                 totals.append(machine - human)
                 agents[call.agent ?? "(no agent)", default: []].append(machine - human)

@@ -18,16 +18,18 @@ public struct SamplingPlan: Sendable, Hashable {
         self.riskBelow = riskBelow
     }
 
-    /// Draws the queue from one day's calls, leaving out calls already reviewed.
+    /// Draws the queue from one day's calls, leaving out calls already reviewed (`reviewed` holds
+    /// content hashes or call keys).
     public func draw(_ calls: [CallSummary], reviewed: Set<String>) -> ReviewQueue {
+        func done(_ c: CallSummary) -> Bool { reviewed.contains(c.contentHash) || reviewed.contains(c.key) }
         var byAgent: [String: [CallSummary]] = [:]
-        for c in calls where !reviewed.contains(c.callID) { byAgent[c.agent ?? "(no agent)", default: []].append(c) }
+        for c in calls where !done(c) { byAgent[c.agent ?? "(no agent)", default: []].append(c) }
         var reviewedByAgent: [String: Int] = [:]
-        for c in calls where reviewed.contains(c.callID) { reviewedByAgent[c.agent ?? "(no agent)", default: 0] += 1 }
+        for c in calls where done(c) { reviewedByAgent[c.agent ?? "(no agent)", default: 0] += 1 }
         var queue = ReviewQueue(picks: [], short: [])
         let agents = Set(byAgent.keys).union(reviewedByAgent.keys).sorted()
         for agent in agents {
-            let pool = (byAgent[agent] ?? []).sorted { $0.callID < $1.callID }
+            let pool = (byAgent[agent] ?? []).sorted { ($0.callID, $0.contentHash) < ($1.callID, $1.contentHash) }
             let already = reviewedByAgent[agent] ?? 0
             let wanted = max(0, perAgent - already)
             if pool.count < wanted {
@@ -38,7 +40,7 @@ public struct SamplingPlan: Sendable, Hashable {
             let risky = pool.filter(isRisky).sorted(by: riskier)
             var picked: [ReviewQueue.Pick] = []
             for c in risky.prefix(riskSlots) { picked.append(.init(agent: agent, call: c, reason: riskReason(c))) }
-            var rest = pool.filter { c in !picked.contains { $0.call.callID == c.callID } }
+            var rest = pool.filter { c in !picked.contains { $0.call.contentHash == c.contentHash } }
             var rng = SeededRandom(seed: seed ^ SamplingPlan.hash(agent))
             while picked.count < wanted, !rest.isEmpty {
                 let i = Int(rng.next() % UInt64(rest.count))
@@ -60,7 +62,7 @@ public struct SamplingPlan: Sendable, Hashable {
         if ac != bc { return ac }
         if (a.score ?? 100) != (b.score ?? 100) { return (a.score ?? 100) < (b.score ?? 100) }
         if a.findings.count != b.findings.count { return a.findings.count > b.findings.count }
-        return a.callID < b.callID
+        return (a.callID, a.contentHash) < (b.callID, b.contentHash)
     }
 
     func riskReason(_ c: CallSummary) -> String {

@@ -51,12 +51,13 @@ public struct Checker: Sendable {
     /// fault, not two: `不知道` inside `不知道就别说了`, `not my problem` inside
     /// `that's not my problem`.
     static func dropContainedForbidden(_ findings: [Finding]) -> [Finding] {
-        let forbidden = findings.filter { $0.kind == .forbidden && $0.span != nil }
+        // Compared within a turn only: linear in the call's turns.
+        var byTurn: [Int: [Range<Int>]] = [:]
+        for g in findings where g.kind == .forbidden { if let turn = g.turn, let span = g.span { byTurn[turn, default: []].append(span) } }
         return findings.filter { f in
             guard f.kind == .forbidden, let span = f.span, let turn = f.turn else { return true }
-            return !forbidden.contains { g in
-                guard g.turn == turn, let other = g.span else { return false }
-                return other.lowerBound <= span.lowerBound && other.upperBound >= span.upperBound && other.count > span.count
+            return !(byTurn[turn] ?? []).contains { other in
+                other.lowerBound <= span.lowerBound && other.upperBound >= span.upperBound && other.count > span.count
             }
         }
     }

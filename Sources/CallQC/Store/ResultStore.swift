@@ -6,7 +6,9 @@ public protocol ResultStore: Sendable {
     func save(_ results: [CallResult]) throws
     /// The latest result of each call whose date is in the range (inclusive; nil: open).
     func summaries(from: String?, to: String?) throws -> [CallSummary]
-    /// The latest full result of a call, with its transcript.
+    /// The latest full result of a call, with its transcript. The reference is a call id, or, where
+    /// several stored transcripts share an id, the call's ``CallSummary/key`` (`ID@DATE` or
+    /// `ID@HASHPREFIX`) or content hash; an id that names several calls throws ``AmbiguousCallReference``.
     func detail(callID: String) throws -> StoredResult?
     /// Records a reviewer's verdict.
     func record(_ review: Review) throws
@@ -49,6 +51,9 @@ public struct CallSummary: Sendable, Hashable {
     }
 
     public var callID: String
+    /// What names this call in the store: its id, or `ID@DATE` / `ID@HASHPREFIX` when other
+    /// stored transcripts share the id. Pages, queues and `callqc review` take it.
+    public var key: String
     public var agent: String?
     public var date: String?
     public var source: String?
@@ -71,6 +76,7 @@ public struct CallSummary: Sendable, Hashable {
                 agentCharsPerMinute: Double?, agentWordsPerMinute: Double?, duration: Double?,
                 findings: [FindingSummary], sections: [SectionSummary]) {
         self.callID = callID
+        self.key = callID
         self.agent = agent
         self.date = date
         self.source = source
@@ -148,9 +154,13 @@ public struct Review: Sendable, Hashable {
     /// What the machine missed: a rule that should have fired on a turn.
     public var missed: [MissedFinding]
     public var note: String?
+    /// The transcript reviewed (calls may share an id); nil for reviews of calls not in the store.
+    public var contentHash: String?
 
     public init(callID: String, reviewedAt: String, reviewer: String? = nil, score: Double? = nil, sectionScores: [String: Double] = [:],
-                confirmed: [String] = [], rejected: [String] = [], missed: [MissedFinding] = [], note: String? = nil) {
+                confirmed: [String] = [], rejected: [String] = [], missed: [MissedFinding] = [], note: String? = nil,
+                contentHash: String? = nil) {
+        self.contentHash = contentHash
         self.callID = callID
         self.reviewedAt = reviewedAt
         self.reviewer = reviewer
@@ -187,6 +197,44 @@ public struct MissedFinding: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(rule)@\(turn)" }
 }
 
+/// A call id that names several stored transcripts (the same id on other days or from other sources).
+public struct AmbiguousCallReference: Error, CustomStringConvertible, Sendable {
+    public var reference: String
+    /// Each call's key and source.
+    public var candidates: [(key: String, source: String?)]
+
+    public init(reference: String, candidates: [(key: String, source: String?)]) {
+        self.reference = reference
+        self.candidates = candidates
+    }
+
+    public var description: String {
+        "call id '\(reference)' names \(candidates.count) stored calls: "
+            + candidates.map { "\($0.key) (\($0.source ?? "no source"))" }.joined(separator: ", ") + "; give one of these"
+    }
+}
+
+/// Two transcripts with the same call id: both are kept, under different keys.
+public struct CallIDCollision: Sendable, Hashable {
+    public var callID: String
+    public var date: String?
+    public var source: String?
+    public var otherDate: String?
+    public var otherSource: String?
+
+    public init(callID: String, date: String?, source: String?, otherDate: String?, otherSource: String?) {
+        self.callID = callID
+        self.date = date
+        self.source = source
+        self.otherDate = otherDate
+        self.otherSource = otherSource
+    }
+
+    public var message: String {
+        "call id \(callID) (\(date ?? "no date")) is also the id of another transcript, \(otherSource ?? "no source") (\(otherDate ?? "no date")); both are kept: name them as ID@DATE where one is asked for"
+    }
+}
+
 /// A stable fingerprint of a transcript: the same calls and turns give the same hash,
 /// wherever the file lies (the source path is left out).
 public enum ContentHash {
@@ -202,5 +250,34 @@ public enum ContentHash {
         }
         func hex(_ v: UInt64) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: 16 - s.count) + s }
         return hex(a) + hex(b)
+    }
+}
+
+/// What a reviewer may give: scores between 0 and the scorecard's maximum (100 when the
+/// result has none), for the whole call and per section, and only sections the scorecard has.
+public enum ReviewLimits {
+    public struct Problem: Sendable, Hashable {
+        public var english: String
+        public var chinese: String
+    }
+
+    public static func problem(score: Double?, sections: [String: Double], of call: CallSummary) -> Problem? {
+        let max = call.maxScore ?? 100
+        if let score, !(score.isFinite && score >= 0 && score <= max) {
+            return Problem(english: "the score must be between 0 and the scorecard's maximum of \(Format.points(max)) points, found \(JSONValue.format(score))",
+                           chinese: "人工评分必须在 0 到评分表满分 \(Format.points(max)) 之间，收到 \(JSONValue.format(score))。")
+        }
+        for (id, points) in sections.sorted(by: { $0.key < $1.key }) {
+            guard let section = call.sections.first(where: { $0.id == id }) else {
+                if call.sections.isEmpty { continue }
+                return Problem(english: "the scorecard has no section '\(id)' (its sections: \(call.sections.map(\.id).joined(separator: ", ")))",
+                               chinese: "评分表没有评分项 '\(id)'（评分项：\(call.sections.map(\.id).joined(separator: ", "))）。")
+            }
+            if !(points.isFinite && points >= 0 && points <= section.max) {
+                return Problem(english: "section \(id): the score must be between 0 and its maximum of \(Format.points(section.max)) points, found \(JSONValue.format(points))",
+                               chinese: "评分项 \(id) 的人工评分必须在 0 到满分 \(Format.points(section.max)) 之间，收到 \(JSONValue.format(points))。")
+            }
+        }
+        return nil
     }
 }

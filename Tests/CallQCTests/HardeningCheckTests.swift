@@ -1,0 +1,78 @@
+import XCTest
+@testable import CallQC
+
+/// Issue 13: every check costs O(n) or O(n log n) in a call's turns.
+final class HardeningCheckTests: XCTestCase {
+    /// The pairs as the check defines them, by brute force.
+    func reference(_ call: Call, by roles: [Role], of interrupted: [Role], threshold: Double) -> [(Int, Int)] {
+        var pairs: [(Int, Int)] = []
+        for i in call.turns.indices where roles.contains(call.turns[i].role) {
+            guard let s = call.turns[i].start else { continue }
+            for j in call.turns.indices where j != i && interrupted.contains(call.turns[j].role) {
+                guard let us = call.turns[j].start, let ue = call.turns[j].end else { continue }
+                if us < s && ue - s > threshold { pairs.append((i, j)); break }
+            }
+        }
+        return pairs
+    }
+
+    func randomCall(_ n: Int, seed: UInt64) -> Call {
+        var rng = SeededRandom(seed: seed)
+        var turns: [Turn] = []
+        for _ in 0..<n {
+            let start = Double(rng.next() % 400) / 4, length = Double(rng.next() % 40) / 4
+            let role: Role = rng.next() % 3 == 0 ? .other : (rng.next() % 2 == 0 ? .agent : .customer)
+            let untimed = rng.next() % 17 == 0
+            turns.append(Turn(role: role, speaker: role.rawValue, start: untimed ? nil : start, end: untimed ? nil : start + length, text: "嗯"))
+        }
+        return Call(id: "R", turns: turns)
+    }
+
+    func testInterruptionsMatchTheDefinition() {
+        for seed in UInt64(1)...200 {
+            let call = randomCall(Int(seed % 40) + 1, seed: seed)
+            for (roles, interrupted, threshold) in [([Role.agent], [Role.customer], 0.5), ([.agent, .customer], [.customer, .other], 0), ([.agent], [.agent, .customer], 2.25)] {
+                let fast = InterruptionCheck.interruptions(in: call, by: roles, of: interrupted, threshold: threshold)
+                let slow = reference(call, by: roles, of: interrupted, threshold: threshold)
+                XCTAssertEqual(fast.map { [$0.0, $0.1] }, slow.map { [$0.0, $0.1] }, "seed \(seed)")
+            }
+        }
+    }
+
+    /// Alternating agent and customer turns, none interrupting: the old check compared every pair.
+    func steps(_ n: Int) -> Int {
+        let turns = (0..<n).map { i in
+            Turn(role: i % 2 == 0 ? .agent : .customer, speaker: "", start: Double(i), end: Double(i) + 0.9, text: "好")
+        }
+        var steps = 0
+        _ = InterruptionCheck.interruptions(in: Call(id: "L", turns: turns), by: [.agent], of: [.customer], threshold: 0.5, steps: &steps)
+        return steps
+    }
+
+    func testInterruptionWorkGrowsAsNLogN() {
+        let small = steps(10_000), large = steps(80_000)
+        XCTAssertLessThan(Double(large) / Double(small), 8 * 1.5, "80,000 turns cost about 8× (n log n) the work of 10,000: \(small) → \(large)")
+    }
+
+    func testExceptionsAreFoundPerTurn() {
+        let hits = [PhraseHit(turn: 1, start: 2, end: 5, phrase: 0), PhraseHit(turn: 1, start: 6, end: 7, phrase: 0), PhraseHit(turn: 2, start: 0, end: 3, phrase: 0)]
+        let spans = ExceptionSpans([PhraseHit(turn: 1, start: 0, end: 5, phrase: 0), PhraseHit(turn: 1, start: 1, end: 2, phrase: 0), PhraseHit(turn: 3, start: 0, end: 9, phrase: 0)])
+        XCTAssertEqual(hits.map(spans.covers), [true, false, false])
+    }
+
+    /// A long call, full of phrases, exceptions and overlaps, goes through every check of the shipped rules.
+    func testA150000TurnCallIsCheckedInBoundedTime() {
+        var turns: [Turn] = []
+        turns.reserveCapacity(150_000)
+        for i in 0..<150_000 {
+            let agent = i % 2 == 0
+            turns.append(Turn(role: agent ? .agent : .customer, speaker: agent ? "坐席" : "客户", start: Double(i) * 0.5, end: Double(i) * 0.5 + 0.4,
+                              text: agent ? (i % 6 == 0 ? "不知道，我也不知道" : "您好") : "嗯"))
+        }
+        let started = Date()
+        let result = Shipped.checker.check(Call(id: "long", turns: turns))
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertFalse(result.findings.isEmpty)
+        XCTAssertLessThan(elapsed, 120, "a debug build on a shared machine: generous, but far below the quadratic hours")
+    }
+}
