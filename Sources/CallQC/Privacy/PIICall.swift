@@ -23,7 +23,7 @@ extension PIIDetector {
             let c = scalars(k)
             // 1. A context word at the end of the turn before.
             if k > 0, let first = c.firstIndex(where: { PIIDetector.digit($0) != nil }), first <= 6,
-               !out[k].contains(where: { $0.span.contains(first) }) {
+               !out[k].contains(where: { $0.span.contains(first) }), Gate(turns[k - 1].text).context {
                 let prev = scalars(k - 1).suffix(24).filter { !PIIContext.isTerminator($0) }
                 let head = Array(c.prefix(60))
                 let joined = Array(prev) + ["："] + head

@@ -168,13 +168,23 @@ public struct PIIDetector: Sendable {
         var at = false
         var longestDigitChain = 0
         var longestWordChain = 0
-        /// "at" or 艾特, and "dot" or 点: a spoken e-mail address may be there.
+        /// "at" and "dot", or 艾特 and 点, "dot" or ".": a spoken e-mail address may be there.
         var spoken = false
         /// A character or word of a context that raises a number (证 卡 账 帐 密 扣 微, qq, password…).
         var context = false
         var han = false
 
-        var mayHold: Bool { at || spoken || context || longestDigitChain >= 10 || longestWordChain >= 10 }
+        /// 微 (微信), 密 (密码), wechat, password: an id or a password of letters may follow.
+        var tokenContext = false
+        /// The longest run of ASCII letters, digits, '_' and '-'.
+        var longestTokenRun = 0
+
+        /// Whether the detectors may find anything: ten digits, an '@', a spoken address, or a
+        /// context word with four digits (a QQ number, a password) or a token of letters and digits.
+        var mayHold: Bool {
+            at || spoken || longestDigitChain >= 10 || longestWordChain >= 10
+                || (context && longestDigitChain >= 4) || (tokenContext && longestTokenRun >= 4)
+        }
 
         init(_ text: String) {
             var text = text
@@ -189,7 +199,7 @@ public struct PIIDetector: Sendable {
             var packed: UInt64 = 0, letters = 0
             var longestDigitChain = 0, longestWordChain = 0, at = false
             var wordsInChain = 0
-            var atWord = false, dotWord = false, context = false, han = false
+            var atWord = false, dotWord = false, aiTe = false, dian = false, period = false, context = false, han = false, tokenContext = false, tokenRun = 0, longestTokenRun = 0
             // A token that can be a digit: a digit word (`isWord`) or an ASCII digit. Digits said
             // as words need three words at least in the run (``wordRuns(_:)``): a run of bare
             // digits is ``digitRuns(_:)``'s.
@@ -210,7 +220,10 @@ public struct PIIDetector: Sendable {
                 if letters == 2 && packed == 0x6174 { atWord = true }               // at
                 else if letters == 3 && packed == 0x646F74 { dotWord = true }       // dot
                 else if letters == 2 && packed == 0x7171 { context = true }         // qq
-                else if letters >= 6 && letters <= 8 && Gate.contextWords.contains(packed) { context = true }
+                else if letters >= 6 && letters <= 8 && Gate.contextWords.contains(packed) {
+                    context = true
+                    if packed != Gate.accountCode { tokenContext = true }
+                }
                 packed = 0; letters = 0
             }
             var i = 0
@@ -218,6 +231,13 @@ public struct PIIDetector: Sendable {
             while i < n {
                 let (v, length) = UTF8Scalar.decode(p, at: i)
                 i += length
+                // Runs of letters, digits, '_' and '-': a WeChat id or a password.
+                if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || v == 0x5F || v == 0x2D {
+                    tokenRun += 1
+                    if tokenRun > longestTokenRun { longestTokenRun = tokenRun }
+                } else {
+                    tokenRun = 0
+                }
                 if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) {
                     if letters < 8 { packed = packed << 8 | UInt64(v | 0x20) }
                     letters += 1
@@ -238,12 +258,14 @@ public struct PIIDetector: Sendable {
                 // The separators of ``PIIDetector/isSeparator(_:)``.
                 if !PIIDetector.isSeparator(v) { gapAllSeparators = false }
                 if v == 0x40 || v == 0xFF20 { at = true }
+                if v == 0x2E || v == 0xFF0E { period = true }
                 if v >= 0x4E00 && v <= 0x9FFF {
                     han = true
                     switch v {
-                    case 0x8BC1, 0x5361, 0x8D26, 0x5E10, 0x5BC6, 0x6263, 0x5FAE: context = true   // 证 卡 账 帐 密 扣 微
-                    case 0x827E: atWord = true                                                  // 艾(特)
-                    case 0x70B9: dotWord = true                                                 // 点
+                    case 0x8BC1, 0x5361, 0x8D26, 0x5E10, 0x6263: context = true   // 证 卡 账 帐 扣
+                    case 0x5BC6, 0x5FAE: context = true; tokenContext = true       // 密 微
+                    case 0x827E: aiTe = true                                                    // 艾(特)
+                    case 0x70B9: dian = true                                                    // 点
                     default: break
                     }
                 }
@@ -253,9 +275,11 @@ public struct PIIDetector: Sendable {
             self.at = at
             self.longestDigitChain = longestDigitChain
             self.longestWordChain = longestWordChain
-            self.spoken = atWord && dotWord
+            self.spoken = (atWord && dotWord) || (aiTe && (dian || dotWord || period))
             self.context = context
             self.han = han
+            self.tokenContext = tokenContext
+            self.longestTokenRun = longestTokenRun
         }
 
         /// `zero`, `oh`, `o`, `one` … `nine`, lower case, packed one letter a byte.
@@ -263,8 +287,10 @@ public struct PIIDetector: Sendable {
 
         static let digitWordCodes: [UInt64] = PIIDetector.digitWords.keys.map(pack)
 
-        /// password, account, wechat (six to eight letters, packed).
-        static let contextWords: [UInt64] = ["password", "account", "wechat"].map(pack)
+        /// password, passcode, account, wechat (six to eight letters, packed).
+        static let contextWords: [UInt64] = ["password", "passcode", "account", "wechat"].map(pack)
+
+        static let accountCode = pack("account")
 
         static func pack(_ word: String) -> UInt64 { word.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
     }

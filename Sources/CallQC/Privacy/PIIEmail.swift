@@ -60,7 +60,8 @@ extension PIIDetector {
         func dot(_ p: Int) -> Int? {
             let p = skipSpaces(p)
             guard p < n else { return nil }
-            if chars[p] == "." || chars[p] == "点" || chars[p] == "．" { return skipSpaces(p + 1) }
+            // After 艾特: 点, "dot" or "."; after "at": "dot" only (as the gate expects).
+            if chars[atStart] == "艾", chars[p] == "." || chars[p] == "点" || chars[p] == "．" { return skipSpaces(p + 1) }
             if p + 3 <= n, String(String.UnicodeScalarView(chars[p..<(p + 3)])).lowercased() == "dot", p + 3 < n, chars[p + 3] == " " { return skipSpaces(p + 3) }
             return nil
         }
