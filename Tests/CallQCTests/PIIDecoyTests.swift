@@ -93,8 +93,8 @@ final class PIIDecoyTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(recall, 0.98)
     }
 
-    /// No planted value survives any output: check in every format, the HTML report,
-    /// convert (JSON and plain) and redact (plain and JSON copies).
+    /// No planted value survives any output: check in every format, the HTML report, case
+    /// exports, convert (JSON and plain) and redact (plain and JSON copies).
     func testNoPlantedValueSurvivesAnyOutput() throws {
         let real = PIIDecoyTests.items.filter { !$0.secrets.isEmpty }
         // The secrets as they must never be seen: whole values, and the longest part of a split one.
@@ -141,6 +141,11 @@ final class PIIDecoyTests: XCTestCase {
         let page = HTMLReport(title: "t", period: "p", byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
                               calls: stored, omittedCalls: 0, redact: true, generatedAt: "now").render()
         assertClean(page, "HTML report")
+        // Cases made from the calls: Markdown, HTML and JSON exports.
+        for s in stored {
+            let c = CaseBuilder().build(from: s, turns: 1...s.call.turns.count, createdAt: "now")
+            assertClean(CaseDocument.markdown(c) + CaseDocument.html(c) + CaseDocument.json(c).compact(), "\(s.call.id) case exports")
+        }
     }
 
     /// Context raises and split values are findings of the call, with what a reviewer needs.

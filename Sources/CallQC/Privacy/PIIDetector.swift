@@ -462,6 +462,10 @@ public struct PIIDetector: Sendable {
         var out: [Hit] = []
         let context = PIIContext.before(chars, chain[0].positions[0])
         let after = PIIContext.after(chars, chain[chain.count - 1].positions.last!)
+        // North American numbers in a quote of English speech inside Chinese text: no Han
+        // character near the number.
+        let lo = chain[0].positions[0], hi = chain[chain.count - 1].positions.last!
+        let localLatin = !latin && !PIIDetector.hasHan(Array(chars[max(0, lo - 12)..<lo])) && !PIIDetector.hasHan(Array(chars[(hi + 1)..<min(chars.count, hi + 13)]))
         var s = 0
         while s < chain.count {
             var best: (Int, PIIKind, Int, Int, [Int])?
@@ -477,7 +481,7 @@ public struct PIIDetector: Sendable {
                 if digits.count == 13, digits.starts(with: [8, 6]) { drop = 2 }
                 if digits.count == 15, digits.starts(with: [0, 0, 8, 6]) { drop = 4 }
                 digits.removeFirst(drop)
-                if let (kind, head, tail) = PIIDetector.classify(digits, latin: latin) { best = (e, kind, head + drop, tail, positions) }
+                if let (kind, head, tail) = PIIDetector.classify(digits, latin: latin || localLatin) { best = (e, kind, head + drop, tail, positions) }
             }
             if let (e, kind, head, tail, positions) = best {
                 let groups = Array(chain[s...e])
