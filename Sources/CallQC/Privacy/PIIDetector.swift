@@ -82,7 +82,10 @@ public struct PIIDetector: Sendable {
     public func find(in text: String) -> [PIIMatch] {
         // Most texts hold no run of ten digits, no run of ten digit words, no '@', no spoken
         // "at … dot" and no context word: one pass over the scalars decides (see ``Gate``).
-        let gate = Gate(text)
+        find(in: text, gate: Gate(text))
+    }
+
+    func find(in text: String, gate: Gate) -> [PIIMatch] {
         if !gate.mayHold { return [] }
         let chars = Array(text.unicodeScalars)
         return matches(scan(chars, latin: !gate.han), chars)
