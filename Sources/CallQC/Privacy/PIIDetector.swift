@@ -265,7 +265,7 @@ public struct PIIDetector: Sendable {
                 if v >= 0x4E00 && v <= 0x9FFF {
                     han = true
                     switch v {
-                    case 0x8BC1, 0x5361, 0x8D26, 0x5E10, 0x6263: context = true   // 证 卡 账 帐 扣
+                    case 0x8BC1, 0x8B49, 0x5361, 0x8D26, 0x8CEC, 0x5E10, 0x6263: context = true   // 证 證 卡 账 賬 帐 扣
                     case 0x5BC6, 0x5FAE: context = true; tokenContext = true       // 密 微
                     case 0x827E: aiTe = true                                                    // 艾(特)
                     case 0x70B9: dian = true                                                    // 点
@@ -472,14 +472,26 @@ public struct PIIDetector: Sendable {
         var s = 0
         while s < chain.count {
             var best: (Int, PIIKind, Int, Int, [Int])?
+            var publicNumber: Int?
             var positions: [Int] = []
             var digitsSoFar: [Int] = []
+            // 1-800-555-0175: a North American number after its country code.
+            let countryOne = (latin || localLatin) && chain[s].value == [1] && s + 1 < chain.count && !chain[s + 1].gapBefore.isEmpty
             for e in s..<chain.count {
                 positions += chain[e].positions
                 digitsSoFar += chain[e].value
                 if positions.count > 22 { break }
                 var digits = digitsSoFar
                 var drop = 0
+                if countryOne, digits.count == 11 {
+                    if let (kind, head, tail) = PIIDetector.classify(Array(digits.dropFirst()), latin: true), kind == .phone {
+                        best = (e, kind, head + 1, tail, positions)
+                    } else if PIIDetector.isTollFree(Array(digits.dropFirst())) {
+                        best = nil
+                        publicNumber = e
+                    }
+                    continue
+                }
                 // +86 / 0086 before a mobile number.
                 if digits.count == 13, digits.starts(with: [8, 6]) { drop = 2 }
                 if digits.count == 15, digits.starts(with: [0, 0, 8, 6]) { drop = 4 }
@@ -501,6 +513,7 @@ public struct PIIDetector: Sendable {
                 s = e + 1
                 continue
             }
+            if let e = publicNumber { s = e + 1; continue }
             // Nothing classifies from here: a context word before the chain may raise it.
             if s == 0, !context.example, case .raise(let word, let kind) = context.decision, let hit = raise(chain, word: word, kind: kind, after: after) {
                 out.append(hit)
@@ -562,6 +575,8 @@ public struct PIIDetector: Sendable {
     static func classify(_ d: [Int], latin: Bool = true) -> (PIIKind, Int, Int)? {
         let n = d.count
         if d.contains(10) && n != 18 { return nil }
+        // 13800138000: China Mobile's service line, and everyone's example number.
+        if d == PIIDetector.chinaMobileService { return nil }
         if n == 11, d[0] == 1, (3...9).contains(d[1]) { return (.mobile, 3, 4) }
         if n == 18, validID(d) { return (.idNumber, 4, 4) }
         if (16...19).contains(n), luhn(d) { return (.bankCard, 4, 4) }
@@ -569,6 +584,8 @@ public struct PIIDetector: Sendable {
         if n == 10, latin, (2...9).contains(d[0]), (2...9).contains(d[3]), !isTollFree(d) { return (.phone, 3, 4) }
         return nil
     }
+
+    static let chinaMobileService = [1, 3, 8, 0, 0, 1, 3, 8, 0, 0, 0]
 
     /// 800, 888, 877, 866, 855, 844, 833 numbers (and China's 400 numbers): public.
     static func isTollFree(_ d: [Int]) -> Bool {

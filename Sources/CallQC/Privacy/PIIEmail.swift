@@ -6,11 +6,17 @@ extension PIIDetector {
 
     @inline(__always) static func alnum(_ c: Unicode.Scalar) -> Bool { isASCIILetter(c) || isASCIIDigit(c) }
 
+    /// A full-width ASCII character (ｑ, ８, ＠, ．) as its ASCII form.
+    @inline(__always) static func narrow(_ c: Unicode.Scalar) -> Unicode.Scalar {
+        c.value >= 0xFF01 && c.value <= 0xFF5E ? Unicode.Scalar(c.value - 0xFEE0)! : c
+    }
+
     /// Written addresses (`@` or full-width `＠`) and spoken ones: `zhang at qq dot com`,
     /// `张三艾特qq点com`, `zhangsan 艾特 163 点 com`.
     func emails(_ chars: [Unicode.Scalar]) -> [Hit] {
         var out: [Hit] = []
-        func local(_ c: Unicode.Scalar) -> Bool { PIIDetector.alnum(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-" }
+        func local(_ c: Unicode.Scalar) -> Bool { let c = PIIDetector.narrow(c); return PIIDetector.alnum(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-" }
+        func domainChar(_ c: Unicode.Scalar) -> Bool { let c = PIIDetector.narrow(c); return PIIDetector.alnum(c) || c == "." || c == "-" }
         var i = 0
         while i < chars.count {
             let c = chars[i]
@@ -18,7 +24,7 @@ extension PIIDetector {
                 var start = i
                 while start > 0, i - start < 64, local(chars[start - 1]) { start -= 1 }
                 var end = i + 1
-                while end < chars.count, end - i < 255, PIIDetector.alnum(chars[end]) || chars[end] == "." || chars[end] == "-" || chars[end] == "．" { end += 1 }
+                while end < chars.count, end - i < 255, domainChar(chars[end]) { end += 1 }
                 while end > i + 1, chars[end - 1] == "." || chars[end - 1] == "．" { end -= 1 }
                 let domain = chars[(i + 1)..<end]
                 if start < i, domain.contains(where: { $0 == "." || $0 == "．" }), domain.first != ".", domain.first != "．" {
@@ -54,7 +60,7 @@ extension PIIDetector {
         func skipSpaces(_ p: Int) -> Int { var p = p; while p < n, chars[p] == " " || chars[p] == "\u{3000}" { p += 1 }; return p }
         func label(_ p: Int) -> (String, Int)? {
             var q = p
-            while q < n, q - p < 63, PIIDetector.alnum(chars[q]) || chars[q] == "-" || chars[q] == "_" { q += 1 }
+            while q < n, q - p < 63, PIIDetector.alnum(chars[q]) || chars[q] == "-" || chars[q] == "_" || (PIIDetector.digit(chars[q]) != nil && chars[q] != "点") { q += 1 }
             return q > p ? (String(String.UnicodeScalarView(chars[p..<q])).lowercased(), q) : nil
         }
         func dot(_ p: Int) -> Int? {
@@ -139,9 +145,9 @@ extension PIIDetector {
                 }
             }
             var q = p
-            while q < n, q - p <= 20, PIIDetector.alnum(chars[q]) || chars[q] == "_" || chars[q] == "-" { q += 1 }
+            while q < n, q - p <= 20, PIIDetector.alnum(chars[q]) || chars[q] == "_" || chars[q] == "-" || (q > p && PIIDetector.digit(chars[q]) != nil) { q += 1 }
             let token = chars[p..<q]
-            let hasDigit = token.contains(where: PIIDetector.isASCIIDigit)
+            let hasDigit = token.contains { PIIDetector.digit($0) != nil }
             let hasLetter = token.contains(where: PIIDetector.isASCIILetter)
             var ok = false
             switch k {
