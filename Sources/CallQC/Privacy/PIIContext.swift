@@ -44,7 +44,7 @@ enum PIIContext {
         for w in ["qq", "qq号", "qq号码", "扣扣", "扣扣号"] { list.append((w, .raise(.qq))) }
         for w in ["微信号", "微信", "微信号码", "微信號", "wechat", "wechat id"] { list.append((w, .raise(.wechat))) }
         for w in ["订单", "订单号", "单号", "工单", "工单号", "快递", "快递单", "物流", "服务单", "运单", "运单号", "流水号", "编号",
-                  "受理号", "业务号", "发票号", "合同号", "批次", "序列号", "型号", "条码", "追踪号", "跟踪号", "退货单", "预约号",
+                  "受理号", "业务号", "发票号", "发票号码", "发票代码", "税号", "合同号", "批次", "序列号", "型号", "条码", "追踪号", "跟踪号", "退货单", "预约号",
                   "訂單", "訂單號", "單號", "工單", "工單號", "快遞", "快遞單號", "物流單號", "服務單", "運單", "運單號", "編號", "流水號",
                   "order number", "order", "订单号码", "单号码", "工单号码", "快递单号", "快递单号码", "运单号码", "物流单号", "ticket", "ticket number", "tracking", "tracking number", "case number", "reference", "confirmation number", "invoice",
                   // Amounts.
@@ -95,9 +95,13 @@ enum PIIContext {
         // The window, nearest first, spaces left out; it stops at a sentence's end.
         var w: [Unicode.Scalar] = []
         var p = start - 1
+        // Where the window passes another number: words beyond it speak of that number, and
+        // only an example or the company's own line still counts for this one.
+        var boundary = Int.max
         while p >= 0, w.count < window {
             let c = chars[p]
             if isTerminator(c) { break }
+            if boundary == Int.max, PIIDetector.isASCIIDigit(c) || (c.value >= 0xFF10 && c.value <= 0xFF19) { boundary = w.count }
             if c == " " || c == "\u{3000}" || c == "\t" || c.value == 0xA0 {
                 // One space between Latin words (so "your number" is not "our number"), none elsewhere.
                 if let last = w.last, PIIDetector.alnum(last), p > 0, PIIDetector.alnum(chars[p - 1]), last != " " { w.append(" ") }
@@ -123,6 +127,7 @@ enum PIIContext {
                 if ok { matched = (kw, cls); break }
             }
             guard let (kw, cls) = matched else { d += 1; continue }
+            if d >= boundary { decided = true }
             switch cls {
             case .raise(let kind):
                 if !decided && d <= raiseDistance { out.decision = .raise(String(String.UnicodeScalarView(kw)), kind) }
