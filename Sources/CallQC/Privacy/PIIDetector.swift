@@ -234,8 +234,9 @@ public struct PIIDetector: Sendable {
             while i < n {
                 let (v, length) = UTF8Scalar.decode(p, at: i)
                 i += length
-                // Runs of letters, digits, '_' and '-': a WeChat id or a password.
-                if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || v == 0x5F || v == 0x2D {
+                // Runs of letters, digits (numerals too), '_' and '-': a WeChat id or a password.
+                if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || v == 0x5F || v == 0x2D
+                    || (v >= 0x3007 && PIIDetector.digit(Unicode.Scalar(v) ?? " ") != nil) {
                     tokenRun += 1
                     if tokenRun > longestTokenRun { longestTokenRun = tokenRun }
                 } else {

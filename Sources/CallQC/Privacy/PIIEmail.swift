@@ -110,6 +110,10 @@ extension PIIDetector {
 
     // MARK: ids and passwords after their word
 
+    /// What may stand between 微信号 / 密码 and the id: 号, 是, 为, 叫, 码, a colon, spaces, quotes, particles.
+    static let tokenFillers: Set<Unicode.Scalar> = ["号", "號", "是", "为", "為", "叫", "码", "碼", "呢", "啊", "嗯", "就", "的", "我", "也",
+                                                    "：", ":", " ", "　", "「", "」", "“", "”", "\"", "'", "，", ","]
+
     /// WeChat ids (a letter, then letters, digits, `_`, `-`: 6–20 characters) after 微信 / 微信号 /
     /// wechat, and passwords with letters and digits after 密码 / password. Digits alone are
     /// ``digitRuns(_:latin:)``'s.
@@ -136,7 +140,7 @@ extension PIIDetector {
             // Up to eight scalars of 号, 是, ：, "id is"… before the token.
             var p = end
             var skipped = 0
-            while p < n, skipped < 8, !PIIDetector.alnum(chars[p]), !PIIContext.isTerminator(chars[p]) { p += 1; skipped += 1 }
+            while p < n, skipped < 8, PIIDetector.tokenFillers.contains(chars[p]) { p += 1; skipped += 1 }
             for filler in ["id", "is", "id is"] {
                 let f = Array(filler.unicodeScalars)
                 if p + f.count < n, Array(chars[p..<(p + f.count)]).map(PIIContext.lower) == f, chars[p + f.count] == " " {
@@ -145,7 +149,8 @@ extension PIIDetector {
                 }
             }
             var q = p
-            while q < n, q - p <= 20, PIIDetector.alnum(chars[q]) || chars[q] == "_" || chars[q] == "-" || (q > p && PIIDetector.digit(chars[q]) != nil) { q += 1 }
+            // WeChat ids as recognisers write them may hold numerals (liu幺九九零); passwords are ASCII.
+            while q < n, q - p <= 20, PIIDetector.alnum(chars[q]) || chars[q] == "_" || chars[q] == "-" || (k == .wechat && q > p && PIIDetector.digit(chars[q]) != nil) { q += 1 }
             let token = chars[p..<q]
             let hasDigit = token.contains { PIIDetector.digit($0) != nil }
             let hasLetter = token.contains(where: PIIDetector.isASCIILetter)
