@@ -55,7 +55,7 @@ enum PIIContext {
             list.append((w, .lower))
         }
         for w in ["手机", "手机号", "电话", "号码", "联系方式", "座机", "联系电话", "回拨", "打给我", "手機", "電話", "號碼", "聯繫電話", "聯絡電話",
-                  "快递员", "快递小哥", "配送员", "师傅", "司机", "骑手", "快遞員", "phone", "number", "mobile", "cell", "call me at", "reach me at", "phone number"] {
+                  "快递员", "快递小哥", "配送员", "师傅", "司机", "骑手", "快遞員", "phone", "number", "mobile", "cell", "call me at", "reach me at", "phone number", "line", "office line", "main line"] {
             list.append((w, .personal))
         }
         for w in ["比如", "例如", "举个例子", "舉個例子", "舉例", "範例", "举例", "例子", "示例", "样例", "比方说", "格式", "for example", "such as", "e.g.", "example", "for instance"] {

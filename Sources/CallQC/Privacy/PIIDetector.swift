@@ -150,6 +150,7 @@ public struct PIIDetector: Sendable {
         found += digitRuns(chars, latin: latin)
         found += wordRuns(chars)
         found += contextTokens(chars)
+        found += areaCodes(chars)
         found.sort { $0.first != $1.first ? $0.first < $1.first : $0.last > $1.last }
         var out: [Hit] = []
         for h in found where kinds.contains(h.kind) {
@@ -197,7 +198,7 @@ public struct PIIDetector: Sendable {
         /// One pass over valid UTF-8, decoding scalars by hand (the scalar view's iterator
         /// costs several times more per character).
         init(utf8 p: UnsafeBufferPointer<UInt8>) {
-            var digitChain = 0, gap = 0, gapAllSeparators = true
+            var digitChain = 0, gap = 0, gapAllSeparators = true, gapMarks = 0
             var wordChain = 0, wordGapOK = true
             var packed: UInt64 = 0, letters = 0
             var longestDigitChain = 0, longestWordChain = 0, at = false
@@ -234,8 +235,9 @@ public struct PIIDetector: Sendable {
             while i < n {
                 let (v, length) = UTF8Scalar.decode(p, at: i)
                 i += length
-                // Runs of letters, digits (numerals too), '_' and '-': a WeChat id or a password.
+                // Runs of letters, digits (numerals too), '_', '-' and a password's symbols: a WeChat id or a password.
                 if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || v == 0x5F || v == 0x2D
+                    || v == 0x40 || v == 0x23 || v == 0x24 || v == 0x25 || v == 0x26 || v == 0x2A || v == 0x21 || v == 0x2E || v == 0x2B || v == 0x3D
                     || (v >= 0x3007 && PIIDetector.digit(Unicode.Scalar(v) ?? " ") != nil) {
                     tokenRun += 1
                     if tokenRun > longestTokenRun { longestTokenRun = tokenRun }
@@ -251,22 +253,24 @@ public struct PIIDetector: Sendable {
                 }
                 if letters > 0 { endLetters() }
                 if (v >= 0x30 && v <= 0x39) || (v >= 0x3007 && PIIDetector.digit(Unicode.Scalar(v) ?? " ") != nil) {
-                    digitChain = gap == 0 || (gap <= 2 && gapAllSeparators) ? digitChain + 1 : 1
+                    digitChain = gap == 0 || (gapAllSeparators && (gap <= 2 || (gap == 3 && gapMarks <= 1))) ? digitChain + 1 : 1
                     longestDigitChain = max(longestDigitChain, digitChain)
                     gap = 0
                     gapAllSeparators = true
+                    gapMarks = 0
                     if v < 0x80 { endToken(true, isWord: false) } else { wordChain = 0; wordsInChain = 0 }
                     continue
                 }
                 gap += 1
                 // The separators of ``PIIDetector/isSeparator(_:)``.
                 if !PIIDetector.isSeparator(v) { gapAllSeparators = false }
+                if v != 0x20 && v != 0x3000 && v != 0xA0 { gapMarks += 1 }
                 if v == 0x40 || v == 0xFF20 { at = true }
                 if v == 0x2E || v == 0xFF0E { period = true }
                 if v >= 0x4E00 && v <= 0x9FFF {
                     han = true
                     switch v {
-                    case 0x8BC1, 0x8B49, 0x5361, 0x8D26, 0x8CEC, 0x5E10, 0x6263: context = true   // 证 證 卡 账 賬 帐 扣
+                    case 0x8BC1, 0x8B49, 0x5361, 0x8D26, 0x8CEC, 0x5E10, 0x6263, 0x533A, 0x5340: context = true   // 证 證 卡 账 賬 帐 扣 区 區
                     case 0x5BC6, 0x5FAE: context = true; tokenContext = true       // 密 微
                     case 0x827E: aiTe = true                                                    // 艾(特)
                     case 0x70B9: dian = true                                                    // 点
@@ -381,7 +385,7 @@ public struct PIIDetector: Sendable {
                 continue
             }
             let gap = first - lastEnd - 1
-            if lastEnd >= 0, gap == 0 || (gap <= 2 && chars[(lastEnd + 1)..<first].allSatisfy { PIIDetector.isSeparator($0.value) }), !chains.isEmpty {
+            if lastEnd >= 0, PIIDetector.joins(chars, lastEnd, first), !chains.isEmpty {
                 g.gapBefore = Array(chars[(lastEnd + 1)..<first])
                 chains[chains.count - 1].append(g)
             } else {
@@ -402,8 +406,18 @@ public struct PIIDetector: Sendable {
     private func chainDigits(_ chains: [[Group]], lastEnd: Int, start: Int, _ chars: [Unicode.Scalar]) -> Int {
         guard lastEnd >= 0, let chain = chains.last else { return 0 }
         let gap = start - lastEnd - 1
-        guard gap == 0 || (gap <= 2 && chars[(lastEnd + 1)..<start].allSatisfy({ PIIDetector.isSeparator($0.value) })) else { return 0 }
+        _ = gap
+        guard PIIDetector.joins(chars, lastEnd, start) else { return 0 }
         return chain.reduce(0) { $0 + $1.positions.count }
+    }
+
+    /// Whether digits at `end` and `start` belong to one number: adjacent, or one or two
+    /// separators between them, or three with one mark among spaces (`0 2 1 - 6 4 5`).
+    static func joins(_ chars: [Unicode.Scalar], _ end: Int, _ start: Int) -> Bool {
+        let gap = start - end - 1
+        if gap == 0 { return true }
+        guard gap <= 3, chars[(end + 1)..<start].allSatisfy({ isSeparator($0.value) }) else { return false }
+        return gap <= 2 || chars[(end + 1)..<start].filter({ $0 != " " && $0 != "\u{3000}" && $0.value != 0xA0 }).count <= 1
     }
 
     /// Public numbers said on their own (10086, 12315, 95588, 110…): never joined to other groups.

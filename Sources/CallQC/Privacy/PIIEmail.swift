@@ -111,6 +111,9 @@ extension PIIDetector {
     // MARK: ids and passwords after their word
 
     /// What may stand between 微信号 / 密码 and the id: 号, 是, 为, 叫, 码, a colon, spaces, quotes, particles.
+    /// Symbols inside a password (abc@2024, Pa$$w0rd).
+    static let passwordSymbols: Set<Unicode.Scalar> = ["@", "#", "$", "%", "&", "*", "!", ".", "+", "="]
+
     static let tokenFillers: Set<Unicode.Scalar> = ["号", "號", "是", "为", "為", "叫", "码", "碼", "呢", "啊", "嗯", "就", "的", "我", "也",
                                                     "：", ":", " ", "　", "「", "」", "“", "”", "\"", "'", "，", ","]
 
@@ -150,7 +153,10 @@ extension PIIDetector {
             }
             var q = p
             // WeChat ids as recognisers write them may hold numerals (liu幺九九零); passwords are ASCII.
-            while q < n, q - p <= 20, PIIDetector.alnum(chars[q]) || chars[q] == "_" || chars[q] == "-" || (k == .wechat && q > p && PIIDetector.digit(chars[q]) != nil) { q += 1 }
+            while q < n, q - p <= 20, PIIDetector.alnum(chars[q]) || chars[q] == "_" || chars[q] == "-"
+                    || (k == .wechat && q > p && PIIDetector.digit(chars[q]) != nil)
+                    || (k == .password && q > p && PIIDetector.passwordSymbols.contains(chars[q])) { q += 1 }
+            while q > p, k == .password, PIIDetector.passwordSymbols.contains(chars[q - 1]) { q -= 1 }
             let token = chars[p..<q]
             let hasDigit = token.contains { PIIDetector.digit($0) != nil }
             let hasLetter = token.contains(where: PIIDetector.isASCIILetter)
@@ -167,6 +173,33 @@ extension PIIDetector {
             } else {
                 i = end
             }
+        }
+        return out
+    }
+
+    // MARK: an area code said apart
+
+    /// 区号0571，号码88776655: an area code after 区号 and, a few characters on, the number.
+    func areaCodes(_ chars: [Unicode.Scalar]) -> [Hit] {
+        var out: [Hit] = []
+        let n = chars.count
+        var i = 0
+        while i + 1 < n {
+            guard (chars[i] == "区" || chars[i] == "區") && (chars[i + 1] == "号" || chars[i + 1] == "號") else { i += 1; continue }
+            var p = i + 2
+            while p < n, p - i < 6, PIIDetector.tokenFillers.contains(chars[p]) { p += 1 }
+            var q = p
+            while q < n, PIIDetector.isASCIIDigit(chars[q]) { q += 1 }
+            guard (3...4).contains(q - p), chars[p] == "0" else { i += 2; continue }
+            var r = q
+            while r < n, r - q < 6, PIIDetector.digit(chars[r]) == nil, !PIIContext.isTerminator(chars[r]) { r += 1 }
+            var e = r
+            while e < n, PIIDetector.isASCIIDigit(chars[e]) { e += 1 }
+            guard (7...8).contains(e - r) else { i = q; continue }
+            let positions = Array(p..<q) + Array(r..<e)
+            let masked = Set(Array(r..<e).dropLast(2))
+            out.append(Hit(kind: .landline, positions: positions, masked: masked))
+            i = e
         }
         return out
     }
