@@ -83,6 +83,12 @@ final class PrivacyTests: XCTestCase {
             XCTAssertEqual(kinds(decoy), [], decoy)
         }
         XCTAssertEqual(kinds("call me at 1-415-555-2671"), [.phone])
+        // Said to be the company's after it; a mark between spaces; an area code said apart; a password with symbols.
+        XCTAssertEqual(kinds("13812345678是我们公司的客服手机号"), [])
+        XCTAssertEqual(kinds("13812345678是我的手机"), [.mobile])
+        XCTAssertEqual(detector.redact("座机是 0 2 1 - 6 4 5 8 9 9 0 0"), "座机是 0 2 1 - * * * * * * 0 0")
+        XCTAssertEqual(detector.redact("区号0571，号码88776655"), "区号0571，号码******55")
+        XCTAssertEqual(detector.redact("登录密码 abc@2024 好"), "登录密码 ******** 好")
         // At the level of a call: split numbers, and a context word in the turn before.
         let turns: [(speaker: String, text: String)] = [("客户", "身份证 110105 1949"), ("坐席", "嗯"), ("客户", "1231 0021"),
                                                        ("坐席", "您的银行卡号是多少？"), ("客户", "6222021234567890127")]

@@ -26,7 +26,11 @@ enum PIIContext {
     struct After {
         /// 元, 块, 万, %, yuan…: an amount.
         var amount = false
+        /// 是我们 / 是公司 / 是客服…: the number said to be the company's.
+        var company = false
     }
+
+    static let companyAfter: [[Unicode.Scalar]] = ["我们", "公司", "客服", "热线", "官方", "营业厅", "门店", "总部", "我司", "我們", "熱線", "營業廳"].map { Array($0.unicodeScalars) }
 
     static let window = 24
     /// A raising word counts this close to the number (scalars, spaces not counted).
@@ -160,6 +164,13 @@ enum PIIContext {
         var p = last + 1
         while p < chars.count, chars[p] == " " || chars[p] == "\u{3000}" { p += 1 }
         guard p < chars.count else { return After() }
+        // 13812345678是我们公司的客服手机号
+        if chars[p] == "是" || chars[p] == "为" || chars[p] == "為" {
+            let rest = Array(chars[(p + 1)..<min(chars.count, p + 6)])
+            for w in companyAfter where rest.count >= w.count {
+                for k in 0...(rest.count - w.count) where Array(rest[k..<(k + w.count)]) == w { return After(company: true) }
+            }
+        }
         switch chars[p] {
         case "元", "块", "万", "亿", "千", "百", "角", "毛", "圆", "%", "％", "‰", "w", "W", "k", "K", "美", "港", "欧", "英", "日", "韩":
             // 日 and 美 begin 日元, 美元; 日 alone is a date's day: neither is a number a person owns.
@@ -176,6 +187,7 @@ enum PIIContext {
     /// Whether the context makes a classified number public or no personal data at all.
     static func lowers(_ b: Before, after: After?, kind: PIIKind, groups: [PIIDetector.Group], chars: [Unicode.Scalar]) -> Bool {
         if after?.amount ?? false { return true }
+        if after?.company ?? false, kind == .mobile || kind == .landline || kind == .phone { return true }
         if b.example { return true }
         if b.decision == .lower { return true }
         if b.company, kind == .mobile || kind == .landline || kind == .phone { return true }
