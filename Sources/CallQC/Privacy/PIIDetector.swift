@@ -384,7 +384,6 @@ public struct PIIDetector: Sendable {
                 lastEnd = -10
                 continue
             }
-            let gap = first - lastEnd - 1
             if lastEnd >= 0, PIIDetector.joins(chars, lastEnd, first), !chains.isEmpty {
                 g.gapBefore = Array(chars[(lastEnd + 1)..<first])
                 chains[chains.count - 1].append(g)
@@ -405,8 +404,6 @@ public struct PIIDetector: Sendable {
     /// Digits so far in the chain that a group starting at `start` would join.
     private func chainDigits(_ chains: [[Group]], lastEnd: Int, start: Int, _ chars: [Unicode.Scalar]) -> Int {
         guard lastEnd >= 0, let chain = chains.last else { return 0 }
-        let gap = start - lastEnd - 1
-        _ = gap
         guard PIIDetector.joins(chars, lastEnd, start) else { return 0 }
         return chain.reduce(0) { $0 + $1.positions.count }
     }
