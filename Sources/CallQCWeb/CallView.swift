@@ -99,12 +99,14 @@ enum CallView {
         var byTurn: [Int: [JSONValue]] = [:]
         for f in findings { if let t = f["turn"]?.numberValue { byTurn[Int(t), default: []].append(f) } }
         var h = "<h4>\(p.t("通话文本", "Transcript"))</h4>\n<ol class=\"transcript\" id=\"transcript\">\n"
+        // Masked at the level of the call: a number split across two turns is masked in both.
+        let masked = p.redact ? Redactor().redactTurns(call) : call.turns.map(\.text)
         for (i, turn) in call.turns.enumerated() {
             var time = turn.start.map { TranscriptTime.format($0) } ?? ""
             if let e = turn.end, turn.start != nil { time += "–" + TranscriptTime.format(e) }
             let marks = byTurn[i + 1] ?? []
             h += "<li class=\"\(turn.role.rawValue)\"><span class=\"t\">\(esc(time))</span><span class=\"who\">\(esc(p.r(turn.speaker.isEmpty ? turn.role.rawValue : turn.speaker)))</span>"
-            h += "<span class=\"said\">\(highlight(turn.text, marks, p))</span>"
+            h += "<span class=\"said\">\(HTMLReport.highlightTurn(turn.text, findings: marks, redact: { _ in masked[i] }))</span>"
             for f in marks {
                 h += "<span class=\"note finding sev-\(esc(f["severity"]?.stringValue ?? "info"))\">\(esc(f["rule"]?.stringValue ?? "")): \(esc(p.r(f["message"]?.stringValue ?? "")))"
                 if f["match"]?.stringValue == "sound" {

@@ -93,14 +93,17 @@ final class PIIDecoyTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(recall, 0.98)
     }
 
-    /// No planted value survives any output: check in every format, the HTML report,
-    /// convert (JSON and plain) and redact (plain and JSON copies).
+    /// No planted value survives any output: check in every format, the HTML report, case
+    /// exports, convert (JSON and plain) and redact (plain and JSON copies).
     func testNoPlantedValueSurvivesAnyOutput() throws {
         let real = PIIDecoyTests.items.filter { !$0.secrets.isEmpty }
         // The secrets as they must never be seen: whole values, and the longest part of a split one.
-        let planted = real.flatMap { $0.secrets.map { parts in parts.max { $0.count < $1.count }! } }
+        func planted(_ item: Item) -> [String] { item.secrets.map { parts in parts.max { $0.count < $1.count }! } }
+        // Each output is checked for its own item's values; pages with every call for the long ones
+        // (a short part such as 1234 may be another value's visible last digits).
+        var current: [String] = []
         func assertClean(_ output: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-            for s in planted where output.contains(s) { XCTFail("\(what) leaks \(s)", file: file, line: line) }
+            for s in current where output.contains(s) { XCTFail("\(what) leaks \(s)", file: file, line: line) }
         }
         let sections = Shipped.catalog.ruleSets[0].scoring.sections
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-pii-decoys-\(UUID().uuidString)")
@@ -109,6 +112,7 @@ final class PIIDecoyTests: XCTestCase {
         let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
         var results: [CallResult] = []
         for item in real {
+            current = planted(item)
             var call = PIIDecoyTests.call(item)
             call.date = "2026-11-21"
             call.agent = "A1"
@@ -134,6 +138,7 @@ final class PIIDecoyTests: XCTestCase {
             assertClean(String(decoding: jcopy.bytes, as: UTF8.self), "\(item.id) redact (JSON)")
         }
         // The HTML report from the store.
+        current = real.flatMap(planted).filter { $0.count >= 8 }
         try store.save(results)
         let calls = try store.summaries(from: nil, to: nil)
         var stored: [StoredResult] = []
@@ -141,6 +146,12 @@ final class PIIDecoyTests: XCTestCase {
         let page = HTMLReport(title: "t", period: "p", byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
                               calls: stored, omittedCalls: 0, redact: true, generatedAt: "now").render()
         assertClean(page, "HTML report")
+        // Cases made from the calls: Markdown, HTML and JSON exports.
+        for s in stored {
+            current = planted(real.first { $0.id == s.call.id }!)
+            let c = CaseBuilder().build(from: s, turns: 1...s.call.turns.count, createdAt: "now")
+            assertClean(CaseDocument.markdown(c) + CaseDocument.html(c) + CaseDocument.json(c).compact(), "\(s.call.id) case exports")
+        }
     }
 
     /// Context raises and split values are findings of the call, with what a reviewer needs.

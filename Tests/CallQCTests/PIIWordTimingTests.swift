@@ -97,6 +97,27 @@ final class PIIWordTimingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(tried, 6, "fixtures with word timings")
     }
 
+    func testInterleavedChannelsAreReadApart() throws {
+        // Aliyun dual channel: the agent's 嗯 falls between the customer's digits in the word list.
+        let doc = """
+        {"Result": {"Sentences": [{"BeginTime": 0, "EndTime": 3000, "Text": "号码138", "ChannelId": 0},
+                                  {"BeginTime": 1000, "EndTime": 1200, "Text": "嗯", "ChannelId": 1},
+                                  {"BeginTime": 3000, "EndTime": 6000, "Text": "1234 5678", "ChannelId": 0}],
+                    "Words": [{"Word": "号码", "BeginTime": 0, "EndTime": 500, "ChannelId": 0},
+                              {"Word": "138", "BeginTime": 500, "EndTime": 1000, "ChannelId": 0},
+                              {"Word": "嗯", "BeginTime": 1000, "EndTime": 1200, "ChannelId": 1},
+                              {"Word": "1234", "BeginTime": 3000, "EndTime": 4000, "ChannelId": 0},
+                              {"Word": "5678", "BeginTime": 4000, "EndTime": 6000, "ChannelId": 0}]}}
+        """
+        let bytes = Array(doc.utf8)
+        guard case .success(let input) = TextInput.validate(source: "a.json", bytes: bytes),
+              case .success(let copy) = TranscriptRedaction.redact(input, format: .json) else { return XCTFail() }
+        let out = String(decoding: copy.bytes, as: UTF8.self)
+        XCTAssertFalse(out.contains("\"1234\""), out)
+        XCTAssertTrue(out.contains("\"嗯\""), out)
+        XCTAssertTrue(out.contains("\"**** 5678\""), "the sentence split across segments is masked too: \(out)")
+    }
+
     func testWordsOfANumberSplitAcrossTurns() {
         let call = Call(id: "w", turns: [
             Turn(role: .customer, speaker: "客户", text: "号码是138 1234", words: [Word(text: "号码"), Word(text: "是"), Word(text: "138"), Word(text: "1234")]),

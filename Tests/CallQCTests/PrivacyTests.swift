@@ -70,6 +70,25 @@ final class PrivacyTests: XCTestCase {
             XCTAssertEqual(kinds(decoy), [], decoy)
             XCTAssertEqual(detector.redact(decoy), decoy, decoy)
         }
+        // Traditional characters, full-width addresses, numerals in spoken domains and ids, couriers.
+        XCTAssertEqual(detector.find(in: "您的身份證號是320102196202194555").first?.checksumFailed, true)
+        XCTAssertEqual(kinds("銀行卡號6259075671073130119"), [.bankCard])
+        XCTAssertEqual(detector.redact("邮箱 ｈｅｌｉｎ８８＠ｑｑ．ｃｏｍ"), "邮箱 ｈ******＠ｑｑ．ｃｏｍ")
+        XCTAssertEqual(kinds("邮箱就是sunhao艾特一六三点com"), [.email])
+        XCTAssertEqual(kinds("微信号是liu幺九九零"), [.wechat])
+        XCTAssertEqual(kinds("快递员联系的是15197409110这个号码"), [.mobile])
+        XCTAssertEqual(kinds("话费充值到17036129894"), [.mobile])
+        for decoy in ["我們門市電話是0755-2345 1188", "维修中心在宝安区西乡大道288号，电话是0755 2790 1234",
+                      "Our support line is 1-800-555-0175", "充值卡充值可以拨打13800138000"] {
+            XCTAssertEqual(kinds(decoy), [], decoy)
+        }
+        XCTAssertEqual(kinds("call me at 1-415-555-2671"), [.phone])
+        // Said to be the company's after it; a mark between spaces; an area code said apart; a password with symbols.
+        XCTAssertEqual(kinds("13812345678是我们公司的客服手机号"), [])
+        XCTAssertEqual(kinds("13812345678是我的手机"), [.mobile])
+        XCTAssertEqual(detector.redact("座机是 0 2 1 - 6 4 5 8 9 9 0 0"), "座机是 0 2 1 - * * * * * * 0 0")
+        XCTAssertEqual(detector.redact("区号0571，号码88776655"), "区号0571，号码******55")
+        XCTAssertEqual(detector.redact("登录密码 abc@2024 好"), "登录密码 ******** 好")
         // At the level of a call: split numbers, and a context word in the turn before.
         let turns: [(speaker: String, text: String)] = [("客户", "身份证 110105 1949"), ("坐席", "嗯"), ("客户", "1231 0021"),
                                                        ("坐席", "您的银行卡号是多少？"), ("客户", "6222021234567890127")]

@@ -4,6 +4,17 @@ public enum CaseDocument {
     public static func markdown(_ c: TrainingCase, redact: Bool = true) -> String {
         let r = Redactor()
         func t(_ s: String) -> String { redact ? r.redact(s) : s }
+        // The excerpt masked as a call: a number split across two of its turns is masked in both.
+        let said = redact ? r.redactTurns(Call(id: "", turns: c.excerpt)) : c.excerpt.map(\.text)
+        // Aspects quote turns (客户最后说：「…」): a quoted turn is masked as in the excerpt.
+        func aspect(_ s: String) -> String {
+            guard redact else { return s }
+            var s = s
+            for (turn, masked) in zip(c.excerpt, said) where turn.text != masked && turn.text.count >= 4 {
+                s = s.replacingOccurrences(of: turn.text, with: masked)
+            }
+            return t(s)
+        }
         var out = "# \(c.label) \(t(c.title))\n\n"
         var facts = ["**类别** \(c.category.rawValue)\(c.categorySuggested ? "（建议）" : "")"]
         if let type = c.complaintType { facts.append("**投诉类型** \(type.rawValue)（建议）") }
@@ -18,7 +29,7 @@ public enum CaseDocument {
             let number = c.turns.lowerBound + k
             let time = turn.start.map { "`\(TranscriptTime.format($0))` " } ?? ""
             let marks = c.findings.filter { $0.turn == number }
-            out += "\(number). \(time)**\(turn.speaker.isEmpty ? turn.role.rawValue : turn.speaker)**：\(highlight(turn.text, marks, t, open: "**【", close: "】**"))\n"
+            out += "\(number). \(time)**\(turn.speaker.isEmpty ? turn.role.rawValue : turn.speaker)**：\(highlight(turn.text, marks, { _ in said[k] }, open: "**【", close: "】**"))\n"
             for f in marks { out += "   - *\(f.rule)*：\(t(f.message))\(f.suggestion.map { " → 建议：\($0)" } ?? "")\n" }
         }
         let general = c.findings.filter { $0.turn == nil }
@@ -27,13 +38,24 @@ public enum CaseDocument {
             for f in general { out += "- \(t(f.message))\(f.detail.map { "（\(t($0))）" } ?? "")\n" }
         }
         out += "\n## 案例分析\n\n"
-        for name in TrainingCase.aspectNames { out += "### \(name)\n\n\(t(c.aspects[name] ?? TrainingCase.toComplete))\n\n" }
+        for name in TrainingCase.aspectNames { out += "### \(name)\n\n\(aspect(c.aspects[name] ?? TrainingCase.toComplete))\n\n" }
         return out
     }
 
     public static func html(_ c: TrainingCase, redact: Bool = true) -> String {
         let r = Redactor()
         func t(_ s: String) -> String { redact ? r.redact(s) : s }
+        // The excerpt masked as a call: a number split across two of its turns is masked in both.
+        let said = redact ? r.redactTurns(Call(id: "", turns: c.excerpt)) : c.excerpt.map(\.text)
+        // Aspects quote turns (客户最后说：「…」): a quoted turn is masked as in the excerpt.
+        func aspect(_ s: String) -> String {
+            guard redact else { return s }
+            var s = s
+            for (turn, masked) in zip(c.excerpt, said) where turn.text != masked && turn.text.count >= 4 {
+                s = s.replacingOccurrences(of: turn.text, with: masked)
+            }
+            return t(s)
+        }
         let e = HTMLReport.escape
         var out = """
         <!doctype html>
@@ -58,7 +80,7 @@ public enum CaseDocument {
             let number = c.turns.lowerBound + k
             let marks = c.findings.filter { $0.turn == number }
             let time = turn.start.map { "<span class=\"t\">\(e(TranscriptTime.format($0)))</span>" } ?? ""
-            var body = highlight(turn.text, marks, t, open: "\u{1}", close: "\u{2}")
+            var body = highlight(turn.text, marks, { _ in said[k] }, open: "\u{1}", close: "\u{2}")
             body = e(body).replacingOccurrences(of: "\u{1}", with: "<mark>").replacingOccurrences(of: "\u{2}", with: "</mark>")
             out += "<li>\(time)<b>\(e(turn.speaker.isEmpty ? turn.role.rawValue : turn.speaker))</b>：\(body)"
             for f in marks { out += "<span class=\"note\">\(e(f.rule))：\(e(t(f.message)))\(f.suggestion.map { " → 建议：" + e($0) } ?? "")</span>" }
@@ -71,7 +93,7 @@ public enum CaseDocument {
         }
         out += "<h2>案例分析</h2>\n"
         for name in TrainingCase.aspectNames {
-            let text = e(t(c.aspects[name] ?? TrainingCase.toComplete)).replacingOccurrences(of: TrainingCase.toComplete, with: "<span class=\"todo\">\(TrainingCase.toComplete)</span>")
+            let text = e(aspect(c.aspects[name] ?? TrainingCase.toComplete)).replacingOccurrences(of: TrainingCase.toComplete, with: "<span class=\"todo\">\(TrainingCase.toComplete)</span>")
             out += "<h3>\(e(name))</h3><p>\(text)</p>\n"
         }
         return out + "</body></html>\n"
@@ -80,23 +102,35 @@ public enum CaseDocument {
     public static func json(_ c: TrainingCase, redact: Bool = true) -> JSONValue {
         let r = Redactor()
         func t(_ s: String) -> String { redact ? r.redact(s) : s }
+        // The excerpt masked as a call: a number split across two of its turns is masked in both.
+        let said = redact ? r.redactTurns(Call(id: "", turns: c.excerpt)) : c.excerpt.map(\.text)
+        // Aspects quote turns (客户最后说：「…」): a quoted turn is masked as in the excerpt.
+        func aspect(_ s: String) -> String {
+            guard redact else { return s }
+            var s = s
+            for (turn, masked) in zip(c.excerpt, said) where turn.text != masked && turn.text.count >= 4 {
+                s = s.replacingOccurrences(of: turn.text, with: masked)
+            }
+            return t(s)
+        }
         return .object([
             ("schema", .string("callqc.case/1")), ("id", .string(c.label)), ("call", .string(t(c.callID))), ("agent", .string(c.agent)),
             ("date", .string(c.date)), ("category", .string(c.category.rawValue)), ("category_suggested", .bool(c.categorySuggested)),
             ("complaint_type", .string(c.complaintType?.rawValue)), ("title", .string(t(c.title))), ("note", .string(c.note.map(t))),
             ("score", .number(c.score)), ("grade", .string(c.grade)),
             ("turns", .object([("first", .number(Double(c.turns.lowerBound))), ("last", .number(Double(c.turns.upperBound)))])),
-            ("excerpt", .array(c.excerpt.map { turn in
+            ("excerpt", .array(zip(c.excerpt, said).map { turn, text in
                 .object([("role", .string(turn.role.rawValue)), ("speaker", .string(turn.speaker)), ("start", .number(turn.start)),
-                         ("end", .number(turn.end)), ("text", .string(t(turn.text)))])
+                         ("end", .number(turn.end)), ("text", .string(text))])
             })),
             ("findings", .array(c.findings.map { f in
                 var red = f
-                red.text = f.text.map(t)
+                // Personal-data evidence may be a part of a number or a number raised by a word it does not quote.
+                red.text = f.kind == .pii && redact ? f.text.map(r.detector.maskEvidence) : f.text.map(t)
                 red.detail = f.detail.map(t)
                 return ResultJSON.encode(red)
             })),
-            ("aspects", .object(TrainingCase.aspectNames.map { ($0, .string(t(c.aspects[$0] ?? TrainingCase.toComplete))) })),
+            ("aspects", .object(TrainingCase.aspectNames.map { ($0, .string(aspect(c.aspects[$0] ?? TrainingCase.toComplete))) })),
             ("created_at", .string(c.createdAt)),
         ])
     }

@@ -1,10 +1,15 @@
-/// Personal data said in a turn (phone, ID, bank card numbers, e-mail): who said
-/// it and where, so reviewers see when an agent read a customer's data aloud.
-/// The finding's evidence is masked in every output callqc writes for sharing.
+/// Personal data said in a turn (phone, ID, bank card numbers, e-mail, QQ and WeChat ids,
+/// account numbers, passwords): who said it and where, so reviewers see when an agent read
+/// a customer's data aloud. Found at the level of the call: a number split across two or
+/// three turns of the same speaker is one finding, on the turn where it ends; a context word
+/// (身份证, 卡号…) in the turn before raises a number. Public, company, order numbers, dates,
+/// amounts and examples are no finding (see ``PIIDetector``). The finding's evidence is
+/// masked in every output callqc writes for sharing.
 ///
 /// ```yaml
 /// kind: pii
-/// types: [mobile, id-number, bank-card]   # default: all
+/// types: [mobile, id-number, bank-card]   # default: all (mobile, landline, id-number, bank-card,
+///                                          # email, phone, qq, wechat, account, password)
 /// ```
 public struct PIICheck: CheckDefinition {
     public var detector: PIIDetector

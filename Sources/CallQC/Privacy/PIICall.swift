@@ -8,7 +8,8 @@ extension PIIDetector {
     ///   before (坐席: 您的身份证号是多少？ 客户: 110105194912310021).
     /// `speaker` tells who speaks a turn (a label or a role); `text` is what was said.
     public func find(inTurns turns: [(speaker: String, text: String)]) -> [[PIIMatch]] {
-        var out = turns.map { find(in: $0.text) }
+        let gates = turns.map { Gate($0.text) }
+        var out = zip(turns, gates).map { find(in: $0.0.text, gate: $0.1) }
         if turns.count < 2 { return out }
         var chars: [[Unicode.Scalar]?] = Array(repeating: nil, count: turns.count)
         func scalars(_ k: Int) -> [Unicode.Scalar] {
@@ -18,12 +19,12 @@ extension PIIDetector {
             return c
         }
         // Turns with a digit near their start or end: only they can hold a part.
-        let hasDigit = turns.map { t in t.text.unicodeScalars.contains { PIIDetector.digit($0) != nil } }
+        let hasDigit = gates.map { $0.longestDigitChain > 0 }
         for k in 0..<turns.count where hasDigit[k] {
             let c = scalars(k)
             // 1. A context word at the end of the turn before.
             if k > 0, let first = c.firstIndex(where: { PIIDetector.digit($0) != nil }), first <= 6,
-               !out[k].contains(where: { $0.span.contains(first) }) {
+               !out[k].contains(where: { $0.span.contains(first) }), gates[k - 1].context {
                 let prev = scalars(k - 1).suffix(24).filter { !PIIContext.isTerminator($0) }
                 let head = Array(c.prefix(60))
                 let joined = Array(prev) + ["："] + head

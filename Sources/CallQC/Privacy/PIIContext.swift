@@ -26,7 +26,11 @@ enum PIIContext {
     struct After {
         /// 元, 块, 万, %, yuan…: an amount.
         var amount = false
+        /// 是我们 / 是公司 / 是客服…: the number said to be the company's.
+        var company = false
     }
+
+    static let companyAfter: [[Unicode.Scalar]] = ["我们", "公司", "客服", "热线", "官方", "营业厅", "门店", "总部", "我司", "我們", "熱線", "營業廳"].map { Array($0.unicodeScalars) }
 
     static let window = 24
     /// A raising word counts this close to the number (scalars, spaces not counted).
@@ -37,36 +41,40 @@ enum PIIContext {
     /// Keywords by their last scalar, longest first (so 身份证号码 wins over 号码).
     static let keywords: [Unicode.Scalar: [([Unicode.Scalar], Class)]] = {
         var list: [(String, Class)] = []
-        for w in ["身份证", "身份证号", "身份证号码", "证件号", "证件号码", "身份号码", "身份证件号"] { list.append((w, .raise(.idNumber))) }
-        for w in ["卡号", "卡号码", "银行卡", "银行卡号", "银行卡号码", "信用卡", "信用卡号", "储蓄卡", "借记卡", "card number", "credit card", "debit card", "card"] { list.append((w, .raise(.bankCard))) }
-        for w in ["账号", "帐号", "账户", "帐户", "账户号", "账户号码", "账号码", "帐户号码", "account number", "account"] { list.append((w, .raise(.account))) }
-        for w in ["密码", "password", "passcode"] { list.append((w, .raise(.password))) }
+        for w in ["身份证", "身份证号", "身份证号码", "证件号", "证件号码", "身份号码", "身份证件号", "身份證", "身份證號", "身份證號碼", "證件號", "證件號碼"] { list.append((w, .raise(.idNumber))) }
+        for w in ["卡号", "卡号码", "银行卡", "银行卡号", "银行卡号码", "信用卡", "信用卡号", "储蓄卡", "借记卡", "卡號", "銀行卡", "銀行卡號", "信用卡號", "儲蓄卡", "card number", "credit card", "debit card", "card"] { list.append((w, .raise(.bankCard))) }
+        for w in ["账号", "帐号", "账户", "帐户", "账户号", "账户号码", "账号码", "帐户号码", "帳號", "賬號", "帳戶", "賬戶", "account number", "account"] { list.append((w, .raise(.account))) }
+        for w in ["密码", "密碼", "password", "passcode"] { list.append((w, .raise(.password))) }
         for w in ["qq", "qq号", "qq号码", "扣扣", "扣扣号"] { list.append((w, .raise(.qq))) }
-        for w in ["微信号", "微信", "微信号码", "wechat", "wechat id"] { list.append((w, .raise(.wechat))) }
+        for w in ["微信号", "微信", "微信号码", "微信號", "wechat", "wechat id"] { list.append((w, .raise(.wechat))) }
         for w in ["订单", "订单号", "单号", "工单", "工单号", "快递", "快递单", "物流", "服务单", "运单", "运单号", "流水号", "编号",
-                  "受理号", "业务号", "发票号", "合同号", "批次", "序列号", "型号", "条码", "追踪号", "跟踪号", "退货单", "预约号",
+                  "受理号", "业务号", "发票号", "发票号码", "发票代码", "税号", "合同号", "批次", "序列号", "型号", "条码", "追踪号", "跟踪号", "退货单", "预约号",
+                  "訂單", "訂單號", "單號", "工單", "工單號", "快遞", "快遞單號", "物流單號", "服務單", "運單", "運單號", "編號", "流水號",
                   "order number", "order", "订单号码", "单号码", "工单号码", "快递单号", "快递单号码", "运单号码", "物流单号", "ticket", "ticket number", "tracking", "tracking number", "case number", "reference", "confirmation number", "invoice",
                   // Amounts.
-                  "金额", "价格", "费用", "余额", "欠费", "总价", "合计", "共计", "总共", "单价", "售价", "标价", "退款", "收费", "扣费",
-                  "充值", "¥", "￥", "$", "€", "£", "rmb", "usd", "amount", "price", "total", "balance",
+                  "金额", "价格", "费用", "余额", "金額", "價格", "費用", "餘額", "欠费", "总价", "合计", "共计", "总共", "单价", "售价", "标价", "退款", "收费", "扣费",
+                  "¥", "￥", "$", "€", "£", "rmb", "usd", "amount", "price", "total", "balance",
                   // Only the last digits.
-                  "尾号", "后四位", "后4位", "后几位", "末四位", "后六位", "后6位", "前三位", "前几位", "last four", "last 4", "last four digits", "ending in", "ends in"] {
+                  "尾号", "后四位", "后4位", "尾號", "後四位", "後4位", "后几位", "末四位", "后六位", "后6位", "前三位", "前几位", "last four", "last 4", "last four digits", "ending in", "ends in"] {
             list.append((w, .lower))
         }
-        for w in ["手机", "手机号", "电话", "号码", "联系方式", "座机", "联系电话", "回拨", "打给我", "phone", "number", "mobile", "cell", "call me at", "reach me at", "phone number"] {
+        for w in ["手机", "手机号", "电话", "号码", "联系方式", "座机", "联系电话", "回拨", "打给我", "手機", "電話", "號碼", "聯繫電話", "聯絡電話",
+                  "快递员", "快递小哥", "配送员", "师傅", "司机", "骑手", "快遞員", "phone", "number", "mobile", "cell", "call me at", "reach me at", "phone number", "line", "office line", "main line"] {
             list.append((w, .personal))
         }
-        for w in ["比如", "例如", "举个例子", "举例", "例子", "示例", "样例", "比方说", "格式", "for example", "such as", "e.g.", "example", "for instance"] {
+        for w in ["比如", "例如", "举个例子", "舉個例子", "舉例", "範例", "举例", "例子", "示例", "样例", "比方说", "格式", "for example", "such as", "e.g.", "example", "for instance"] {
             list.append((w, .example))
         }
         for w in ["我们", "公司", "客服", "营业厅", "总部", "门店", "本店", "官方", "前台", "售后", "分公司", "网点", "店里", "我司",
-                  "本公司", "our office", "customer service", "support", "our company", "our"] {
+                  "本公司", "门市", "門市", "我們", "公司的", "維修中心", "维修中心", "服务中心", "服務中心", "营业部", "營業廳", "總部", "門店",
+                  "客服中心", "维修点", "售后点", "our office", "customer service", "support", "our company", "our"] {
             list.append((w, .company))
         }
-        for w in ["热线", "服务电话", "咨询电话", "投诉电话", "客服电话", "总机", "服务热线", "hotline", "toll free", "toll-free", "call us", "our number", "our main line"] {
+        for w in ["热线", "服务电话", "咨询电话", "投诉电话", "客服电话", "总机", "服务热线", "熱線", "服務電話", "客服電話", "總機", "hotline", "toll free", "toll-free", "call us", "our number", "our main line"] {
             list.append((w, .companyLine))
         }
-        for w in ["您", "你", "客户", "本人", "机主", "登记", "预留", "留的", "绑定", "注册", "家里", "先生", "女士", "your", "my", "我的"] {
+        for w in ["您", "你", "客户", "本人", "机主", "登记", "预留", "留的", "绑定", "注册", "家里", "先生", "女士", "your", "my", "我的",
+                  "客戶", "機主", "登記", "預留", "綁定", "註冊"] {
             list.append((w, .owner))
         }
         var map: [Unicode.Scalar: [([Unicode.Scalar], Class)]] = [:]
@@ -88,12 +96,16 @@ enum PIIContext {
 
     /// The context before the number starting at `start`.
     static func before(_ chars: [Unicode.Scalar], _ start: Int) -> Before {
-        // The window, nearest first, spaces left out; it stops at a sentence's end or at other digits.
+        // The window, nearest first, spaces left out; it stops at a sentence's end.
         var w: [Unicode.Scalar] = []
         var p = start - 1
+        // Where the window passes another number: words beyond it speak of that number, and
+        // only an example or the company's own line still counts for this one.
+        var boundary = Int.max
         while p >= 0, w.count < window {
             let c = chars[p]
-            if isTerminator(c) || PIIDetector.isASCIIDigit(c) || (c.value >= 0xFF10 && c.value <= 0xFF19) { break }
+            if isTerminator(c) { break }
+            if boundary == Int.max, PIIDetector.isASCIIDigit(c) || (c.value >= 0xFF10 && c.value <= 0xFF19) { boundary = w.count }
             if c == " " || c == "\u{3000}" || c == "\t" || c.value == 0xA0 {
                 // One space between Latin words (so "your number" is not "our number"), none elsewhere.
                 if let last = w.last, PIIDetector.alnum(last), p > 0, PIIDetector.alnum(chars[p - 1]), last != " " { w.append(" ") }
@@ -119,6 +131,7 @@ enum PIIContext {
                 if ok { matched = (kw, cls); break }
             }
             guard let (kw, cls) = matched else { d += 1; continue }
+            if d >= boundary { decided = true }
             switch cls {
             case .raise(let kind):
                 if !decided && d <= raiseDistance { out.decision = .raise(String(String.UnicodeScalarView(kw)), kind) }
@@ -151,6 +164,13 @@ enum PIIContext {
         var p = last + 1
         while p < chars.count, chars[p] == " " || chars[p] == "\u{3000}" { p += 1 }
         guard p < chars.count else { return After() }
+        // 13812345678是我们公司的客服手机号
+        if chars[p] == "是" || chars[p] == "为" || chars[p] == "為" {
+            let rest = Array(chars[(p + 1)..<min(chars.count, p + 6)])
+            for w in companyAfter where rest.count >= w.count {
+                for k in 0...(rest.count - w.count) where Array(rest[k..<(k + w.count)]) == w { return After(company: true) }
+            }
+        }
         switch chars[p] {
         case "元", "块", "万", "亿", "千", "百", "角", "毛", "圆", "%", "％", "‰", "w", "W", "k", "K", "美", "港", "欧", "英", "日", "韩":
             // 日 and 美 begin 日元, 美元; 日 alone is a date's day: neither is a number a person owns.
@@ -167,6 +187,7 @@ enum PIIContext {
     /// Whether the context makes a classified number public or no personal data at all.
     static func lowers(_ b: Before, after: After?, kind: PIIKind, groups: [PIIDetector.Group], chars: [Unicode.Scalar]) -> Bool {
         if after?.amount ?? false { return true }
+        if after?.company ?? false, kind == .mobile || kind == .landline || kind == .phone { return true }
         if b.example { return true }
         if b.decision == .lower { return true }
         if b.company, kind == .mobile || kind == .landline || kind == .phone { return true }

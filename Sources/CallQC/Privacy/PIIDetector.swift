@@ -82,7 +82,10 @@ public struct PIIDetector: Sendable {
     public func find(in text: String) -> [PIIMatch] {
         // Most texts hold no run of ten digits, no run of ten digit words, no '@', no spoken
         // "at … dot" and no context word: one pass over the scalars decides (see ``Gate``).
-        let gate = Gate(text)
+        find(in: text, gate: Gate(text))
+    }
+
+    func find(in text: String, gate: Gate) -> [PIIMatch] {
         if !gate.mayHold { return [] }
         let chars = Array(text.unicodeScalars)
         return matches(scan(chars, latin: !gate.han), chars)
@@ -147,6 +150,7 @@ public struct PIIDetector: Sendable {
         found += digitRuns(chars, latin: latin)
         found += wordRuns(chars)
         found += contextTokens(chars)
+        found += areaCodes(chars)
         found.sort { $0.first != $1.first ? $0.first < $1.first : $0.last > $1.last }
         var out: [Hit] = []
         for h in found where kinds.contains(h.kind) {
@@ -168,13 +172,23 @@ public struct PIIDetector: Sendable {
         var at = false
         var longestDigitChain = 0
         var longestWordChain = 0
-        /// "at" or 艾特, and "dot" or 点: a spoken e-mail address may be there.
+        /// "at" and "dot", or 艾特 and 点, "dot" or ".": a spoken e-mail address may be there.
         var spoken = false
         /// A character or word of a context that raises a number (证 卡 账 帐 密 扣 微, qq, password…).
         var context = false
         var han = false
 
-        var mayHold: Bool { at || spoken || context || longestDigitChain >= 10 || longestWordChain >= 10 }
+        /// 微 (微信), 密 (密码), wechat, password: an id or a password of letters may follow.
+        var tokenContext = false
+        /// The longest run of ASCII letters, digits, '_' and '-'.
+        var longestTokenRun = 0
+
+        /// Whether the detectors may find anything: ten digits, an '@', a spoken address, or a
+        /// context word with four digits (a QQ number, a password) or a token of letters and digits.
+        var mayHold: Bool {
+            at || spoken || longestDigitChain >= 10 || longestWordChain >= 10
+                || (context && longestDigitChain >= 4) || (tokenContext && longestTokenRun >= 4)
+        }
 
         init(_ text: String) {
             var text = text
@@ -184,12 +198,12 @@ public struct PIIDetector: Sendable {
         /// One pass over valid UTF-8, decoding scalars by hand (the scalar view's iterator
         /// costs several times more per character).
         init(utf8 p: UnsafeBufferPointer<UInt8>) {
-            var digitChain = 0, gap = 0, gapAllSeparators = true
+            var digitChain = 0, gap = 0, gapAllSeparators = true, gapMarks = 0
             var wordChain = 0, wordGapOK = true
             var packed: UInt64 = 0, letters = 0
             var longestDigitChain = 0, longestWordChain = 0, at = false
             var wordsInChain = 0
-            var atWord = false, dotWord = false, context = false, han = false
+            var atWord = false, dotWord = false, aiTe = false, dian = false, period = false, context = false, han = false, tokenContext = false, tokenRun = 0, longestTokenRun = 0
             // A token that can be a digit: a digit word (`isWord`) or an ASCII digit. Digits said
             // as words need three words at least in the run (``wordRuns(_:)``): a run of bare
             // digits is ``digitRuns(_:)``'s.
@@ -210,7 +224,10 @@ public struct PIIDetector: Sendable {
                 if letters == 2 && packed == 0x6174 { atWord = true }               // at
                 else if letters == 3 && packed == 0x646F74 { dotWord = true }       // dot
                 else if letters == 2 && packed == 0x7171 { context = true }         // qq
-                else if letters >= 6 && letters <= 8 && Gate.contextWords.contains(packed) { context = true }
+                else if letters >= 6 && letters <= 8 && Gate.contextWords.contains(packed) {
+                    context = true
+                    if packed != Gate.accountCode { tokenContext = true }
+                }
                 packed = 0; letters = 0
             }
             var i = 0
@@ -218,6 +235,15 @@ public struct PIIDetector: Sendable {
             while i < n {
                 let (v, length) = UTF8Scalar.decode(p, at: i)
                 i += length
+                // Runs of letters, digits (numerals too), '_', '-' and a password's symbols: a WeChat id or a password.
+                if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || v == 0x5F || v == 0x2D
+                    || v == 0x40 || v == 0x23 || v == 0x24 || v == 0x25 || v == 0x26 || v == 0x2A || v == 0x21 || v == 0x2E || v == 0x2B || v == 0x3D
+                    || (v >= 0x3007 && PIIDetector.digit(Unicode.Scalar(v) ?? " ") != nil) {
+                    tokenRun += 1
+                    if tokenRun > longestTokenRun { longestTokenRun = tokenRun }
+                } else {
+                    tokenRun = 0
+                }
                 if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) {
                     if letters < 8 { packed = packed << 8 | UInt64(v | 0x20) }
                     letters += 1
@@ -227,23 +253,27 @@ public struct PIIDetector: Sendable {
                 }
                 if letters > 0 { endLetters() }
                 if (v >= 0x30 && v <= 0x39) || (v >= 0x3007 && PIIDetector.digit(Unicode.Scalar(v) ?? " ") != nil) {
-                    digitChain = gap == 0 || (gap <= 2 && gapAllSeparators) ? digitChain + 1 : 1
+                    digitChain = gap == 0 || (gapAllSeparators && (gap <= 2 || (gap == 3 && gapMarks <= 1))) ? digitChain + 1 : 1
                     longestDigitChain = max(longestDigitChain, digitChain)
                     gap = 0
                     gapAllSeparators = true
+                    gapMarks = 0
                     if v < 0x80 { endToken(true, isWord: false) } else { wordChain = 0; wordsInChain = 0 }
                     continue
                 }
                 gap += 1
                 // The separators of ``PIIDetector/isSeparator(_:)``.
                 if !PIIDetector.isSeparator(v) { gapAllSeparators = false }
+                if v != 0x20 && v != 0x3000 && v != 0xA0 { gapMarks += 1 }
                 if v == 0x40 || v == 0xFF20 { at = true }
+                if v == 0x2E || v == 0xFF0E { period = true }
                 if v >= 0x4E00 && v <= 0x9FFF {
                     han = true
                     switch v {
-                    case 0x8BC1, 0x5361, 0x8D26, 0x5E10, 0x5BC6, 0x6263, 0x5FAE: context = true   // 证 卡 账 帐 密 扣 微
-                    case 0x827E: atWord = true                                                  // 艾(特)
-                    case 0x70B9: dotWord = true                                                 // 点
+                    case 0x8BC1, 0x8B49, 0x5361, 0x8D26, 0x8CEC, 0x5E10, 0x6263, 0x533A, 0x5340: context = true   // 证 證 卡 账 賬 帐 扣 区 區
+                    case 0x5BC6, 0x5FAE: context = true; tokenContext = true       // 密 微
+                    case 0x827E: aiTe = true                                                    // 艾(特)
+                    case 0x70B9: dian = true                                                    // 点
                     default: break
                     }
                 }
@@ -253,9 +283,11 @@ public struct PIIDetector: Sendable {
             self.at = at
             self.longestDigitChain = longestDigitChain
             self.longestWordChain = longestWordChain
-            self.spoken = atWord && dotWord
+            self.spoken = (atWord && dotWord) || (aiTe && (dian || dotWord || period))
             self.context = context
             self.han = han
+            self.tokenContext = tokenContext
+            self.longestTokenRun = longestTokenRun
         }
 
         /// `zero`, `oh`, `o`, `one` … `nine`, lower case, packed one letter a byte.
@@ -263,8 +295,10 @@ public struct PIIDetector: Sendable {
 
         static let digitWordCodes: [UInt64] = PIIDetector.digitWords.keys.map(pack)
 
-        /// password, account, wechat (six to eight letters, packed).
-        static let contextWords: [UInt64] = ["password", "account", "wechat"].map(pack)
+        /// password, passcode, account, wechat (six to eight letters, packed).
+        static let contextWords: [UInt64] = ["password", "passcode", "account", "wechat"].map(pack)
+
+        static let accountCode = pack("account")
 
         static func pack(_ word: String) -> UInt64 { word.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
     }
@@ -350,8 +384,7 @@ public struct PIIDetector: Sendable {
                 lastEnd = -10
                 continue
             }
-            let gap = first - lastEnd - 1
-            if lastEnd >= 0, gap == 0 || (gap <= 2 && chars[(lastEnd + 1)..<first].allSatisfy { PIIDetector.isSeparator($0.value) }), !chains.isEmpty {
+            if lastEnd >= 0, PIIDetector.joins(chars, lastEnd, first), !chains.isEmpty {
                 g.gapBefore = Array(chars[(lastEnd + 1)..<first])
                 chains[chains.count - 1].append(g)
             } else {
@@ -371,9 +404,17 @@ public struct PIIDetector: Sendable {
     /// Digits so far in the chain that a group starting at `start` would join.
     private func chainDigits(_ chains: [[Group]], lastEnd: Int, start: Int, _ chars: [Unicode.Scalar]) -> Int {
         guard lastEnd >= 0, let chain = chains.last else { return 0 }
-        let gap = start - lastEnd - 1
-        guard gap == 0 || (gap <= 2 && chars[(lastEnd + 1)..<start].allSatisfy({ PIIDetector.isSeparator($0.value) })) else { return 0 }
+        guard PIIDetector.joins(chars, lastEnd, start) else { return 0 }
         return chain.reduce(0) { $0 + $1.positions.count }
+    }
+
+    /// Whether digits at `end` and `start` belong to one number: adjacent, or one or two
+    /// separators between them, or three with one mark among spaces (`0 2 1 - 6 4 5`).
+    static func joins(_ chars: [Unicode.Scalar], _ end: Int, _ start: Int) -> Bool {
+        let gap = start - end - 1
+        if gap == 0 { return true }
+        guard gap <= 3, chars[(end + 1)..<start].allSatisfy({ isSeparator($0.value) }) else { return false }
+        return gap <= 2 || chars[(end + 1)..<start].filter({ $0 != " " && $0 != "\u{3000}" && $0.value != 0xA0 }).count <= 1
     }
 
     /// Public numbers said on their own (10086, 12315, 95588, 110…): never joined to other groups.
@@ -436,22 +477,38 @@ public struct PIIDetector: Sendable {
         var out: [Hit] = []
         let context = PIIContext.before(chars, chain[0].positions[0])
         let after = PIIContext.after(chars, chain[chain.count - 1].positions.last!)
+        // North American numbers in a quote of English speech inside Chinese text: no Han
+        // character near the number.
+        let lo = chain[0].positions[0], hi = chain[chain.count - 1].positions.last!
+        let localLatin = !latin && !PIIDetector.hasHan(Array(chars[max(0, lo - 12)..<lo])) && !PIIDetector.hasHan(Array(chars[(hi + 1)..<min(chars.count, hi + 13)]))
         var s = 0
         while s < chain.count {
             var best: (Int, PIIKind, Int, Int, [Int])?
+            var publicNumber: Int?
             var positions: [Int] = []
             var digitsSoFar: [Int] = []
+            // 1-800-555-0175: a North American number after its country code.
+            let countryOne = (latin || localLatin) && chain[s].value == [1] && s + 1 < chain.count && !chain[s + 1].gapBefore.isEmpty
             for e in s..<chain.count {
                 positions += chain[e].positions
                 digitsSoFar += chain[e].value
                 if positions.count > 22 { break }
                 var digits = digitsSoFar
                 var drop = 0
+                if countryOne, digits.count == 11 {
+                    if let (kind, head, tail) = PIIDetector.classify(Array(digits.dropFirst()), latin: true), kind == .phone {
+                        best = (e, kind, head + 1, tail, positions)
+                    } else if PIIDetector.isTollFree(Array(digits.dropFirst())) {
+                        best = nil
+                        publicNumber = e
+                    }
+                    continue
+                }
                 // +86 / 0086 before a mobile number.
                 if digits.count == 13, digits.starts(with: [8, 6]) { drop = 2 }
                 if digits.count == 15, digits.starts(with: [0, 0, 8, 6]) { drop = 4 }
                 digits.removeFirst(drop)
-                if let (kind, head, tail) = PIIDetector.classify(digits, latin: latin) { best = (e, kind, head + drop, tail, positions) }
+                if let (kind, head, tail) = PIIDetector.classify(digits, latin: latin || localLatin) { best = (e, kind, head + drop, tail, positions) }
             }
             if let (e, kind, head, tail, positions) = best {
                 let groups = Array(chain[s...e])
@@ -468,6 +525,7 @@ public struct PIIDetector: Sendable {
                 s = e + 1
                 continue
             }
+            if let e = publicNumber { s = e + 1; continue }
             // Nothing classifies from here: a context word before the chain may raise it.
             if s == 0, !context.example, case .raise(let word, let kind) = context.decision, let hit = raise(chain, word: word, kind: kind, after: after) {
                 out.append(hit)
@@ -529,6 +587,8 @@ public struct PIIDetector: Sendable {
     static func classify(_ d: [Int], latin: Bool = true) -> (PIIKind, Int, Int)? {
         let n = d.count
         if d.contains(10) && n != 18 { return nil }
+        // 13800138000: China Mobile's service line, and everyone's example number.
+        if d == PIIDetector.chinaMobileService { return nil }
         if n == 11, d[0] == 1, (3...9).contains(d[1]) { return (.mobile, 3, 4) }
         if n == 18, validID(d) { return (.idNumber, 4, 4) }
         if (16...19).contains(n), luhn(d) { return (.bankCard, 4, 4) }
@@ -536,6 +596,8 @@ public struct PIIDetector: Sendable {
         if n == 10, latin, (2...9).contains(d[0]), (2...9).contains(d[3]), !isTollFree(d) { return (.phone, 3, 4) }
         return nil
     }
+
+    static let chinaMobileService = [1, 3, 8, 0, 0, 1, 3, 8, 0, 0, 0]
 
     /// 800, 888, 877, 866, 855, 844, 833 numbers (and China's 400 numbers): public.
     static func isTollFree(_ d: [Int]) -> Bool {

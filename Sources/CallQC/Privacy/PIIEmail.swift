@@ -6,11 +6,17 @@ extension PIIDetector {
 
     @inline(__always) static func alnum(_ c: Unicode.Scalar) -> Bool { isASCIILetter(c) || isASCIIDigit(c) }
 
+    /// A full-width ASCII character (ｑ, ８, ＠, ．) as its ASCII form.
+    @inline(__always) static func narrow(_ c: Unicode.Scalar) -> Unicode.Scalar {
+        c.value >= 0xFF01 && c.value <= 0xFF5E ? Unicode.Scalar(c.value - 0xFEE0)! : c
+    }
+
     /// Written addresses (`@` or full-width `＠`) and spoken ones: `zhang at qq dot com`,
     /// `张三艾特qq点com`, `zhangsan 艾特 163 点 com`.
     func emails(_ chars: [Unicode.Scalar]) -> [Hit] {
         var out: [Hit] = []
-        func local(_ c: Unicode.Scalar) -> Bool { PIIDetector.alnum(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-" }
+        func local(_ c: Unicode.Scalar) -> Bool { let c = PIIDetector.narrow(c); return PIIDetector.alnum(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-" }
+        func domainChar(_ c: Unicode.Scalar) -> Bool { let c = PIIDetector.narrow(c); return PIIDetector.alnum(c) || c == "." || c == "-" }
         var i = 0
         while i < chars.count {
             let c = chars[i]
@@ -18,7 +24,7 @@ extension PIIDetector {
                 var start = i
                 while start > 0, i - start < 64, local(chars[start - 1]) { start -= 1 }
                 var end = i + 1
-                while end < chars.count, end - i < 255, PIIDetector.alnum(chars[end]) || chars[end] == "." || chars[end] == "-" || chars[end] == "．" { end += 1 }
+                while end < chars.count, end - i < 255, domainChar(chars[end]) { end += 1 }
                 while end > i + 1, chars[end - 1] == "." || chars[end - 1] == "．" { end -= 1 }
                 let domain = chars[(i + 1)..<end]
                 if start < i, domain.contains(where: { $0 == "." || $0 == "．" }), domain.first != ".", domain.first != "．" {
@@ -54,13 +60,14 @@ extension PIIDetector {
         func skipSpaces(_ p: Int) -> Int { var p = p; while p < n, chars[p] == " " || chars[p] == "\u{3000}" { p += 1 }; return p }
         func label(_ p: Int) -> (String, Int)? {
             var q = p
-            while q < n, q - p < 63, PIIDetector.alnum(chars[q]) || chars[q] == "-" || chars[q] == "_" { q += 1 }
+            while q < n, q - p < 63, PIIDetector.alnum(chars[q]) || chars[q] == "-" || chars[q] == "_" || (PIIDetector.digit(chars[q]) != nil && chars[q] != "点") { q += 1 }
             return q > p ? (String(String.UnicodeScalarView(chars[p..<q])).lowercased(), q) : nil
         }
         func dot(_ p: Int) -> Int? {
             let p = skipSpaces(p)
             guard p < n else { return nil }
-            if chars[p] == "." || chars[p] == "点" || chars[p] == "．" { return skipSpaces(p + 1) }
+            // After 艾特: 点, "dot" or "."; after "at": "dot" only (as the gate expects).
+            if chars[atStart] == "艾", chars[p] == "." || chars[p] == "点" || chars[p] == "．" { return skipSpaces(p + 1) }
             if p + 3 <= n, String(String.UnicodeScalarView(chars[p..<(p + 3)])).lowercased() == "dot", p + 3 < n, chars[p + 3] == " " { return skipSpaces(p + 3) }
             return nil
         }
@@ -103,6 +110,13 @@ extension PIIDetector {
 
     // MARK: ids and passwords after their word
 
+    /// What may stand between 微信号 / 密码 and the id: 号, 是, 为, 叫, 码, a colon, spaces, quotes, particles.
+    /// Symbols inside a password (abc@2024, Pa$$w0rd).
+    static let passwordSymbols: Set<Unicode.Scalar> = ["@", "#", "$", "%", "&", "*", "!", ".", "+", "="]
+
+    static let tokenFillers: Set<Unicode.Scalar> = ["号", "號", "是", "为", "為", "叫", "码", "碼", "呢", "啊", "嗯", "就", "的", "我", "也",
+                                                    "：", ":", " ", "　", "「", "」", "“", "”", "\"", "'", "，", ","]
+
     /// WeChat ids (a letter, then letters, digits, `_`, `-`: 6–20 characters) after 微信 / 微信号 /
     /// wechat, and passwords with letters and digits after 密码 / password. Digits alone are
     /// ``digitRuns(_:latin:)``'s.
@@ -129,7 +143,7 @@ extension PIIDetector {
             // Up to eight scalars of 号, 是, ：, "id is"… before the token.
             var p = end
             var skipped = 0
-            while p < n, skipped < 8, !PIIDetector.alnum(chars[p]), !PIIContext.isTerminator(chars[p]) { p += 1; skipped += 1 }
+            while p < n, skipped < 8, PIIDetector.tokenFillers.contains(chars[p]) { p += 1; skipped += 1 }
             for filler in ["id", "is", "id is"] {
                 let f = Array(filler.unicodeScalars)
                 if p + f.count < n, Array(chars[p..<(p + f.count)]).map(PIIContext.lower) == f, chars[p + f.count] == " " {
@@ -138,9 +152,13 @@ extension PIIDetector {
                 }
             }
             var q = p
-            while q < n, q - p <= 20, PIIDetector.alnum(chars[q]) || chars[q] == "_" || chars[q] == "-" { q += 1 }
+            // WeChat ids as recognisers write them may hold numerals (liu幺九九零); passwords are ASCII.
+            while q < n, q - p <= 20, PIIDetector.alnum(chars[q]) || chars[q] == "_" || chars[q] == "-"
+                    || (k == .wechat && q > p && PIIDetector.digit(chars[q]) != nil)
+                    || (k == .password && q > p && PIIDetector.passwordSymbols.contains(chars[q])) { q += 1 }
+            while q > p, k == .password, PIIDetector.passwordSymbols.contains(chars[q - 1]) { q -= 1 }
             let token = chars[p..<q]
-            let hasDigit = token.contains(where: PIIDetector.isASCIIDigit)
+            let hasDigit = token.contains { PIIDetector.digit($0) != nil }
             let hasLetter = token.contains(where: PIIDetector.isASCIILetter)
             var ok = false
             switch k {
@@ -155,6 +173,33 @@ extension PIIDetector {
             } else {
                 i = end
             }
+        }
+        return out
+    }
+
+    // MARK: an area code said apart
+
+    /// 区号0571，号码88776655: an area code after 区号 and, a few characters on, the number.
+    func areaCodes(_ chars: [Unicode.Scalar]) -> [Hit] {
+        var out: [Hit] = []
+        let n = chars.count
+        var i = 0
+        while i + 1 < n {
+            guard (chars[i] == "区" || chars[i] == "區") && (chars[i + 1] == "号" || chars[i + 1] == "號") else { i += 1; continue }
+            var p = i + 2
+            while p < n, p - i < 6, PIIDetector.tokenFillers.contains(chars[p]) { p += 1 }
+            var q = p
+            while q < n, PIIDetector.isASCIIDigit(chars[q]) { q += 1 }
+            guard (3...4).contains(q - p), chars[p] == "0" else { i += 2; continue }
+            var r = q
+            while r < n, r - q < 6, PIIDetector.digit(chars[r]) == nil, !PIIContext.isTerminator(chars[r]) { r += 1 }
+            var e = r
+            while e < n, PIIDetector.isASCIIDigit(chars[e]) { e += 1 }
+            guard (7...8).contains(e - r) else { i = q; continue }
+            let positions = Array(p..<q) + Array(r..<e)
+            let masked = Set(Array(r..<e).dropLast(2))
+            out.append(Hit(kind: .landline, positions: positions, masked: masked))
+            i = e
         }
         return out
     }

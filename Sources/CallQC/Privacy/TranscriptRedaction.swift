@@ -120,20 +120,42 @@ struct JSONRedaction {
 
     mutating func document(_ doc: JSONValue) -> JSONValue {
         // 1. Every word list's words, in document order, read together as one text.
-        var words: [String] = []
+        var words: [(text: String, speaker: String)] = []
         JSONRedaction.collectWords(doc, key: "", into: &words)
         if !words.isEmpty {
-            wordTexts = detector.maskWords(words, turnText: "", turnMatches: [])
+            // Each speaker's (or channel's) words read on their own: a dual-channel list
+            // interleaves the other side's 嗯 into a number.
+            wordTexts = words.map(\.text)
+            var bySpeaker: [String: [Int]] = [:]
+            var order: [String] = []
+            for (i, w) in words.enumerated() {
+                if bySpeaker[w.speaker] == nil { order.append(w.speaker) }
+                bySpeaker[w.speaker, default: []].append(i)
+            }
+            for key in order {
+                let idx = bySpeaker[key]!
+                let masked = detector.maskWords(idx.map { words[$0].text }, turnText: "", turnMatches: [])
+                for (i, m) in zip(idx, masked) { wordTexts[i] = m }
+            }
         }
         // 2. Everything else, with the word lists written back.
         return value(doc, key: "")
     }
 
-    static func collectWords(_ v: JSONValue, key: String, into words: inout [String]) {
+    /// Who speaks a word, when the word says so (Aliyun's ChannelId, WhisperX's speaker…).
+    static func speaker(of v: JSONValue) -> String {
+        guard let members = v.objectValue else { return "" }
+        for k in speakerKeys {
+            if let x = members.first(where: { $0.0 == k })?.1 { return x.stringValue ?? x.numberValue.map { "\($0)" } ?? "" }
+        }
+        return ""
+    }
+
+    static func collectWords(_ v: JSONValue, key: String, into words: inout [(text: String, speaker: String)]) {
         switch v {
         case .array(let items):
             if isWordList(key, items) {
-                for item in items { if let t = wordText(item) { words.append(t) } }
+                for item in items { if let t = wordText(item) { words.append((t, speaker(of: item))) } }
                 // Nested values of word objects (AWS alternatives) are the word itself.
                 return
             }
