@@ -28,6 +28,9 @@ public struct CheckContext: Sendable {
     private let hits: [PhraseOwner.List: [PhraseHit]]
     /// Per turn, its role as a bit (``bit(_:)``).
     let roleBits: [UInt8]
+    /// For long turns: the scalar count before every 256th UTF-8 byte, so a finding's span costs
+    /// at most 256 bytes of counting, not the whole turn (a long turn has many findings).
+    let scalarMarks: [Int: [Int]]
 
     init(call: Call, ruleSet: RuleSet, folder: TextFolder, counter: SpeechCounter, script: Script? = nil,
          measured: ([SpeechProfile], CallMetrics)? = nil) {
@@ -54,6 +57,38 @@ public struct CheckContext: Sendable {
             }
         }
         self.hits = hits
+        var marks: [Int: [Int]] = [:]
+        for (t, turn) in call.turns.enumerated() where turn.text.utf8.count > 4096 {
+            var text = turn.text
+            marks[t] = text.withUTF8 { utf8 in
+                var list = [0]
+                list.reserveCapacity(utf8.count / 256 + 1)
+                var count = 0
+                for i in 0..<utf8.count {
+                    if i > 0 && i % 256 == 0 { list.append(count) }
+                    if utf8[i] & 0xC0 != 0x80 { count += 1 }
+                }
+                return list
+            }
+        }
+        self.scalarMarks = marks
+    }
+
+    /// The scalar offsets of a UTF-8 range of a turn's text.
+    func scalarRange(turn: Int, utf8 range: Range<Int>) -> Range<Int> {
+        guard let marks = scalarMarks[turn] else { return TextOffsets.scalarRange(utf8: range, in: call.turns[turn].text) }
+        var text = call.turns[turn].text
+        return text.withUTF8 { utf8 in
+            func count(_ offset: Int) -> Int {
+                let n = min(max(offset, 0), utf8.count)
+                let mark = min(n / 256, marks.count - 1)
+                var c = marks[mark]
+                for i in (mark * 256)..<n where utf8[i] & 0xC0 != 0x80 { c += 1 }
+                return c
+            }
+            let lower = count(range.lowerBound)
+            return lower..<max(lower, count(range.upperBound))
+        }
     }
 
     /// The hits of one phrase list of one rule, in turn order.
@@ -102,7 +137,7 @@ public struct CheckContext: Sendable {
             f.start = start ?? t.start
             f.end = end ?? t.end
             if let range {
-                f.span = folded[turn].originalScalarRange(of: range, in: t.text)
+                f.span = scalarRange(turn: turn, utf8: folded[turn].originalUTF8Range(of: range))
                 f.text = folded[turn].originalText(of: range, in: t.text)
             }
         } else {
@@ -115,18 +150,31 @@ public struct CheckContext: Sendable {
     /// Whether the original text around a match has no letter or digit directly
     /// before (after) it, where the phrase starts (ends) with one.
     static func onWordBoundaries(_ text: String, _ range: Range<Int>, start: Bool, end: Bool) -> Bool {
-        let utf8 = Array(text.utf8)
-        if start, range.lowerBound > 0 {
-            var i = range.lowerBound - 1
-            while i > 0, utf8[i] & 0xC0 == 0x80 { i -= 1 }
-            if let s = String(decoding: utf8[i..<range.lowerBound], as: UTF8.self).unicodeScalars.first, CheckContext.isWordScalar(s) { return false }
+        // Only the characters next to the match are read: no copy of the turn per hit.
+        var copy = text
+        return copy.withUTF8 { utf8 in
+            if start, range.lowerBound > 0, range.lowerBound <= utf8.count,
+               let s = CheckContext.scalar(endingAt: range.lowerBound, utf8), CheckContext.isWordScalar(s) { return false }
+            if end, range.upperBound < utf8.count, range.upperBound >= 0,
+               let s = CheckContext.scalar(startingAt: range.upperBound, utf8), CheckContext.isWordScalar(s) { return false }
+            return true
         }
-        if end, range.upperBound < utf8.count {
-            var j = range.upperBound + 1
-            while j < utf8.count, utf8[j] & 0xC0 == 0x80 { j += 1 }
-            if let s = String(decoding: utf8[range.upperBound..<j], as: UTF8.self).unicodeScalars.first, CheckContext.isWordScalar(s) { return false }
-        }
-        return true
+    }
+
+    /// The scalar whose UTF-8 bytes start at `i`.
+    static func scalar(startingAt i: Int, _ utf8: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        guard i < utf8.count else { return nil }
+        var j = i + 1
+        while j < utf8.count, utf8[j] & 0xC0 == 0x80 { j += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: utf8[i..<j]), as: UTF8.self).unicodeScalars.first
+    }
+
+    /// The scalar whose UTF-8 bytes end just before `i`.
+    static func scalar(endingAt i: Int, _ utf8: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        guard i > 0 else { return nil }
+        var k = i - 1
+        while k > 0, utf8[k] & 0xC0 == 0x80 { k -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: utf8[k..<i]), as: UTF8.self).unicodeScalars.first
     }
 
     /// Letters and digits of alphabetic scripts; Han characters are not word characters
@@ -139,10 +187,8 @@ public struct CheckContext: Sendable {
     /// Whether the original text around a match is a whole clause: only spaces
     /// between it and the turn's ends or punctuation.
     func isWholeClause(turn: Int, folded range: Range<Int>) -> Bool {
-        let text = call.turns[turn].text
+        var text = call.turns[turn].text
         let r = folded[turn].originalUTF8Range(of: range)
-        let before = String(decoding: Array(text.utf8)[..<r.lowerBound], as: UTF8.self)
-        let after = String(decoding: Array(text.utf8)[r.upperBound...], as: UTF8.self)
         let isEdge: (Unicode.Scalar) -> Bool = { $0.properties.isWhitespace }
         let stop: (Unicode.Scalar?) -> Bool = { s in
             guard let s else { return true }
@@ -152,7 +198,22 @@ public struct CheckContext: Sendable {
             default: return false
             }
         }
-        return stop(before.unicodeScalars.reversed().first { !isEdge($0) }) && stop(after.unicodeScalars.first { !isEdge($0) })
+        // Read outwards from the match, past spaces only: no copy of the turn per hit.
+        return text.withUTF8 { utf8 in
+            var i = min(r.lowerBound, utf8.count)
+            var before: Unicode.Scalar?
+            while let s = CheckContext.scalar(endingAt: i, utf8) {
+                if !isEdge(s) { before = s; break }
+                i -= s.utf8.count
+            }
+            var j = max(0, r.upperBound)
+            var after: Unicode.Scalar?
+            while let s = CheckContext.scalar(startingAt: j, utf8) {
+                if !isEdge(s) { after = s; break }
+                j += s.utf8.count
+            }
+            return stop(before) && stop(after)
+        }
     }
 
     /// `mm:ss.f` of a time, for details.
