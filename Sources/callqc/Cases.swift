@@ -46,7 +46,14 @@ struct Cases: ParsableCommand {
 
         func run() throws {
             let store = try StoreAccess.open(db)
-            guard let stored = try store.detail(callID: callID) else {
+            let found: StoredResult?
+            do {
+                found = try store.detail(callID: callID)
+            } catch let ambiguous as AmbiguousCallReference {
+                Diagnostics.say("error: \(ambiguous)")
+                throw ExitCode(1)
+            }
+            guard let stored = found else {
                 Diagnostics.say("error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))")
                 throw ExitCode(1)
             }

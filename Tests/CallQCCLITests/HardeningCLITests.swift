@@ -34,6 +34,10 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run(["review", "E1@2026-11-21", "--db", db, "--score", "50"]).status, 0)
         XCTAssertFalse(try CLI.run(["sample", "--db", db, "--date", "2026-11-21"]).stdout.contains("E1@"), "the reviewed call is not drawn again")
         XCTAssertTrue(try CLI.run(["sample", "--db", db, "--date", "2026-11-20"]).stdout.contains("E1@2026-11-20"), "the other E1 still is")
+        let ambiguousCase = try CLI.run(["cases", "add", "E1", "--db", db])
+        XCTAssertEqual(ambiguousCase.status, 1)
+        XCTAssertTrue(ambiguousCase.stderr.contains("E1@2026-11-21"), ambiguousCase.stderr)
+        XCTAssertEqual(try CLI.run(["cases", "add", "E1@2026-11-21", "--db", db]).status, 0)
     }
 
     func testReviewScoresAboveTheMaximumAreRefused() throws {
