@@ -89,7 +89,8 @@ struct Cases: ParsableCommand {
             if cases.isEmpty { Swift.print("no cases"); return }
             for c in cases {
                 let score = c.score.map { Format.points($0) } ?? "-"
-                Swift.print("\(c.label)  \(c.category.rawValue)  \(DisplayWidth.pad(c.callID, 16)) \(DisplayWidth.pad(c.agent ?? "-", 6)) \(DisplayWidth.pad(score, 4)) \(Redactor().redact(c.title))")
+                let r = Redactor(), safe = TerminalText.safe
+                Swift.print("\(c.label)  \(c.category.rawValue)  \(DisplayWidth.pad(safe(r.redact(c.callID)), 16)) \(DisplayWidth.pad(safe(c.agent ?? "-"), 6)) \(DisplayWidth.pad(score, 4)) \(safe(r.redact(c.title)))")
             }
         }
     }
