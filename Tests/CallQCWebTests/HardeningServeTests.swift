@@ -116,4 +116,18 @@ final class HardeningServeTests: XCTestCase {
         let answer = receiveAll(body)
         XCTAssertTrue(answer.text.hasPrefix("HTTP/1.1 408"), answer.text)
     }
+
+    func testTheConnectionCapHoldsNewClientsUntilOneLeaves() throws {
+        let port = try serve(["--max-connections", "1", "--read-timeout", "30"])
+        let first = try connect(port)
+        Thread.sleep(forTimeInterval: 0.3)
+        let second = try connect(port)
+        defer { close(second) }
+        send(second, "GET /self-check HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        var ready = pollfd(fd: second, events: Int16(POLLIN), revents: 0)
+        XCTAssertEqual(poll(&ready, 1, 1000), 0, "not served while the first connection holds the only place")
+        close(first)
+        let answer = receiveAll(second)
+        XCTAssertTrue(answer.text.hasPrefix("HTTP/1.1 200"), answer.text)
+    }
 }
