@@ -336,11 +336,10 @@ public final class SQLiteResultStore: ResultStore {
     /// The key that names each stored call of these ids: the id alone when no other stored call
     /// has it, else `ID@DATE` when the date tells them apart, else `ID@` and 12 digits of the content hash.
     static func keys(_ db: Database, callIDs: Set<String>) throws -> [String: String] {
-        let shared = try Row.fetchAll(db, sql: "SELECT call_id FROM calls GROUP BY call_id HAVING COUNT(*) > 1")
-            .map { row -> String in row["call_id"] }.filter(callIDs.contains)
+        // Only the ids asked about, through the call_id index: a report's 200 details do not scan the store.
         var keys: [String: String] = [:]
-        let groups = Dictionary(grouping: try calls(db, callIDs: Set(shared)), by: \.id)
-        for (id, group) in groups {
+        let groups = Dictionary(grouping: try calls(db, callIDs: callIDs), by: \.id)
+        for (id, group) in groups where group.count > 1 {
             for c in group {
                 let sameDate = group.filter { $0.date == c.date }.count
                 if let date = c.date, sameDate == 1 { keys[c.hash] = "\(id)@\(date)" } else { keys[c.hash] = "\(id)@\(c.hash.prefix(12))" }

@@ -44,9 +44,12 @@ public struct FoldedText: Sendable, Hashable {
     /// The original text that produced the folded bytes `range`, exactly as written.
     public func originalText(of range: Range<Int>, in original: String) -> String {
         let r = originalUTF8Range(of: range)
-        let utf8 = Array(original.utf8)
-        guard r.upperBound <= utf8.count else { return "" }
-        return String(decoding: utf8[r], as: UTF8.self)
+        // The span only: no copy of the whole turn per finding (a long turn has many).
+        var copy = original
+        return copy.withUTF8 { utf8 in
+            guard r.upperBound <= utf8.count else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[r]), as: UTF8.self)
+        }
     }
 }
 
@@ -61,12 +64,12 @@ public enum TextOffsets {
 
     /// Number of Unicode scalars that begin before UTF-8 offset `offset`.
     public static func scalarCount(utf8Prefix offset: Int, in text: String) -> Int {
-        var count = 0, i = 0
-        for b in text.utf8 {
-            if i >= offset { break }
-            if b & 0xC0 != 0x80 { count += 1 }
-            i += 1
+        var copy = text
+        return copy.withUTF8 { utf8 in
+            let n = min(max(offset, 0), utf8.count)
+            var continuation = 0
+            for i in 0..<n where utf8[i] & 0xC0 == 0x80 { continuation += 1 }
+            return n - continuation
         }
-        return count
     }
 }

@@ -154,6 +154,9 @@ extension Workbench {
             var c = CaseBuilder().build(from: stored, category: category, title: title, createdAt: ISO8601DateFormatter().string(from: Date()))
             c.id = try store.addCase(c)
             return Response.redirect(to: p.link("/cases/\(c.id)"))
+        } catch let ambiguous as AmbiguousCallReference {
+            let keys = ambiguous.candidates.map { p.r($0.key) }.joined(separator: ", ")
+            return casesPage(request, error: p.t("通话编号 '\(p.r(callID))' 对应多通电话，请填写其中之一：\(keys)", "The call id '\(p.r(callID))' names several calls; give one of: \(keys)"), status: .conflict)
         } catch {
             return storeError(error, p)
         }

@@ -46,7 +46,14 @@ struct Cases: ParsableCommand {
 
         func run() throws {
             let store = try StoreAccess.open(db)
-            guard let stored = try store.detail(callID: callID) else {
+            let found: StoredResult?
+            do {
+                found = try store.detail(callID: callID)
+            } catch let ambiguous as AmbiguousCallReference {
+                Diagnostics.say("error: \(ambiguous)")
+                throw ExitCode(1)
+            }
+            guard let stored = found else {
                 Diagnostics.say("error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))")
                 throw ExitCode(1)
             }
@@ -82,7 +89,8 @@ struct Cases: ParsableCommand {
             if cases.isEmpty { Swift.print("no cases"); return }
             for c in cases {
                 let score = c.score.map { Format.points($0) } ?? "-"
-                Swift.print("\(c.label)  \(c.category.rawValue)  \(DisplayWidth.pad(c.callID, 16)) \(DisplayWidth.pad(c.agent ?? "-", 6)) \(DisplayWidth.pad(score, 4)) \(Redactor().redact(c.title))")
+                let r = Redactor(), safe = TerminalText.safe
+                Swift.print("\(c.label)  \(c.category.rawValue)  \(DisplayWidth.pad(safe(r.redact(c.callID)), 16)) \(DisplayWidth.pad(safe(c.agent ?? "-"), 6)) \(DisplayWidth.pad(score, 4)) \(safe(r.redact(c.title)))")
             }
         }
     }

@@ -168,7 +168,7 @@ enum ReportText {
         case .rule:
             out += "RULE                      FINDINGS  CALLS  POINTS  SEVERITY\n"
             for row in r.rows {
-                out += DisplayWidth.pad(row.key, 26) + DisplayWidth.pad(String(row.findings ?? 0), 10) + DisplayWidth.pad(String(row.spread), 7)
+                out += DisplayWidth.pad(TerminalText.safe(row.key), 26) + DisplayWidth.pad(String(row.findings ?? 0), 10) + DisplayWidth.pad(String(row.spread), 7)
                     + DisplayWidth.pad(Format.points(row.points ?? 0), 8) + (row.severity?.rawValue ?? "") + "\n"
             }
         case .agent, .day:
@@ -182,7 +182,7 @@ enum ReportText {
                 let days = row.daysUnderTarget ?? 0
                 let under: String = r.grouping == .agent ? DisplayWidth.pad("\(days) day\(days == 1 ? "" : "s")", 15) : ""
                 let top: String = row.topFindings.map { "\($0.0)×\($0.1)" }.joined(separator: " ")
-                var line = DisplayWidth.pad(row.key, 12) + DisplayWidth.pad(String(row.calls), 7) + DisplayWidth.pad(String(row.spread), 7)
+                var line = DisplayWidth.pad(TerminalText.safe(row.key), 12) + DisplayWidth.pad(String(row.calls), 7) + DisplayWidth.pad(String(row.spread), 7)
                 line += DisplayWidth.pad(mean, 7) + DisplayWidth.pad(low, 7) + DisplayWidth.pad(String(row.vetoes), 6)
                 line += DisplayWidth.pad(rate, 10) + under + top
                 out += line + "\n"

@@ -34,6 +34,10 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run(["review", "E1@2026-11-21", "--db", db, "--score", "50"]).status, 0)
         XCTAssertFalse(try CLI.run(["sample", "--db", db, "--date", "2026-11-21"]).stdout.contains("E1@"), "the reviewed call is not drawn again")
         XCTAssertTrue(try CLI.run(["sample", "--db", db, "--date", "2026-11-20"]).stdout.contains("E1@2026-11-20"), "the other E1 still is")
+        let ambiguousCase = try CLI.run(["cases", "add", "E1", "--db", db])
+        XCTAssertEqual(ambiguousCase.status, 1)
+        XCTAssertTrue(ambiguousCase.stderr.contains("E1@2026-11-21"), ambiguousCase.stderr)
+        XCTAssertEqual(try CLI.run(["cases", "add", "E1@2026-11-21", "--db", db]).status, 0)
     }
 
     func testReviewScoresAboveTheMaximumAreRefused() throws {
@@ -103,6 +107,15 @@ extension HardeningCLITests {
         XCTAssertFalse(run.stdout.utf8.contains(0x1B), run.stdout)
         XCTAssertFalse(run.stderr.utf8.contains(0x1B), run.stderr)
         XCTAssertTrue(run.stdout.contains("\\e[2J"), run.stdout)
+        let db = dir.appendingPathComponent("hostile.sqlite").path
+        let agentFile = try write("agent.txt", "# call: 13812345678\n# agent: A\u{1B}[2J\n# date: 2026-11-21\n[00:00-00:03] 坐席: 不知道\n[00:03-00:05] 客户: 嗯\n")
+        XCTAssertEqual(try CLI.run(["check", agentFile, "--db", db, "--no-progress"]).status, 0)
+        let report = try CLI.run(["report", "--db", db, "--by", "agent"])
+        XCTAssertFalse(report.stdout.utf8.contains(0x1B), report.stdout)
+        XCTAssertEqual(try CLI.run(["cases", "add", "13812345678", "--db", db]).status, 0)
+        let list = try CLI.run(["cases", "list", "--db", db])
+        XCTAssertFalse(list.stdout.contains("13812345678"), list.stdout)
+        XCTAssertFalse(list.stdout.utf8.contains(0x1B), list.stdout)
         let json = try write("n.json", #"{"id":"N\u0000UL","turns":[{"role":"agent","speaker":"坐席","start":0,"end":1,"text":"您好\u0000，请讲"}]}"#)
         let out = dir.appendingPathComponent("out")
         XCTAssertEqual(try CLI.run(["convert", json, "--to", "plain", "--output-dir", out.path]).status, 0)

@@ -75,4 +75,35 @@ final class HardeningCheckTests: XCTestCase {
         XCTAssertFalse(result.findings.isEmpty)
         XCTAssertLessThan(elapsed, 120, "a debug build on a shared machine: generous, but far below the quadratic hours")
     }
+
+    /// One long turn full of taboo phrases (a 2 MB request can be one line): each finding costs
+    /// its own span, not the turn (20,000 hits took 100 s, quadratic, in a debug build).
+    func testALongTurnWithManyHitsIsCheckedInBoundedTime() {
+        let text = String(repeating: "不知道，", count: 20_000)
+        let far = String(repeating: "好的，", count: 19_999) + "不知道"
+        let call = Call(id: "long-turn", turns: [Turn(role: .agent, speaker: "坐席", start: 0, end: 10, text: text),
+                                                 Turn(role: .customer, speaker: "客户", start: 10, end: 11, text: "嗯"),
+                                                 Turn(role: .agent, speaker: "坐席", start: 11, end: 20, text: far)])
+        let started = Date()
+        let result = Shipped.checker.check(call)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30)
+        // All 20,000 hits are judged; a rule finds one fault per turn, at its first hit.
+        let dontKnow = result.findings.filter { $0.rule == "taboo.dont-know" }
+        XCTAssertEqual(dontKnow.map(\.turn), [1, 3])
+        XCTAssertEqual(dontKnow.first?.span, 0..<3)
+        // Spans still count Unicode scalars of the original text, far into a long turn.
+        XCTAssertEqual(dontKnow.last?.span, (3 * 19_999)..<(3 * 19_999 + 3))
+    }
+
+    func testContainedForbiddenFindingsAreDroppedWithinATurn() {
+        func f(_ turn: Int, _ span: Range<Int>) -> Finding {
+            var x = Finding(rule: "r\(span)", kind: .forbidden, section: "s", severity: .error, message: "m")
+            x.turn = turn
+            x.span = span
+            return x
+        }
+        let findings = [f(1, 0..<3), f(1, 0..<7), f(1, 0..<7), f(1, 2..<5), f(2, 1..<3), f(1, 6..<9)]
+        let kept = Checker.dropContainedForbidden(findings).map { [$0.turn!, $0.span!.lowerBound, $0.span!.upperBound] }
+        XCTAssertEqual(kept, [[1, 0, 7], [1, 0, 7], [2, 1, 3], [1, 6, 9]])
+    }
 }

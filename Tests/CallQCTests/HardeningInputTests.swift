@@ -163,3 +163,15 @@ final class HardeningReaderTests: XCTestCase {
         XCTAssertTrue(lines.errors.first?.message.contains("truncated?") ?? false, "\(lines.errors)")
     }
 }
+
+extension HardeningReaderTests {
+    /// JSON has no lines to limit: a turn of megabytes is refused after reading, before the checks
+    /// (a 100 MB string took 3.5 GB to check); the other calls of the file are kept.
+    func testAHugeTurnIsRefusedAndTheOtherCallsKept() {
+        let huge = String(repeating: "您好", count: 400_000)
+        let json = "[{\"id\":\"big\",\"turns\":[{\"role\":\"agent\",\"text\":\"\(huge)\"}]},{\"id\":\"ok\",\"turns\":[{\"role\":\"agent\",\"text\":\"您好\"}]}]"
+        let o = read(json, "t.json")
+        XCTAssertEqual(o.calls.map(\.id), ["ok"])
+        XCTAssertTrue(o.errors.first?.message.contains("call big: turn 1 holds 2 MB of text, over the limit of 1 MB") ?? false, "\(o.errors)")
+    }
+}

@@ -169,7 +169,8 @@ public struct CaseSuggester: Sendable {
         var out: [Suggestion] = []
         var taken = Set<String>()
         func add(_ c: CallSummary, _ cat: TrainingCase.Category, _ reason: String) {
-            if taken.insert(c.callID).inserted { out.append(Suggestion(callID: c.callID, category: cat, reason: reason)) }
+            // The key: where two stored calls share an id, `cases add` needs to know which.
+            if taken.insert(c.callID).inserted { out.append(Suggestion(callID: c.key, category: cat, reason: reason)) }
         }
         let complaints = pool.filter { $0.findings.contains { $0.rule.hasSuffix("cue") || $0.rule.hasPrefix("complaint") } }
         let best = pool.filter { c in (c.score ?? 0) >= 95 && !c.findings.contains { $0.severity >= .error } && !complaints.contains(c) }

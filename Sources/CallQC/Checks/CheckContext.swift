@@ -31,6 +31,9 @@ public struct CheckContext: Sendable {
     private let hits: [[PhraseHit]]
     /// Per turn, its role as a bit (``bit(_:)``).
     let roleBits: [UInt8]
+    /// For long turns: the scalar count before every 256th UTF-8 byte, so a finding's span costs
+    /// at most 256 bytes of counting, not the whole turn (a long turn has many findings).
+    let scalarMarks: [Int: [Int]]
 
     init(call: Call, ruleSet: RuleSet, folder: TextFolder, counter: SpeechCounter, script: Script? = nil,
          measured: ([SpeechProfile], CallMetrics)? = nil) {
@@ -63,6 +66,38 @@ public struct CheckContext: Sendable {
             }
         }
         self.hits = hits
+        var marks: [Int: [Int]] = [:]
+        for (t, turn) in call.turns.enumerated() where turn.text.utf8.count > 4096 {
+            var text = turn.text
+            marks[t] = text.withUTF8 { utf8 in
+                var list = [0]
+                list.reserveCapacity(utf8.count / 256 + 1)
+                var count = 0
+                for i in 0..<utf8.count {
+                    if i > 0 && i % 256 == 0 { list.append(count) }
+                    if utf8[i] & 0xC0 != 0x80 { count += 1 }
+                }
+                return list
+            }
+        }
+        self.scalarMarks = marks
+    }
+
+    /// The scalar offsets of a UTF-8 range of a turn's text.
+    func scalarRange(turn: Int, utf8 range: Range<Int>) -> Range<Int> {
+        guard let marks = scalarMarks[turn] else { return TextOffsets.scalarRange(utf8: range, in: call.turns[turn].text) }
+        var text = call.turns[turn].text
+        return text.withUTF8 { utf8 in
+            func count(_ offset: Int) -> Int {
+                let n = min(max(offset, 0), utf8.count)
+                let mark = min(n / 256, marks.count - 1)
+                var c = marks[mark]
+                for i in (mark * 256)..<n where utf8[i] & 0xC0 != 0x80 { c += 1 }
+                return c
+            }
+            let lower = count(range.lowerBound)
+            return lower..<max(lower, count(range.upperBound))
+        }
     }
 
     /// The hits of one phrase list of one rule, in turn order.
@@ -111,7 +146,7 @@ public struct CheckContext: Sendable {
             f.start = start ?? t.start
             f.end = end ?? t.end
             if let range {
-                f.span = folded[turn].originalScalarRange(of: range, in: t.text)
+                f.span = scalarRange(turn: turn, utf8: folded[turn].originalUTF8Range(of: range))
                 f.text = folded[turn].originalText(of: range, in: t.text)
             }
         } else {
@@ -124,18 +159,31 @@ public struct CheckContext: Sendable {
     /// Whether the original text around a match has no letter or digit directly
     /// before (after) it, where the phrase starts (ends) with one.
     static func onWordBoundaries(_ text: String, _ range: Range<Int>, start: Bool, end: Bool) -> Bool {
-        let utf8 = Array(text.utf8)
-        if start, range.lowerBound > 0 {
-            var i = range.lowerBound - 1
-            while i > 0, utf8[i] & 0xC0 == 0x80 { i -= 1 }
-            if let s = String(decoding: utf8[i..<range.lowerBound], as: UTF8.self).unicodeScalars.first, CheckContext.isWordScalar(s) { return false }
+        // Only the characters next to the match are read: no copy of the turn per hit.
+        var copy = text
+        return copy.withUTF8 { utf8 in
+            if start, range.lowerBound > 0, range.lowerBound <= utf8.count,
+               let s = CheckContext.scalar(endingAt: range.lowerBound, utf8), CheckContext.isWordScalar(s) { return false }
+            if end, range.upperBound < utf8.count, range.upperBound >= 0,
+               let s = CheckContext.scalar(startingAt: range.upperBound, utf8), CheckContext.isWordScalar(s) { return false }
+            return true
         }
-        if end, range.upperBound < utf8.count {
-            var j = range.upperBound + 1
-            while j < utf8.count, utf8[j] & 0xC0 == 0x80 { j += 1 }
-            if let s = String(decoding: utf8[range.upperBound..<j], as: UTF8.self).unicodeScalars.first, CheckContext.isWordScalar(s) { return false }
-        }
-        return true
+    }
+
+    /// The scalar whose UTF-8 bytes start at `i`.
+    static func scalar(startingAt i: Int, _ utf8: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        guard i < utf8.count else { return nil }
+        var j = i + 1
+        while j < utf8.count, utf8[j] & 0xC0 == 0x80 { j += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: utf8[i..<j]), as: UTF8.self).unicodeScalars.first
+    }
+
+    /// The scalar whose UTF-8 bytes end just before `i`.
+    static func scalar(endingAt i: Int, _ utf8: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        guard i > 0 else { return nil }
+        var k = i - 1
+        while k > 0, utf8[k] & 0xC0 == 0x80 { k -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: utf8[k..<i]), as: UTF8.self).unicodeScalars.first
     }
 
     /// Letters and digits of alphabetic scripts; Han characters are not word characters
@@ -148,11 +196,12 @@ public struct CheckContext: Sendable {
     /// Whether the original text around a match is a whole clause: between it and the
     /// turn's ends or punctuation there is only space, lead-ins before it (`那`, `这种`, `也是`)
     /// and particles after it (`的`, `哦`, `呢亲`), each given folded; any number of them in a row.
+    /// Reads outwards from the match, at most ``clauseReach`` characters each way: no copy of
+    /// the turn per hit, so a long turn full of hits stays linear.
     func isWholeClause(turn: Int, folded range: Range<Int>, leadIns: [[UInt8]] = [], particles: [[UInt8]] = []) -> Bool {
-        let text = call.turns[turn].text
+        var text = call.turns[turn].text
         let f = folded[turn]
         let r = f.originalUTF8Range(of: range)
-        let utf8 = Array(text.utf8)
         // Punctuation ends a clause; so does a space between Chinese characters, which
         // recognisers write for a pause (not a space between English words).
         let isPunctuation: (Unicode.Scalar) -> Bool = { s in
@@ -163,30 +212,36 @@ public struct CheckContext: Sendable {
             }
         }
         let isLatin: (Unicode.Scalar?) -> Bool = { s in s.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) } ?? false }
-        let scalars = Array(text.unicodeScalars)
-        // Scalar positions of the match, and UTF-8 offsets of each scalar.
-        var offsets: [Int] = []
-        offsets.reserveCapacity(scalars.count + 1)
-        var o = 0
-        for sc in scalars { offsets.append(o); o += String(sc).utf8.count }
-        offsets.append(o)
-        let first = offsets.firstIndex { $0 >= r.lowerBound } ?? scalars.count
-        let past = offsets.firstIndex { $0 >= r.upperBound } ?? scalars.count
-        func isStop(_ k: Int) -> Bool {
-            let sc = scalars[k]
-            if isPunctuation(sc) { return true }
-            guard sc.properties.isWhitespace else { return false }
-            var a = k - 1
-            while a >= 0, scalars[a].properties.isWhitespace { a -= 1 }
-            var b = k + 1
-            while b < scalars.count, scalars[b].properties.isWhitespace { b += 1 }
-            return !isLatin(a >= 0 ? scalars[a] : nil) && !isLatin(b < scalars.count ? scalars[b] : nil)
-        }
-        var clauseStart = 0, clauseEnd = utf8.count
-        var k = first - 1
-        while k >= 0 { if isStop(k) { clauseStart = offsets[k + 1]; break }; k -= 1 }
-        k = past
-        while k < scalars.count { if isStop(k) { clauseEnd = offsets[k]; break }; k += 1 }
+        let reach = CheckContext.clauseReach
+        guard let (clauseStart, clauseEnd) = text.withUTF8({ utf8 -> (Int, Int)? in
+            // The nearest non-space scalar before (after) a run of spaces starting at a byte offset.
+            func before(_ i: Int) -> Unicode.Scalar? {
+                var i = i
+                while let s = CheckContext.scalar(endingAt: i, utf8) { if !s.properties.isWhitespace { return s }; i -= s.utf8.count }
+                return nil
+            }
+            func after(_ j: Int) -> Unicode.Scalar? {
+                var j = j
+                while let s = CheckContext.scalar(startingAt: j, utf8) { if !s.properties.isWhitespace { return s }; j += s.utf8.count }
+                return nil
+            }
+            var start = 0, steps = 0, i = min(r.lowerBound, utf8.count)
+            while let s = CheckContext.scalar(endingAt: i, utf8) {
+                if isPunctuation(s) || (s.properties.isWhitespace && !isLatin(before(i - s.utf8.count)) && !isLatin(after(i))) { start = i; break }
+                steps += 1
+                if steps > reach { return nil }
+                i -= s.utf8.count
+            }
+            var end = utf8.count, j = max(0, r.upperBound)
+            steps = 0
+            while let s = CheckContext.scalar(startingAt: j, utf8) {
+                if isPunctuation(s) || (s.properties.isWhitespace && !isLatin(before(j)) && !isLatin(after(j + s.utf8.count))) { end = j; break }
+                steps += 1
+                if steps > reach { return nil }
+                j += s.utf8.count
+            }
+            return (start, end)
+        }) else { return false }
         // The folded bytes of the clause before and after the match.
         var lo = range.lowerBound
         while lo > 0, Int(f.sourceStart[lo - 1]) >= clauseStart { lo -= 1 }
@@ -196,20 +251,30 @@ public struct CheckContext: Sendable {
             && CheckContext.isConcatenation(f.bytes[range.upperBound..<hi], of: particles)
     }
 
-    /// Whether a match stands inside quotation marks (`您说之前的客服说了“我解决不了”`): the
-    /// agent is quoting someone, not saying it.
-    func isQuoted(turn: Int, folded range: Range<Int>) -> Bool {
-        let text = call.turns[turn].text
-        let r = folded[turn].originalUTF8Range(of: range)
-        let utf8 = Array(text.utf8)
-        let opening: Set<Unicode.Scalar> = ["“", "「", "『", "‘", "《"], closing: Set<Unicode.Scalar> = ["”", "」", "』", "’", "》"]
-        var open = false, straight = 0
-        for s in String(decoding: utf8[..<r.lowerBound], as: UTF8.self).unicodeScalars {
-            if opening.contains(s) { open = true } else if closing.contains(s) { open = false } else if s == "\"" { straight += 1 }
+    /// How far (characters) a whole-clause test reads from a match for the clause's ends: lead-ins
+    /// and particles are short, so a clause that goes on further is no clause of its own.
+    static let clauseReach = 16
+
+    /// The UTF-8 ranges of a turn inside quotation marks (“…”, 「…」, "…"): what the agent quotes.
+    func quotedSpans(turn: Int) -> [Range<Int>] {
+        var text = call.turns[turn].text
+        return text.withUTF8 { utf8 in
+            var spans: [Range<Int>] = []
+            var openAt: Int?, straightAt: Int?
+            var i = 0
+            while i < utf8.count {
+                let (v, n) = UTF8Scalar.decode(utf8, at: i)
+                switch v {
+                case 0x201C, 0x300C, 0x300E, 0x2018, 0x300A: if openAt == nil { openAt = i + n }       // “ 「 『 ‘ 《
+                case 0x201D, 0x300D, 0x300F, 0x2019, 0x300B: if let o = openAt { spans.append(o..<i); openAt = nil }
+                case 0x22:
+                    if let o = straightAt { spans.append(o..<i); straightAt = nil } else { straightAt = i + 1 }
+                default: break
+                }
+                i += n
+            }
+            return spans
         }
-        if open { return true }
-        if straight % 2 == 1 { return String(decoding: utf8[r.upperBound...], as: UTF8.self).unicodeScalars.contains("\"") }
-        return false
     }
 
     /// Whether `bytes` is empty or a run of the given pieces (`的哦` of `的`, `哦`).

@@ -99,10 +99,19 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
         let literalExceptions = ExceptionSpans(exceptions.filter { !$0.sound })
         let soundExceptions = ExceptionSpans(exceptions)
         var seen = Set<PhraseHit>()
+        // Quoted stretches, worked out once per turn with hits.
+        var quoted: [Int: [Range<Int>]] = [:]
+        func isQuoted(_ hit: PhraseHit) -> Bool {
+            if quoted[hit.turn] == nil { quoted[hit.turn] = context.quotedSpans(turn: hit.turn) }
+            let spans = quoted[hit.turn]!
+            if spans.isEmpty { return false }
+            let r = context.folded[hit.turn].originalUTF8Range(of: hit.start..<hit.end)
+            return spans.contains { $0.lowerBound <= r.lowerBound && r.upperBound <= $0.upperBound }
+        }
         let standing = hits.filter { hit in
             context.isInScope(hit.turn, scope)
                 && !(literalExceptions.covers(hit) || (hit.sound && soundExceptions.covers(hit)))
-                && !context.isQuoted(turn: hit.turn, folded: hit.start..<hit.end)
+                && !isQuoted(hit)
                 && (!wholeClause || hit.phrase >= listedCount || context.isWholeClause(turn: hit.turn, folded: hit.start..<hit.end, leadIns: leadIns, particles: particles))
         }
         // Literal hits first, so that a sound hit at the same place is the one dropped; then one

@@ -54,13 +54,14 @@ public enum PlainTranscriptWriter {
             && !["call", "id", "agent", "date", "script", "language", "speakers", "roles"].contains(key)
     }
 
-    /// One line of text: line breaks become spaces; NUL and other control characters are
-    /// dropped (a converted file holds no NUL, no escape sequence).
+    /// One line of text: line breaks become spaces; NUL and other control characters but the
+    /// tab are dropped (a converted file holds no NUL, no escape sequence).
     static func oneLine(_ text: String) -> String {
         var out = ""
         for s in text.unicodeScalars {
             switch s.value {
-            case 0x0A, 0x0D, 0x09, 0x0B, 0x0C, 0x85, 0x2028, 0x2029: out.unicodeScalars.append(" ")
+            case 0x09: out.unicodeScalars.append(s)
+            case 0x0A, 0x0D, 0x0B, 0x0C, 0x85, 0x2028, 0x2029: out.unicodeScalars.append(" ")
             case 0..<0x20, 0x7F...0x9F: continue
             default: out.unicodeScalars.append(s)
             }

@@ -144,8 +144,20 @@ public struct TranscriptLoader: Sendable {
             return .failure(problem)
         case .success(let text):
             let chosen = format ?? (source == "-" ? InputFormat.detect(content: text.bytes) : InputFormat.detect(path: source, bytes: text.bytes))
-            return decideRoles(chosen.reader.read(text, options: options), source: source)
+            return decideRoles(refuseHugeTurns(chosen.reader.read(text, options: options), source: source), source: source)
         }
+    }
+
+    /// A call with a turn longer than the line limit (1 MB: some 46 hours of speech) is an error,
+    /// not checked: JSON has no lines to limit, and checking a 100 MB string took gigabytes.
+    func refuseHugeTurns(_ outcome: ReadOutcome, source: String) -> ReadOutcome {
+        var outcome = outcome
+        outcome.calls.removeAll { call in
+            guard let (i, turn) = call.turns.enumerated().first(where: { $0.element.text.utf8.count > options.maxLineBytes }) else { return false }
+            outcome.errors.append(InputProblem(source: source, message: "call \(call.id): turn \(i + 1) holds \(FileBytes.size(turn.text.utf8.count)) of text, over the limit of \(FileBytes.size(options.maxLineBytes)) for one turn: the call is not checked (is this a transcript?)"))
+            return true
+        }
+        return outcome
     }
 
     /// Runs ``SpeakerRoles`` on every call read, whatever the format, and drops

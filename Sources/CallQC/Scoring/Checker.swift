@@ -51,14 +51,27 @@ public struct Checker: Sendable {
     /// fault, not two: `不知道` inside `不知道就别说了`, `not my problem` inside
     /// `that's not my problem`.
     static func dropContainedForbidden(_ findings: [Finding]) -> [Finding] {
-        // Compared within a turn only: linear in the call's turns.
+        // Per turn, spans by start (longest first): a span is inside a longer one when an earlier
+        // span (other than its equals) reaches at least as far. O(n log n), however many per turn.
         var byTurn: [Int: [Range<Int>]] = [:]
         for g in findings where g.kind == .forbidden { if let turn = g.turn, let span = g.span { byTurn[turn, default: []].append(span) } }
+        var contained = Set<[Int]>()
+        for (turn, spans) in byTurn where spans.count > 1 {
+            let sorted = spans.sorted { $0.lowerBound != $1.lowerBound ? $0.lowerBound < $1.lowerBound : $0.upperBound > $1.upperBound }
+            var reach = Int.min
+            var k = 0
+            while k < sorted.count {
+                var end = k
+                while end < sorted.count, sorted[end] == sorted[k] { end += 1 }
+                if reach >= sorted[k].upperBound { contained.insert([turn, sorted[k].lowerBound, sorted[k].upperBound]) }
+                reach = max(reach, sorted[k].upperBound)
+                k = end
+            }
+        }
+        if contained.isEmpty { return findings }
         return findings.filter { f in
             guard f.kind == .forbidden, let span = f.span, let turn = f.turn else { return true }
-            return !(byTurn[turn] ?? []).contains { other in
-                other.lowerBound <= span.lowerBound && other.upperBound >= span.upperBound && other.count > span.count
-            }
+            return !contained.contains([turn, span.lowerBound, span.upperBound])
         }
     }
 
