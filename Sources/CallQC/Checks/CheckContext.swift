@@ -31,6 +31,9 @@ public struct CheckContext: Sendable {
     private let hits: [[PhraseHit]]
     /// Per turn, its role as a bit (``bit(_:)``).
     let roleBits: [UInt8]
+    /// Personal data of every kind, found once for the call (at the level of the call: numbers
+    /// split across turns), when the rule set has personal-data rules; they filter by kind.
+    let personalData: [[PIIMatch]]?
     /// For long turns: the scalar count before every 256th UTF-8 byte, so a finding's span costs
     /// at most 256 bytes of counting, not the whole turn (a long turn has many findings).
     let scalarMarks: [Int: [Int]]
@@ -66,6 +69,8 @@ public struct CheckContext: Sendable {
             }
         }
         self.hits = hits
+        self.personalData = ruleSet.rules.contains { $0.header.kind == .pii }
+            ? PIIDetector().find(inTurns: Redactor.speakers(call)) : nil
         var marks: [Int: [Int]] = [:]
         for (t, turn) in call.turns.enumerated() where turn.text.utf8.count > 4096 {
             var text = turn.text

@@ -26,8 +26,12 @@ public struct TextInput: Sendable {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return .failure(InputProblem(source: source, message: "empty file: there is nothing to read"))
         }
-        if let order = TextInput.bomlessUTF16(bytes) {
-            return .failure(InputProblem(source: source, message: "UTF-16 (\(order)) text without a byte-order mark: convert it to UTF-8: iconv -f UTF-16\(order == "little-endian" ? "LE" : "BE") -t UTF-8 FILE > FILE.utf8.txt"))
+        // UTF-16 without a byte-order mark has NUL bytes (Latin text) or is not UTF-8 (CJK): asked
+        // only when the text fails one of those tests below, not of every file.
+        func bomless() -> Result<TextInput, InputProblem>? {
+            TextInput.bomlessUTF16(bytes).map { order in
+                .failure(InputProblem(source: source, message: "UTF-16 (\(order)) text without a byte-order mark: convert it to UTF-8: iconv -f UTF-16\(order == "little-endian" ? "LE" : "BE") -t UTF-8 FILE > FILE.utf8.txt"))
+            }
         }
         // Line ends of old Mac files (CR alone): read as lines, byte for byte.
         if !bytes.contains(0x0A), bytes.contains(0x0D) {
@@ -39,6 +43,7 @@ public struct TextInput: Sendable {
             return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
         }
         if let nul = nulAt {
+            if let utf16 = bomless() { return utf16 }
             let line = bytes[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             return .failure(InputProblem(source: source, line: line, message: "binary data (a NUL byte at byte \(nul)): this is not a text transcript (audio, a spreadsheet or a compressed file?)"))
         }
@@ -67,7 +72,7 @@ public struct TextInput: Sendable {
             if n - lineStart > maxLineBytes { return tooLong(source, line, n - lineStart, maxLineBytes) }
             return nil
         }
-        if let scan { return .failure(scan) }
+        if let scan { return bomless() ?? .failure(scan) }
         // Many control characters in "text" mean a binary file that happens to have no NUL.
         var controls = 0
         for b in bytes.prefix(4096) where b < 0x20 && b != 0x0A && b != 0x0D && b != 0x09 && b != 0x0C { controls += 1 }
