@@ -2,19 +2,10 @@
 /// or JSON. Personal data is masked unless the caller opts out.
 public enum CaseDocument {
     public static func markdown(_ c: TrainingCase, redact: Bool = true) -> String {
-        let r = Redactor()
-        func t(_ s: String) -> String { redact ? r.redact(s) : s }
-        // The excerpt masked as a call: a number split across two of its turns is masked in both.
-        let said = redact ? r.redactTurns(Call(id: "", turns: c.excerpt)) : c.excerpt.map(\.text)
-        // Aspects quote turns (客户最后说：「…」): a quoted turn is masked as in the excerpt.
-        func aspect(_ s: String) -> String {
-            guard redact else { return s }
-            var s = s
-            for (turn, masked) in zip(c.excerpt, said) where turn.text != masked && turn.text.count >= 4 {
-                s = s.replacingOccurrences(of: turn.text, with: masked)
-            }
-            return t(s)
-        }
+        let m = Masking(c, redact: redact)
+        let r = m.redactor, said = m.said
+        func t(_ s: String) -> String { m.text(s) }
+        func aspect(_ s: String) -> String { m.aspect(s) }
         var out = "# \(c.label) \(t(c.title))\n\n"
         var facts = ["**类别** \(c.category.rawValue)\(c.categorySuggested ? "（建议）" : "")"]
         if let type = c.complaintType { facts.append("**投诉类型** \(type.rawValue)（建议）") }
@@ -43,19 +34,10 @@ public enum CaseDocument {
     }
 
     public static func html(_ c: TrainingCase, redact: Bool = true) -> String {
-        let r = Redactor()
-        func t(_ s: String) -> String { redact ? r.redact(s) : s }
-        // The excerpt masked as a call: a number split across two of its turns is masked in both.
-        let said = redact ? r.redactTurns(Call(id: "", turns: c.excerpt)) : c.excerpt.map(\.text)
-        // Aspects quote turns (客户最后说：「…」): a quoted turn is masked as in the excerpt.
-        func aspect(_ s: String) -> String {
-            guard redact else { return s }
-            var s = s
-            for (turn, masked) in zip(c.excerpt, said) where turn.text != masked && turn.text.count >= 4 {
-                s = s.replacingOccurrences(of: turn.text, with: masked)
-            }
-            return t(s)
-        }
+        let m = Masking(c, redact: redact)
+        let r = m.redactor, said = m.said
+        func t(_ s: String) -> String { m.text(s) }
+        func aspect(_ s: String) -> String { m.aspect(s) }
         let e = HTMLReport.escape
         var out = """
         <!doctype html>
@@ -100,19 +82,10 @@ public enum CaseDocument {
     }
 
     public static func json(_ c: TrainingCase, redact: Bool = true) -> JSONValue {
-        let r = Redactor()
-        func t(_ s: String) -> String { redact ? r.redact(s) : s }
-        // The excerpt masked as a call: a number split across two of its turns is masked in both.
-        let said = redact ? r.redactTurns(Call(id: "", turns: c.excerpt)) : c.excerpt.map(\.text)
-        // Aspects quote turns (客户最后说：「…」): a quoted turn is masked as in the excerpt.
-        func aspect(_ s: String) -> String {
-            guard redact else { return s }
-            var s = s
-            for (turn, masked) in zip(c.excerpt, said) where turn.text != masked && turn.text.count >= 4 {
-                s = s.replacingOccurrences(of: turn.text, with: masked)
-            }
-            return t(s)
-        }
+        let m = Masking(c, redact: redact)
+        let r = m.redactor, said = m.said
+        func t(_ s: String) -> String { m.text(s) }
+        func aspect(_ s: String) -> String { m.aspect(s) }
         return .object([
             ("schema", .string("callqc.case/1")), ("id", .string(c.label)), ("call", .string(t(c.callID))), ("agent", .string(c.agent)),
             ("date", .string(c.date)), ("category", .string(c.category.rawValue)), ("category_suggested", .bool(c.categorySuggested)),
@@ -189,5 +162,33 @@ public struct CaseSuggester: Sendable {
             if let c = showing { add(c, complaints.contains(c) ? .complaint : .enquiry, "shows \(rule) (\(c.findings.filter { $0.rule == rule }.count)×)") }
         }
         return out
+    }
+}
+
+/// How a case document masks what it quotes: the excerpt as a call (a number split across
+/// two of its turns is masked in both), free text on its own, and aspects that quote a turn
+/// (客户最后说：「…」) as the excerpt masks that turn.
+private struct Masking {
+    let redactor = Redactor()
+    let redact: Bool
+    let excerpt: [Turn]
+    /// Each excerpt turn's text as the document shows it.
+    let said: [String]
+
+    init(_ c: TrainingCase, redact: Bool) {
+        self.redact = redact
+        self.excerpt = c.excerpt
+        self.said = redact ? redactor.redactTurns(Call(id: "", turns: c.excerpt)) : c.excerpt.map(\.text)
+    }
+
+    func text(_ s: String) -> String { redact ? redactor.redact(s) : s }
+
+    func aspect(_ s: String) -> String {
+        guard redact else { return s }
+        var s = s
+        for (turn, masked) in zip(excerpt, said) where turn.text != masked && turn.text.count >= 4 {
+            s = s.replacingOccurrences(of: turn.text, with: masked)
+        }
+        return text(s)
     }
 }
