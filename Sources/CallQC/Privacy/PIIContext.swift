@@ -171,10 +171,18 @@ enum PIIContext {
                 for k in 0...(rest.count - w.count) where Array(rest[k..<(k + w.count)]) == w { return After(company: true) }
             }
         }
+        let next: Unicode.Scalar? = p + 1 < chars.count ? chars[p + 1] : nil
         switch chars[p] {
-        case "元", "块", "万", "亿", "千", "百", "角", "毛", "圆", "%", "％", "‰", "w", "W", "k", "K", "美", "港", "欧", "英", "日", "韩":
-            // 日 and 美 begin 日元, 美元; 日 alone is a date's day: neither is a number a person owns.
+        case "元", "块", "万", "亿", "千", "百", "角", "毛", "圆", "%", "％", "‰":
             return After(amount: true)
+        case "w", "W", "k", "K":
+            // 10w, 5k; not the first letter of a word (13812345678 when you can).
+            if next.map({ !PIIDetector.isASCIILetter($0) }) ?? true { return After(amount: true) }
+        case "美", "港", "欧", "英", "日", "韩", "歐", "韓":
+            // 美元, 美金, 港币, 日元, 英镑…; 日 alone is a date's day: neither is a number a person
+            // owns. Not the first character of another word (138…美团也用, 138…日常都开着).
+            if let n = next, "元币幣金刀镑鎊圆圓".unicodeScalars.contains(n) { return After(amount: true) }
+            if chars[p] == "日", next.map({ !($0.value >= 0x4E00 && $0.value <= 0x9FFF) }) ?? true { return After(amount: true) }
         default:
             break
         }

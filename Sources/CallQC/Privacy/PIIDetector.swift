@@ -342,6 +342,20 @@ public struct PIIDetector: Sendable {
         }
     }
 
+    /// Whether the Latin letters right before `start` form a word (two letters at least, in
+    /// lower case but perhaps the first: is, tel, Mobile) rather than a code (A, SF, JDVA, gZ).
+    static func followsWord(_ chars: [Unicode.Scalar], _ start: Int) -> Bool {
+        var p = start - 1
+        var count = 0
+        while p >= 0, isASCIILetter(chars[p]) {
+            let upper = chars[p].value <= 0x5A
+            if upper && p > 0 && isASCIILetter(chars[p - 1]) { return false }
+            count += 1
+            p -= 1
+        }
+        return count >= 2
+    }
+
     static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A) }
     static func isASCIIDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
 
@@ -378,9 +392,10 @@ public struct PIIDetector: Sendable {
                g.positions.count == 17 || chainDigits(chains, lastEnd: lastEnd, start: g.positions[0], chars) + g.positions.count == 17 {
                 g.positions.append(i); g.value.append(10); i += 1
             }
-            // A digit glued to a Latin letter is a code (A042, V12), not a number.
+            // A digit glued to a Latin letter is a code (A042, V12, SF1402…), not a number;
+            // glued to a word in lower case it is one (my number is13812345678, tel138…).
             let first = g.positions[0]
-            if first > 0 && PIIDetector.isASCIILetter(chars[first - 1]) && !numeral {
+            if first > 0 && PIIDetector.isASCIILetter(chars[first - 1]) && !numeral && !PIIDetector.followsWord(chars, first) {
                 lastEnd = -10
                 continue
             }

@@ -1,0 +1,32 @@
+import XCTest
+@testable import CallQC
+
+/// Gaps found in review: numbers read as amounts because of the word after them, numbers
+/// glued to a Latin word.
+final class ReviewPIITests: XCTestCase {
+    let detector = PIIDetector()
+
+    func testAWordAfterANumberIsNoUnit() {
+        // w, k, 美, 日 begin words as well as units (10w, 5k, 美元, 日元).
+        XCTAssertEqual(detector.redact("call me at 13812345678 when you can"), "call me at 138****5678 when you can")
+        XCTAssertEqual(detector.redact("or 5552123456 works too"), "or 555***3456 works too")
+        XCTAssertEqual(detector.redact("13812345678 keeps ringing"), "138****5678 keeps ringing")
+        XCTAssertEqual(detector.redact("我的手机13812345678美团也用这个"), "我的手机138****5678美团也用这个")
+        XCTAssertEqual(detector.redact("手机号13812345678日常都开着"), "手机号138****5678日常都开着")
+        XCTAssertEqual(detector.redact("手机号13812345678港澳也能用"), "手机号138****5678港澳也能用")
+        // Units stay units.
+        for amount in ["13812345678w", "13800000000k的预算", "13812345678美元", "13812345678日元", "13812345678元", "13812345678 yuan", "13812345678港币", "13812345678英镑"] {
+            XCTAssertEqual(detector.redact(amount), amount, amount)
+        }
+    }
+
+    func testAMobileGluedToALatinWord() {
+        XCTAssertEqual(detector.redact("my number is13812345678"), "my number is138****5678")
+        XCTAssertEqual(detector.redact("tel13812345678"), "tel138****5678")
+        XCTAssertEqual(detector.redact("Mobile13812345678 thanks"), "Mobile138****5678 thanks")
+        // Codes stay codes: capitals before the digits.
+        for code in ["工号A042", "物流单号 YT1234567890123", "SF1402938475621", "JDVA12345678901", "V13812345678", "ID13812345678X"] {
+            XCTAssertEqual(detector.redact(code), code, code)
+        }
+    }
+}
