@@ -29,4 +29,10 @@ final class ReviewPIITests: XCTestCase {
             XCTAssertEqual(detector.redact(code), code, code)
         }
     }
+
+    func testAMobileReadAsANorthAmericanNumberIsMaskedAsAMobile() {
+        // In an English text, 1 3 8 1 2 3 4 5 6 7 8 is also +1 (381) 234-5678: no more than a mobile's mask shows.
+        XCTAssertEqual(detector.redact("my number is 1 3 8 1 2 3 4 5 6 7 8"), "my number is 1 3 8 * * * * 5 6 7 8")
+        XCTAssertEqual(detector.redact("call 1 555 212 3456"), "call 1 555 *** 3456")
+    }
 }

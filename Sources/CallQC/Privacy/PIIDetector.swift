@@ -512,7 +512,13 @@ public struct PIIDetector: Sendable {
                 var drop = 0
                 if countryOne, digits.count == 11 {
                     if let (kind, head, tail) = PIIDetector.classify(Array(digits.dropFirst()), latin: true), kind == .phone {
-                        best = (e, kind, head + 1, tail, positions)
+                        // 1 3 8 1 2 3 4 5 6 7 8 reads as +1 381… and as a mobile: mask as much as
+                        // a mobile's mask does (138****5678), not 1381***5678.
+                        // Grouped as North American numbers are (1 555 212 3456), it is one.
+                        let sizes = chain[s...e].map(\.positions.count)
+                        let grouped = sizes == [1, 3, 3, 4] || sizes == [1, 3, 7] || sizes == [1, 10]
+                        let mobileToo = !grouped && PIIDetector.classify(digits, latin: false)?.0 == .mobile
+                        best = (e, kind, mobileToo ? 3 : head + 1, tail, positions)
                     } else if PIIDetector.isTollFree(Array(digits.dropFirst())) {
                         best = nil
                         publicNumber = e
