@@ -321,8 +321,8 @@ extension Workbench {
                 h += "<h2>\(esc(p.t("漏检的句子", "Missed turns")))</h2>\n<table id=\"calibration-missed\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("通话", "Call"))</th><th>#</th><th>\(p.t("内容", "Text"))</th><th>\(p.t("说明", "Note"))</th><th>\(p.t("复核人", "Reviewer"))</th></tr></thead><tbody>\n"
                 var calls: [String: Call?] = [:]
                 for m in c.missed {
-                    if calls[m.callID] == nil { calls[m.callID] = .some(try store.detail(callID: m.callID)?.call) }
-                    let text = (calls[m.callID] ?? nil).flatMap { m.turn <= $0.turns.count ? $0.turns[m.turn - 1].text : nil }
+                    if calls[m.reference] == nil { calls[m.reference] = .some(try store.detail(callID: m.reference)?.call) }
+                    let text = (calls[m.reference] ?? nil).flatMap { m.turn <= $0.turns.count ? $0.turns[m.turn - 1].text : nil }
                     h += "<tr><td>\(esc(m.rule))</td><td><a href=\"\(esc(p.link("/calls/" + Form.encode(m.callID))))\">\(esc(p.r(m.callID)))</a></td><td>\(m.turn)</td>"
                     h += "<td>\(esc(text.map { p.r($0) } ?? "–"))</td><td>\(esc(p.r(m.note ?? "")))</td><td>\(esc(p.r(m.reviewer ?? "–")))</td></tr>\n"
                 }

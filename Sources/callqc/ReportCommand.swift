@@ -85,8 +85,9 @@ struct ReportCommand: ParsableCommand {
             var calls: [String: Call?] = [:]
             let redactor = Redactor()
             return try c.missed.map { m in
-                if calls[m.callID] == nil { calls[m.callID] = .some(try store.detail(callID: m.callID)?.call) }
-                guard let call = calls[m.callID] ?? nil, m.turn <= call.turns.count else { return nil }
+                // By content hash: another stored call may share its id.
+                if calls[m.reference] == nil { calls[m.reference] = .some(try store.detail(callID: m.reference)?.call) }
+                guard let call = calls[m.reference] ?? nil, m.turn <= call.turns.count else { return nil }
                 let text = call.turns[m.turn - 1].text
                 return noRedact ? text : redactor.redact(text)
             }

@@ -1,0 +1,37 @@
+import Foundation
+import XCTest
+
+/// Gaps found in review, through the command line.
+final class ReviewCLITests: XCTestCase {
+    var dir: URL!
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-review-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// Two calls E1 on two days, one reviewed with a missed turn: calibration and suggested
+    /// examples quote the reviewed transcript's turn instead of failing on the shared id.
+    func testCalibrationAndSuggestionsWithTwoCallsSharingAnId() throws {
+        let db = dir.appendingPathComponent("qc.sqlite").path
+        let a = try write("day1/E1.txt", "# call: E1\n# agent: A1\n# date: 2026-11-20\n[00:00-00:03] 坐席: 您好，很高兴为您服务。\n[00:03-00:05] 客户: 我查话费。\n")
+        let b = try write("day2/E1.txt", "# call: E1\n# agent: A1\n# date: 2026-11-21\n[00:00-00:03] 坐席: 这事我管不着，别问我。\n[00:03-00:05] 客户: 我查话费。\n")
+        XCTAssertEqual(try CLI.run(["check", a, b, "--db", db]).status, 0)
+        XCTAssertEqual(try CLI.run(["review", "E1@2026-11-21", "--db", db, "--score", "60", "--missed", "taboo.attitude@1"]).status, 0)
+        let calibration = try CLI.run(["report", "calibration", "--db", db])
+        XCTAssertEqual(calibration.status, 0, calibration.stderr)
+        XCTAssertTrue(calibration.stdout.contains("这事我管不着"), calibration.stdout)
+        let json = try CLI.run(["report", "calibration", "--db", db, "--format", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let examples = try CLI.run(["rules", "suggest-examples", "--db", db])
+        XCTAssertEqual(examples.status, 0, examples.stderr)
+        XCTAssertTrue(examples.stdout.contains("这事我管不着"), examples.stdout)
+    }
+}
