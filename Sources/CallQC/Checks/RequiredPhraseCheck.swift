@@ -87,7 +87,7 @@ public struct RequiredPhraseCheck: CheckDefinition {
         if let turns { limits.append("the \(at == .start ? "first" : "last") \(turns) \(who) turn\(turns == 1 ? "" : "s")") }
         if let seconds { limits.append("the \(at == .start ? "first" : "last") \(JSONValue.format(seconds)) s") }
         var detail = window.isEmpty ? "the call has no \(who) turns" : "looked at turn\(window.count == 1 ? "" : "s") \(window.map { String($0 + 1) }.joined(separator: ", ")) (\(limits.joined(separator: " or ")))"
-        if let near = nearMiss(context, roles: header.roles) { detail += "; closest: " + near }
+        if let near = nearMiss(context, roles: header.roles, window: inside) { detail += "; closest: " + near }
         return [context.finding(header, turn: nil, detail: detail)]
     }
 
@@ -107,7 +107,8 @@ public struct RequiredPhraseCheck: CheckDefinition {
 
     /// The nearest thing to a required phrase the scoped roles said: a phrase said
     /// outside the window, else the most similar stretch of any of their turns.
-    func nearMiss(_ context: CheckContext, roles: [Role]) -> String? {
+    /// `window`: the turns looked at; a phrase said there did not count because it opened the call.
+    func nearMiss(_ context: CheckContext, roles: [Role], window: Set<Int> = []) -> String? {
         let scoped = context.turns(of: roles)
         var best: (turn: Int, match: TextSimilarity.Match)?
         for t in scoped {
@@ -124,7 +125,9 @@ public struct RequiredPhraseCheck: CheckDefinition {
         }
         guard let best else { return nil }
         let text = ScriptMatcher.original(context.folded[best.turn], best.match.range, context.call.turns[best.turn].text)
-        let how = best.match.similarity >= 1 ? "said, but outside the window" : "similarity \(JSONValue.format((best.match.similarity * 100).rounded() / 100))"
+        let how = best.match.similarity >= 1
+            ? (window.contains(best.turn) ? "said, but as the opening, which cannot also close the call" : "said, but outside the window")
+            : "similarity \(JSONValue.format((best.match.similarity * 100).rounded() / 100))"
         return "turn \(best.turn + 1) 「\(text)」 (\(how))"
     }
 }
