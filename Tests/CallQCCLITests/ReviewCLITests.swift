@@ -34,4 +34,15 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertEqual(examples.status, 0, examples.stderr)
         XCTAssertTrue(examples.stdout.contains("这事我管不着"), examples.stdout)
     }
+
+    /// eval measures the rules without the match by sound, as check --no-sound runs them.
+    func testEvalWithoutSound() throws {
+        let labels = try write("l.jsonl", #"{"id":"s1","text":"不知到。","role":"agent","expect":["taboo.dont-know"],"lang":"zh-Hans"}"# + "\n")
+        let with = try CLI.run(["eval", labels, "--format", "json"])
+        XCTAssertEqual(with.status, 0, with.stderr)
+        XCTAssertFalse(with.stdout.contains("\"s1\""), "found by sound: no miss listed")
+        let without = try CLI.run(["eval", labels, "--no-sound", "--format", "json"])
+        XCTAssertEqual(without.status, 0, without.stderr)
+        XCTAssertTrue(without.stdout.contains("\"s1\""), "a miss without the match by sound: \(without.stdout.prefix(800))")
+    }
 }
