@@ -31,9 +31,16 @@ struct Sample: ParsableCommand {
         guard ["table", "csv", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table, csv or json.") }
     }
 
+    /// A day of the calendar written YYYY-MM-DD: dates compare as text in the store, so
+    /// 2026-13-45 (or a day and month swapped) would reach past every day of the year.
     static func isDate(_ s: String) -> Bool {
-        let p = s.split(separator: "-")
-        return p.count == 3 && p[0].count == 4 && p[1].count == 2 && p[2].count == 2 && p.allSatisfy { $0.allSatisfy(\.isNumber) }
+        let p = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
+              p.allSatisfy({ $0.unicodeScalars.allSatisfy { $0.value >= 0x30 && $0.value <= 0x39 } }),
+              let year = Int(p[0]), let month = Int(p[1]), let day = Int(p[2]), (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
     }
 
     func run() throws {

@@ -45,4 +45,20 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertEqual(without.status, 0, without.stderr)
         XCTAssertTrue(without.stdout.contains("\"s1\""), "a miss without the match by sound: \(without.stdout.prefix(800))")
     }
+
+    /// purge --before compares dates as text: a day that is no day (2026-13-45, a swapped
+    /// 2026-15-12) would delete every call of the year, so it is refused.
+    func testPurgeRefusesADayThatIsNoDay() throws {
+        let db = dir.appendingPathComponent("qc.sqlite").path
+        let a = try write("P1.txt", "# call: P1\n# date: 2026-11-20\n[00:00-00:03] 坐席: 您好，很高兴为您服务。\n[00:03-00:05] 客户: 我查话费。\n")
+        XCTAssertEqual(try CLI.run(["check", a, "--db", db]).status, 0)
+        for bad in ["2026-13-45", "2026-15-12", "2026-02-30", "2026-00-10", "２０２６-11-21"] {
+            let run = try CLI.run(["purge", "--db", db, "--before", bad])
+            XCTAssertEqual(run.status, 2, bad)
+            XCTAssertFalse(run.stdout.contains("deleted call"), run.stdout)
+        }
+        XCTAssertEqual(try CLI.run(["sample", "--db", db, "--date", "2026-02-29"]).status, 2, "2026 is no leap year")
+        XCTAssertEqual(try CLI.run(["purge", "--db", db, "--before", "2024-02-29", "--dry-run"]).status, 0)
+        XCTAssertTrue(try CLI.run(["sample", "--db", db, "--date", "2026-11-20"]).stdout.contains("P1"), "nothing was purged")
+    }
 }
