@@ -76,7 +76,7 @@ struct Sample: ParsableCommand {
             }
             if calls.isEmpty { out += "(no calls stored for \(date))\n" }
             for s in queue.short {
-                out += "\nnote: agent \(s.agent) has \(s.calls) call\(s.calls == 1 ? "" : "s") on \(date) (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)"
+                out += "\nnote: agent \(TerminalText.safe(s.agent)) has \(s.calls) call\(s.calls == 1 ? "" : "s") on \(date) (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)"
             }
             if !queue.short.isEmpty { out += "\n" }
             sink.write(out)
@@ -177,7 +177,7 @@ struct ReviewCommand: ParsableCommand {
         let review = Review(callID: stored.summary.callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: score,
                             sectionScores: sections, confirmed: confirm, rejected: reject, missed: misses, note: note, contentHash: stored.summary.contentHash)
         try store.record(review)
-        var line = "recorded review of \(callID)"
+        var line = "recorded review of \(TerminalText.safe(callID))"
         if let score, let machine = stored.summary.score { line += ": human \(JSONValue.format(score)), machine \(JSONValue.format(machine))" }
         if !misses.isEmpty { line += (score == nil ? ": " : "; ") + "missed \(misses.map(\.description).joined(separator: ", "))" }
         print(line)

@@ -61,4 +61,20 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run(["purge", "--db", db, "--before", "2024-02-29", "--dry-run"]).status, 0)
         XCTAssertTrue(try CLI.run(["sample", "--db", db, "--date", "2026-11-20"]).stdout.contains("P1"), "nothing was purged")
     }
+
+    /// An id, agent, note or turn holding escape sequences does not reach the terminal from
+    /// sample's notes, review's answer or the calibration report.
+    func testEscapeSequencesDoNotReachTheTerminalFromQueueReviewAndCalibration() throws {
+        let db = dir.appendingPathComponent("qc.sqlite").path
+        let calls = try write("esc.jsonl", #"{"id":"E\u001b[2J","agent":"A\u001b[31m","date":"2026-11-21","turns":[{"role":"agent","text":"不知道\u001b]0;x\u0007"},{"role":"customer","text":"嗯"}]}"# + "\n")
+        XCTAssertEqual(try CLI.run(["check", calls, "--db", db]).status, 0)
+        let queue = try CLI.run(["sample", "--db", db, "--date", "2026-11-21"])
+        let review = try CLI.run(["review", "E\u{1B}[2J", "--db", db, "--score", "50", "--missed", "taboo.refusal@1", "--note", "n\u{1B}[2J"])
+        XCTAssertEqual(review.status, 0, review.stderr)
+        let calibration = try CLI.run(["report", "calibration", "--db", db])
+        for (name, out) in [("sample", queue.stdout), ("review", review.stdout), ("calibration", calibration.stdout)] {
+            XCTAssertFalse(out.utf8.contains(0x1B), "\(name): \(out.debugDescription)")
+        }
+        XCTAssertTrue(calibration.stdout.contains("A\\e[31m"), calibration.stdout)
+    }
 }
