@@ -76,5 +76,10 @@ final class ReviewCLITests: XCTestCase {
             XCTAssertFalse(out.utf8.contains(0x1B), "\(name): \(out.debugDescription)")
         }
         XCTAssertTrue(calibration.stdout.contains("A\\e[31m"), calibration.stdout)
+        // The suggested examples, to paste into a rule file: no control characters either.
+        let examples = try CLI.run(["rules", "suggest-examples", "--db", db])
+        XCTAssertEqual(examples.status, 0, examples.stderr)
+        XCTAssertTrue(examples.stdout.contains("taboo.refusal"), examples.stdout)
+        XCTAssertFalse(examples.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, examples.stdout.debugDescription)
     }
 }

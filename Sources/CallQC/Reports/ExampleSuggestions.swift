@@ -63,7 +63,15 @@ public struct ExampleSuggestions: Sendable {
     /// one-turn transcript (`客户: …`). Text, call ids and notes go through `redactor`.
     public func yaml(roles: [String: Role] = [:], redactor: Redactor?, source: String) -> String {
         func mask(_ s: String) -> String { redactor?.redact(s) ?? s }
-        func oneLine(_ s: String) -> String { s.split(whereSeparator: \.isNewline).joined(separator: " ") }
+        // One line, without control characters (an escape sequence in a note or a turn is neither
+        // for the terminal nor for a YAML file).
+        func oneLine(_ s: String) -> String {
+            let line = s.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return String(String.UnicodeScalarView(line.unicodeScalars.compactMap { c -> Unicode.Scalar? in
+                if c == "\t" { return " " }
+                return c.value < 0x20 || (0x7F...0x9F).contains(c.value) ? nil : c
+            }))
+        }
         var out = "# Examples proposed from reviewers' verdicts in \(source): turns marked as missed (flag)\n"
         out += "# and turns of rejected findings (pass). Paste each list under the rule's examples: and run\n"
         out += "# callqc rules test. Personal data is masked"
