@@ -36,3 +36,23 @@ final class ReviewPIITests: XCTestCase {
         XCTAssertEqual(detector.redact("call 1 555 212 3456"), "call 1 555 *** 3456")
     }
 }
+extension ReviewPIITests {
+    /// An example word (比如, 格式, for example) lowers a number given as an example; the
+    /// speaker's own number after it (我的, my, 我) is no example.
+    func testAnExampleWordDoesNotLowerTheSpeakersOwnNumber() {
+        XCTAssertEqual(detector.redact("你们说我手机号格式不对，我的是13812345678"), "你们说我手机号格式不对，我的是138****5678")
+        XCTAssertEqual(detector.redact("举个例子吧，我的号码13812345678一直收不到"), "举个例子吧，我的号码138****5678一直收不到")
+        XCTAssertEqual(detector.redact("for example my own number is 5552123456"), "for example my own number is 555***3456")
+        XCTAssertEqual(detector.redact("比如说我身份证11010519491231002X"), "比如说我身份证1101**********002X")
+        // Examples stay examples.
+        for example in ["比如13912345678这样的格式就行", "格式是13812345678这样", "for example 5552123456", "例如您输入11010519491231002X"] {
+            XCTAssertEqual(detector.redact(example), example, example)
+        }
+    }
+
+    /// "example" in the domain of an address (x@example.co.uk) is no example word for what follows.
+    func testAnExampleDomainIsNoExampleWord() {
+        XCTAssertEqual(detector.redact("js@Example.co.uk or john dot smith at gmail dot com"), "j*@Example.co.uk or j*** *** ***** at gmail dot com")
+        XCTAssertEqual(detector.redact("mail me at a@example.com, phone 13812345678"), "mail me at a@example.com, phone 138****5678")
+    }
+}
