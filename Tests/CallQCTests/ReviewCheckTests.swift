@@ -18,4 +18,19 @@ final class ReviewCheckTests: XCTestCase {
         XCTAssertFalse(line.unicodeScalars.contains { ($0.value < 0x20 && ![0x09, 0x0A, 0x0D].contains($0.value)) || (0x7F...0x9F).contains($0.value) }, line.debugDescription)
         XCTAssertEqual(line, "N[2J1,A,x]0;tyz,a\tb,\"two\nlines\"\r\n")
     }
+
+    /// 感谢您的来电 inside the opening (您好，感谢您的来电，工号…为您服务) is no closing when the
+    /// customer hangs up; a closing that ends the greeting's turn still is one.
+    func testThankYouForCallingInsideTheOpeningIsNoClosing() {
+        let opening = Shipped.check("[00:00-00:05] 坐席: 您好，感谢您的来电，工号1234为您服务，请问有什么可以帮您？\n[00:05-00:10] 客户: 算了不说了\n")
+        XCTAssertFalse(opening.findings.contains { $0.rule == "greeting" })
+        XCTAssertTrue(opening.findings.contains { $0.rule == "closing" }, "the opening's 感谢您的来电 closed nothing")
+        let en = Shipped.check("# language: en\n[00:00-00:05] Agent: Hello, thank you for calling Acme, this is Sam, how may I help you?\n[00:05-00:10] Customer: Forget it.\n")
+        XCTAssertTrue(en.findings.contains { $0.rule == "closing" }, en.findings.map(\.rule).description)
+        // Closings that end the greeting's turn.
+        for text in ["[00:00-00:08] 坐席: 您好，您的宽带已经恢复了，感谢您的来电，再见。\n",
+                     "# language: en\n[00:00-00:09] Agent: Thank you for calling, your order has shipped. Have a nice day, Mr. Smith!\n"] {
+            XCTAssertFalse(Shipped.check(text).findings.contains { $0.rule == "closing" }, text)
+        }
+    }
 }

@@ -78,8 +78,17 @@ public struct RequiredPhraseCheck: CheckDefinition {
         // the first turn's `Thank you for calling` is in both windows, but it is no closing.
         let opening = at == .end ? openingHits(context, except: rule) : []
         let inside = Set(window)
-        let said = context.hits(rule: rule, list: "phrases").contains { hit in
-            inside.contains(hit.turn) && !opening.contains { $0.turn == hit.turn && hit.start < $0.end }
+        let hits = context.hits(rule: rule, list: "phrases")
+        // In the greeting's turn, a closing must end it: 您好，感谢您的来电，工号…为您服务 opens
+        // the call, 您好，…已经恢复了，感谢您的来电，再见 closes it.
+        var lastInOpeningTurn: [Int: Int] = [:]
+        let said = hits.contains { hit in
+            guard inside.contains(hit.turn), !opening.contains(where: { $0.turn == hit.turn && hit.start < $0.end }) else { return false }
+            guard at == .end, opening.contains(where: { $0.turn == hit.turn }) else { return true }
+            lastInOpeningTurn[hit.turn] = max(lastInOpeningTurn[hit.turn] ?? 0, hit.end)
+            return false
+        } || lastInOpeningTurn.contains { turn, end in
+            RequiredPhraseCheck.characters(after: end, context.folded[turn].bytes) <= RequiredPhraseCheck.closingTail
         }
         if said { return [] }
         let who = header.roles.map(\.rawValue).joined(separator: "/")
@@ -90,6 +99,17 @@ public struct RequiredPhraseCheck: CheckDefinition {
         if let near = nearMiss(context, roles: header.roles, window: inside) { detail += "; closest: " + near }
         return [context.finding(header, turn: nil, detail: detail)]
     }
+
+    /// Characters of a folded text after the byte offset `end`.
+    static func characters(after end: Int, _ folded: [UInt8]) -> Int {
+        var n = 0
+        for b in folded[min(end, folded.count)...] where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// A closing in the greeting's turn may be followed by this many characters at most (a
+    /// name, a particle) after the last closing phrase of the turn.
+    static let closingTail = 8
 
     /// For each start-anchored required rule of the rule set (other than `rule`), the hit that
     /// satisfied it: its first hit inside its window.
