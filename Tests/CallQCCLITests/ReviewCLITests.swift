@@ -82,4 +82,24 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertTrue(examples.stdout.contains("taboo.refusal"), examples.stdout)
         XCTAssertFalse(examples.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, examples.stdout.debugDescription)
     }
+
+    /// A call named after the caller's number: the queue masks it in every format and names it
+    /// by its content hash, which review accepts.
+    func testTheQueueMasksACallNamedByANumber() throws {
+        let db = dir.appendingPathComponent("qc.sqlite").path
+        let a = try write("rec.txt", "# call: 13812345678\n# agent: A1\n# date: 2026-11-21\n[00:00-00:03] 坐席: 不知道。\n[00:03-00:05] 客户: 我查话费。\n")
+        XCTAssertEqual(try CLI.run(["check", a, "--db", db]).status, 0)
+        var hash = ""
+        for format in ["table", "csv", "json"] {
+            let run = try CLI.run(["sample", "--db", db, "--date", "2026-11-21", "--format", format])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertFalse(run.stdout.contains("13812345678"), "\(format): \(run.stdout)")
+            XCTAssertTrue(run.stdout.contains("138****5678@") || run.stdout.contains("138****5678"), run.stdout)
+            if format == "json", let r = run.stdout.range(of: #""content_hash": ""#) { hash = String(run.stdout[r.upperBound...].prefix(32)) }
+        }
+        XCTAssertEqual(hash.count, 32)
+        XCTAssertTrue(try CLI.run(["sample", "--db", db, "--date", "2026-11-21"]).stdout.contains("callqc review \(hash)"))
+        XCTAssertEqual(try CLI.run(["review", hash, "--db", db, "--score", "40"]).status, 0)
+        XCTAssertTrue(try CLI.run(["sample", "--db", db, "--date", "2026-11-21", "--no-redact"]).stdout.contains("(no calls") == false)
+    }
 }
