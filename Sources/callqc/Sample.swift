@@ -163,7 +163,7 @@ struct ReviewCommand: ParsableCommand {
         let places = stored.findingPlaces
         for m in misses {
             guard m.turn <= stored.call.turns.count else {
-                FileHandle.standardError.write(Data("callqc: error: --missed \(m): call \(callID) has \(stored.call.turns.count) turns\n".utf8))
+                Diagnostics.say("error: --missed \(m): call \(callID) has \(stored.call.turns.count) turns")
                 throw ExitCode(1)
             }
             if places.contains(where: { $0.rule == m.rule && $0.turn == m.turn }) {
@@ -190,7 +190,7 @@ struct ReviewCommand: ParsableCommand {
         let review = Review(callID: stored.summary.callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: score,
                             sectionScores: sections, confirmed: confirm, rejected: reject, missed: misses, note: note, contentHash: stored.summary.contentHash)
         try store.record(review)
-        var line = "recorded review of \(TerminalText.safe(callID))"
+        var line = "recorded review of \(TerminalText.safe(Redactor().redact(callID)))"
         if let score, let machine = stored.summary.score { line += ": human \(JSONValue.format(score)), machine \(JSONValue.format(machine))" }
         if !misses.isEmpty { line += (score == nil ? ": " : "; ") + "missed \(misses.map(\.description).joined(separator: ", "))" }
         print(line)

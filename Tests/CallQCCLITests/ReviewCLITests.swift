@@ -100,6 +100,13 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertEqual(hash.count, 32)
         XCTAssertTrue(try CLI.run(["sample", "--db", db, "--date", "2026-11-21"]).stdout.contains("callqc review \(hash)"))
         XCTAssertEqual(try CLI.run(["review", hash, "--db", db, "--score", "40"]).status, 0)
+        // review's answer and its messages mask the id too.
+        let byID = try CLI.run(["review", "13812345678", "--db", db, "--score", "41"])
+        XCTAssertEqual(byID.status, 0, byID.stderr)
+        XCTAssertFalse(byID.stdout.contains("13812345678"), byID.stdout)
+        let badTurn = try CLI.run(["review", "13812345678", "--db", db, "--missed", "taboo.refusal@9"])
+        XCTAssertEqual(badTurn.status, 1)
+        XCTAssertTrue(badTurn.stderr.contains("138****5678"), badTurn.stderr)
         XCTAssertTrue(try CLI.run(["sample", "--db", db, "--date", "2026-11-21", "--no-redact"]).stdout.contains("(no calls") == false)
     }
 }
