@@ -55,4 +55,15 @@ extension ReviewPIITests {
         XCTAssertEqual(detector.redact("js@Example.co.uk or john dot smith at gmail dot com"), "j*@Example.co.uk or j*** *** ***** at gmail dot com")
         XCTAssertEqual(detector.redact("mail me at a@example.com, phone 13812345678"), "mail me at a@example.com, phone 138****5678")
     }
+
+    /// A dotted number (a version, an address) is one number: no personal number is read
+    /// from its middle.
+    func testNoNumberReadFromTheMiddleOfADottedNumber() {
+        for decoy in ["版本 10.0.19041.1234", "build 6.1.7601.17514", "IP 192.168.100.100"] {
+            XCTAssertEqual(detector.redact(decoy), decoy, decoy)
+        }
+        XCTAssertEqual(detector.redact("手机 138.1234.5678"), "手机 138.****.5678")
+        XCTAssertEqual(detector.redact("联系方式：1.13812345678 2.13912345678"), "联系方式：1.138****5678 2.139****5678")
+        XCTAssertEqual(detector.redact("座机 0755.8888.6666"), "座机 0755.****.**66")
+    }
 }

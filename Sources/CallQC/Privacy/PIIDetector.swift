@@ -496,8 +496,12 @@ public struct PIIDetector: Sendable {
         // character near the number.
         let lo = chain[0].positions[0], hi = chain[chain.count - 1].positions.last!
         let localLatin = !latin && !PIIDetector.hasHan(Array(chars[max(0, lo - 12)..<lo])) && !PIIDetector.hasHan(Array(chars[(hi + 1)..<min(chars.count, hi + 13)]))
+        // No number is read from the middle of a dotted one of three parts or more (10.0.19041.1234,
+        // a version; 192.168.100.100); 1.13812345678 (a list's first item) is read.
+        let dotted = chain.count >= 3 && chain.dropFirst().allSatisfy { $0.gapBefore.count == 1 && ($0.gapBefore[0] == "." || $0.gapBefore[0] == "．") }
         var s = 0
         while s < chain.count {
+            if s > 0, dotted { break }
             var best: (Int, PIIKind, Int, Int, [Int])?
             var publicNumber: Int?
             var positions: [Int] = []
