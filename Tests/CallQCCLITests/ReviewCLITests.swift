@@ -109,4 +109,15 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertTrue(badTurn.stderr.contains("138****5678"), badTurn.stderr)
         XCTAssertTrue(try CLI.run(["sample", "--db", db, "--date", "2026-11-21", "--no-redact"]).stdout.contains("(no calls") == false)
     }
+
+    /// lint: a typed draft is never matched by sound; a call is, unless --no-sound.
+    func testLintAndTheMatchBySound() throws {
+        let draft = try write("draft.txt", "您好，很高兴为您服务\n不只道路要修，线路也要查\n")
+        XCTAssertFalse(try CLI.run(["lint", draft]).stdout.contains("音近"))
+        let call = try write("call.txt", "[00:00-00:03] 坐席: 您好，很高兴为您服务\n[00:03-00:05] 客户: 我查话费\n[00:05-00:07] 坐席: 不知到\n")
+        XCTAssertTrue(try CLI.run(["lint", call]).stdout.contains("音近"))
+        let literal = try CLI.run(["lint", call, "--no-sound"])
+        XCTAssertEqual(literal.status, 0, literal.stderr)
+        XCTAssertFalse(literal.stdout.contains("音近"), literal.stdout)
+    }
 }

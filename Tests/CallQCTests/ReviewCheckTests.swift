@@ -33,4 +33,14 @@ final class ReviewCheckTests: XCTestCase {
             XCTAssertFalse(Shipped.check(text).findings.contains { $0.rule == "closing" }, text)
         }
     }
+
+    /// A draft or a script is typed, not recognised: no match by sound there (不只道路 is no
+    /// 不知道); an agent's own call, a recogniser's transcript, keeps it.
+    func testNoMatchBySoundInTypedDrafts() {
+        let linter = ScriptLinter(checker: Shipped.checker)
+        let draft = linter.lint(ScriptLinter.draftLines("您好，很高兴为您服务\n不只道路要修，线路也要查\n不知到\n"), source: "d", mode: .draft)
+        XCTAssertFalse(draft.allIssues.contains { $0.rule.hasPrefix("taboo") }, draft.allIssues.map(\.rule).description)
+        let call = linter.lint(ScriptLinter.draftLines("您好，很高兴为您服务\n不知到\n"), source: "c", mode: .transcript)
+        XCTAssertTrue(call.allIssues.contains { $0.rule == "taboo.dont-know" }, "a transcript keeps the match by sound")
+    }
 }
