@@ -120,4 +120,15 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertEqual(literal.status, 0, literal.stderr)
         XCTAssertFalse(literal.stdout.contains("音近"), literal.stdout)
     }
+
+    /// redact reads WebVTT voice tags (<v 客户>) as speakers: a number split across two cues is
+    /// masked in both, as check and convert mask it.
+    func testRedactReadsWebVTTVoices() throws {
+        let vtt = try write("s.vtt", "WEBVTT\n\n00:00.000 --> 00:03.000\n<v 客户>我的手机号是138\n\n00:03.000 --> 00:05.000\n<v 客户>1234 5678\n\n00:05.000 --> 00:07.000\n<v.loud 坐席>好的\n")
+        let run = try CLI.run(["redact", vtt])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertFalse(run.stdout.contains("1234"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("<v 客户>**** 5678"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("<v.loud 坐席>好的"), run.stdout)
+    }
 }

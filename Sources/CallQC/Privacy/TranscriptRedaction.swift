@@ -73,6 +73,12 @@ public enum TranscriptRedaction {
     /// times left out), the part before its text, and its text.
     static func speakerAndText(_ line: String) -> (speaker: String, prefix: String, text: String) {
         let all = Array(line.unicodeScalars)
+        // A WebVTT voice: <v 客户>text, <v.loud Agent>text.
+        if all.count > 3, all[0] == "<", all[1] == "v", all[2] == " " || all[2] == ".", let close = all.prefix(64).firstIndex(of: ">") {
+            let tag = String(String.UnicodeScalarView(all[2..<close]))
+            let name = tag.hasPrefix(".") ? String(tag.drop { $0 != " " }) : tag
+            return (name.trimmed(), String(String.UnicodeScalarView(all[...close])), String(String.UnicodeScalarView(all[(close + 1)...])))
+        }
         let s = all.prefix(40)
         // The colon after the label, not one inside a time ([00:43.5-00:52.3]).
         var k = 0
