@@ -131,4 +131,16 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("<v 客户>**** 5678"), run.stdout)
         XCTAssertTrue(run.stdout.contains("<v.loud 坐席>好的"), run.stdout)
     }
+
+    /// redact reads a Zoom transcript's `[Name] HH:MM:SS` heads as its speakers: a number split
+    /// across two entries is masked as check and convert mask it (138 **** 5678), not 12** ****.
+    func testRedactReadsZoomHeads() throws {
+        let zoom = try write("z.txt", "[坐席] 00:00:01\n您好，请问您的手机号\n[客户] 00:00:03\n我的手机号是138\n[客户] 00:00:05\n1234 5678\n[坐席] 00:00:08\n好的\n")
+        let run = try CLI.run(["redact", zoom])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("\n**** 5678\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("[客户] 00:00:05\n"), run.stdout)
+        let converted = try CLI.run(["convert", zoom, "--to", "plain"])
+        XCTAssertTrue(converted.stdout.contains("**** 5678"), converted.stdout)
+    }
 }

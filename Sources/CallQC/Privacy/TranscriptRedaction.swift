@@ -46,12 +46,21 @@ public enum TranscriptRedaction {
                 plain.append(lines.count - 1)
             }
         }
-        // Text lines as turns: cue numbers, times and blank lines are left out.
+        // Text lines as turns: cue numbers, times, Zoom's `[Name] HH:MM:SS` heads and blank lines
+        // are left out; a Zoom head names the speaker of the lines after it.
+        var headSpeaker: [Int: String] = [:]
+        var current: String?
         let turnLines = plain.filter { k in
             let t = lines[k].trimmed()
+            if let name = TranscriptRedaction.zoomHead(t) { current = name; return false }
+            if current != nil { headSpeaker[k] = current }
             return !t.isEmpty && !t.contains("-->") && !t.unicodeScalars.allSatisfy({ PIIDetector.isASCIIDigit($0) }) && t != "WEBVTT"
         }
-        let split = turnLines.map { TranscriptRedaction.speakerAndText(lines[$0]) }
+        let split = turnLines.map { k in
+            var s = TranscriptRedaction.speakerAndText(lines[k])
+            if s.speaker.isEmpty, let name = headSpeaker[k] { s.speaker = name }
+            return s
+        }
         let found = redactor.find(inTurns: split.map { (speaker: $0.speaker, text: $0.text) })
         for (i, matches) in found.enumerated() {
             count += matches.filter { $0.otherTurn.map { $0 > i } != true }.count
@@ -67,6 +76,16 @@ public enum TranscriptRedaction {
         var out = lines.joined(separator: crlf ? "\r\n" : "\n")
         if input.bytes.last == 0x0A { out += crlf ? "\r\n" : "\n" }
         return .success(Output(bytes: Array(out.utf8), masked: count))
+    }
+
+    /// The name of a Zoom transcript's head line, `[Name] HH:MM:SS`.
+    static func zoomHead(_ line: String) -> String? {
+        let s = Array(line.unicodeScalars)
+        guard s.first == "[", let close = s.lastIndex(of: "]"), close > 1, close + 1 < s.count, s[close + 1] == " " else { return nil }
+        let time = s[(close + 2)...]
+        guard time.count >= 7, time.count <= 12, time.allSatisfy({ PIIDetector.isASCIIDigit($0) || $0 == ":" || $0 == "." || $0 == "," }),
+              time.filter({ $0 == ":" }).count == 2 else { return nil }
+        return String(String.UnicodeScalarView(s[1..<close]))
     }
 
     /// A line's speaker (the label before the first `:` or `：` of its first 40 characters,
