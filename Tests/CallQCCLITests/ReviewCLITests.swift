@@ -143,4 +143,18 @@ final class ReviewCLITests: XCTestCase {
         let converted = try CLI.run(["convert", zoom, "--to", "plain"])
         XCTAssertTrue(converted.stdout.contains("**** 5678"), converted.stdout)
     }
+
+    /// In a plain transcript a line without a label continues the turn before it: redact reads it
+    /// so, and masks a number wrapped over lines (it left 138 / 1234 5678 whole).
+    func testRedactReadsContinuationLines() throws {
+        let one = try write("c1.txt", "坐席: 您好，请问您的手机号\n客户: 我的手机号是138\n1234 5678\n坐席: 好的\n")
+        let run = try CLI.run(["redact", one])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertFalse(run.stdout.contains("1234"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("客户: 我的手机号是138\n**** 5678\n"), run.stdout)
+        let three = try write("c2.txt", "坐席: 您好\n客户: 我的手机号是138\n1234\n5678\n坐席: 好的\n")
+        let split = try CLI.run(["redact", three])
+        XCTAssertFalse(split.stdout.contains("1234"), split.stdout)
+        XCTAssertTrue(split.stdout.contains("\n5678\n"), split.stdout)
+    }
 }

@@ -54,11 +54,17 @@ public enum TranscriptRedaction {
             let t = lines[k].trimmed()
             if let name = TranscriptRedaction.zoomHead(t) { current = name; return false }
             if current != nil { headSpeaker[k] = current }
-            return !t.isEmpty && !t.contains("-->") && !t.unicodeScalars.allSatisfy({ PIIDetector.isASCIIDigit($0) }) && t != "WEBVTT"
+            // A line of digits is a subtitle's cue number; in a plain transcript it is text.
+            let cueNumber = format != .plain && t.unicodeScalars.allSatisfy({ PIIDetector.isASCIIDigit($0) })
+            return !t.isEmpty && !t.contains("-->") && !cueNumber && t != "WEBVTT"
         }
+        // In a plain transcript a line without a label continues the turn before it.
+        var previous = ""
         let split = turnLines.map { k in
             var s = TranscriptRedaction.speakerAndText(lines[k])
             if s.speaker.isEmpty, let name = headSpeaker[k] { s.speaker = name }
+            if s.speaker.isEmpty, format == .plain, !lines[k].hasPrefix("#") { s.speaker = previous }
+            previous = s.speaker
             return s
         }
         let found = redactor.find(inTurns: split.map { (speaker: $0.speaker, text: $0.text) })
