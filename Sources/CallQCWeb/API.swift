@@ -116,7 +116,8 @@ extension Workbench {
                     ("schema", .string("callqc.queue/1")), ("date", .string(qr.date)), ("per_agent", .number(Double(qr.plan.perAgent))), ("seed", .number(Double(qr.plan.seed))),
                     ("picks", .array(queue.picks.map { p in
                         .object([("agent", .string(p.agent)), ("call", .string(t(p.call.key))), ("score", .number(p.call.score)),
-                                 ("grade", .string(p.call.grade)), ("reason", .string(p.reason)), ("source", .string(t(p.call.source)))])
+                                 ("grade", .string(p.call.grade)), ("reason", .string(p.reason)), ("source", .string(t(p.call.source))),
+                                 ("content_hash", .string(p.call.contentHash))])
                     })),
                     ("short", .array(queue.short.map { s in
                         .object([("agent", .string(s.agent)), ("calls", .number(Double(s.calls))), ("reviewed", .number(Double(s.reviewed))), ("quota", .number(Double(s.quota)))])

@@ -22,6 +22,14 @@ struct PageContext: Sendable {
     func r(_ s: String) -> String { redact ? Redactor().redact(s) : s }
     func r(_ s: String?) -> String? { s.map { r($0) } }
 
+    /// The address of a stored call's page: by its key, or, where the key holds personal data
+    /// that the pages mask (a call named after the caller's number), by its content hash, so
+    /// that the number is in neither the page nor the address bar, history or proxy logs.
+    func callPath(_ key: String, hash: String?) -> String {
+        if let hash, redact, r(key) != key { return "/calls/" + Form.encode(hash) }
+        return "/calls/" + Form.encode(key)
+    }
+
     /// A link within the workbench that keeps the chosen language.
     func link(_ path: String, _ query: [(String, String)] = []) -> String {
         var q = query

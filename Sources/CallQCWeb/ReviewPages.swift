@@ -66,7 +66,7 @@ extension Workbench {
             if !queue.picks.isEmpty {
                 h += "<table id=\"queue\"><thead><tr><th>\(p.t("坐席", "Agent"))</th><th>\(p.t("通话", "Call"))</th><th>\(p.t("分数", "Score"))</th><th>\(p.t("等级", "Grade"))</th><th>\(p.t("抽取原因", "Why"))</th></tr></thead><tbody>\n"
                 for pick in queue.picks {
-                    h += "<tr><td>\(esc(pick.agent))</td><td><a href=\"\(esc(p.link("/calls/" + Form.encode(pick.call.key))))\">\(esc(p.r(pick.call.key)))</a></td><td>\(pick.call.score.map(Format.points) ?? "–")</td><td>\(esc(pick.call.grade ?? "–"))</td><td>\(esc(pick.reason))</td></tr>\n"
+                    h += "<tr><td>\(esc(pick.agent))</td><td><a href=\"\(esc(p.link(p.callPath(pick.call.key, hash: pick.call.contentHash))))\">\(esc(p.r(pick.call.key)))</a></td><td>\(pick.call.score.map(Format.points) ?? "–")</td><td>\(esc(pick.call.grade ?? "–"))</td><td>\(esc(pick.reason))</td></tr>\n"
                 }
                 h += "</tbody></table>\n"
             }
@@ -80,7 +80,7 @@ extension Workbench {
             if !done.isEmpty {
                 h += "<h2>\(esc(p.t("已复核", "Reviewed")))</h2>\n<table id=\"reviewed\"><thead><tr><th>\(p.t("通话", "Call"))</th><th>\(p.t("人工分", "Human score"))</th><th>\(p.t("确认", "Confirmed"))</th><th>\(p.t("驳回", "Rejected"))</th><th>\(p.t("复核人", "Reviewer"))</th><th>\(p.t("时间", "When"))</th></tr></thead><tbody>\n"
                 for r in done {
-                    h += "<tr><td><a href=\"\(esc(p.link("/calls/" + Form.encode(r.callID))))\">\(esc(p.r(r.callID)))</a></td><td>\(r.score.map(Format.points) ?? "–")</td><td>\(esc(r.confirmed.joined(separator: ", ")))</td><td>\(esc(r.rejected.joined(separator: ", ")))</td><td>\(esc(p.r(r.reviewer ?? "–")))</td><td>\(esc(r.reviewedAt))</td></tr>\n"
+                    h += "<tr><td><a href=\"\(esc(p.link(p.callPath(r.callID, hash: r.contentHash))))\">\(esc(p.r(r.callID)))</a></td><td>\(r.score.map(Format.points) ?? "–")</td><td>\(esc(r.confirmed.joined(separator: ", ")))</td><td>\(esc(r.rejected.joined(separator: ", ")))</td><td>\(esc(p.r(r.reviewer ?? "–")))</td><td>\(esc(r.reviewedAt))</td></tr>\n"
                 }
                 h += "</tbody></table>\n"
             }
@@ -321,9 +321,9 @@ extension Workbench {
                 h += "<h2>\(esc(p.t("漏检的句子", "Missed turns")))</h2>\n<table id=\"calibration-missed\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("通话", "Call"))</th><th>#</th><th>\(p.t("内容", "Text"))</th><th>\(p.t("说明", "Note"))</th><th>\(p.t("复核人", "Reviewer"))</th></tr></thead><tbody>\n"
                 var calls: [String: Call?] = [:]
                 for m in c.missed {
-                    if calls[m.callID] == nil { calls[m.callID] = .some(try store.detail(callID: m.callID)?.call) }
-                    let text = (calls[m.callID] ?? nil).flatMap { m.turn <= $0.turns.count ? $0.turns[m.turn - 1].text : nil }
-                    h += "<tr><td>\(esc(m.rule))</td><td><a href=\"\(esc(p.link("/calls/" + Form.encode(m.callID))))\">\(esc(p.r(m.callID)))</a></td><td>\(m.turn)</td>"
+                    if calls[m.reference] == nil { calls[m.reference] = .some(try store.detail(callID: m.reference)?.call) }
+                    let text = (calls[m.reference] ?? nil).flatMap { m.turn <= $0.turns.count ? $0.turns[m.turn - 1].text : nil }
+                    h += "<tr><td>\(esc(m.rule))</td><td><a href=\"\(esc(p.link(p.callPath(m.callID, hash: m.contentHash))))\">\(esc(p.r(m.callID)))</a></td><td>\(m.turn)</td>"
                     h += "<td>\(esc(text.map { p.r($0) } ?? "–"))</td><td>\(esc(p.r(m.note ?? "")))</td><td>\(esc(p.r(m.reviewer ?? "–")))</td></tr>\n"
                 }
                 h += "</tbody></table>\n"

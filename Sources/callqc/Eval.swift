@@ -57,6 +57,9 @@ struct Eval: ParsableCommand {
     @Flag(name: .customLong("no-redact"), help: "Show personal data in the listed turns unmasked.")
     var noRedact = false
 
+    @Flag(name: .long, help: "Match phrases literally only, as check --no-sound does: measures what the match by sound (recognisers' homophones such as 不知到) brings and costs.")
+    var noSound = false
+
     @Flag(name: [.short, .long], help: "Do not print warnings.")
     var quiet = false
 
@@ -90,7 +93,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         let catalog: RuleCatalog
         do {
-            catalog = try RuleCatalog.load(rules: rules, lexicons: lexicons ?? RuleLoading.lexicons)
+            catalog = try RuleCatalog.load(rules: rules, lexicons: lexicons ?? RuleLoading.lexicons, soundMatching: !noSound)
         } catch {
             RuleLoading.fail(error)
         }

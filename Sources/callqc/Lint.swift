@@ -39,6 +39,9 @@ struct Lint: ParsableCommand {
     @Option(name: .long, help: "A rule set to lint with instead of the language's default.")
     var rules: String?
 
+    @Flag(name: .long, help: "Match phrases literally only in call transcripts too (drafts and scripts are typed: never matched by sound).")
+    var noSound = false
+
     @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked in the report.")
     var noRedact = false
 
@@ -51,7 +54,7 @@ struct Lint: ParsableCommand {
     }
 
     func run() throws {
-        let linter = ScriptLinter(checker: Checker(catalog: try RuleLoading.catalog(rules: rules)), rate: rate, maxClause: maxClause)
+        let linter = ScriptLinter(checker: Checker(catalog: try RuleLoading.catalog(rules: rules, soundMatching: !noSound)), rate: rate, maxClause: maxClause)
         let threshold = failOn.flatMap(Severity.init(rawValue:))
         let color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         var reports: [LintReport] = []

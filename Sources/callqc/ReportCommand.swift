@@ -85,8 +85,9 @@ struct ReportCommand: ParsableCommand {
             var calls: [String: Call?] = [:]
             let redactor = Redactor()
             return try c.missed.map { m in
-                if calls[m.callID] == nil { calls[m.callID] = .some(try store.detail(callID: m.callID)?.call) }
-                guard let call = calls[m.callID] ?? nil, m.turn <= call.turns.count else { return nil }
+                // By content hash: another stored call may share its id.
+                if calls[m.reference] == nil { calls[m.reference] = .some(try store.detail(callID: m.reference)?.call) }
+                guard let call = calls[m.reference] ?? nil, m.turn <= call.turns.count else { return nil }
                 let text = call.turns[m.turn - 1].text
                 return noRedact ? text : redactor.redact(text)
             }
@@ -137,23 +138,24 @@ struct ReportCommand: ParsableCommand {
                 out += "\nMISSED TURNS (\(c.missed.count))\n"
                 let redactor = Redactor()
                 for (m, text) in zip(c.missed, texts) {
-                    var line = "\(m.rule)  \(noRedact ? m.callID : redactor.redact(m.callID)) turn \(m.turn)"
-                    if let who = m.reviewer { line += "  (\(who))" }
-                    if let note = m.note { line += "  \(noRedact ? note : redactor.redact(note))" }
-                    out += line + "\n    " + (text ?? "(turn not in the store)") + "\n"
+                    // Ids, names, notes and turns as the terminal shows them: no escape sequence, no line break.
+                    var line = "\(TerminalText.safe(m.rule))  \(TerminalText.safe(noRedact ? m.callID : redactor.redact(m.callID))) turn \(m.turn)"
+                    if let who = m.reviewer { line += "  (\(TerminalText.safe(who)))" }
+                    if let note = m.note { line += "  \(TerminalText.safe(noRedact ? note : redactor.redact(note)))" }
+                    out += line + "\n    " + (text.map(TerminalText.safe) ?? "(turn not in the store)") + "\n"
                 }
             }
             func table(_ title: String, _ rows: [Calibration.Difference]) {
                 guard !rows.isEmpty else { return }
                 out += "\n\(title)                CALLS  MACHINE−HUMAN (mean)  SPREAD\n"
                 for d in rows {
-                    out += DisplayWidth.pad(d.key, 24) + DisplayWidth.pad(String(d.count), 7) + DisplayWidth.pad(JSONValue.format((d.mean * 10).rounded() / 10), 22) + JSONValue.format((d.spread * 10).rounded() / 10) + "\n"
+                    out += DisplayWidth.pad(TerminalText.safe(d.key), 24) + DisplayWidth.pad(String(d.count), 7) + DisplayWidth.pad(JSONValue.format((d.mean * 10).rounded() / 10), 22) + JSONValue.format((d.spread * 10).rounded() / 10) + "\n"
                 }
             }
             table("ALL     ", c.total.map { [$0] } ?? [])
             table("SECTION ", c.bySection)
             table("AGENT   ", c.byAgent)
-            if !c.unmatched.isEmpty { out += "\nreviews of calls not in the store: \(c.unmatched.joined(separator: ", "))\n" }
+            if !c.unmatched.isEmpty { out += "\nreviews of calls not in the store: \(c.unmatched.map(TerminalText.safe).joined(separator: ", "))\n" }
             print(out, terminator: "")
         }
     }

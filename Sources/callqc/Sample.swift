@@ -22,6 +22,7 @@ struct Sample: ParsableCommand {
     @Option(name: .customLong("risk-below"), help: "A call scoring below this is a risk candidate.") var riskBelow: Double = 90
     @Option(name: .long, help: "Output format: table, csv or json.") var format: String = "table"
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+    @Flag(name: .customLong("no-redact"), help: "Show call ids and sources unmasked.") var noRedact = false
 
     func validate() throws {
         guard Sample.isDate(date) else { throw ValidationError("--date must be YYYY-MM-DD, found '\(date)'.") }
@@ -31,9 +32,16 @@ struct Sample: ParsableCommand {
         guard ["table", "csv", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table, csv or json.") }
     }
 
+    /// A day of the calendar written YYYY-MM-DD: dates compare as text in the store, so
+    /// 2026-13-45 (or a day and month swapped) would reach past every day of the year.
     static func isDate(_ s: String) -> Bool {
-        let p = s.split(separator: "-")
-        return p.count == 3 && p[0].count == 4 && p[1].count == 2 && p[2].count == 2 && p.allSatisfy { $0.allSatisfy(\.isNumber) }
+        let p = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
+              p.allSatisfy({ $0.unicodeScalars.allSatisfy { $0.value >= 0x30 && $0.value <= 0x39 } }),
+              let year = Int(p[0]), let month = Int(p[1]), let day = Int(p[2]), (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
     }
 
     func run() throws {
@@ -43,19 +51,24 @@ struct Sample: ParsableCommand {
         let plan = SamplingPlan(perAgent: perAgent, riskShare: riskShare, seed: seed, riskBelow: riskBelow)
         let queue = plan.draw(calls, reviewed: reviewed)
         let sink = try OutputSink(path: output)
+        // Call ids and sources masked as in every output (a recording named after the caller's
+        // number); a call so masked is named for `callqc review` by its content hash.
+        let redactor = Redactor()
+        func shown(_ s: String) -> String { noRedact ? s : redactor.redact(s) }
         switch format {
         case "csv":
-            var out = CSVRenderer.line(["agent", "call", "score", "grade", "reason", "source"])
+            var out = CSVRenderer.line(["agent", "call", "score", "grade", "reason", "source", "content_hash"])
             for p in queue.picks {
-                out += CSVRenderer.line([p.agent, p.call.key, p.call.score.map(JSONValue.format) ?? "", p.call.grade ?? "", p.reason, p.call.source ?? ""])
+                out += CSVRenderer.line([p.agent, shown(p.call.key), p.call.score.map(JSONValue.format) ?? "", p.call.grade ?? "", p.reason, shown(p.call.source ?? ""), p.call.contentHash])
             }
             sink.write(out)
         case "json":
             sink.write(JSONValue.object([
                 ("schema", .string("callqc.queue/1")), ("date", .string(date)), ("per_agent", .number(Double(perAgent))), ("seed", .number(Double(seed))),
                 ("picks", .array(queue.picks.map { p in
-                    .object([("agent", .string(p.agent)), ("call", .string(p.call.key)), ("score", .number(p.call.score)),
-                             ("grade", .string(p.call.grade)), ("reason", .string(p.reason)), ("source", .string(p.call.source))])
+                    .object([("agent", .string(p.agent)), ("call", .string(shown(p.call.key))), ("score", .number(p.call.score)),
+                             ("grade", .string(p.call.grade)), ("reason", .string(p.reason)), ("source", .string(p.call.source.map(shown))),
+                             ("content_hash", .string(p.call.contentHash))])
                 })),
                 ("short", .array(queue.short.map { s in
                     .object([("agent", .string(s.agent)), ("calls", .number(Double(s.calls))), ("reviewed", .number(Double(s.reviewed))), ("quota", .number(Double(s.quota)))])
@@ -64,12 +77,19 @@ struct Sample: ParsableCommand {
         default:
             var out = "Review queue for \(date): \(queue.picks.count) call\(queue.picks.count == 1 ? "" : "s"), \(perAgent) per agent (seed \(seed))\n\n"
             out += pad("AGENT", 8) + pad("CALL", 20) + pad("SCORE", 7) + pad("GRADE", 6) + "REASON\n"
+            var hashed: [(String, String)] = []
             for p in queue.picks {
-                out += pad(p.agent, 8) + pad(p.call.key, 20) + pad(p.call.score.map(JSONValue.format) ?? "-", 7) + pad(p.call.grade ?? "-", 6) + p.reason + "\n"
+                let key = shown(p.call.key)
+                if key != p.call.key { hashed.append((key, p.call.contentHash)) }
+                out += pad(p.agent, 8) + pad(key, 20) + pad(p.call.score.map(JSONValue.format) ?? "-", 7) + pad(p.call.grade ?? "-", 6) + p.reason + "\n"
             }
+            for (key, hash) in hashed {
+                out += "\nnote: \(TerminalText.safe(key)) is named by personal data, masked: review it as callqc review \(hash) --db \(TerminalText.safe(shown(db)))"
+            }
+            if !hashed.isEmpty { out += "\n" }
             if calls.isEmpty { out += "(no calls stored for \(date))\n" }
             for s in queue.short {
-                out += "\nnote: agent \(s.agent) has \(s.calls) call\(s.calls == 1 ? "" : "s") on \(date) (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)"
+                out += "\nnote: agent \(TerminalText.safe(s.agent)) has \(s.calls) call\(s.calls == 1 ? "" : "s") on \(date) (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)"
             }
             if !queue.short.isEmpty { out += "\n" }
             sink.write(out)
@@ -143,7 +163,7 @@ struct ReviewCommand: ParsableCommand {
         let places = stored.findingPlaces
         for m in misses {
             guard m.turn <= stored.call.turns.count else {
-                FileHandle.standardError.write(Data("callqc: error: --missed \(m): call \(callID) has \(stored.call.turns.count) turns\n".utf8))
+                Diagnostics.say("error: --missed \(m): call \(callID) has \(stored.call.turns.count) turns")
                 throw ExitCode(1)
             }
             if places.contains(where: { $0.rule == m.rule && $0.turn == m.turn }) {
@@ -170,7 +190,7 @@ struct ReviewCommand: ParsableCommand {
         let review = Review(callID: stored.summary.callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: score,
                             sectionScores: sections, confirmed: confirm, rejected: reject, missed: misses, note: note, contentHash: stored.summary.contentHash)
         try store.record(review)
-        var line = "recorded review of \(callID)"
+        var line = "recorded review of \(TerminalText.safe(Redactor().redact(callID)))"
         if let score, let machine = stored.summary.score { line += ": human \(JSONValue.format(score)), machine \(JSONValue.format(machine))" }
         if !misses.isEmpty { line += (score == nil ? ": " : "; ") + "missed \(misses.map(\.description).joined(separator: ", "))" }
         print(line)

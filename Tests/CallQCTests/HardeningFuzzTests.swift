@@ -37,10 +37,8 @@ final class HardeningFuzzTests: XCTestCase {
             if rng.next() % 2 == 0 {
                 let m = mobile(&rng)
                 planted.append(m.digits)
-                // Glued to Chinese text or after a space; never glued to Latin letters (is13812345678),
-                // which the detector does not take for a number (reported to the detector's owner).
-                let glue = t.unicodeScalars.last.map { $0.isASCII && $0.properties.isAlphabetic } ?? false
-                t += (glue || rng.next() % 2 == 1 ? " " : "") + m.written + (rng.next() % 2 == 0 ? "，对吗" : "。")
+                // Glued to the text before it (Chinese, or a word: is13812345678) or after a space.
+                t += (rng.next() % 2 == 1 ? " " : "") + m.written + (rng.next() % 2 == 0 ? "，对吗" : "。")
             }
             return t
         }

@@ -78,8 +78,17 @@ public struct RequiredPhraseCheck: CheckDefinition {
         // the first turn's `Thank you for calling` is in both windows, but it is no closing.
         let opening = at == .end ? openingHits(context, except: rule) : []
         let inside = Set(window)
-        let said = context.hits(rule: rule, list: "phrases").contains { hit in
-            inside.contains(hit.turn) && !opening.contains { $0.turn == hit.turn && hit.start < $0.end }
+        let hits = context.hits(rule: rule, list: "phrases")
+        // In the greeting's turn, a closing must end it: 您好，感谢您的来电，工号…为您服务 opens
+        // the call, 您好，…已经恢复了，感谢您的来电，再见 closes it.
+        var lastInOpeningTurn: [Int: Int] = [:]
+        let said = hits.contains { hit in
+            guard inside.contains(hit.turn), !opening.contains(where: { $0.turn == hit.turn && hit.start < $0.end }) else { return false }
+            guard at == .end, opening.contains(where: { $0.turn == hit.turn }) else { return true }
+            lastInOpeningTurn[hit.turn] = max(lastInOpeningTurn[hit.turn] ?? 0, hit.end)
+            return false
+        } || lastInOpeningTurn.contains { turn, end in
+            RequiredPhraseCheck.characters(after: end, context.folded[turn].bytes) <= RequiredPhraseCheck.closingTail
         }
         if said { return [] }
         let who = header.roles.map(\.rawValue).joined(separator: "/")
@@ -87,9 +96,20 @@ public struct RequiredPhraseCheck: CheckDefinition {
         if let turns { limits.append("the \(at == .start ? "first" : "last") \(turns) \(who) turn\(turns == 1 ? "" : "s")") }
         if let seconds { limits.append("the \(at == .start ? "first" : "last") \(JSONValue.format(seconds)) s") }
         var detail = window.isEmpty ? "the call has no \(who) turns" : "looked at turn\(window.count == 1 ? "" : "s") \(window.map { String($0 + 1) }.joined(separator: ", ")) (\(limits.joined(separator: " or ")))"
-        if let near = nearMiss(context, roles: header.roles) { detail += "; closest: " + near }
+        if let near = nearMiss(context, roles: header.roles, window: inside) { detail += "; closest: " + near }
         return [context.finding(header, turn: nil, detail: detail)]
     }
+
+    /// Characters of a folded text after the byte offset `end`.
+    static func characters(after end: Int, _ folded: [UInt8]) -> Int {
+        var n = 0
+        for b in folded[min(end, folded.count)...] where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// A closing in the greeting's turn may be followed by this many characters at most (a
+    /// name, a particle) after the last closing phrase of the turn.
+    static let closingTail = 8
 
     /// For each start-anchored required rule of the rule set (other than `rule`), the hit that
     /// satisfied it: its first hit inside its window.
@@ -107,7 +127,8 @@ public struct RequiredPhraseCheck: CheckDefinition {
 
     /// The nearest thing to a required phrase the scoped roles said: a phrase said
     /// outside the window, else the most similar stretch of any of their turns.
-    func nearMiss(_ context: CheckContext, roles: [Role]) -> String? {
+    /// `window`: the turns looked at; a phrase said there did not count because it opened the call.
+    func nearMiss(_ context: CheckContext, roles: [Role], window: Set<Int> = []) -> String? {
         let scoped = context.turns(of: roles)
         var best: (turn: Int, match: TextSimilarity.Match)?
         for t in scoped {
@@ -124,7 +145,9 @@ public struct RequiredPhraseCheck: CheckDefinition {
         }
         guard let best else { return nil }
         let text = ScriptMatcher.original(context.folded[best.turn], best.match.range, context.call.turns[best.turn].text)
-        let how = best.match.similarity >= 1 ? "said, but outside the window" : "similarity \(JSONValue.format((best.match.similarity * 100).rounded() / 100))"
+        let how = best.match.similarity >= 1
+            ? (window.contains(best.turn) ? "said, but as the opening, which cannot also close the call" : "said, but outside the window")
+            : "similarity \(JSONValue.format((best.match.similarity * 100).rounded() / 100))"
         return "turn \(best.turn + 1) 「\(text)」 (\(how))"
     }
 }

@@ -37,7 +37,8 @@ public struct ScriptLinter: Sendable {
         var report = LintReport(source: source, mode: mode, language: language,
                                 ruleSet: RuleSetStamp(name: ruleSet.name, version: ruleSet.version),
                                 unit: words ? "words" : "characters", rate: perMinute, lines: lines, issues: [])
-        for f in result.findings where ScriptLinter.kinds.contains(f.kind) {
+        // A draft or a script is typed, not written by a recogniser: no match by sound there.
+        for f in result.findings where ScriptLinter.kinds.contains(f.kind) && (mode == .transcript || f.match != .sound) {
             // Speak of lines, not turns: a draft has no turns.
             let detail = f.detail.map { ScriptLinter.renumber($0, lines: lines, noun: mode == .transcript ? "turn" : "line") }
             let issue = LintIssue(severity: f.severity, rule: f.rule, message: f.message, text: f.text,

@@ -41,7 +41,11 @@ public struct CSVRenderer: ResultRenderer {
 
     static func quote(_ cell: String) -> String {
         // A leading =, +, - or @ would run as a formula in a spreadsheet.
+        // No NUL, escape sequence or other control character but tab and line breaks (which are quoted).
         var c = cell
+        if c.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || (0x7F...0x9F).contains($0.value) }) {
+            c = String(String.UnicodeScalarView(c.unicodeScalars.filter { !(($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || (0x7F...0x9F).contains($0.value)) }))
+        }
         if let first = c.first, "=+@".contains(first) || (first == "-" && Double(c) == nil) { c = "'" + c }
         if c.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + c.replacingOccurrences(of: "\"", with: "\"\"") + "\""

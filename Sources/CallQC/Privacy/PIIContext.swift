@@ -13,7 +13,7 @@ enum PIIContext {
         case personal
     }
 
-    enum Class { case raise(PIIKind), lower, personal, example, company, companyLine, owner }
+    enum Class { case raise(PIIKind), lower, personal, example, company, companyLine, owner, firstPerson }
 
     struct Before {
         var decision: Decision = .none
@@ -33,6 +33,7 @@ enum PIIContext {
     static let companyAfter: [[Unicode.Scalar]] = ["我们", "公司", "客服", "热线", "官方", "营业厅", "门店", "总部", "我司", "我們", "熱線", "營業廳"].map { Array($0.unicodeScalars) }
 
     static let window = 24
+    static let wode = Array("我的".unicodeScalars), my = Array("my".unicodeScalars), benren = Array("本人".unicodeScalars)
     /// A raising word counts this close to the number (scalars, spaces not counted).
     static let raiseDistance = 8
     /// A lowering word (order, amount) counts this close.
@@ -77,6 +78,8 @@ enum PIIContext {
                   "客戶", "機主", "登記", "預留", "綁定", "註冊"] {
             list.append((w, .owner))
         }
+        // 我 alone: the speaker's own number follows; no example (比如说我身份证…).
+        list.append(("我", .firstPerson))
         var map: [Unicode.Scalar: [([Unicode.Scalar], Class)]] = [:]
         for (w, c) in list {
             let s = Array(w.unicodeScalars)
@@ -118,6 +121,8 @@ enum PIIContext {
         var out = Before()
         var decided = false
         var sawOwner = false, sawPhoneWord = false
+        // 我的, my, 本人, 我 nearer than an example word: the speaker's own number, not an example.
+        var sawSelf = false
         var d = 0
         while d < w.count {
             guard let candidates = keywords[w[d]] else { d += 1; continue }
@@ -128,6 +133,8 @@ enum PIIContext {
                 // A Latin keyword is a whole word: no letter right before or after it.
                 if ok, PIIDetector.isASCIILetter(kw[0]), d + kw.count < w.count, PIIDetector.isASCIILetter(w[d + kw.count]) { ok = false }
                 if ok, PIIDetector.isASCIILetter(kw[kw.count - 1]), d > 0, PIIDetector.isASCIILetter(w[d - 1]) { ok = false }
+                // Part of an address (x@example.com, www.example.com): no word.
+                if ok, PIIDetector.isASCIILetter(kw[0]), d + kw.count < w.count, w[d + kw.count] == "@" || w[d + kw.count] == "." { ok = false }
                 if ok { matched = (kw, cls); break }
             }
             guard let (kw, cls) = matched else { d += 1; continue }
@@ -144,7 +151,7 @@ enum PIIContext {
                 decided = true
                 sawPhoneWord = true
             case .example:
-                out.example = true
+                if !sawSelf { out.example = true }
             case .company:
                 if !sawOwner && sawPhoneWord { out.company = true }
             case .companyLine:
@@ -153,6 +160,9 @@ enum PIIContext {
                 decided = true
             case .owner:
                 sawOwner = true
+                if kw == PIIContext.wode || kw == PIIContext.my || kw == PIIContext.benren { sawSelf = true }
+            case .firstPerson:
+                sawSelf = true
             }
             d += kw.count
         }
@@ -171,10 +181,18 @@ enum PIIContext {
                 for k in 0...(rest.count - w.count) where Array(rest[k..<(k + w.count)]) == w { return After(company: true) }
             }
         }
+        let next: Unicode.Scalar? = p + 1 < chars.count ? chars[p + 1] : nil
         switch chars[p] {
-        case "元", "块", "万", "亿", "千", "百", "角", "毛", "圆", "%", "％", "‰", "w", "W", "k", "K", "美", "港", "欧", "英", "日", "韩":
-            // 日 and 美 begin 日元, 美元; 日 alone is a date's day: neither is a number a person owns.
+        case "元", "块", "万", "亿", "千", "百", "角", "毛", "圆", "%", "％", "‰":
             return After(amount: true)
+        case "w", "W", "k", "K":
+            // 10w, 5k; not the first letter of a word (13812345678 when you can).
+            if next.map({ !PIIDetector.isASCIILetter($0) }) ?? true { return After(amount: true) }
+        case "美", "港", "欧", "英", "日", "韩", "歐", "韓":
+            // 美元, 美金, 港币, 日元, 英镑…; 日 alone is a date's day: neither is a number a person
+            // owns. Not the first character of another word (138…美团也用, 138…日常都开着).
+            if let n = next, "元币幣金刀镑鎊圆圓".unicodeScalars.contains(n) { return After(amount: true) }
+            if chars[p] == "日", next.map({ !($0.value >= 0x4E00 && $0.value <= 0x9FFF) }) ?? true { return After(amount: true) }
         default:
             break
         }

@@ -342,6 +342,20 @@ public struct PIIDetector: Sendable {
         }
     }
 
+    /// Whether the Latin letters right before `start` form a word (two letters at least, in
+    /// lower case but perhaps the first: is, tel, Mobile) rather than a code (A, SF, JDVA, gZ).
+    static func followsWord(_ chars: [Unicode.Scalar], _ start: Int) -> Bool {
+        var p = start - 1
+        var count = 0
+        while p >= 0, isASCIILetter(chars[p]) {
+            let upper = chars[p].value <= 0x5A
+            if upper && p > 0 && isASCIILetter(chars[p - 1]) { return false }
+            count += 1
+            p -= 1
+        }
+        return count >= 2
+    }
+
     static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A) }
     static func isASCIIDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
 
@@ -378,9 +392,10 @@ public struct PIIDetector: Sendable {
                g.positions.count == 17 || chainDigits(chains, lastEnd: lastEnd, start: g.positions[0], chars) + g.positions.count == 17 {
                 g.positions.append(i); g.value.append(10); i += 1
             }
-            // A digit glued to a Latin letter is a code (A042, V12), not a number.
+            // A digit glued to a Latin letter is a code (A042, V12, SF1402…), not a number;
+            // glued to a word in lower case it is one (my number is13812345678, tel138…).
             let first = g.positions[0]
-            if first > 0 && PIIDetector.isASCIILetter(chars[first - 1]) && !numeral {
+            if first > 0 && PIIDetector.isASCIILetter(chars[first - 1]) && !numeral && !PIIDetector.followsWord(chars, first) {
                 lastEnd = -10
                 continue
             }
@@ -481,8 +496,12 @@ public struct PIIDetector: Sendable {
         // character near the number.
         let lo = chain[0].positions[0], hi = chain[chain.count - 1].positions.last!
         let localLatin = !latin && !PIIDetector.hasHan(Array(chars[max(0, lo - 12)..<lo])) && !PIIDetector.hasHan(Array(chars[(hi + 1)..<min(chars.count, hi + 13)]))
+        // No number is read from the middle of a dotted one of three parts or more (10.0.19041.1234,
+        // a version; 192.168.100.100); 1.13812345678 (a list's first item) is read.
+        let dotted = chain.count >= 3 && chain.dropFirst().allSatisfy { $0.gapBefore.count == 1 && ($0.gapBefore[0] == "." || $0.gapBefore[0] == "．") }
         var s = 0
         while s < chain.count {
+            if s > 0, dotted { break }
             var best: (Int, PIIKind, Int, Int, [Int])?
             var publicNumber: Int?
             var positions: [Int] = []
@@ -497,7 +516,13 @@ public struct PIIDetector: Sendable {
                 var drop = 0
                 if countryOne, digits.count == 11 {
                     if let (kind, head, tail) = PIIDetector.classify(Array(digits.dropFirst()), latin: true), kind == .phone {
-                        best = (e, kind, head + 1, tail, positions)
+                        // 1 3 8 1 2 3 4 5 6 7 8 reads as +1 381… and as a mobile: mask as much as
+                        // a mobile's mask does (138****5678), not 1381***5678.
+                        // Grouped as North American numbers are (1 555 212 3456), it is one.
+                        let sizes = chain[s...e].map(\.positions.count)
+                        let grouped = sizes == [1, 3, 3, 4] || sizes == [1, 3, 7] || sizes == [1, 10]
+                        let mobileToo = !grouped && PIIDetector.classify(digits, latin: false)?.0 == .mobile
+                        best = (e, kind, mobileToo ? 3 : head + 1, tail, positions)
                     } else if PIIDetector.isTollFree(Array(digits.dropFirst())) {
                         best = nil
                         publicNumber = e

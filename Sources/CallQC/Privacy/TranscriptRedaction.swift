@@ -46,12 +46,27 @@ public enum TranscriptRedaction {
                 plain.append(lines.count - 1)
             }
         }
-        // Text lines as turns: cue numbers, times and blank lines are left out.
+        // Text lines as turns: cue numbers, times, Zoom's `[Name] HH:MM:SS` heads and blank lines
+        // are left out; a Zoom head names the speaker of the lines after it.
+        var headSpeaker: [Int: String] = [:]
+        var current: String?
         let turnLines = plain.filter { k in
             let t = lines[k].trimmed()
-            return !t.isEmpty && !t.contains("-->") && !t.unicodeScalars.allSatisfy({ PIIDetector.isASCIIDigit($0) }) && t != "WEBVTT"
+            if let name = TranscriptRedaction.zoomHead(t) { current = name; return false }
+            if current != nil { headSpeaker[k] = current }
+            // A line of digits is a subtitle's cue number; in a plain transcript it is text.
+            let cueNumber = format != .plain && t.unicodeScalars.allSatisfy({ PIIDetector.isASCIIDigit($0) })
+            return !t.isEmpty && !t.contains("-->") && !cueNumber && t != "WEBVTT"
         }
-        let split = turnLines.map { TranscriptRedaction.speakerAndText(lines[$0]) }
+        // In a plain transcript a line without a label continues the turn before it.
+        var previous = ""
+        let split = turnLines.map { k in
+            var s = TranscriptRedaction.speakerAndText(lines[k])
+            if s.speaker.isEmpty, let name = headSpeaker[k] { s.speaker = name }
+            if s.speaker.isEmpty, format == .plain, !lines[k].hasPrefix("#") { s.speaker = previous }
+            previous = s.speaker
+            return s
+        }
         let found = redactor.find(inTurns: split.map { (speaker: $0.speaker, text: $0.text) })
         for (i, matches) in found.enumerated() {
             count += matches.filter { $0.otherTurn.map { $0 > i } != true }.count
@@ -69,10 +84,26 @@ public enum TranscriptRedaction {
         return .success(Output(bytes: Array(out.utf8), masked: count))
     }
 
+    /// The name of a Zoom transcript's head line, `[Name] HH:MM:SS`.
+    static func zoomHead(_ line: String) -> String? {
+        let s = Array(line.unicodeScalars)
+        guard s.first == "[", let close = s.lastIndex(of: "]"), close > 1, close + 1 < s.count, s[close + 1] == " " else { return nil }
+        let time = s[(close + 2)...]
+        guard time.count >= 7, time.count <= 12, time.allSatisfy({ PIIDetector.isASCIIDigit($0) || $0 == ":" || $0 == "." || $0 == "," }),
+              time.filter({ $0 == ":" }).count == 2 else { return nil }
+        return String(String.UnicodeScalarView(s[1..<close]))
+    }
+
     /// A line's speaker (the label before the first `:` or `：` of its first 40 characters,
     /// times left out), the part before its text, and its text.
     static func speakerAndText(_ line: String) -> (speaker: String, prefix: String, text: String) {
         let all = Array(line.unicodeScalars)
+        // A WebVTT voice: <v 客户>text, <v.loud Agent>text.
+        if all.count > 3, all[0] == "<", all[1] == "v", all[2] == " " || all[2] == ".", let close = all.prefix(64).firstIndex(of: ">") {
+            let tag = String(String.UnicodeScalarView(all[2..<close]))
+            let name = tag.hasPrefix(".") ? String(tag.drop { $0 != " " }) : tag
+            return (name.trimmed(), String(String.UnicodeScalarView(all[...close])), String(String.UnicodeScalarView(all[(close + 1)...])))
+        }
         let s = all.prefix(40)
         // The colon after the label, not one inside a time ([00:43.5-00:52.3]).
         var k = 0

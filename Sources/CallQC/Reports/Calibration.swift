@@ -33,6 +33,11 @@ public struct Calibration: Sendable {
         public var note: String?
         public var reviewer: String?
         public var reviewedAt: String
+        /// The reviewed transcript's content hash (older reviews: nil): names the call where
+        /// another call shares its id.
+        public var contentHash: String? = nil
+        /// What names the stored call: its content hash, else its id.
+        public var reference: String { contentHash ?? callID }
     }
 
     /// A call's verdict built from all its reviews, oldest first: the latest score and
@@ -54,7 +59,7 @@ public struct Calibration: Sendable {
                 for rule in r.confirmed { confirmed.insert(rule); rejected.remove(rule) }
                 for rule in r.rejected { rejected.insert(rule); confirmed.remove(rule) }
                 for m in r.missed {
-                    let turn = MissedTurn(callID: r.callID, rule: m.rule, turn: m.turn, note: m.note, reviewer: r.reviewer, reviewedAt: r.reviewedAt)
+                    let turn = MissedTurn(callID: r.callID, rule: m.rule, turn: m.turn, note: m.note, reviewer: r.reviewer, reviewedAt: r.reviewedAt, contentHash: r.contentHash)
                     if let i = missed.firstIndex(where: { $0.rule == m.rule && $0.turn == m.turn }) { missed[i] = turn } else { missed.append(turn) }
                 }
             }

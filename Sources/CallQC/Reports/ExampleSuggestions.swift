@@ -25,10 +25,12 @@ public struct ExampleSuggestions: Sendable {
 
     /// - Parameters:
     ///   - reviews: all reviews, oldest first; each call's verdict is built as calibration builds it.
-    ///   - stored: the latest stored result of a call, with its transcript.
+    ///   - stored: the latest stored result of a call (named by its content hash, or by its id
+    ///     for older reviews), with its transcript.
     public init(reviews: [Review], stored: (String) throws -> StoredResult?) rethrows {
+        // By content hash: two calls sharing an id are two calls.
         var byCall: [String: [Review]] = [:]
-        for r in reviews { byCall[r.callID, default: []].append(r) }
+        for r in reviews { byCall[r.contentHash ?? r.callID, default: []].append(r) }
         var flag: [String: [Example]] = [:], pass: [String: [Example]] = [:]
         var seen = Set<String>()
         var unmatched: [String] = []
@@ -37,10 +39,11 @@ public struct ExampleSuggestions: Sendable {
             guard seen.insert("\(e.rule)\u{1}\(e.mustFlag)\u{1}\(e.text)").inserted else { return }
             if e.mustFlag { flag[e.rule, default: []].append(e) } else { pass[e.rule, default: []].append(e) }
         }
-        for (id, callReviews) in byCall.sorted(by: { $0.key < $1.key }) {
+        for (reference, callReviews) in byCall.sorted(by: { $0.key < $1.key }) {
+            let id = callReviews.last?.callID ?? reference
             let verdict = Calibration.Verdict(callID: id, reviews: callReviews)
             if verdict.missed.isEmpty && verdict.rejected.isEmpty { continue }
-            guard let result = try stored(id) else { unmatched.append(id); continue }
+            guard let result = try stored(reference) else { unmatched.append(id); continue }
             let turns = result.call.turns
             for m in verdict.missed.sorted(by: { ($0.turn, $0.rule) < ($1.turn, $1.rule) }) where m.turn <= turns.count {
                 let t = turns[m.turn - 1]
@@ -60,7 +63,15 @@ public struct ExampleSuggestions: Sendable {
     /// one-turn transcript (`客户: …`). Text, call ids and notes go through `redactor`.
     public func yaml(roles: [String: Role] = [:], redactor: Redactor?, source: String) -> String {
         func mask(_ s: String) -> String { redactor?.redact(s) ?? s }
-        func oneLine(_ s: String) -> String { s.split(whereSeparator: \.isNewline).joined(separator: " ") }
+        // One line, without control characters (an escape sequence in a note or a turn is neither
+        // for the terminal nor for a YAML file).
+        func oneLine(_ s: String) -> String {
+            let line = s.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return String(String.UnicodeScalarView(line.unicodeScalars.compactMap { c -> Unicode.Scalar? in
+                if c == "\t" { return " " }
+                return c.value < 0x20 || (0x7F...0x9F).contains(c.value) ? nil : c
+            }))
+        }
         var out = "# Examples proposed from reviewers' verdicts in \(source): turns marked as missed (flag)\n"
         out += "# and turns of rejected findings (pass). Paste each list under the rule's examples: and run\n"
         out += "# callqc rules test. Personal data is masked"
