@@ -92,6 +92,7 @@ struct Check: ParsableCommand {
                 index += 1
             } else {
                 summary.warnings += 1
+                if p.skippedInput { failed = true }
             }
         }
         expandProblems.forEach(problem)

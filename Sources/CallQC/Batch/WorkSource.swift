@@ -243,11 +243,15 @@ final class DirectoryWalk {
                     var link = stat()
                     if lstat(full, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
                         let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "?"
-                        problems.append(InputProblem(source: full, message: code == ELOOP
+                        var p = InputProblem(source: full, message: code == ELOOP
                             ? "a symbolic link loop (→ \(target)): skipped"
-                            : "a dangling symbolic link (its target \(target) does not exist): skipped", severity: .warning))
+                            : "a dangling symbolic link (its target \(target) does not exist): skipped", severity: .warning)
+                        p.skippedInput = true
+                        problems.append(p)
                     } else {
-                        problems.append(InputProblem(source: full, message: "cannot look at this entry (\(String(cString: strerror(code)))): skipped", severity: .warning))
+                        var p = InputProblem(source: full, message: "cannot look at this entry (\(String(cString: strerror(code)))): skipped", severity: .warning)
+                        p.skippedInput = true
+                        problems.append(p)
                     }
                     continue
                 }

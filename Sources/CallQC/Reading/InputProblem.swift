@@ -11,6 +11,9 @@ public struct InputProblem: Error, Sendable, Hashable, CustomStringConvertible {
     /// The speaker label a warning is about ("unknown speaker label"), so the
     /// warning can be dropped once ``SpeakerRoles`` decides that label's role.
     public var speakerLabel: String?
+    /// A warning about an input the walk skipped (a dangling link, a link loop): reported as
+    /// a warning, but the run did not read everything it was given, so it ends with status 1.
+    public var skippedInput = false
 
     public init(source: String, line: Int? = nil, message: String, severity: Severity = .error, speakerLabel: String? = nil) {
         self.source = source
