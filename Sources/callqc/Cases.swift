@@ -46,17 +46,7 @@ struct Cases: ParsableCommand {
 
         func run() throws {
             let store = try StoreAccess.open(db)
-            let found: StoredResult?
-            do {
-                found = try store.detail(callID: callID)
-            } catch let ambiguous as AmbiguousCallReference {
-                Diagnostics.say("error: \(ambiguous)")
-                throw ExitCode(1)
-            }
-            guard let stored = found else {
-                Diagnostics.say("error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))")
-                throw ExitCode(1)
-            }
+            let stored = try StoreAccess.call(callID, in: store)
             var c = CaseBuilder().build(from: stored, category: try Cases.category(category), title: title, note: note,
                                         turns: turns.flatMap(Add.range), createdAt: ISO8601DateFormatter().string(from: Date()))
             c.id = try store.addCase(c)

@@ -144,17 +144,7 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         let store = try StoreAccess.open(db)
-        let found: StoredResult?
-        do {
-            found = try store.detail(callID: callID)
-        } catch let ambiguous as AmbiguousCallReference {
-            Diagnostics.say("error: \(ambiguous)")
-            throw ExitCode(1)
-        }
-        guard let stored = found else {
-            Diagnostics.say("error: no call '\(callID)' in \(db): check it first (callqc check … --db \(db))")
-            throw ExitCode(1)
-        }
+        let stored = try StoreAccess.call(callID, in: store)
         let rules = Set(stored.summary.findings.map(\.rule))
         for rule in confirm + reject where !rules.contains(rule) {
             Diagnostics.say("warning: call \(callID) has no finding of rule '\(rule)' (its findings: \(rules.sorted().joined(separator: ", ")))")

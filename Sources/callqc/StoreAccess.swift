@@ -19,6 +19,23 @@ enum StoreAccess {
         }
     }
 
+    /// The stored call a command names (an id, or a key such as `E1@2026-11-20` where calls
+    /// share the id); a missing or ambiguous one stops the run with status 1.
+    static func call(_ callID: String, in store: SQLiteResultStore) throws -> StoredResult {
+        let found: StoredResult?
+        do {
+            found = try store.detail(callID: callID)
+        } catch let ambiguous as AmbiguousCallReference {
+            Diagnostics.say("error: \(ambiguous)")
+            throw ExitCode(1)
+        }
+        guard let stored = found else {
+            Diagnostics.say("error: no call '\(callID)' in \(store.path): check it first (callqc check … --db \(store.path))")
+            throw ExitCode(1)
+        }
+        return stored
+    }
+
     static func save(_ results: [CallResult], to store: SQLiteResultStore) throws {
         do {
             try store.save(results)
