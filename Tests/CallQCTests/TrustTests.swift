@@ -64,6 +64,11 @@ final class TrustTests: XCTestCase {
         // A listed taboo phrase is the taboo rule's, not a second finding; a question is no refusal.
         XCTAssertEqual(taboo("不行。").map(\.rule), ["taboo.refusal"])
         XCTAssertEqual(taboo("您是说宽带不能上网了对吗？").map(\.rule), [])
+        // English too; `we can` inside `we can't` (folded `wecannot`) is no offer of help.
+        let en = Shipped.check("# language: en\nAgent: No, we can't do that.\n")
+        XCTAssertEqual(en.findings.filter { $0.rule == "refusal.curt" }.map(\.text), ["can't"])
+        let enHelp = Shipped.check("# language: en\nAgent: I can't refund it because the window closed, but I can offer store credit.\n")
+        XCTAssertFalse(enHelp.findings.contains { $0.rule == "refusal.curt" })
         // Deducts a little, as a warning.
         let rule = try XCTUnwrap(Shipped.catalog.ruleSets[0].headers["refusal.curt"])
         XCTAssertLessThan(rule.deduction, try XCTUnwrap(Shipped.catalog.ruleSets[0].headers["taboo.refusal"]).deduction)

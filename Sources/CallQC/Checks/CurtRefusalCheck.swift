@@ -43,10 +43,12 @@ public struct CurtRefusalCheck: CheckDefinition {
         if refusalHits.isEmpty { return [] }
         let scope = CheckContext.mask(header.roles)
         let exceptions = context.hits(rule: rule, list: "exceptions")
-        // Reasons and offers, by turn; `可以` inside `不可以` is no offer.
+        // Reasons and offers, by turn; one that overlaps a refusal is part of it: `可以` in `不可以`,
+        // `we can` in `we can't` (folded `wecannot`).
         var markedTurns = Set<Int>()
         for list in ["reasons", "offers"] {
-            for m in context.hits(rule: rule, list: list) where !refusalHits.contains(where: { m.isCovered(by: $0) }) {
+            for m in context.hits(rule: rule, list: list)
+            where !refusalHits.contains(where: { $0.turn == m.turn && $0.start < m.end && m.start < $0.end }) {
                 markedTurns.insert(m.turn)
             }
         }
