@@ -18,29 +18,10 @@ final class HardeningServeTests: XCTestCase {
 
     /// Starts `callqc serve --port 0` and returns the port.
     func serve(_ args: [String]) throws -> UInt16 {
-        let process = Process()
-        process.executableURL = try BrowserTests.binary()
-        process.arguments = ["serve", "--port", "0"] + args
-        process.currentDirectoryURL = BrowserTests.root
-        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "CALLQC_TOKEN" }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.standardError
-        try process.run()
+        let (process, address) = try ServeProcess.start(args, environment: ProcessInfo.processInfo.environment.filter { $0.key != "CALLQC_TOKEN" })
         server = process
-        var seen = ""
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let r = seen.range(of: #"127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
-                let text = seen[r].dropFirst("127.0.0.1:".count).dropLast()
-                if let port = UInt16(text) { return port }
-            }
-        }
-        XCTFail("callqc serve did not say where it listens: \(seen)")
-        throw XCTSkip("no server")
+        guard let port = address.split(separator: ":").last.flatMap({ UInt16($0) }) else { throw ServeProcess.NoServer(output: address) }
+        return port
     }
 
     /// A raw connection to the server.
