@@ -114,7 +114,7 @@ struct RepetitionCheck: CheckDefinition {
     static func similarity(_ a: [UInt32], _ b: [UInt32], least: Double) -> Double {
         let longer = max(a.count, b.count)
         if longer == 0 { return 1 }
-        let budget = Int((1 - least) * Double(longer))
+        let budget = Int((1 - least) * Double(longer) + 1e-9)     // 0.8 of 20 allows 4 edits, not 3.9999
         if abs(a.count - b.count) > budget { return 0 }
         if a.isEmpty || b.isEmpty { return 0 }
         var row = Array(0...b.count)
