@@ -130,6 +130,29 @@ final class ConductRuleTests: XCTestCase {
         XCTAssertTrue(findings(different, "listening.repetition").isEmpty, "similar frames, different content")
     }
 
+    /// The cheap bound that skips most pairs never exceeds the edit distance (else a repeat would be missed).
+    func testRepetitionBoundNeverExceedsTheEditDistance() {
+        var g = SystemRandomNumberGenerator()
+        let alphabet: [UInt32] = Array("这个是系统规定的没有办法给您退女士好查一下".unicodeScalars.map(\.value))
+        for _ in 0..<500 {
+            let a = (0..<Int.random(in: 6...40, using: &g)).map { _ in alphabet.randomElement(using: &g)! }
+            var b = a
+            for _ in 0..<Int.random(in: 0...8, using: &g) {
+                switch Int.random(in: 0..<3, using: &g) {
+                case 0 where !b.isEmpty: b.remove(at: Int.random(in: 0..<b.count, using: &g))
+                case 1: b.insert(alphabet.randomElement(using: &g)!, at: Int.random(in: 0...b.count, using: &g))
+                default: if !b.isEmpty { b[Int.random(in: 0..<b.count, using: &g)] = alphabet.randomElement(using: &g)! }
+                }
+            }
+            if b.isEmpty { continue }
+            let sa = RepetitionCheck.Sentence(turn: 0, folded: 0..<1, scalars: a, order: 0)
+            let sb = RepetitionCheck.Sentence(turn: 0, folded: 0..<1, scalars: b, order: 0)
+            let exact = RepetitionCheck.similarity(a, b, least: 0.0)
+            let distance = Int((1 - exact) * Double(max(a.count, b.count)) + 0.5)
+            XCTAssertLessThanOrEqual(sa.distanceBound(sb), distance, "\(a) \(b)")
+        }
+    }
+
     // MARK: call facts
 
     func testAbnormalHangUpNeedsTimesAndTheCustomersUnansweredQuestion() throws {
