@@ -104,6 +104,48 @@ final class ConductRuleTests: XCTestCase {
         XCTAssertEqual(findings(en, "complaint.apology").map(\.turn), [2, 8])
     }
 
+    func testAnchoredLooksBeforeAndMustNotFollow() throws {
+        let set = try RuleKindTests.ruleSet("""
+        rules:
+          - id: transfer.announced
+            kind: anchored
+            message: 转接前未告知客户稍等
+            section: listening
+            anchor: {phrases: [现在为您转接], roles: [agent]}
+            response: {phrases: [请您稍等, 请稍等]}
+            look: before
+            within: {turns: 1}
+          - id: pitch.after-no
+            kind: anchored
+            message: 客户拒绝后继续推销
+            section: politeness
+            anchor: {phrases: [不需要, 不用了]}
+            response: {phrases: [为您推荐, 给您推荐]}
+            expect: absent
+            within: {turns: 2}
+          - id: monologue
+            kind: call
+            message: 坐席独白，客户几乎没说话
+            section: listening
+            agent_share: {above: 0.9}
+            first_speaker: agent
+        """, in: self)
+        let checker = Checker(catalog: RuleCatalog(ruleSets: [set], fixed: true))
+        func rules(_ text: String) -> [String] {
+            checker.check(TranscriptLoader().read(bytes: Array(text.utf8), source: "t.txt").calls[0], with: set).findings.map(\.rule)
+        }
+        XCTAssertEqual(rules("客户: 我要办宽带。\n坐席: 请您稍等，现在为您转接。\n"), [], "said before the cue, in the same turn")
+        XCTAssertEqual(rules("客户: 我要办宽带。\n坐席: 现在为您转接，请稍等。\n"), ["transfer.announced"], "said after it is too late")
+        XCTAssertEqual(rules("坐席: 给您推荐一个套餐。\n客户: 不需要，谢谢。\n坐席: 好的，打扰了。\n"), [])
+        let pushy = try XCTUnwrap(checker.check(TranscriptLoader().read(bytes: Array("客户: 不用了。\n坐席: 那再给您推荐一个流量包吧。\n".utf8), source: "t.txt").calls[0], with: set)
+            .findings.first { $0.rule == "pitch.after-no" })
+        XCTAssertEqual(pushy.turn, 2)
+        XCTAssertEqual(pushy.relatedTurns, [1])
+        let long = String(repeating: "我们这个套餐非常划算，", count: 20)
+        XCTAssertEqual(rules("[00:00-01:00] 坐席: \(long)\n[01:01-01:02] 客户: 嗯。\n"), ["monologue"])
+        XCTAssertEqual(rules("[00:00-00:02] 客户: 喂？\n[00:03-01:00] 坐席: \(long)\n"), [], "the customer spoke first")
+    }
+
     // MARK: repetition
 
     func testRepeatedSentenceDespiteRecognitionErrors() throws {
