@@ -41,8 +41,8 @@ struct InputOptions: ParsableArguments {
     @Argument(help: "Transcript files, directories (searched recursively) or - for standard input.")
     var paths: [String] = []
 
-    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var inputFormat: String?
+    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it (docs/formats.md).")
+    var inputFormat: InputFormat?
 
     @Option(name: .customLong("agent-label"), help: "A speaker label to read as the agent (repeatable).")
     var agentLabels: [String] = []
@@ -64,9 +64,6 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one transcript file, directory, or - for standard input.") }
-        if let f = inputFormat, InputFormat(rawValue: f) == nil {
-            throw ValidationError("Unknown --input-format '\(f)'. Use one of: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
         if let c = agentChannels.first(where: { $0 < 0 }) { throw ValidationError("--agent-channel \(c): a channel is 0 or more.") }
         if !(1...(1 << 20)).contains(maxFileSize) { throw ValidationError("--max-file-size must be between 1 and 1048576 (MB).") }
     }
@@ -77,9 +74,12 @@ struct InputOptions: ParsableArguments {
         for label in customerLabels { roles.add(label: label, role: .customer) }
         var options = ReadOptions(roleMap: roles, agentSpeakers: agentSpeakers, agentChannels: agentChannels)
         options.maxFileBytes = maxFileSize << 20
-        return TranscriptLoader(options: options, format: inputFormat.flatMap(InputFormat.init(rawValue:)))
+        return TranscriptLoader(options: options, format: inputFormat)
     }
 }
+
+/// `--input-format`: the names the readers declare (``ReaderRegistry``), validated by ArgumentParser.
+extension InputFormat: ExpressibleByArgument {}
 
 /// Where output goes: standard output or a file.
 struct OutputSink {

@@ -20,15 +20,14 @@ struct Redact: ParsableCommand {
     @Argument(help: "Transcript files or directories.") var paths: [String]
     @Option(name: [.short, .long], help: "Write the one redacted transcript to this file.") var output: String?
     @Option(name: .customLong("output-dir"), help: "Write each redacted transcript here, under its own file name.") var outputDir: String?
-    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it.") var inputFormat: String?
+    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it.") var inputFormat: InputFormat?
 
     func validate() throws {
         if output != nil && outputDir != nil { throw ValidationError("Give --output or --output-dir, not both.") }
-        if let f = inputFormat, InputFormat(rawValue: f) == nil { throw ValidationError("Unknown --input-format '\(f)'.") }
     }
 
     func run() throws {
-        let loader = TranscriptLoader(format: inputFormat.flatMap(InputFormat.init(rawValue:)))
+        let loader = TranscriptLoader(format: inputFormat)
         let (inputs, problems) = loader.expand(paths)
         var failed = !problems.filter { $0.severity == .error }.isEmpty
         problems.forEach { Diagnostics.report($0, quiet: false) }
@@ -38,23 +37,11 @@ struct Redact: ParsableCommand {
         if let dir = outputDir { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var used = Set<String>()
         for ref in inputs {
-            let raw: [UInt8]
-            switch ref {
-            case .standardInput: raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            case .directory: continue
-            case .file(let path):
-                switch FileBytes.read(path, maxBytes: FileBytes.defaultLimit) {
-                case .success(let bytes): raw = bytes
-                case .failure(let problem):
-                    Diagnostics.report(problem, quiet: false)
-                    failed = true
-                    continue
-                }
-            }
+            if case .directory = ref { continue }
             let source = ref.description
-            let result = TextInput.validate(source: source, bytes: raw, maxLineBytes: Int.max).flatMap { input in
-                let format = loader.format ?? (source == "-" ? InputFormat.detect(content: input.bytes) : InputFormat.detect(path: source, bytes: input.bytes))
-                return TranscriptRedaction.redact(input, format: format)
+            // Read as check reads it: the same limits, checks and format decision.
+            let result = loader.prepare(ref).flatMap { input in
+                TranscriptRedaction.redact(input.text, format: input.format, document: input.decision.shape == .jsonDocument ? input.decision.document : nil)
             }
             switch result {
             case .failure(let problem):
