@@ -24,8 +24,8 @@ struct Lint: ParsableCommand {
     @Option(name: .long, help: "Read every input as: draft, script or transcript (default: by extension and content).")
     var `as`: String?
 
-    @Option(name: .long, help: "Output format: table or json.")
-    var format: String = "table"
+    @Option(name: .long, help: "Output format.")
+    var format: TableOrJSON = .table
 
     @Option(name: .long, help: "Speech rate for reading times: characters a minute for Chinese (default 120), words for English (default 150).")
     var rate: Double?
@@ -46,7 +46,6 @@ struct Lint: ParsableCommand {
     var noRedact = false
 
     func validate() throws {
-        guard ["table", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table or json.") }
         if let a = `as`, LintReport.Mode(rawValue: a) == nil { throw ValidationError("Unknown --as '\(a)'. Use draft, script or transcript.") }
         if let f = failOn, Severity(rawValue: f) == nil { throw ValidationError("Unknown --fail-on '\(f)'. Use info, warning, error or critical.") }
         if let r = rate, r <= 0 { throw ValidationError("--rate must be above 0.") }
@@ -64,14 +63,14 @@ struct Lint: ParsableCommand {
             case .success(let found):
                 for report in found { reports.append(noRedact ? report : report.redactedForOutput()) }
             case .failure(let unread):
-                unread.problems.forEach { Diagnostics.report($0, quiet: false, redact: !noRedact) }
+                unread.problems.forEach { Console.report($0, quiet: false, redact: !noRedact) }
                 unreadable = true
             }
         }
-        if format == "json" {
-            print(JSONValue.array(reports.map(LintRenderer.json)).pretty())
+        if format == .json {
+            Console.out(JSONValue.array(reports.map(LintRenderer.json)).pretty())
         } else {
-            print(reports.map { LintRenderer.table($0, color: color) }.joined(separator: "\n"), terminator: "")
+            Console.out(reports.map { LintRenderer.table($0, color: color) }.joined(separator: "\n"), terminator: "")
         }
         let failed = threshold.map { t in reports.contains { $0.allIssues.contains { $0.severity >= t } } } ?? false
         if unreadable || failed { throw ExitCode(1) }

@@ -30,7 +30,7 @@ struct Redact: ParsableCommand {
         let loader = TranscriptLoader(format: inputFormat)
         let (inputs, problems) = loader.expand(paths)
         var failed = !problems.filter { $0.severity == .error }.isEmpty
-        problems.forEach { Diagnostics.report($0, quiet: false) }
+        problems.forEach { Console.report($0, quiet: false) }
         if inputs.count > 1 && outputDir == nil {
             throw ValidationError("\(inputs.count) transcripts: give --output-dir DIR for more than one.")
         }
@@ -45,7 +45,7 @@ struct Redact: ParsableCommand {
             }
             switch result {
             case .failure(let problem):
-                Diagnostics.report(problem, quiet: false)
+                Console.report(problem, quiet: false)
                 failed = true
             case .success(let out):
                 if let dir = outputDir {
@@ -57,7 +57,7 @@ struct Redact: ParsableCommand {
                 } else {
                     try OutputSink(path: output).write(String(decoding: out.bytes, as: UTF8.self))
                 }
-                FileHandle.standardError.write(Data("callqc: \(source): \(out.masked) item\(out.masked == 1 ? "" : "s") of personal data masked\n".utf8))
+                Console.say("\(source): \(out.masked) item\(out.masked == 1 ? "" : "s") of personal data masked")
             }
         }
         if failed { throw ExitCode(1) }

@@ -75,4 +75,63 @@ final class OneRoadCLITests: XCTestCase {
         assertNamesBrokenFiles(r.stderr)
         XCTAssertTrue(r.stdout.contains("C20261201-0007"))
     }
+
+    /// Every --format, --to and --by is an enum ArgumentParser validates: an unknown value is its
+    /// usage error (status 2, the values listed), never a message of the command's own.
+    func testUnknownFormatToAndByAreArgumentParsersErrors() throws {
+        let cases: [([String], String, String)] = [
+            (["check", "samples", "--format", "yaml"], "--format", "'table', 'json', 'jsonl', 'csv' or 'markdown'"),
+            (["convert", "samples/good-call-broadband.txt", "--to", "xml"], "--to", "'json', 'jsonl' or 'plain'"),
+            (["eval", "eval/", "--by", "colour"], "--by", "category"),
+            (["eval", "eval/", "--format", "csv"], "--format", "'table' and 'json'"),
+            (["lint", "samples/drafts/survey-draft.draft", "--format", "html"], "--format", "'table' and 'json'"),
+            (["report", "--db", path("qc.sqlite"), "--by", "week"], "--by", "'agent', 'day' or 'rule'"),
+            (["report", "summary", "--db", path("qc.sqlite"), "--format", "pdf"], "--format", "'table', 'csv', 'json' or 'html'"),
+            (["report", "calibration", "--db", path("qc.sqlite"), "--format", "csv"], "--format", "'table' and 'json'"),
+            (["sample", "--db", path("qc.sqlite"), "--date", "2026-11-21", "--format", "html"], "--format", "'table', 'csv' or 'json'"),
+            (["cases", "export", "--db", path("qc.sqlite"), "--format", "docx"], "--format", "'md', 'html' or 'json'"),
+            (["check", "samples", "--input-format", "docx"], "--input-format", "aws-call-analytics"),
+            (["redact", "samples/good-call-broadband.txt", "--input-format", "docx"], "--input-format", "aws-call-analytics"),
+            (["serve", "--lang", "fr"], "--lang", "'zh' and 'en'"),
+        ]
+        for (args, option, values) in cases {
+            let r = try CLI.run(args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertTrue(r.stderr.contains("is invalid for '\(option) <"), "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(values), "\(args): \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("Unknown"), "\(args): a message of the command's own: \(r.stderr)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("qc.sqlite")), "refused before anything is opened")
+        // The help lists the values (its lines are wrapped: compare words).
+        func words(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let help = try CLI.run(["check", "--help"])
+        XCTAssertTrue(words(help.stdout).contains("(values: table, json, jsonl, csv, markdown; default: table)"), help.stdout)
+        XCTAssertTrue(words(try CLI.run(["convert", "--help"]).stdout).contains("(values: json, jsonl, plain; default: jsonl)"))
+        // And a valid one still works.
+        let md = try CLI.run(["check", "samples/good-call-broadband.txt", "--format", "markdown"])
+        XCTAssertEqual(md.status, 0, md.stderr)
+    }
+
+    /// The commands write through `Console` only: no `print(`, no standard stream written
+    /// elsewhere, and no --format, --to or --by left a string.
+    func testCommandsWriteThroughTheConsoleOnly() throws {
+        let folder = CLITests.root.appendingPathComponent("Sources/callqc")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+        XCTAssertTrue(files.contains("Console.swift"))
+        let stray = try NSRegularExpression(pattern: #"(?<![A-Za-z_.])print\(|Swift\.print\(|FileHandle\.standard(Error|Output)|fputs\(|putchar\("#)
+        let stringOption = try NSRegularExpression(pattern: #"var (format|by): String|var to: String\s*="#)
+        for name in files {
+            let lines = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8).components(separatedBy: "\n")
+            for (i, line) in lines.enumerated() {
+                let code = line.components(separatedBy: "//").first ?? line
+                let range = NSRange(code.startIndex..., in: code)
+                if name != "Console.swift", stray.firstMatch(in: code, range: range) != nil {
+                    XCTFail("Sources/callqc/\(name):\(i + 1): write through Console, not \(line.trimmingCharacters(in: .whitespaces))")
+                }
+                if stringOption.firstMatch(in: code, range: range) != nil {
+                    XCTFail("Sources/callqc/\(name):\(i + 1): --format, --to and --by take an enum ArgumentParser validates")
+                }
+            }
+        }
+    }
 }
