@@ -98,7 +98,7 @@ public struct TranscriptLoader: Sendable {
                 if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue { found.append(full) }
             }
             if found.isEmpty {
-                problems.append(InputProblem(source: path, message: "no transcript files (.txt, .json, .jsonl, .vtt, .srt) in this directory", severity: .warning))
+                problems.append(InputProblem(source: path, message: "no transcript files (\(registry.extensions.sorted().map { "." + $0 }.joined(separator: ", "))) in this directory", severity: .warning))
             }
             inputs.append(contentsOf: found.sorted().map(InputRef.file))
         }
