@@ -6,6 +6,8 @@
 #include <unicode/ubrk.h>
 #include <unicode/uscript.h>
 #include <unicode/uversion.h>
+#include <unicode/uregex.h>
+#include <unicode/utext.h>
 
 void cqc_icu_version(char *buffer, int32_t capacity) {
     if (buffer == NULL || capacity <= 0) return;
@@ -97,4 +99,49 @@ int32_t cqc_count_words(const uint16_t *text, int32_t length, int32_t *status) {
     ubrk_close(it);
     *status = 0;
     return count;
+}
+
+void *cqc_regex_open(const uint16_t *pattern, int32_t length, int32_t *status, int32_t *errorOffset) {
+    UErrorCode st = U_ZERO_ERROR;
+    UParseError pe;
+    pe.offset = -1;
+    URegularExpression *re = uregex_open((const UChar *)pattern, length, 0, &pe, &st);
+    if (status) *status = st;
+    if (errorOffset) *errorOffset = pe.offset;
+    if (U_FAILURE(st)) { if (re) uregex_close(re); return NULL; }
+    return re;
+}
+
+void *cqc_regex_clone(void *regex, int32_t *status) {
+    UErrorCode st = U_ZERO_ERROR;
+    URegularExpression *copy = uregex_clone((const URegularExpression *)regex, &st);
+    if (status) *status = st;
+    return U_FAILURE(st) ? NULL : copy;
+}
+
+int32_t cqc_regex_matches_utf8(void *regex, const char *text, int32_t length, int32_t *ranges, int32_t capacity, int32_t *status) {
+    UErrorCode st = U_ZERO_ERROR;
+    URegularExpression *re = (URegularExpression *)regex;
+    UText ut = UTEXT_INITIALIZER;
+    utext_openUTF8(&ut, text, length, &st);
+    uregex_setUText(re, &ut, &st);
+    int32_t count = 0;
+    while (U_SUCCESS(st) && uregex_findNext(re, &st)) {
+        int64_t s = uregex_start64(re, 0, &st), e = uregex_end64(re, 0, &st);
+        if (U_FAILURE(st)) break;
+        if (count < capacity) { ranges[2 * count] = (int32_t)s; ranges[2 * count + 1] = (int32_t)e; }
+        count++;
+        if (count >= capacity) break;
+    }
+    /* Detach the text before it goes. */
+    UErrorCode reset = U_ZERO_ERROR;
+    static const UChar empty[1] = {0};
+    uregex_setText(re, empty, 0, &reset);
+    utext_close(&ut);
+    if (status) *status = st;
+    return U_FAILURE(st) ? -1 : count;
+}
+
+void cqc_regex_close(void *regex) {
+    if (regex) uregex_close((URegularExpression *)regex);
 }

@@ -5,7 +5,7 @@ import Foundation
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, test and inspect rule sets.",
-        subcommands: [List.self, Test.self, Phrases.self, SuggestExamples.self]
+        subcommands: [List.self, Test.self, Kinds.self, Phrases.self, SuggestExamples.self]
     )
 
     struct List: ParsableCommand {

@@ -44,7 +44,10 @@ final class RuleEngineTests: XCTestCase {
         let ids = Set(zh.rules.map(\.header.id))
         for id in ["greeting", "closing", "pace.fast", "pace.slow", "interruption", "silence"] { XCTAssertTrue(ids.contains(id), id) }
         XCTAssertTrue(ids.contains { $0.hasPrefix("taboo") })
-        XCTAssertEqual(Set(zh.rules.map(\.header.kind)), Set(CheckKind.allCases))
+        // Every kind is used by a shipped rule, or by a condition of one (`said`).
+        let used = Set(zh.rules.flatMap { $0.check.allChecks.map { type(of: $0).kind } })
+        XCTAssertEqual(used, Set(CheckKind.allCases))
+        XCTAssertEqual(Set(zh.rules.map(\.header.kind)), Set(CheckKind.allCases).subtracting([.said]))
     }
 
     func testAllSixteenTabooPhrasesOfTheCenterAreFlagged() {

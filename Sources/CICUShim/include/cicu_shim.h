@@ -45,6 +45,16 @@ void cqc_translit_close(void *transliterator);
 /// Number of words (letters, numbers, ideographs, kana) found by ICU's word break.
 int32_t cqc_count_words(const uint16_t *text, int32_t length, int32_t *status);
 
+/// Compiles a regular expression (UTF-16 pattern); NULL and a failure status (and the
+/// offset of the error in the pattern) when it does not compile.
+void *cqc_regex_open(const uint16_t *pattern, int32_t length, int32_t *status, int32_t *errorOffset);
+/// A copy that may be used on another thread (a compiled pattern is used by one at a time).
+void *cqc_regex_clone(void *regex, int32_t *status);
+/// Finds the matches in UTF-8 text: up to `capacity` (start, end) byte offsets in `ranges`
+/// (two ints a match); returns how many there are, or -1 on error.
+int32_t cqc_regex_matches_utf8(void *regex, const char *text, int32_t length, int32_t *ranges, int32_t capacity, int32_t *status);
+void cqc_regex_close(void *regex);
+
 #ifdef __cplusplus
 }
 #endif

@@ -126,6 +126,8 @@ extension ResultJSON {
             finding.text = f["text"]?.stringValue
             finding.detail = f["detail"]?.stringValue
             finding.suggestion = f["suggestion"]?.stringValue
+            finding.match = f["match"]?.stringValue.flatMap(MatchKind.init(rawValue:))
+            finding.relatedTurns = (f["related_turns"]?.arrayValue ?? []).compactMap { $0.numberValue.map { Int($0) } }
             return finding
         }
     }

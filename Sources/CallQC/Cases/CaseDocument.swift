@@ -99,7 +99,7 @@ public enum CaseDocument {
             ("findings", .array(c.findings.map { f in
                 var red = f
                 // Personal-data evidence may be a part of a number or a number raised by a word it does not quote.
-                red.text = f.kind == .pii && redact ? f.text.map(r.detector.maskEvidence) : f.text.map(t)
+                red.text = CheckRegistry.quotes(f.kind) == .personalData && redact ? f.text.map(r.detector.maskEvidence) : f.text.map(t)
                 red.detail = f.detail.map(t)
                 return ResultJSON.encode(red)
             })),

@@ -37,6 +37,11 @@ public struct CheckContext: Sendable {
     /// For long turns: the scalar count before every 256th UTF-8 byte, so a finding's span costs
     /// at most 256 bytes of counting, not the whole turn (a long turn has many findings).
     let scalarMarks: [Int: [Int]]
+    /// The phrase lists of a condition inside a composite rule are named `condition.list`:
+    /// the composite sets this to `condition.` while its condition runs.
+    var listPrefix = ""
+    /// The findings of the rules that do not read others' findings, for those that do (composites).
+    var earlierFindings: [Finding] = []
 
     init(call: Call, ruleSet: RuleSet, folder: TextFolder, counter: SpeechCounter, script: Script? = nil,
          measured: ([SpeechProfile], CallMetrics)? = nil) {
@@ -69,7 +74,7 @@ public struct CheckContext: Sendable {
             }
         }
         self.hits = hits
-        self.personalData = ruleSet.rules.contains { $0.header.kind == .pii }
+        self.personalData = ruleSet.needsPersonalData
             ? PIIDetector().find(inTurns: Redactor.speakers(call)) : nil
         var marks: [Int: [Int]] = [:]
         for (t, turn) in call.turns.enumerated() where turn.text.utf8.count > 4096 {
@@ -107,7 +112,7 @@ public struct CheckContext: Sendable {
 
     /// The hits of one phrase list of one rule, in turn order.
     func hits(rule: Int, list: String) -> [PhraseHit] {
-        ruleSet.listNumbers[PhraseOwner.List(rule: rule, name: list)].map { hits[$0] } ?? []
+        ruleSet.listNumbers[PhraseOwner.List(rule: rule, name: listPrefix.isEmpty ? list : listPrefix + list)].map { hits[$0] } ?? []
     }
 
     /// 0-based indices of the turns spoken by `roles`.
@@ -140,10 +145,11 @@ public struct CheckContext: Sendable {
 
     /// A finding at a turn (and a span of its folded text), or about the whole call.
     func finding(_ header: RuleHeader, turn: Int?, folded range: Range<Int>? = nil, message: String? = nil,
-                 detail: String? = nil, start: Double? = nil, end: Double? = nil, deducts: Bool = true) -> Finding {
+                 detail: String? = nil, start: Double? = nil, end: Double? = nil, deducts: Bool = true, related: [Int] = []) -> Finding {
         var f = Finding(rule: header.id, kind: header.kind, section: header.section, severity: header.severity,
                         message: message ?? header.message, deducts: deducts)
         f.detail = detail
+        f.relatedTurns = Set(related).subtracting(turn.map { [$0] } ?? []).sorted().map { $0 + 1 }
         if let turn {
             let t = call.turns[turn]
             f.turn = turn + 1

@@ -15,6 +15,31 @@ import CallQCText
 /// max_chars: 20                      # longer turns are not curt
 /// ```
 public struct CurtRefusalCheck: CheckDefinition {
+    static let kind = CheckKind.curtRefusal
+    static let summary = "A short turn (at most `max_chars` countable characters) that refuses (`不可以`, `不支持`) with no reason and no alternative or offer of help in that turn or the agent's next one; not a question, and not a turn a `forbidden` rule already flags. A reason or offer that overlaps the refusal is part of it (`可以` in `不可以`, `we can` in `we can't`)."
+    static let parameters: [CheckParameter] = [
+        .phrases("refusals", required: true, "the words of a refusal (不可以, 不支持, 无法)"),
+        .phrases("reasons", "a reason rescues the refusal (因为, 系统, 规定)"),
+        .phrases("offers", "so does an alternative or an offer of help (帮您, 建议您)"),
+        .phrases("exceptions", "not a refusal (能不能, 不能上网)"),
+        CheckParameter("max_chars", "whole number", default: "20", "longer turns are not curt"),
+        CheckParameter("suggestion", "text", "a better phrasing, shown to agents by lint"),
+    ]
+    static let checksDrafts = true
+    static let yamlExample = """
+        - id: refusal.curt
+          kind: curt-refusal
+          message: 生硬拒绝，未说明原因或提供替代方案
+          section: politeness
+          deduction: 3
+          refusals: [不可以, 不能, 不支持, 无法]
+          reasons: [因为, 系统, 规定]
+          offers: [帮您, 建议您]
+          examples:
+            flag: [不可以。]
+            pass: [不可以哦，这个是系统限制的，我帮您转人工核实一下。]
+        """
+
     public var refusals: [Phrase]
     public var reasons: [Phrase]
     public var offers: [Phrase]
@@ -102,11 +127,15 @@ extension CheckContext {
     func turnsWithForbiddenFindings() -> Set<Int> {
         var turns = Set<Int>()
         for (i, rule) in ruleSet.rules.enumerated() {
-            guard case .forbidden(let c) = rule.check else { continue }
+            guard let c = rule.check as? ForbiddenPhraseCheck else { continue }
             for hit in c.standingHits(self, rule: i, roles: rule.header.roles) {
                 turns.insert(hit.turn)
             }
         }
         return turns
     }
+}
+
+extension CheckKind {
+    public static let curtRefusal = CheckKind(name: "curt-refusal")
 }

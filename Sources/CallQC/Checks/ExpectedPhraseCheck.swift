@@ -1,6 +1,26 @@
 /// The phrases should be said at least `min` times in the call by the scoped
 /// roles (politeness: 请, 谢谢, 您, 对不起…).
 public struct ExpectedPhraseCheck: CheckDefinition {
+    static let kind = CheckKind.expected
+    static let summary = "The phrases said fewer than `min` times in the call by the scoped roles (politeness: 请, 谢谢, 您). Overlapping phrases count once per position."
+    static let parameters: [CheckParameter] = [
+        .phrases("phrases", required: true, "the phrases to count"),
+        CheckParameter("min", "whole number", default: "1", "how many times they must be said in all"),
+    ]
+    static let checksDrafts = true
+    static let yamlExample = """
+        - id: polite.please
+          kind: expected
+          message: 礼貌用语不足
+          section: politeness
+          deduction: 2
+          phrases: [请, 谢谢, 您]
+          min: 2
+          examples:
+            flag: [好的，等一下。]
+            pass: [请您稍等，谢谢。]
+        """
+
     public var phrases: [Phrase]
     public var minimum: Int
 
@@ -27,4 +47,8 @@ public struct ExpectedPhraseCheck: CheckDefinition {
         let detail = "said \(count) time\(count == 1 ? "" : "s")\(list.isEmpty ? "" : " (\(list))"), expected at least \(minimum)"
         return [context.finding(header, turn: nil, detail: detail)]
     }
+}
+
+extension CheckKind {
+    public static let expected = CheckKind(name: "expected")
 }

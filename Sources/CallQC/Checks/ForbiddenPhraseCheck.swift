@@ -13,6 +13,36 @@
 /// exceptions: [您不知道, 不知道您]
 /// ```
 public struct ForbiddenPhraseCheck: CheckDefinition {
+    static let kind = CheckKind.forbidden
+    static let summary = "Every phrase said by the scoped roles, unless an exception covers it (`您不知道` covers `不知道`) or the agent is quoting (`客服说了“我解决不了”`). With `whole_clause: true` only when the phrase is a clause of its own (`不行。`, `那不行`, `不行的哦`, not `不行的话`). Paraphrases only when said dismissively: a softener in the turn cancels them. A phrase inside a longer forbidden phrase in the same turn counts once, and a rule finds at most one fault per turn. Phrases of three Chinese characters or more also match by sound (`\"match\": \"sound\"`)."
+    static let parameters: [CheckParameter] = [
+        .phrases("phrases", required: true, "the phrases as the center's rules list them"),
+        .phrases("paraphrases", "the same meaning in other words; taboo only when said dismissively"),
+        .phrases("softeners", "words that show a phrase was not said dismissively (您, 帮您, 因为)"),
+        .phrases("exceptions", "longer phrases that cover a hit and cancel it (您不知道)"),
+        CheckParameter("whole_clause", "true or false", default: "false", "listed phrases count only as a clause of their own"),
+        .phrases("lead_ins", "words that may stand before the phrase in its clause (那, 这种, 也是)"),
+        .phrases("particles", "particles that may follow it in its clause (的, 哦, 呢)"),
+        CheckParameter("sound", "true or false", default: "true", "also match recognisers' homophones (不知到 for 不知道)"),
+        CheckParameter("suggestion", "text", "a better phrasing, shown to agents by lint"),
+        CheckParameter("suggestions", "{phrase: text}", "a better phrasing per phrase"),
+    ]
+    static let checksDrafts = true
+    static let yamlExample = """
+        - id: taboo.dont-know
+          kind: forbidden
+          message: 使用服务忌语“不知道”
+          section: politeness
+          deduction: 10
+          phrases: [不知道]
+          paraphrases: [不清楚, 不晓得]
+          softeners_file: ../phrases/softeners.txt
+          exceptions: [您不知道, 如果不知道]
+          examples:
+            flag: [这个我不知道，你自己去营业厅问吧。]
+            pass: [您不知道也没关系，我帮您查一下。]
+        """
+
     /// The listed phrases first, then the paraphrases (from ``listedCount`` on).
     public var phrases: [Phrase]
     public var exceptions: [Phrase]
@@ -169,4 +199,8 @@ struct ExceptionSpans {
         }
         return low > 0 && spans.furthestEnd[low - 1] >= hit.end
     }
+}
+
+extension CheckKind {
+    public static let forbidden = CheckKind(name: "forbidden")
 }

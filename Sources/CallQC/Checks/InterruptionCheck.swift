@@ -2,6 +2,22 @@
 /// for each agent turn that starts more than `threshold` seconds before a
 /// customer turn ends.
 public struct InterruptionCheck: CheckDefinition {
+    static let kind = CheckKind.interruption
+    static let summary = "A scoped turn that starts while a turn of the interrupted roles still has more than `threshold` seconds to run."
+    static let parameters: [CheckParameter] = [
+        CheckParameter("threshold", "seconds", default: "0.5", "overlap allowed"),
+        CheckParameter("interrupted_roles", "roles", default: "customer", "whose speech must not be cut into"),
+    ]
+    static let examplesNeed = ExampleNeeds.times
+    static let yamlExample = """
+        - id: listening.interrupt
+          kind: interruption
+          message: 抢话、打断客户
+          section: listening
+          deduction: 3
+          threshold: 0.5
+        """
+
     public var threshold: Double
     /// Whose speech the scoped roles must not cut into.
     public var interrupted: [Role]
@@ -113,4 +129,8 @@ struct MinimumTree {
         }
         return best == Int.max ? nil : best
     }
+}
+
+extension CheckKind {
+    public static let interruption = CheckKind(name: "interruption")
 }

@@ -12,6 +12,21 @@
 ///                                          # email, phone, qq, wechat, account, password)
 /// ```
 public struct PIICheck: CheckDefinition {
+    static let kind = CheckKind.pii
+    static let summary = "Personal data (phone, ID, bank card numbers, e-mail, QQ and WeChat ids, account numbers, passwords) said in a turn: who said it and where. Found at the level of the call (a number split across turns is one finding); public, company and order numbers, dates and amounts are none."
+    static let parameters: [CheckParameter] = [
+        CheckParameter("types", "list", default: "all", "mobile, landline, id-number, bank-card, email, phone, qq, wechat, account, password"),
+    ]
+    static let quotes = TranscriptQuotes.personalData
+    static let yamlExample = """
+        - id: privacy.agent-readout
+          kind: pii
+          message: 坐席读出客户个人信息
+          section: completeness
+          deduction: 5
+          types: [mobile, id-number, bank-card]
+        """
+
     public var detector: PIIDetector
 
     var phraseLists: [(name: String, phrases: [Phrase])] { [] }
@@ -56,4 +71,8 @@ public struct PIICheck: CheckDefinition {
         }
         return findings
     }
+}
+
+extension CheckKind {
+    public static let pii = CheckKind(name: "pii")
 }

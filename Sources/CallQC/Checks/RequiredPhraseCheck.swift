@@ -10,6 +10,27 @@ import CallQCText
 /// window: {at: start, turns: 2, seconds: 20}
 /// ```
 public struct RequiredPhraseCheck: CheckDefinition {
+    static let kind = CheckKind.required
+    static let summary = "None of the phrases in the first (last) N turns of the scoped roles, or the first (last) S seconds of the call: a missing greeting or closing. The finding has no turn; its detail says which turns were looked at. An end-anchored rule is not satisfied by what satisfied a start-anchored one, nor, in that turn, by a phrase that more than a few characters follow."
+    static let parameters: [CheckParameter] = [
+        .phrases("phrases", required: true, "the phrases, one of which must be said"),
+        CheckParameter("window", "{at: start|end, turns: N, seconds: S}", required: true, "where to look: the first (last) N turns of the scoped roles and/or S seconds of the call"),
+    ]
+    static let quotes = TranscriptQuotes.evidenceAndDetail
+    static let checksDrafts = true
+    static let yamlExample = """
+        - id: greeting
+          kind: required
+          message: 未使用标准欢迎语
+          section: greeting-closing
+          deduction: 5
+          phrases_file: ../phrases/greetings.txt
+          window: {at: start, turns: 2, seconds: 20}
+          examples:
+            flag: [喂，什么事？]
+            pass: [您好，很高兴为您服务。]
+        """
+
     public enum Anchor: String, Sendable { case start, end }
 
     public var phrases: [Phrase]
@@ -116,7 +137,7 @@ public struct RequiredPhraseCheck: CheckDefinition {
     func openingHits(_ context: CheckContext, except rule: Int) -> [PhraseHit] {
         var result: [PhraseHit] = []
         for (i, r) in context.ruleSet.rules.enumerated() where i != rule {
-            guard case .required(let c) = r.check, c.at == .start else { continue }
+            guard let c = r.check as? RequiredPhraseCheck, c.at == .start else { continue }
             let window = Set(c.window(context, roles: r.header.roles))
             if let first = context.hits(rule: i, list: "phrases").first(where: { window.contains($0.turn) }) {
                 result.append(first)
@@ -150,4 +171,8 @@ public struct RequiredPhraseCheck: CheckDefinition {
             : "similarity \(JSONValue.format((best.match.similarity * 100).rounded() / 100))"
         return "turn \(best.turn + 1) 「\(text)」 (\(how))"
     }
+}
+
+extension CheckKind {
+    public static let required = CheckKind(name: "required")
 }

@@ -1,5 +1,12 @@
 /// A step of the call's script said out of order: before a step the script puts first.
 public struct ScriptOrderCheck: CheckDefinition {
+    static let kind = CheckKind.scriptOrder
+    static let summary = "A step of the call's script said out of order."
+    static let parameters: [CheckParameter] = []
+    static let quotes = TranscriptQuotes.evidenceAndDetail
+    static let examplesNeed = ExampleNeeds.none
+    static let yamlExample = ""
+
     var phraseLists: [(name: String, phrases: [Phrase])] { [] }
 
     static func parse(_ fields: inout FieldReader, _ context: inout RuleParseContext) throws(RuleError) -> ScriptOrderCheck {
@@ -20,4 +27,8 @@ public struct ScriptOrderCheck: CheckDefinition {
             return context.finding(header, turn: (step.turn ?? 1) - 1, message: "\(header.message): \(step.label)", detail: detail)
         }
     }
+}
+
+extension CheckKind {
+    public static let scriptOrder = CheckKind(name: "script-order")
 }

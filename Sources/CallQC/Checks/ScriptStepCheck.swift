@@ -1,6 +1,13 @@
 /// A required step of the call's script that the agent never said. The finding
 /// names the step and the closest near-miss. Calls without a script get none.
 public struct ScriptStepCheck: CheckDefinition {
+    static let kind = CheckKind.scriptStep
+    static let summary = "A required step of the call's script not said (see docs/scripts.md); the detail names the closest near miss."
+    static let parameters: [CheckParameter] = []
+    static let quotes = TranscriptQuotes.evidenceAndDetail
+    static let examplesNeed = ExampleNeeds.none
+    static let yamlExample = ""
+
     var phraseLists: [(name: String, phrases: [Phrase])] { [] }
 
     static func parse(_ fields: inout FieldReader, _ context: inout RuleParseContext) throws(RuleError) -> ScriptStepCheck {
@@ -20,4 +27,8 @@ public struct ScriptStepCheck: CheckDefinition {
             return context.finding(header, turn: nil, message: "\(header.message): \(step.label)", detail: detail)
         }
     }
+}
+
+extension CheckKind {
+    public static let scriptStep = CheckKind(name: "script-step")
 }

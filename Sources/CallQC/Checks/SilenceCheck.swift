@@ -2,6 +2,24 @@
 /// seconds, unless the agent announced a hold just before it (`hold_phrases`,
 /// up to `max_hold` seconds).
 public struct SilenceCheck: CheckDefinition {
+    static let kind = CheckKind.silence
+    static let summary = "Gaps between timed turns longer than `threshold`, except after an agent turn that announced a hold (`请您稍等`), up to `max_hold`."
+    static let parameters: [CheckParameter] = [
+        CheckParameter("threshold", "seconds", default: "5", "the longest gap allowed"),
+        .phrases("hold_phrases", "an agent turn with one announces a hold (请您稍等)"),
+        CheckParameter("max_hold", "seconds", default: "60", "the longest announced hold"),
+    ]
+    static let examplesNeed = ExampleNeeds.times
+    static let yamlExample = """
+        - id: listening.silence
+          kind: silence
+          message: 冷场超过 8 秒
+          section: listening
+          deduction: 2
+          threshold: 8
+          hold_phrases: [请您稍等, 请稍等]
+        """
+
     public var threshold: Double
     public var holdPhrases: [Phrase]
     public var maxHold: Double
@@ -46,4 +64,8 @@ public struct SilenceCheck: CheckDefinition {
                                    start: from, end: to)
         }
     }
+}
+
+extension CheckKind {
+    public static let silence = CheckKind(name: "silence")
 }

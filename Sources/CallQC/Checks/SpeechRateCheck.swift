@@ -9,6 +9,24 @@
 /// long_turn_seconds: 15
 /// ```
 public struct SpeechRateCheck: CheckDefinition {
+    static let kind = CheckKind.speechRate
+    static let summary = "The agent's speech rate over the call outside the bound; long turns outside it too, as evidence that takes no points. Calls without timestamps are not measured: never a guess."
+    static let parameters: [CheckParameter] = [
+        CheckParameter("above", "characters (words) a minute", "too fast above this (give `above` or `below`)"),
+        CheckParameter("below", "characters (words) a minute", "too slow below this"),
+        CheckParameter("unit", "characters | words | auto", default: "auto", "auto: characters for Chinese, words for English"),
+        CheckParameter("long_turn_seconds", "seconds", default: "15", "turns this long are judged on their own too (0: never)"),
+    ]
+    static let examplesNeed = ExampleNeeds.times
+    static let yamlExample = """
+        - id: pace.fast
+          kind: speech-rate
+          message: 语速过快
+          section: pace
+          deduction: 5
+          above: 150
+        """
+
     public enum Unit: String, Sendable { case auto, characters, words }
 
     public var above: Double?
@@ -61,4 +79,8 @@ public struct SpeechRateCheck: CheckDefinition {
         }
         return findings
     }
+}
+
+extension CheckKind {
+    public static let speechRate = CheckKind(name: "speech-rate")
 }

@@ -16,8 +16,6 @@ public struct ScriptLinter: Sendable {
         self.maxClause = maxClause
     }
 
-    /// Kinds that make sense without timing or a second speaker.
-    static let kinds: Set<CheckKind> = [.required, .forbidden, .expected, .curtRefusal]
 
     /// Lints lines the agent is to say (or said).
     public func lint(_ lines: [LintLine], source: String, mode: LintReport.Mode) -> LintReport {
@@ -38,7 +36,7 @@ public struct ScriptLinter: Sendable {
                                 ruleSet: RuleSetStamp(name: ruleSet.name, version: ruleSet.version),
                                 unit: words ? "words" : "characters", rate: perMinute, lines: lines, issues: [])
         // A draft or a script is typed, not written by a recogniser: no match by sound there.
-        for f in result.findings where ScriptLinter.kinds.contains(f.kind) && (mode == .transcript || f.match != .sound) {
+        for f in result.findings where CheckRegistry.checksDrafts(f.kind) && (mode == .transcript || f.match != .sound) {
             // Speak of lines, not turns: a draft has no turns.
             let detail = f.detail.map { ScriptLinter.renumber($0, lines: lines, noun: mode == .transcript ? "turn" : "line") }
             let issue = LintIssue(severity: f.severity, rule: f.rule, message: f.message, text: f.text,

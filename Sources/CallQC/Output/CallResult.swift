@@ -131,6 +131,7 @@ public enum ResultJSON {
         if let span = f.span { w.beginObject(); w.member("begin", span.lowerBound); w.member("end", span.upperBound); w.endObject() } else { w.null() }
         w.member("text", f.text); w.member("detail", f.detail); w.member("suggestion", f.suggestion); w.member("deducts", f.deducts)
         if let match = f.match { w.member("match", match.rawValue) }
+        if !f.relatedTurns.isEmpty { w.key("related_turns"); w.beginArray(); for t in f.relatedTurns { w.number(t) }; w.endArray() }
         w.endObject()
     }
 

@@ -33,10 +33,11 @@ extension CallResult {
             var f = f
             // A personal-data finding's evidence may be part of a number (split across turns) or
             // a number raised by a word it does not quote: masked on its own.
-            f.text = f.kind == .pii ? f.text.map(r.detector.maskEvidence) : r.redact(f.text)
-            // Details quote the transcript only for near-misses (required phrases, script steps);
-            // the others are built from the lexicon and from times.
-            if f.kind == .required || f.kind == .scriptStep || f.kind == .scriptOrder || f.kind == .pii { f.detail = r.redact(f.detail) }
+            // What a kind's findings quote is declared by the kind (near misses, the other side of an
+            // order rule, repeated sentences); other details are built from the lexicon, times and counts.
+            let quotes = CheckRegistry.quotes(f.kind)
+            f.text = quotes == .personalData ? f.text.map(r.detector.maskEvidence) : r.redact(f.text)
+            if quotes != .evidence { f.detail = r.redact(f.detail) }
             // Messages come from the lexicon, not from the transcript.
             return f
         }

@@ -42,12 +42,12 @@ public struct RuleSet: Sendable {
             return listNumbers.count - 1
         }
         for (r, rule) in rules.enumerated() {
-            if case .forbidden(let c) = rule.check, c.sound {
+            if let c = rule.check as? ForbiddenPhraseCheck, c.sound {
                 for (name, phrases) in c.phraseLists {
                     for (p, phrase) in phrases.enumerated() { soundPhrases.append((PhraseOwner(list: number(.init(rule: r, name: name)), phrase: p), phrase.folded)) }
                 }
             }
-            for (name, phrases) in rule.check.definition.phraseLists {
+            for (name, phrases) in rule.check.phraseLists {
                 for (p, phrase) in phrases.enumerated() {
                     let owner = PhraseOwner(list: number(.init(rule: r, name: name)), phrase: p,
                                             latinStart: phrase.latinStart, latinEnd: phrase.latinEnd)
@@ -61,12 +61,16 @@ public struct RuleSet: Sendable {
                 }
             }
         }
+        self.needsPersonalData = rules.contains { $0.check.allChecks.contains { $0 is PIICheck } }
         self.headers = Dictionary(rules.map { ($0.header.id, $0.header) }, uniquingKeysWith: { a, _ in a })
         self.matcher = PhraseMatcher(patterns: patterns)
         self.owners = owners
         self.listNumbers = listNumbers
         self.sound = soundPhrases.isEmpty || !soundMatching ? nil : SoundIndex(phrases: soundPhrases)
     }
+
+    /// Whether a rule (or a condition of one) looks for personal data: the call is searched once for all.
+    let needsPersonalData: Bool
 
     /// Rule headers by id.
     public let headers: [String: RuleHeader]

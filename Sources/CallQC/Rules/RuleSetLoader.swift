@@ -64,6 +64,7 @@ public struct RuleSetLoader {
             try f.finish()
             context.phraseFiles = fileContext.phraseFiles
         }
+        try RuleSetLoader.checkReferences(rules)
         if rules.isEmpty {
             throw RuleError(file: main, message: "the rule set has no rules", fix: "add rules under 'rules:' or in rules/*.yaml")
         }
@@ -119,11 +120,10 @@ public struct RuleSetLoader {
                 throw item.error("duplicate rule id '\(id)' (first defined at \(first.file):\(first.line))", fix: "give each rule its own id")
             }
             let kindText = try f.string("kind", required: true)!
-            guard let kind = CheckKind(rawValue: kindText) else {
-                throw item.error("unknown kind '\(kindText)' in rule '\(id)'", fix: "use one of: \(CheckKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let type = try RuleSetLoader.kindType(kindText, node: f.node("kind") ?? item, rule: "rule '\(id)'")
+            let kind = type.kind
             let message = try f.string("message", required: true)!
-            let severityText = try f.string("severity") ?? (kind == .cue ? "info" : "warning")
+            let severityText = try f.string("severity") ?? type.defaultSeverity.rawValue
             guard let severity = Severity(rawValue: severityText) else {
                 throw item.error("unknown severity '\(severityText)' in rule '\(id)'", fix: "use info, warning, error or critical")
             }
@@ -131,20 +131,13 @@ public struct RuleSetLoader {
             guard scoring.sections.contains(where: { $0.id == section }) else {
                 throw item.error("rule '\(id)' names section '\(section)', which the scoring scheme lacks", fix: "use one of: \(scoring.sections.map(\.id).joined(separator: ", "))")
             }
-            var roles = RuleCheck.defaultRoles(kind)
-            if let list = try f.strings("roles") {
-                roles = []
-                for (text, node) in list {
-                    guard let role = Role(rawValue: text) else { throw node.error("unknown role '\(text)'", fix: "use agent, customer or other") }
-                    roles.append(role)
-                }
-            }
+            let roles = try RuleSetLoader.roles(&f) ?? type.defaultRoles
             let header = RuleHeader(id: id, kind: kind, message: message, severity: severity, section: section,
                                     deduction: try f.number("deduction", min: 0) ?? 0, roles: roles,
                                     veto: try f.bool("veto") ?? false, reference: try f.string("reference"),
                                     file: item.file, line: item.line)
-            let check = try RuleCheck.parse(kind, &f, &context)
-            let examples = try parseExamples(&f, header: header)
+            let check = try RuleSetLoader.parseCheck(type, &f, &context, headerKeys: RuleSetLoader.headerKeys)
+            let examples = try parseExamples(&f, header: header, need: type.examplesNeed)
             try f.finish()
             ids[id] = header
             rules.append(Rule(header: header, check: check, examples: examples))
@@ -152,12 +145,81 @@ public struct RuleSetLoader {
         return rules
     }
 
-    private func parseExamples(_ fields: inout FieldReader, header: RuleHeader) throws(RuleError) -> [RuleExample] {
+    /// Composite conditions that name other rules: the rules must exist and not read findings themselves.
+    static func checkReferences(_ rules: [Rule]) throws(RuleError) {
+        let byID = Dictionary(rules.map { ($0.header.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for rule in rules {
+            guard let c = rule.check as? CompositeCheck else { continue }
+            for ref in c.ruleReferences {
+                guard let other = byID[ref.id] else {
+                    let near = byID.keys.min { FieldReader.distance($0, ref.id) < FieldReader.distance($1, ref.id) }
+                    let hint = near.map { FieldReader.distance($0, ref.id) <= 3 ? "did you mean '\($0)'? " : "" } ?? ""
+                    throw RuleError(file: ref.file, line: ref.line, message: "condition of rule '\(rule.header.id)' names rule '\(ref.id)', which the rule set lacks",
+                                    fix: "\(hint)name a rule of this set (callqc rules list)")
+                }
+                if other.check.readsFindings {
+                    throw RuleError(file: ref.file, line: ref.line, message: "condition of rule '\(rule.header.id)' names rule '\(ref.id)', which itself combines findings",
+                                    fix: "name the rules it combines instead")
+                }
+            }
+        }
+    }
+
+    /// The keys of a rule that are not its kind's parameters.
+    static let headerKeys: Set<String> = ["id", "kind", "message", "severity", "section", "deduction", "roles", "veto", "reference", "examples"]
+
+    /// The kind of a rule's `kind:`, or an error with the nearest name.
+    static func kindType(_ name: String, node: YAMLNode, rule: String) throws(RuleError) -> any CheckDefinition.Type {
+        if let type = CheckRegistry.type(named: name) { return type }
+        let all = CheckRegistry.kinds.map { $0.kind.rawValue }.joined(separator: ", ")
+        let near = CheckRegistry.nearest(to: name).map { "did you mean '\($0)'? " } ?? ""
+        throw node.error("unknown kind '\(name)' in \(rule)", fix: "\(near)kinds: \(all) (callqc rules kinds describes them)")
+    }
+
+    /// `roles: [agent, customer]`, checked; nil when absent.
+    static func roles(_ fields: inout FieldReader, key: String = "roles") throws(RuleError) -> [Role]? {
+        guard let list = try fields.strings(key) else { return nil }
+        var roles: [Role] = []
+        for (text, node) in list {
+            guard let role = Role(rawValue: text) else { throw node.error("unknown role '\(text)'", fix: "use agent, customer or other") }
+            roles.append(role)
+        }
+        return roles
+    }
+
+    /// Reads a check of `type` from fields, and holds the kind to its declaration: every key its
+    /// parser reads must be one of its declared parameters (or of the header).
+    static func parseCheck(_ type: any CheckDefinition.Type, _ fields: inout FieldReader, _ context: inout RuleParseContext,
+                           headerKeys: Set<String>) throws(RuleError) -> any CheckDefinition {
+        let before = fields.used
+        let check = try type.parse(&fields, &context)
+        let declared = Set(type.parameters.flatMap(\.keys))
+        let read = fields.used.subtracting(before).subtracting(headerKeys)
+        if let undeclared = read.subtracting(declared).sorted().first {
+            throw fields.node.error("internal: kind '\(type.kind.rawValue)' reads '\(undeclared)', which it does not declare",
+                                    fix: "declare it in the kind's 'parameters' (this is a bug in callqc)")
+        }
+        return check
+    }
+
+    private func parseExamples(_ fields: inout FieldReader, header: RuleHeader, need: ExampleNeeds) throws(RuleError) -> [RuleExample] {
         guard var e = try fields.mapping("examples") else { return [] }
         var examples: [RuleExample] = []
         for (key, flag) in [("flag", true), ("pass", false)] {
             for (text, node) in try e.strings(key) ?? [] {
-                examples.append(RuleExample(call: try exampleCall(text, node: node, header: header), text: text, mustFlag: flag, file: node.file, line: node.line))
+                let call = try exampleCall(text, node: node, header: header)
+                // What a kind's examples need is what a call must show to be flagged: a pass
+                // example may well lack it (no times, no finding).
+                switch flag ? need : .line {
+                case .times where !call.turns.contains(where: { $0.start != nil }):
+                    throw node.error("an example of rule '\(header.id)' (kind \(header.kind.rawValue)) needs times",
+                                     fix: "write a block (|) of lines like '[00:01-00:04] 坐席: 您好'")
+                case .conversation where !text.contains("\n"):
+                    throw node.error("an example of rule '\(header.id)' (kind \(header.kind.rawValue)) needs a conversation",
+                                     fix: "write a block (|) of lines like '客户: 我要投诉' and '坐席: 非常抱歉'")
+                default: break
+                }
+                examples.append(RuleExample(call: call, text: text, mustFlag: flag, file: node.file, line: node.line))
             }
         }
         try e.finish()

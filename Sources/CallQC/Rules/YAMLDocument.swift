@@ -78,7 +78,8 @@ struct FieldReader {
     let node: YAMLNode
     let what: String
     private let fields: [(YAMLNode, YAMLNode)]
-    private var used: Set<String> = []
+    /// The keys read so far (also those absent: reading a key declares it known here).
+    private(set) var used: Set<String> = []
 
     init(_ node: YAMLNode, what: String) throws(RuleError) {
         guard case .mapping(let fields) = node.value else {

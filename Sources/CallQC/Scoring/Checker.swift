@@ -30,10 +30,18 @@ public struct Checker: Sendable {
     func check(_ call: Call, with ruleSet: RuleSet, measured: ([SpeechProfile], CallMetrics)?) -> CallResult {
         let context = CheckContext(call: call, ruleSet: ruleSet, folder: folder, counter: counter, script: scripts.script(for: call), measured: measured)
         var findings: [Finding] = []
+        var late: [Int] = []
         for (i, rule) in ruleSet.rules.enumerated() {
-            findings += rule.check.definition.evaluate(context, rule: i, header: rule.header)
+            if rule.check.readsFindings { late.append(i); continue }
+            findings += rule.check.evaluate(context, rule: i, header: rule.header)
         }
         findings = Checker.dropContainedForbidden(findings)
+        if !late.isEmpty {
+            // Rules that combine others' findings (composites with `rule:` conditions) run last.
+            var withFindings = context
+            withFindings.earlierFindings = findings
+            for i in late { findings += ruleSet.rules[i].check.evaluate(withFindings, rule: i, header: ruleSet.rules[i].header) }
+        }
         findings.sort { a, b in
             switch (a.turn, b.turn) {
             case (nil, nil): return false

@@ -24,6 +24,9 @@ public struct Finding: Sendable, Hashable {
     /// How the evidence matched, when not literally: `sound` for a recogniser's homophone
     /// (不知到 for 不知道), a lower-confidence match a reviewer should confirm.
     public var match: MatchKind?
+    /// Other turns (1-based) that are part of the evidence: the other side of an order rule
+    /// (身份核实 at turn 2, account details at turn 5), the earlier repeats of a sentence.
+    public var relatedTurns: [Int] = []
 
     public init(rule: String, kind: CheckKind, section: String, severity: Severity, message: String, deducts: Bool = true) {
         self.rule = rule

@@ -1,0 +1,165 @@
+import CallQCText
+
+/// The same sentence again and again: the scoped roles say near-identical sentences
+/// `times` times within a window of turns. Sentences are split at 。！？；!?; and turn ends,
+/// compared as folded characters by edit distance (`1 − distance / longer length` at least
+/// `similarity`), so a recogniser's different character or two still counts. Sentences
+/// shorter than `min_chars`, and those that are one of `exceptions` (好的, 请稍等) with fewer
+/// than `min_chars` characters besides, are left out.
+struct RepetitionCheck: CheckDefinition {
+    static let kind = CheckKind.repetition
+    static let summary = "Near-identical sentences said `times` times within `within` turns by the scoped roles (a script read again and again, a customer not listened to). Sentences shorter than `min_chars` and the `exceptions` (set phrases such as 请稍等) are left out. The finding is on the last repeat and points at the others."
+    static let parameters: [CheckParameter] = [
+        CheckParameter("times", "whole number", default: "3", "how many near-identical sentences make a finding"),
+        CheckParameter("similarity", "0…1", default: "0.8", "how alike: 1 − edit distance / length of the longer"),
+        CheckParameter("min_chars", "whole number", default: "6", "shorter sentences (countable characters) are left out"),
+        .phrases("exceptions", "set phrases that may be repeated (请稍等, 好的, 还有什么可以帮您)"),
+        CheckParameter("within", "{turns: N, seconds: S}", default: "{turns: 10}", "all repeats within N turns of the scoped roles (S seconds) of the first"),
+    ]
+    static let quotes = TranscriptQuotes.evidenceAndDetail
+    static let examplesNeed = ExampleNeeds.conversation
+    static let yamlExample = """
+        - id: listening.repetition
+          kind: repetition
+          message: 机械重复同一句话
+          section: listening
+          deduction: 3
+          times: 3
+          similarity: 0.8
+          min_chars: 6
+          exceptions: [请您稍等, 还有什么可以帮您]
+          examples:
+            flag:
+              - |
+                坐席: 这个是系统规定的没办法。
+                客户: 那我的钱怎么办？
+                坐席: 这个是系统规定的没有办法。
+                客户: 你听我说。
+                坐席: 这个是系统规定的，没办法。
+        """
+
+    var times: Int
+    var similarity: Double
+    var minChars: Int
+    var exceptions: [Phrase]
+    var within: TurnWindow
+
+    static func parse(_ fields: inout FieldReader, _ context: inout RuleParseContext) throws(RuleError) -> RepetitionCheck {
+        let times = try fields.integer("times", min: 2) ?? 3
+        let similarity = try fields.number("similarity", min: 0.5) ?? 0.8
+        if similarity > 1 { throw fields.node.error("'similarity' is \(similarity), above 1", fix: "write a share such as 0.8") }
+        return RepetitionCheck(times: times, similarity: similarity, minChars: try fields.integer("min_chars", min: 1) ?? 6,
+                               exceptions: try context.phrases(&fields, key: "exceptions", required: false),
+                               within: try TurnWindow.parse(&fields, defaultTurns: 10)!)
+    }
+
+    var phraseLists: [(name: String, phrases: [Phrase])] { [("exceptions", exceptions)] }
+
+    /// A sentence: its turn, its folded byte range, its characters.
+    struct Sentence {
+        var turn: Int
+        var folded: Range<Int>
+        var scalars: [UInt32]
+        /// The position of its turn among the scoped turns.
+        var order: Int
+    }
+
+    /// Longer sentences are compared by their first characters only: repetition shows early.
+    static let compareLength = 120
+    /// How many later sentences one is compared with, at most: a long monologue stays linear.
+    static let lookahead = 200
+
+    func sentences(_ context: CheckContext, rule: Int, roles: [Role]) -> [Sentence] {
+        let enders: Set<UInt8> = [0x2E, 0x21, 0x3F, 0x3B, 0x0A]      // . ! ? ; newline
+        let wideEnders: Set<UInt32> = [0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0x2026]   // 。！？；…
+        let set = exceptions.isEmpty ? [:] : Dictionary(grouping: context.hits(rule: rule, list: "exceptions"), by: \.turn)
+        var out: [Sentence] = []
+        for (order, t) in context.turns(of: roles).enumerated() {
+            let f = context.folded[t]
+            if f.isEmpty { continue }
+            // Sentence ends in the original text, as UTF-8 offsets.
+            var ends: [Int] = []
+            var text = context.call.turns[t].text
+            text.withUTF8 { utf8 in
+                var i = 0
+                while i < utf8.count {
+                    let (v, n) = UTF8Scalar.decode(utf8, at: i)
+                    if (n == 1 && enders.contains(utf8[i])) || wideEnders.contains(v) { ends.append(i) }
+                    i += n
+                }
+            }
+            func add(_ range: Range<Int>) {
+                if range.isEmpty { return }
+                let scalars = Array(String(decoding: f.bytes[range], as: UTF8.self).unicodeScalars.map(\.value))
+                var rest = scalars.count
+                for h in set[t] ?? [] where h.start >= range.lowerBound && h.end <= range.upperBound {
+                    rest -= String(decoding: f.bytes[h.start..<h.end], as: UTF8.self).unicodeScalars.count
+                }
+                if scalars.count < minChars || (rest < minChars && rest < scalars.count) { return }
+                out.append(Sentence(turn: t, folded: range, scalars: Array(scalars.prefix(RepetitionCheck.compareLength)), order: order))
+            }
+            // Each folded byte belongs to the sentence after the ends before its source.
+            var e = 0, current = 0, startByte = 0
+            for k in 0..<f.bytes.count {
+                let source = Int(f.sourceStart[k])
+                while e < ends.count, ends[e] < source { e += 1 }
+                if k == 0 { current = e } else if e != current { add(startByte..<k); startByte = k; current = e }
+            }
+            add(startByte..<f.bytes.count)
+        }
+        return out
+    }
+
+    /// `1 − edit distance / longer length`, or 0 when it cannot reach `least` (banded).
+    static func similarity(_ a: [UInt32], _ b: [UInt32], least: Double) -> Double {
+        let longer = max(a.count, b.count)
+        if longer == 0 { return 1 }
+        let budget = Int((1 - least) * Double(longer))
+        if abs(a.count - b.count) > budget { return 0 }
+        if a.isEmpty || b.isEmpty { return 0 }
+        var row = Array(0...b.count)
+        for i in 1...a.count {
+            var prev = row[0]
+            row[0] = i
+            var best = row[0]
+            for j in 1...b.count {
+                let cur = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                prev = cur
+                best = min(best, row[j])
+            }
+            if best > budget { return 0 }
+        }
+        let d = row[b.count]
+        return d > budget ? 0 : 1 - Double(d) / Double(longer)
+    }
+
+    func evaluate(_ context: CheckContext, rule: Int, header: RuleHeader) -> [Finding] {
+        let list = sentences(context, rule: rule, roles: header.roles)
+        guard list.count >= times else { return [] }
+        var used = [Bool](repeating: false, count: list.count)
+        var findings: [Finding] = []
+        for i in list.indices where !used[i] {
+            var members = [i]
+            var j = i + 1
+            while j < list.count, j - i <= RepetitionCheck.lookahead {
+                if let n = within.turns, list[j].order - list[i].order >= n { break }
+                if let s = within.seconds, let gap = context.seconds(from: list[i].turn, to: list[j].turn), gap > s { break }
+                if !used[j], RepetitionCheck.similarity(list[i].scalars, list[j].scalars, least: similarity) >= similarity { members.append(j) }
+                j += 1
+            }
+            guard members.count >= times else { continue }
+            for m in members { used[m] = true }
+            let last = list[members[members.count - 1]]
+            let turns = members.map { list[$0].turn }
+            findings.append(context.finding(header, turn: last.turn, folded: last.folded,
+                                            detail: "said \(members.count) times: turns \(turns.map { String($0 + 1) }.joined(separator: ", "))",
+                                            related: turns))
+        }
+        return findings
+    }
+}
+
+extension CheckKind {
+    public static let repetition = CheckKind(name: "repetition")
+}
