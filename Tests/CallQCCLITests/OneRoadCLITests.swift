@@ -93,6 +93,7 @@ final class OneRoadCLITests: XCTestCase {
             (["check", "samples", "--input-format", "docx"], "--input-format", "aws-call-analytics"),
             (["redact", "samples/good-call-broadband.txt", "--input-format", "docx"], "--input-format", "aws-call-analytics"),
             (["serve", "--lang", "fr"], "--lang", "'zh' and 'en'"),
+            (["rules", "kinds", "--format", "yaml"], "--format", "'text', 'markdown' or 'json'"),
         ]
         for (args, option, values) in cases {
             let r = try CLI.run(args)
