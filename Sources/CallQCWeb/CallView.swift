@@ -98,6 +98,12 @@ enum CallView {
     static func transcript(_ call: Call, _ findings: [JSONValue], _ p: PageContext) -> String {
         var byTurn: [Int: [JSONValue]] = [:]
         for f in findings { if let t = f["turn"]?.numberValue { byTurn[Int(t), default: []].append(f) } }
+        // Turns that are evidence of a finding made elsewhere (both sides of an order rule, repeats).
+        var related: [Int: [(rule: String, turn: Int)]] = [:]
+        for f in findings {
+            guard let t = f["turn"]?.numberValue, let rule = f["rule"]?.stringValue else { continue }
+            for r in f["related_turns"]?.arrayValue ?? [] { if let n = r.numberValue { related[Int(n), default: []].append((rule, Int(t))) } }
+        }
         var h = "<h4>\(p.t("通话文本", "Transcript"))</h4>\n<ol class=\"transcript\" id=\"transcript\">\n"
         // Masked at the level of the call: a number split across two turns is masked in both.
         let masked = p.redact ? Redactor().redactTurns(call) : call.turns.map(\.text)
@@ -114,7 +120,13 @@ enum CallView {
                 }
                 if let d = f["detail"]?.stringValue { h += " — \(esc(p.r(d)))" }
                 if let s = f["suggestion"]?.stringValue { h += " <span class=\"suggest\">→ \(p.t("建议", "better")): \(esc(s))</span>" }
+                if let turns = f["related_turns"]?.arrayValue, !turns.isEmpty {
+                    h += " <span class=\"related\">(\(p.t("相关", "see also")) \(turns.compactMap { $0.numberValue.map { "#\(Int($0))" } }.joined(separator: ", ")))</span>"
+                }
                 h += "</span>"
+            }
+            for r in related[i + 1] ?? [] {
+                h += "<span class=\"note related\">↳ \(esc(r.rule)): \(p.t("证据，见第 \(r.turn) 轮", "evidence, see turn \(r.turn)"))</span>"
             }
             h += "</li>\n"
         }

@@ -98,13 +98,15 @@ struct CallFactsCheck: CheckDefinition {
 
     var phraseLists: [(name: String, phrases: [Phrase])] { [] }
 
-    /// Whether a turn asks something: a question mark, or a Chinese question ending
-    /// (吗, 么, 是不是, 对不对, 好不好, 行不行, 有没有, 能不能, 可不可以).
+    /// Whether a turn asks something: a question mark; a Chinese question ending (吗, 么, 呢);
+    /// an A-not-A question anywhere (是不是, 能不能, 有没有…), which recognisers leave unpunctuated
+    /// (`是不是又断网了`); or a question word (什么时候, 为什么, 怎么办, 多少钱, 哪里).
     static func isQuestion(_ text: String, folded: String) -> Bool {
         let trimmed = text.trimmed()
         if trimmed.hasSuffix("?") || trimmed.hasSuffix("？") { return true }
-        let endings = ["吗", "么", "嘛", "是不是", "对不对", "好不好", "行不行", "有没有", "能不能", "可不可以", "呢"]
-        return endings.contains { folded.hasSuffix($0) } && !folded.hasSuffix("好的呢")
+        if ["吗", "么", "嘛", "呢"].contains(where: { folded.hasSuffix($0) }) && !folded.hasSuffix("好的呢") { return true }
+        let asks = ["是不是", "对不对", "好不好", "行不行", "有没有", "能不能", "会不会", "可不可以", "要不要", "什么时候", "为什么", "怎么办", "怎么回事", "多少钱", "哪里", "几点"]
+        return asks.contains { folded.contains($0) }
     }
 
     /// The indices of the turns with speech, first and last.

@@ -16,6 +16,7 @@ public struct CueCheck: CheckDefinition {
           message: 客户提及投诉
           section: listening
           phrases_file: ../phrases/complaint-cues.txt
+          exceptions: [不是要投诉, 不投诉]
           examples:
             flag: [我要投诉你们！]
             pass: [我不是要投诉，就是问问。]

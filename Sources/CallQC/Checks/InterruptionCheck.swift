@@ -16,6 +16,15 @@ public struct InterruptionCheck: CheckDefinition {
           section: listening
           deduction: 3
           threshold: 0.5
+          examples:
+            flag:
+              - |
+                [00:00-00:06] 客户: 我想问一下这个月的账单为什么这么高
+                [00:02-00:05] 坐席: 这个是正常扣费
+            pass:
+              - |
+                [00:00-00:06] 客户: 我想问一下这个月的账单为什么这么高
+                [00:06.3-00:09] 坐席: 我帮您查一下明细
         """
 
     public var threshold: Double

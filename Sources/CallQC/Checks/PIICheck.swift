@@ -25,6 +25,9 @@ public struct PIICheck: CheckDefinition {
           section: completeness
           deduction: 5
           types: [mobile, id-number, bank-card]
+          examples:
+            flag: [您的手机号是13912345678对吧？]
+            pass: [我们的客服热线是10086。]
         """
 
     public var detector: PIIDetector

@@ -62,6 +62,28 @@ struct RepetitionCheck: CheckDefinition {
         var scalars: [UInt32]
         /// The position of its turn among the scoped turns.
         var order: Int
+        /// Characters counted in 32 buckets: half the buckets' difference is at most the edit
+        /// distance, so most pairs are told apart without the distance.
+        var buckets: SIMD32<UInt8>
+
+        init(turn: Int, folded: Range<Int>, scalars: [UInt32], order: Int) {
+            self.turn = turn
+            self.folded = folded
+            self.scalars = scalars
+            self.order = order
+            var b = SIMD32<UInt8>()
+            for v in scalars { let k = Int((v &* 2654435761) >> 27) & 31; b[k] = b[k] &+ (b[k] == 255 ? 0 : 1) }
+            self.buckets = b
+        }
+
+        /// A lower bound of the edit distance to another sentence.
+        func distanceBound(_ other: Sentence) -> Int {
+            let hi = pointwiseMax(buckets, other.buckets), lo = pointwiseMin(buckets, other.buckets)
+            let diff = hi &- lo
+            var total = 0
+            for k in 0..<32 { total += Int(diff[k]) }
+            return (total + 1) / 2
+        }
     }
 
     /// Longer sentences are compared by their first characters only: repetition shows early.
@@ -90,10 +112,13 @@ struct RepetitionCheck: CheckDefinition {
             }
             func add(_ range: Range<Int>) {
                 if range.isEmpty { return }
-                let scalars = Array(String(decoding: f.bytes[range], as: UTF8.self).unicodeScalars.map(\.value))
+                var scalars: [UInt32] = []
+                scalars.reserveCapacity(range.count / 2)
+                var i = range.lowerBound
+                while i < range.upperBound { let (v, n) = UTF8Scalar.decode(f.bytes, at: i); scalars.append(v); i += n }
                 var rest = scalars.count
                 for h in set[t] ?? [] where h.start >= range.lowerBound && h.end <= range.upperBound {
-                    rest -= String(decoding: f.bytes[h.start..<h.end], as: UTF8.self).unicodeScalars.count
+                    rest -= f.bytes[h.start..<h.end].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
                 }
                 if scalars.count < minChars || (rest < minChars && rest < scalars.count) { return }
                 out.append(Sentence(turn: t, folded: range, scalars: Array(scalars.prefix(RepetitionCheck.compareLength)), order: order))
@@ -110,11 +135,18 @@ struct RepetitionCheck: CheckDefinition {
         return out
     }
 
+    /// Whether two sentences may reach `least` similarity, by length and character buckets: cheap.
+    static func couldBeAlike(_ a: Sentence, _ b: Sentence, least: Double) -> Bool {
+        let longer = max(a.scalars.count, b.scalars.count)
+        let budget = Int((1 - least) * Double(longer) + 1e-9)
+        return abs(a.scalars.count - b.scalars.count) <= budget && a.distanceBound(b) <= budget
+    }
+
     /// `1 − edit distance / longer length`, or 0 when it cannot reach `least` (banded).
     static func similarity(_ a: [UInt32], _ b: [UInt32], least: Double) -> Double {
         let longer = max(a.count, b.count)
         if longer == 0 { return 1 }
-        let budget = Int((1 - least) * Double(longer))
+        let budget = Int((1 - least) * Double(longer) + 1e-9)     // 0.8 of 20 allows 4 edits, not 3.9999
         if abs(a.count - b.count) > budget { return 0 }
         if a.isEmpty || b.isEmpty { return 0 }
         var row = Array(0...b.count)
@@ -145,7 +177,8 @@ struct RepetitionCheck: CheckDefinition {
             while j < list.count, j - i <= RepetitionCheck.lookahead {
                 if let n = within.turns, list[j].order - list[i].order >= n { break }
                 if let s = within.seconds, let gap = context.seconds(from: list[i].turn, to: list[j].turn), gap > s { break }
-                if !used[j], RepetitionCheck.similarity(list[i].scalars, list[j].scalars, least: similarity) >= similarity { members.append(j) }
+                if !used[j], RepetitionCheck.couldBeAlike(list[i], list[j], least: similarity),
+                   RepetitionCheck.similarity(list[i].scalars, list[j].scalars, least: similarity) >= similarity { members.append(j) }
                 j += 1
             }
             guard members.count >= times else { continue }

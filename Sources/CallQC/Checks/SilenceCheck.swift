@@ -18,6 +18,15 @@ public struct SilenceCheck: CheckDefinition {
           deduction: 2
           threshold: 8
           hold_phrases: [请您稍等, 请稍等]
+          examples:
+            flag:
+              - |
+                [00:00-00:04] 客户: 帮我查一下话费。
+                [00:15-00:18] 坐席: 查到了。
+            pass:
+              - |
+                [00:00-00:04] 坐席: 请您稍等，我帮您查一下。
+                [00:30-00:33] 坐席: 感谢您的耐心等待，查到了。
         """
 
     public var threshold: Double

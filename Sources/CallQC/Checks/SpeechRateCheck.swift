@@ -25,6 +25,13 @@ public struct SpeechRateCheck: CheckDefinition {
           section: pace
           deduction: 5
           above: 150
+          examples:
+            flag:
+              - |
+                [00:00-00:05] 坐席: 您好欢迎致电星联移动很高兴为您服务请问有什么可以帮到您
+            pass:
+              - |
+                [00:00-00:15] 坐席: 您好欢迎致电星联移动很高兴为您服务请问有什么可以帮到您
         """
 
     public enum Unit: String, Sendable { case auto, characters, words }

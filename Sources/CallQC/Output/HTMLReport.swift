@@ -149,6 +149,14 @@ public struct HTMLReport: Sendable {
         h += "<ol class=\"transcript\">\n"
         // Masked at the level of the call: a number split across two turns is masked in both.
         let maskedTurns = redact ? redactor.redactTurns(stored.call) : stored.call.turns.map(\.text)
+        // Turns that are evidence of a finding made elsewhere (both sides of an order rule, repeats).
+        var related: [Int: [(rule: String, turn: Int)]] = [:]
+        for list in byTurn.values {
+            for f in list {
+                guard let t = f["turn"]?.numberValue, let rule = f["rule"]?.stringValue else { continue }
+                for r in f["related_turns"]?.arrayValue ?? [] { if let n = r.numberValue { related[Int(n), default: []].append((rule, Int(t))) } }
+            }
+        }
         for (i, turn) in stored.call.turns.enumerated() {
             let time = turn.start.map { TranscriptTime.format($0) } ?? ""
             h += "<li class=\"\(turn.role.rawValue)\"><span class=\"t\">\(esc(time))</span><span class=\"who\">\(esc(text(turn.speaker.isEmpty ? turn.role.rawValue : turn.speaker)))</span>"
@@ -159,6 +167,7 @@ public struct HTMLReport: Sendable {
                 if let d = f["detail"]?.stringValue { h += " — \(esc(text(d)))" }
                 h += "</span>"
             }
+            for r in related[i + 1] ?? [] { h += "<span class=\"note related\">↳ \(esc(r.rule)): 证据，见第 \(r.turn) 轮 (evidence, see turn \(r.turn))</span>" }
             h += "</li>\n"
         }
         return h + "</ol>\n</article>\n"
