@@ -16,9 +16,16 @@ enum SelfCheckOutcome: Sendable {
 enum SelfCheckMode: String, Sendable { case auto, transcript, draft }
 
 extension Workbench {
+    /// Reads the text through the loader `callqc check` uses (format decided once), then
+    /// decides as `callqc lint` does what to do with it.
     func selfCheck(_ bytes: [UInt8], source: String, mode: SelfCheckMode) -> SelfCheckOutcome {
+        let input: PreparedInput
+        switch loader.prepare(bytes: bytes, source: source) {
+        case .failure(let problem): return .problem(problem)
+        case .success(let prepared): input = prepared
+        }
         if mode != .draft {
-            let outcome = loader.read(bytes: bytes, source: source)
+            let outcome = loader.read(input)
             let turns = outcome.calls.reduce(0) { $0 + $1.turns.count }
             if turns > config.maxTurns { return .tooMany(turns) }
             let calls = outcome.calls.filter { $0.turns.contains { $0.role == .agent } }
@@ -27,29 +34,16 @@ extension Workbench {
                 let seconds = calls.map { linter.lint(ScriptLinter.agentLines($0), source: source, mode: .transcript).readingSeconds }
                 return .calls(results, readingSeconds: seconds, warnings: outcome.warnings)
             }
-            if mode == .transcript || (Workbench.looksLikeTranscript(bytes) && !outcome.errors.isEmpty) {
+            // JSON, subtitles or timed lines are meant as a transcript: their reading errors are
+            // worth showing rather than linting the text as a draft.
+            if mode == .transcript || (input.looksLikeTranscript && !outcome.errors.isEmpty) {
                 return .problem(outcome.errors.first ?? InputProblem(source: source, message: "no agent turns found in this transcript"))
             }
         }
-        switch TextInput.validate(source: source, bytes: bytes) {
-        case .failure(let problem): return .problem(problem)
-        case .success(let input):
-            let lines = ScriptLinter.draftLines(String(decoding: input.bytes, as: UTF8.self))
-            if lines.isEmpty { return .problem(InputProblem(source: source, message: "nothing to lint: the draft has no lines")) }
-            if lines.count > config.maxTurns { return .tooMany(lines.count) }
-            return .draft(linter.lint(lines, source: source, mode: .draft))
-        }
-    }
-
-    /// JSON, subtitles or timed lines: text meant as a transcript, whose reading
-    /// errors are worth showing rather than linting it as a draft.
-    static func looksLikeTranscript(_ bytes: [UInt8]) -> Bool {
-        let text = String(decoding: bytes.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
-        if text.hasPrefix("{") || text.hasPrefix("[") || text.hasPrefix("WEBVTT") || text.contains("-->") { return true }
-        return text.split(separator: "\n").contains { line in
-            let l = line.trimmingCharacters(in: .whitespaces)
-            return l.hasPrefix("[") && l.dropFirst().first?.isNumber == true
-        }
+        let lines = ScriptLinter.draftLines(String(decoding: input.text.bytes, as: UTF8.self))
+        if lines.isEmpty { return .problem(InputProblem(source: source, message: "nothing to lint: the draft has no lines")) }
+        if lines.count > config.maxTurns { return .tooMany(lines.count) }
+        return .draft(linter.lint(lines, source: source, mode: .draft))
     }
 
     // MARK: Pages

@@ -28,7 +28,7 @@ struct CallQCCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure || error is ValidationError {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Console.usageError(fullMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)
@@ -41,8 +41,8 @@ struct InputOptions: ParsableArguments {
     @Argument(help: "Transcript files, directories (searched recursively) or - for standard input.")
     var paths: [String] = []
 
-    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var inputFormat: String?
+    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it (docs/formats.md).")
+    var inputFormat: InputFormat?
 
     @Option(name: .customLong("agent-label"), help: "A speaker label to read as the agent (repeatable).")
     var agentLabels: [String] = []
@@ -64,9 +64,6 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one transcript file, directory, or - for standard input.") }
-        if let f = inputFormat, InputFormat(rawValue: f) == nil {
-            throw ValidationError("Unknown --input-format '\(f)'. Use one of: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
         if let c = agentChannels.first(where: { $0 < 0 }) { throw ValidationError("--agent-channel \(c): a channel is 0 or more.") }
         if !(1...(1 << 20)).contains(maxFileSize) { throw ValidationError("--max-file-size must be between 1 and 1048576 (MB).") }
     }
@@ -77,81 +74,7 @@ struct InputOptions: ParsableArguments {
         for label in customerLabels { roles.add(label: label, role: .customer) }
         var options = ReadOptions(roleMap: roles, agentSpeakers: agentSpeakers, agentChannels: agentChannels)
         options.maxFileBytes = maxFileSize << 20
-        return TranscriptLoader(options: options, format: inputFormat.flatMap(InputFormat.init(rawValue:)))
+        return TranscriptLoader(options: options, format: inputFormat)
     }
 }
 
-/// Where output goes: standard output or a file.
-struct OutputSink {
-    private let handle: FileHandle
-    let isTerminal: Bool
-
-    init(path: String?) throws {
-        if let path {
-            // Open in place (create or truncate), never replace: -o /dev/null must stay a device.
-            // Created readable by the owner only: results quote transcripts.
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard fd >= 0 else {
-                throw ValidationError("Cannot write to '\(path)': \(String(cString: strerror(errno))).")
-            }
-            handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-            isTerminal = isatty(fd) == 1
-        } else {
-            handle = FileHandle.standardOutput
-            isTerminal = isatty(STDOUT_FILENO) == 1
-        }
-    }
-
-    func write(_ text: String) {
-        if !text.isEmpty { handle.write(Data(text.utf8)) }
-    }
-
-    func write(bytes: [UInt8]) {
-        if !bytes.isEmpty { handle.write(Data(bytes)) }
-    }
-
-    /// Writes a whole file readable by its owner only (0600 when created), as exports are.
-    static func writeFile(_ path: String, _ text: String) throws {
-        try OutputSink(path: path).write(text)
-    }
-}
-
-enum Diagnostics {
-    static func report(_ problem: InputProblem, quiet: Bool, redact: Bool = true) {
-        if let line = line(problem, quiet: quiet, redact: redact) { FileHandle.standardError.write(Data(line.utf8)) }
-    }
-
-    /// The line `report` writes; nil for a warning under --quiet. Personal data in the message and
-    /// the file name is masked unless `redact` is false (--no-redact); control characters are escaped.
-    static func line(_ problem: InputProblem, quiet: Bool, redact: Bool = true) -> String? {
-        if problem.severity == .warning && quiet { return nil }
-        let label = problem.severity == .error ? "error" : "warning"
-        return "callqc: \(label): \(TerminalText.safe((redact ? problem.masked() : problem).description))\n"
-    }
-
-    /// A message of callqc's own on standard error (`callqc: error: …`), masked and escaped the same way.
-    static func say(_ text: String, redact: Bool = true) {
-        let shown = TerminalText.safe(redact ? PIIDetector().redact(text) : text)
-        FileHandle.standardError.write(Data("callqc: \(shown)\n".utf8))
-    }
-}
-
-/// Output held for a batch and written in the order it was made: results for standard
-/// output (or -o) and diagnostics for standard error, each run of results in one write.
-struct OrderedOutput {
-    private var chunks: [(toError: Bool, bytes: [UInt8])] = []
-
-    mutating func out(_ bytes: [UInt8]) {
-        if bytes.isEmpty { return }
-        if let last = chunks.indices.last, !chunks[last].toError { chunks[last].bytes += bytes } else { chunks.append((false, bytes)) }
-    }
-
-    mutating func err(_ text: String) { chunks.append((true, Array(text.utf8))) }
-
-    mutating func flush(to sink: OutputSink) {
-        for chunk in chunks {
-            if chunk.toError { FileHandle.standardError.write(Data(chunk.bytes)) } else { sink.write(bytes: chunk.bytes) }
-        }
-        chunks.removeAll(keepingCapacity: true)
-    }
-}

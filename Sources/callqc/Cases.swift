@@ -50,9 +50,9 @@ struct Cases: ParsableCommand {
             var c = CaseBuilder().build(from: stored, category: try Cases.category(category), title: title, note: note,
                                         turns: turns.flatMap(Add.range), createdAt: ISO8601DateFormatter().string(from: Date()))
             c.id = try store.addCase(c)
-            print("added \(c.label): \(c.category.rawValue)\(c.categorySuggested ? " (suggested)" : "")\(c.complaintType.map { ", \($0.rawValue) (suggested)" } ?? ""), turns \(c.turns.lowerBound)–\(c.turns.upperBound), \(c.findings.count) finding\(c.findings.count == 1 ? "" : "s") — \(Redactor().redact(c.title))")
+            Console.out("added \(c.label): \(c.category.rawValue)\(c.categorySuggested ? " (suggested)" : "")\(c.complaintType.map { ", \($0.rawValue) (suggested)" } ?? ""), turns \(c.turns.lowerBound)–\(c.turns.upperBound), \(c.findings.count) finding\(c.findings.count == 1 ? "" : "s") — \(Redactor().redact(c.title))")
             let open = TrainingCase.aspectNames.filter { (c.aspects[$0] ?? "").contains(TrainingCase.toComplete) }
-            if !open.isEmpty { print("to complete: \(open.joined(separator: "、")) (callqc cases show \(c.id) --db \(db))") }
+            if !open.isEmpty { Console.out("to complete: \(open.joined(separator: "、")) (callqc cases show \(c.id) --db \(db))") }
         }
     }
 
@@ -75,12 +75,12 @@ struct Cases: ParsableCommand {
             }
         }
 
-        static func print(_ cases: [TrainingCase]) {
-            if cases.isEmpty { Swift.print("no cases"); return }
+        static func list(_ cases: [TrainingCase]) {
+            if cases.isEmpty { Console.out("no cases"); return }
             for c in cases {
                 let score = c.score.map { Format.points($0) } ?? "-"
                 let r = Redactor(), safe = TerminalText.safe
-                Swift.print("\(c.label)  \(c.category.rawValue)  \(DisplayWidth.pad(safe(r.redact(c.callID)), 16)) \(DisplayWidth.pad(safe(c.agent ?? "-"), 6)) \(DisplayWidth.pad(score, 4)) \(safe(r.redact(c.title)))")
+                Console.out("\(c.label)  \(c.category.rawValue)  \(DisplayWidth.pad(safe(r.redact(c.callID)), 16)) \(DisplayWidth.pad(safe(c.agent ?? "-"), 6)) \(DisplayWidth.pad(score, 4)) \(safe(r.redact(c.title)))")
             }
         }
     }
@@ -88,14 +88,14 @@ struct Cases: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List cases, by category, rule or agent.")
         @OptionGroup var filters: Filters
-        func run() throws { Filters.print(try filters.select(nil)) }
+        func run() throws { Filters.list(try filters.select(nil)) }
     }
 
     struct Search: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Find cases whose title, note, excerpt or analysis contains a text.")
         @Argument(help: "The text to find.") var text: String
         @OptionGroup var filters: Filters
-        func run() throws { Filters.print(try filters.select(text)) }
+        func run() throws { Filters.list(try filters.select(text)) }
     }
 
     struct Show: ParsableCommand {
@@ -107,10 +107,10 @@ struct Cases: ParsableCommand {
         func run() throws {
             let store = try StoreAccess.open(db)
             guard let c = try store.cases().first(where: { $0.id == Show.number(id) }) else {
-                Diagnostics.say("error: no case '\(id)' in \(db)")
+                Console.error("no case '\(id)' in \(db)")
                 throw ExitCode(1)
             }
-            print(CaseDocument.markdown(c, redact: !noRedact), terminator: "")
+            Console.out(CaseDocument.markdown(c, redact: !noRedact), terminator: "")
         }
 
         static func number(_ id: String) -> Int? { Int(id.uppercased().replacingOccurrences(of: "CASE-", with: "")) }
@@ -120,13 +120,9 @@ struct Cases: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write cases as documents for a training session, one file each, redacted.")
         @Argument(help: "Case ids (default: all, or those the filters select).") var ids: [String] = []
         @OptionGroup var filters: Filters
-        @Option(name: .long, help: "md, html or json.") var format: String = "md"
+        @Option(name: .long, help: "Document format.") var format: CaseFormat = .md
         @Option(name: .long, help: "The folder to write into.") var output: String = "cases"
         @Flag(name: .customLong("no-redact"), help: "Keep personal data unmasked.") var noRedact = false
-
-        func validate() throws {
-            guard ["md", "html", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use md, html or json.") }
-        }
 
         func run() throws {
             var cases = try filters.select(nil)
@@ -136,16 +132,16 @@ struct Cases: ParsableCommand {
             }
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             for c in cases {
-                let name = "\(c.label)-\(c.category.rawValue).\(format)"
+                let name = "\(c.label)-\(c.category.rawValue).\(format.rawValue)"
                 let text: String
                 switch format {
-                case "html": text = CaseDocument.html(c, redact: !noRedact)
-                case "json": text = CaseDocument.json(c, redact: !noRedact).pretty() + "\n"
-                default: text = CaseDocument.markdown(c, redact: !noRedact)
+                case .html: text = CaseDocument.html(c, redact: !noRedact)
+                case .json: text = CaseDocument.json(c, redact: !noRedact).pretty() + "\n"
+                case .md: text = CaseDocument.markdown(c, redact: !noRedact)
                 }
                 try OutputSink.writeFile((output as NSString).appendingPathComponent(name), text)
             }
-            print("wrote \(cases.count) case\(cases.count == 1 ? "" : "s") to \(output)/\(noRedact ? " (not redacted)" : "")")
+            Console.out("wrote \(cases.count) case\(cases.count == 1 ? "" : "s") to \(output)/\(noRedact ? " (not redacted)" : "")")
         }
     }
 
@@ -159,9 +155,9 @@ struct Cases: ParsableCommand {
             let store = try StoreAccess.open(db)
             let existing = Set(try store.cases().map(\.callID))
             let suggestions = CaseSuggester().suggest(try store.summaries(from: from, to: to), existing: existing)
-            if suggestions.isEmpty { print("no candidates"); return }
+            if suggestions.isEmpty { Console.out("no candidates"); return }
             for s in suggestions {
-                print("\(DisplayWidth.pad(s.callID, 16)) \(s.category.rawValue)  \(s.reason)   → callqc cases add \(s.callID) --db \(db) --category \(s.category.rawValue)")
+                Console.out("\(DisplayWidth.pad(s.callID, 16)) \(s.category.rawValue)  \(s.reason)   → callqc cases add \(s.callID) --db \(db) --category \(s.category.rawValue)")
             }
         }
     }

@@ -24,8 +24,8 @@ struct Check: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var ruleOptions: RuleOptions
 
-    @Option(name: .long, help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: String = "table"
+    @Option(name: .long, help: "Output format.")
+    var format: OutputFormat = .table
 
     @Option(name: [.short, .long], help: "Write results to this file instead of standard output.")
     var output: String?
@@ -52,9 +52,6 @@ struct Check: ParsableCommand {
     var noRedact = false
 
     func validate() throws {
-        if OutputFormat(rawValue: format) == nil {
-            throw ValidationError("Unknown --format '\(format)'. Use one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
         if let f = failOn, Severity(rawValue: f) == nil {
             throw ValidationError("Unknown --fail-on '\(f)'. Use info, warning, error or critical.")
         }
@@ -67,8 +64,7 @@ struct Check: ParsableCommand {
         let checker = Checker(catalog: catalog, scripts: scripts)
         let store = try db.map { try StoreAccess.open($0, create: true) }
         let sink = try OutputSink(path: output)
-        let outputFormat = OutputFormat(rawValue: format) ?? .table
-        let renderer = outputFormat.renderer(color: sink.isTerminal && !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
+        let renderer = format.renderer(color: sink.isTerminal && !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
                                              sections: catalog.ruleSets[0].scoring.sections, byteOrderMark: bom)
         let threshold = failOn.flatMap(Severity.init(rawValue:))
         let redactor = Redactor()
@@ -85,7 +81,7 @@ struct Check: ParsableCommand {
         // A batch's results, error records and diagnostics, written in order once per batch.
         var pending = OrderedOutput()
         func problem(_ p: InputProblem) {
-            if let line = Diagnostics.line(p, quiet: input.quiet, redact: !noRedact) { pending.err(line) }
+            if let line = Console.line(p, quiet: input.quiet, redact: !noRedact) { pending.err(line) }
             if p.severity == .error {
                 summary.errors += 1
                 pending.out(Array(renderer.render(problem: noRedact ? p : p.masked(), index: index).utf8))
@@ -131,7 +127,7 @@ struct Check: ParsableCommand {
         progress.clear()
         sink.write(renderer.end(summary))
         if let db, !noProgress {
-            FileHandle.standardError.write(Data("callqc: \(summary.calls) result\(summary.calls == 1 ? "" : "s") stored in \(db)\n".utf8))
+            Console.say("\(summary.calls) result\(summary.calls == 1 ? "" : "s") stored in \(db)", redact: !noRedact)
         }
         if summary.errors > 0 || failed { throw ExitCode(1) }
     }
@@ -157,11 +153,11 @@ final class Progress {
             let left = elapsed / Double(inputsTaken) * Double(total - inputsTaken)
             line += " · \(inputsTaken)/\(total) inputs · ~\(Int(left.rounded()))s left"
         }
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        Console.progress("\r\u{1B}[K\(line)")
         shown = true
     }
 
     func clear() {
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); shown = false }
+        if shown { Console.progress("\r\u{1B}[K"); shown = false }
     }
 }

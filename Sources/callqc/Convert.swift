@@ -10,8 +10,8 @@ struct Convert: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .long, help: "Format to write: json, jsonl or plain.")
-    var to: String = "jsonl"
+    @Option(name: .long, help: "Format to write.")
+    var to: CallFormat = .jsonl
 
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
     var output: String?
@@ -23,7 +23,6 @@ struct Convert: ParsableCommand {
     var noRedact = false
 
     func validate() throws {
-        guard ["json", "jsonl", "plain"].contains(to) else { throw ValidationError("Unknown --to '\(to)'. Use json, jsonl or plain.") }
         if output != nil && outputDir != nil { throw ValidationError("Give --output or --output-dir, not both.") }
     }
 
@@ -32,20 +31,20 @@ struct Convert: ParsableCommand {
         let (inputs, expandProblems) = loader.expand(input.paths)
         var errors = 0
         for p in expandProblems {
-            Diagnostics.report(p, quiet: input.quiet, redact: !noRedact)
+            Console.report(p, quiet: input.quiet, redact: !noRedact)
             if p.severity == .error { errors += 1 }
         }
         var calls: [Call] = []
         for ref in inputs {
             let outcome = loader.load(ref)
-            outcome.warnings.forEach { Diagnostics.report($0, quiet: input.quiet, redact: !noRedact) }
-            outcome.errors.forEach { Diagnostics.report($0, quiet: input.quiet, redact: !noRedact) }
+            outcome.warnings.forEach { Console.report($0, quiet: input.quiet, redact: !noRedact) }
+            outcome.errors.forEach { Console.report($0, quiet: input.quiet, redact: !noRedact) }
             errors += outcome.errors.count
             calls.append(contentsOf: noRedact ? outcome.calls : outcome.calls.map { $0.redacted() })
         }
         if let dir = outputDir {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let ext = to == "plain" ? "txt" : to
+            let ext = to.fileExtension
             var used: Set<String> = []
             for call in calls {
                 var name = Convert.safeFileName(call.id)
@@ -56,7 +55,7 @@ struct Convert: ParsableCommand {
                 try OutputSink.writeFile(path, render([call]))
             }
         } else {
-            if to == "plain" && calls.count > 1 {
+            if to == .plain && calls.count > 1 {
                 throw ValidationError("The plain format holds one call per file: use --output-dir DIR for \(calls.count) calls.")
             }
             let sink = try OutputSink(path: output)
@@ -67,11 +66,11 @@ struct Convert: ParsableCommand {
 
     func render(_ calls: [Call]) -> String {
         switch to {
-        case "plain": return calls.map { PlainTranscriptWriter.write($0) }.joined(separator: "\n")
-        case "json":
+        case .plain: return calls.map { PlainTranscriptWriter.write($0) }.joined(separator: "\n")
+        case .json:
             if calls.count == 1 { return CallJSON.encode(calls[0]).pretty() + "\n" }
             return JSONValue.array(calls.map(CallJSON.encode)).pretty() + "\n"
-        default: return calls.map { CallJSON.encode($0).compact() + "\n" }.joined()
+        case .jsonl: return calls.map { CallJSON.encode($0).compact() + "\n" }.joined()
         }
     }
 

@@ -36,11 +36,11 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: "Check kinds whose findings are scored, comma-separated.")
     var kinds: String = Evaluator.defaultKinds.joined(separator: ",")
 
-    @Option(name: .long, help: "Break the counts down by \(EvaluationBreakdown.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var by: String = "category"
+    @Option(name: .long, help: "Break the counts down by this field of the labelled turns.")
+    var by: EvaluationBreakdown = .category
 
-    @Option(name: .long, help: "Output format: table or json.")
-    var format: String = "table"
+    @Option(name: .long, help: "Output format.")
+    var format: TableOrJSON = .table
 
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
     var output: String?
@@ -65,10 +65,6 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one labelled file or folder (eval/).") }
-        guard ["table", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table or json.") }
-        guard EvaluationBreakdown(rawValue: by) != nil else {
-            throw ValidationError("Unknown --by '\(by)'. Use one of: \(EvaluationBreakdown.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
         if kindList.isEmpty { throw ValidationError("--kinds names no check kind.") }
         for (name, value) in [("--min-precision", minPrecision), ("--min-recall", minRecall)] {
             if let value, Eval.fraction(value) == nil { throw ValidationError("\(name) takes a fraction (0.95) or a percentage (95%), found '\(value)'.") }
@@ -100,7 +96,7 @@ struct Eval: ParsableCommand {
         let known = Set(catalog.ruleSets.flatMap { $0.rules.map(\.header.kind.rawValue) })
         let unusedKinds = kindList.filter { !known.contains($0) && !Evaluator.defaultKinds.contains($0) }
         if !unusedKinds.isEmpty, !quiet {
-            FileHandle.standardError.write(Data("callqc: warning: no rule of kind \(unusedKinds.joined(separator: ", ")) in the rule sets\n".utf8))
+            Console.warn("no rule of kind \(unusedKinds.joined(separator: ", ")) in the rule sets", redact: false)
         }
         let evaluator = Evaluator(checker: Checker(catalog: catalog), kinds: Set(kindList))
         let reader = LabelledDataReader()
@@ -108,7 +104,7 @@ struct Eval: ParsableCommand {
         var errors = 0
         func report(_ p: InputProblem) {
             if p.severity == .error { errors += 1 }
-            Diagnostics.report(p, quiet: quiet)
+            Console.report(p, quiet: quiet)
         }
         expandProblems.forEach(report)
         var turns: [EvaluatedTurn] = []
@@ -117,19 +113,19 @@ struct Eval: ParsableCommand {
             outcome.problems.forEach(report)
             for labelled in outcome.calls { turns += evaluator.evaluate(labelled) }
         }
-        let evaluation = Evaluation(turns: turns, kinds: kindList, breakdown: EvaluationBreakdown(rawValue: by) ?? .category)
+        let evaluation = Evaluation(turns: turns, kinds: kindList, breakdown: by)
         if !quiet {
             if !evaluation.unknownRules.isEmpty {
-                FileHandle.standardError.write(Data("callqc: warning: expected rules not in the rule set, counted as misses: \(evaluation.unknownRules.joined(separator: ", "))\n".utf8))
+                Console.warn("expected rules not in the rule set, counted as misses: \(evaluation.unknownRules.joined(separator: ", "))", redact: false)
             }
             if !evaluation.unscoredRules.isEmpty {
-                FileHandle.standardError.write(Data("callqc: warning: expected rules of kinds not scored (--kinds), left out: \(evaluation.unscoredRules.joined(separator: ", "))\n".utf8))
+                Console.warn("expected rules of kinds not scored (--kinds), left out: \(evaluation.unscoredRules.joined(separator: ", "))", redact: false)
             }
         }
         let redactor = noRedact ? nil : Redactor()
         let sink = try OutputSink(path: output)
         let sets = catalog.ruleSets.map { "\($0.name) \($0.version)" }
-        if format == "json" {
+        if format == .json {
             sink.write(EvalText.json(evaluation, files: files.count, ruleSets: sets, redactor: redactor).pretty() + "\n")
         } else {
             sink.write(EvalText.table(evaluation, files: files.count, ruleSets: sets, redactor: redactor))
@@ -139,7 +135,7 @@ struct Eval: ParsableCommand {
         let names = group.isEmpty ? ["all"] : group
         for name in names where minPrecision != nil || minRecall != nil {
             guard let counts = evaluation.counts(for: name) else {
-                FileHandle.standardError.write(Data("callqc: error: --group '\(name)': no such row (groups: \(evaluation.groups.map(\.name).joined(separator: ", ")), all, or a rule id with labelled turns or findings)\n".utf8))
+                Console.error("--group '\(name)': no such row (groups: \(evaluation.groups.map(\.name).joined(separator: ", ")), all, or a rule id with labelled turns or findings)", redact: false)
                 failed = true
                 continue
             }
@@ -148,7 +144,7 @@ struct Eval: ParsableCommand {
                 // Nothing found means no false alarm; nothing expected means nothing to miss.
                 let measured = value ?? 1
                 if measured < wanted {
-                    FileHandle.standardError.write(Data("callqc: \(name): \(what) \(EvalText.percent(measured)) is below \(EvalText.percent(wanted))\n".utf8))
+                    Console.say("\(name): \(what) \(EvalText.percent(measured)) is below \(EvalText.percent(wanted))", redact: false)
                     failed = true
                 }
             }

@@ -24,8 +24,8 @@ struct Lint: ParsableCommand {
     @Option(name: .long, help: "Read every input as: draft, script or transcript (default: by extension and content).")
     var `as`: String?
 
-    @Option(name: .long, help: "Output format: table or json.")
-    var format: String = "table"
+    @Option(name: .long, help: "Output format.")
+    var format: TableOrJSON = .table
 
     @Option(name: .long, help: "Speech rate for reading times: characters a minute for Chinese (default 120), words for English (default 150).")
     var rate: Double?
@@ -46,7 +46,6 @@ struct Lint: ParsableCommand {
     var noRedact = false
 
     func validate() throws {
-        guard ["table", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table or json.") }
         if let a = `as`, LintReport.Mode(rawValue: a) == nil { throw ValidationError("Unknown --as '\(a)'. Use draft, script or transcript.") }
         if let f = failOn, Severity(rawValue: f) == nil { throw ValidationError("Unknown --fail-on '\(f)'. Use info, warning, error or critical.") }
         if let r = rate, r <= 0 { throw ValidationError("--rate must be above 0.") }
@@ -60,58 +59,61 @@ struct Lint: ParsableCommand {
         var reports: [LintReport] = []
         var unreadable = false
         for file in files {
-            do {
-                for report in try lint(file, linter) { reports.append(noRedact ? report : report.redactedForOutput()) }
-            } catch let problem as InputProblem {
-                Diagnostics.report(problem, quiet: false, redact: !noRedact)
+            switch lint(file, linter) {
+            case .success(let found):
+                for report in found { reports.append(noRedact ? report : report.redactedForOutput()) }
+            case .failure(let unread):
+                unread.problems.forEach { Console.report($0, quiet: false, redact: !noRedact) }
                 unreadable = true
             }
         }
-        if format == "json" {
-            print(JSONValue.array(reports.map(LintRenderer.json)).pretty())
+        if format == .json {
+            Console.out(JSONValue.array(reports.map(LintRenderer.json)).pretty())
         } else {
-            print(reports.map { LintRenderer.table($0, color: color) }.joined(separator: "\n"), terminator: "")
+            Console.out(reports.map { LintRenderer.table($0, color: color) }.joined(separator: "\n"), terminator: "")
         }
         let failed = threshold.map { t in reports.contains { $0.allIssues.contains { $0.severity >= t } } } ?? false
         if unreadable || failed { throw ExitCode(1) }
     }
 
-    /// One report per call of a transcript file, one for a draft or a script.
-    func lint(_ file: String, _ linter: ScriptLinter) throws -> [LintReport] {
+    /// What could not be read of one input: each problem names the file and, where there is one, the line.
+    struct Unreadable: Error { var problems: [InputProblem] }
+
+    /// One report per call of a transcript file, one for a draft or a script. Transcripts and
+    /// drafts are read through the loader `check` uses: the format is decided there, once.
+    func lint(_ file: String, _ linter: ScriptLinter) -> Result<[LintReport], Unreadable> {
         let ext = (file as NSString).pathExtension.lowercased()
         var mode = `as`.flatMap(LintReport.Mode.init(rawValue:))
         if mode == nil && (ext == "yaml" || ext == "yml") { mode = .script }
         if mode == .script {
             do {
                 let script = try ScriptLoader().load(file)
-                return [linter.lint(ScriptLinter.scriptLines(script), source: file, mode: .script)]
+                return .success([linter.lint(ScriptLinter.scriptLines(script), source: file, mode: .script)])
             } catch {
-                throw InputProblem(source: file, line: error.line, message: error.message + (error.fix.map { "; \($0)" } ?? ""))
+                return .failure(Unreadable(problems: [InputProblem(source: file, line: error.line, message: error.message + (error.fix.map { "; \($0)" } ?? ""))]))
             }
         }
-        let bytes: [UInt8]
-        switch FileBytes.read(file, maxBytes: FileBytes.defaultLimit) {
-        case .success(let b): bytes = b
-        case .failure(let problem): throw problem
+        let loader = TranscriptLoader()
+        let input: PreparedInput
+        switch loader.prepare(.file(file)) {
+        case .failure(let problem): return .failure(Unreadable(problems: [problem]))
+        case .success(let prepared): input = prepared
         }
         if mode != .draft {
             // A transcript when it reads as one with agent or customer turns.
-            let outcome = TranscriptLoader().read(bytes: bytes, source: file)
+            let outcome = loader.read(input)
             let calls = outcome.calls.filter { $0.turns.contains { $0.role == .agent } }
             if !calls.isEmpty {
                 let several = outcome.calls.count > 1
-                return calls.map { linter.lint(ScriptLinter.agentLines($0), source: several ? "\(file) (\($0.id))" : file, mode: .transcript) }
+                return .success(calls.map { linter.lint(ScriptLinter.agentLines($0), source: several ? "\(file) (\($0.id))" : file, mode: .transcript) })
             }
-            if mode == .transcript {
-                throw outcome.errors.first ?? InputProblem(source: file, message: "no agent turns found in this transcript")
+            // JSON, subtitles or timed lines that cannot be read are reported, not linted as a draft.
+            if mode == .transcript || (input.looksLikeTranscript && !outcome.errors.isEmpty) {
+                return .failure(Unreadable(problems: outcome.errors.isEmpty ? [InputProblem(source: file, message: "no agent turns found in this transcript")] : outcome.errors))
             }
         }
-        switch TextInput.validate(source: file, bytes: bytes) {
-        case .failure(let problem): throw problem
-        case .success(let input):
-            let lines = ScriptLinter.draftLines(String(decoding: input.bytes, as: UTF8.self))
-            if lines.isEmpty { throw InputProblem(source: file, message: "nothing to lint: the draft has no lines") }
-            return [linter.lint(lines, source: file, mode: .draft)]
-        }
+        let lines = ScriptLinter.draftLines(String(decoding: input.text.bytes, as: UTF8.self))
+        if lines.isEmpty { return .failure(Unreadable(problems: [InputProblem(source: file, message: "nothing to lint: the draft has no lines")])) }
+        return .success([linter.lint(lines, source: file, mode: .draft)])
     }
 }

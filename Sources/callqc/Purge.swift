@@ -35,7 +35,7 @@ struct Purge: ParsableCommand {
         do {
             report = try store.purge(before: before, keepReviewed: keepReviewed, dryRun: dryRun)
         } catch {
-            Diagnostics.say("error: \(db): the purge failed and changed nothing: \(error)")
+            Console.error("\(db): the purge failed and changed nothing: \(error)")
             throw ExitCode(1)
         }
         let r = Redactor()
@@ -52,6 +52,6 @@ struct Purge: ParsableCommand {
         if report.cases > 0 {
             out += "note: \(report.cases) case\(report.cases == 1 ? "" : "s") in the case library came from these calls; their excerpts are kept\n"
         }
-        print(out, terminator: "")
+        Console.out(out, terminator: "")
     }
 }

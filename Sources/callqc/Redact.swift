@@ -20,45 +20,32 @@ struct Redact: ParsableCommand {
     @Argument(help: "Transcript files or directories.") var paths: [String]
     @Option(name: [.short, .long], help: "Write the one redacted transcript to this file.") var output: String?
     @Option(name: .customLong("output-dir"), help: "Write each redacted transcript here, under its own file name.") var outputDir: String?
-    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it.") var inputFormat: String?
+    @Option(name: .customLong("input-format"), help: "Read inputs as this format instead of detecting it.") var inputFormat: InputFormat?
 
     func validate() throws {
         if output != nil && outputDir != nil { throw ValidationError("Give --output or --output-dir, not both.") }
-        if let f = inputFormat, InputFormat(rawValue: f) == nil { throw ValidationError("Unknown --input-format '\(f)'.") }
     }
 
     func run() throws {
-        let loader = TranscriptLoader(format: inputFormat.flatMap(InputFormat.init(rawValue:)))
+        let loader = TranscriptLoader(format: inputFormat)
         let (inputs, problems) = loader.expand(paths)
         var failed = !problems.filter { $0.severity == .error }.isEmpty
-        problems.forEach { Diagnostics.report($0, quiet: false) }
+        problems.forEach { Console.report($0, quiet: false) }
         if inputs.count > 1 && outputDir == nil {
             throw ValidationError("\(inputs.count) transcripts: give --output-dir DIR for more than one.")
         }
         if let dir = outputDir { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var used = Set<String>()
         for ref in inputs {
-            let raw: [UInt8]
-            switch ref {
-            case .standardInput: raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            case .directory: continue
-            case .file(let path):
-                switch FileBytes.read(path, maxBytes: FileBytes.defaultLimit) {
-                case .success(let bytes): raw = bytes
-                case .failure(let problem):
-                    Diagnostics.report(problem, quiet: false)
-                    failed = true
-                    continue
-                }
-            }
+            if case .directory = ref { continue }
             let source = ref.description
-            let result = TextInput.validate(source: source, bytes: raw, maxLineBytes: Int.max).flatMap { input in
-                let format = loader.format ?? (source == "-" ? InputFormat.detect(content: input.bytes) : InputFormat.detect(path: source, bytes: input.bytes))
-                return TranscriptRedaction.redact(input, format: format)
+            // Read as check reads it: the same limits, checks and format decision.
+            let result = loader.prepare(ref).flatMap { input in
+                TranscriptRedaction.redact(input.text, format: input.format, document: input.decision.shape == .jsonDocument ? input.decision.document : nil)
             }
             switch result {
             case .failure(let problem):
-                Diagnostics.report(problem, quiet: false)
+                Console.report(problem, quiet: false)
                 failed = true
             case .success(let out):
                 if let dir = outputDir {
@@ -70,7 +57,7 @@ struct Redact: ParsableCommand {
                 } else {
                     try OutputSink(path: output).write(String(decoding: out.bytes, as: UTF8.self))
                 }
-                FileHandle.standardError.write(Data("callqc: \(source): \(out.masked) item\(out.masked == 1 ? "" : "s") of personal data masked\n".utf8))
+                Console.say("\(source): \(out.masked) item\(out.masked == 1 ? "" : "s") of personal data masked")
             }
         }
         if failed { throw ExitCode(1) }

@@ -23,18 +23,16 @@ struct ReportCommand: ParsableCommand {
         )
 
         @Option(name: .long, help: "The results database.") var db: String
-        @Option(name: .long, help: "Group by agent, day or rule.") var by: String = "agent"
+        @Option(name: .long, help: "How to group the calls.") var by: Report.Grouping = .agent
         @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String?
         @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
-        @Option(name: .long, help: "Output format: table, csv, json or html.") var format: String = "table"
+        @Option(name: .long, help: "Output format.") var format: ReportFormat = .table
         @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
         @Option(name: .long, help: "Daily volume target per agent.") var target: Int = 60
         @Option(name: .customLong("max-calls"), help: "HTML: calls shown in detail (lowest scores first).") var maxCalls: Int = 200
         @Flag(name: .customLong("no-redact"), help: "HTML: show personal data (phone, ID and card numbers) unmasked. Reports are for sharing: masked by default.") var noRedact = false
 
         func validate() throws {
-            guard Report.Grouping(rawValue: by) != nil else { throw ValidationError("Unknown --by '\(by)'. Use agent, day or rule.") }
-            guard ["table", "csv", "json", "html"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table, csv, json or html.") }
             for d in [from, to].compactMap({ $0 }) where !Sample.isDate(d) { throw ValidationError("Dates are YYYY-MM-DD, found '\(d)'.") }
             guard maxCalls >= 0 else { throw ValidationError("--max-calls must be 0 or more.") }
             guard target >= 1 else { throw ValidationError("--target must be at least 1.") }
@@ -43,11 +41,11 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             let store = try StoreAccess.open(db)
             let calls = try store.summaries(from: from, to: to)
-            let report = Report(calls, by: Report.Grouping(rawValue: by) ?? .agent, target: target)
+            let report = Report(calls, by: by, target: target)
             let sink = try OutputSink(path: output)
             let period = [from, to].compactMap { $0 }.isEmpty ? "all dates" : "\(from ?? "…") – \(to ?? "…")"
             switch format {
-            case "html":
+            case .html:
                 let detailed = calls.sorted { ($0.score ?? 0, $0.callID) < ($1.score ?? 0, $1.callID) }.prefix(maxCalls)
                 let stored = try detailed.compactMap { try store.detail(callID: $0.contentHash) }
                 let html = HTMLReport(title: "callqc 质检报告", period: period, byAgent: Report(calls, by: .agent, target: target),
@@ -55,11 +53,11 @@ struct ReportCommand: ParsableCommand {
                                       omittedCalls: calls.count - stored.count, redact: !noRedact,
                                       generatedAt: ISO8601DateFormatter().string(from: Date()))
                 sink.write(html.render())
-            case "json":
+            case .json:
                 sink.write(ReportText.json(report, period: period).pretty() + "\n")
-            case "csv":
+            case .csv:
                 sink.write(ReportText.csv(report))
-            default:
+            case .table:
                 sink.write(ReportText.table(report, period: period))
             }
         }
@@ -73,12 +71,8 @@ struct ReportCommand: ParsableCommand {
         )
 
         @Option(name: .long, help: "The results database.") var db: String
-        @Option(name: .long, help: "Output format: table or json.") var format: String = "table"
+        @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
         @Flag(name: .customLong("no-redact"), help: "Show personal data in the missed turns unmasked.") var noRedact = false
-
-        func validate() throws {
-            guard ["table", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table or json.") }
-        }
 
         /// The text of each missed turn, masked unless --no-redact; nil where the call or turn is not stored.
         func missedTexts(_ c: Calibration, _ store: SQLiteResultStore) throws -> [String?] {
@@ -97,11 +91,11 @@ struct ReportCommand: ParsableCommand {
             let store = try StoreAccess.open(db)
             let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil))
             let texts = try missedTexts(c, store)
-            if format == "json" {
+            if format == .json {
                 func diff(_ d: Calibration.Difference) -> JSONValue {
                     .object([("key", .string(d.key)), ("calls", .number(Double(d.count))), ("mean", .number(d.mean)), ("spread", .number(d.spread))])
                 }
-                print(JSONValue.object([
+                Console.out(JSONValue.object([
                     ("schema", .string("callqc.calibration/1")),
                     ("rules", .array(c.rules.map { r in
                         .object([("rule", .string(r.rule)), ("confirmed", .number(Double(r.confirmed))), ("rejected", .number(Double(r.rejected))),
@@ -156,7 +150,7 @@ struct ReportCommand: ParsableCommand {
             table("SECTION ", c.bySection)
             table("AGENT   ", c.byAgent)
             if !c.unmatched.isEmpty { out += "\nreviews of calls not in the store: \(c.unmatched.map(TerminalText.safe).joined(separator: ", "))\n" }
-            print(out, terminator: "")
+            Console.out(out, terminator: "")
         }
     }
 }

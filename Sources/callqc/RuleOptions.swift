@@ -43,7 +43,7 @@ enum RuleLoading {
     }
 
     static func fail(_ error: RuleError) -> Never {
-        FileHandle.standardError.write(Data("callqc: error: \(error)\n".utf8))
+        Console.error("\(error)", redact: false)
         Foundation.exit(2)
     }
 }

@@ -14,15 +14,15 @@ struct Rules: ParsableCommand {
 
         func run() throws {
             for set in try ruleOptions.catalog().ruleSets {
-                print("\(set.name) \(set.version) (\(set.language)) — \(set.path): \(set.rules.count) rules, \(set.automatonStates) automaton states")
+                Console.out("\(set.name) \(set.version) (\(set.language)) — \(set.path): \(set.rules.count) rules, \(set.automatonStates) automaton states")
                 for rule in set.rules {
                     let h = rule.header
                     let points = h.veto ? "veto" : "-" + JSONValue.format(h.deduction)
-                    print("  " + [pad(h.id, 24), pad(h.kind.rawValue, 12), pad(h.section, 17), pad(points, 5), pad(h.severity.rawValue, 8), h.message].joined(separator: " "))
+                    Console.out("  " + [pad(h.id, 24), pad(h.kind.rawValue, 12), pad(h.section, 17), pad(points, 5), pad(h.severity.rawValue, 8), h.message].joined(separator: " "))
                 }
                 let sections: [String] = set.scoring.sections.map { s in s.id + " " + JSONValue.format(s.points) }
                 let grades: [String] = set.scoring.grades.map { g in g.grade + " ≥ " + JSONValue.format(g.minimum) }
-                print("  scoring: " + sections.joined(separator: ", ") + "; grades: " + grades.joined(separator: ", "))
+                Console.out("  scoring: " + sections.joined(separator: ", ") + "; grades: " + grades.joined(separator: ", "))
             }
         }
 
@@ -44,18 +44,18 @@ struct Rules: ParsableCommand {
             if path == nil {
                 for script in try RuleLoading.scripts(fixed: nil).scripts {
                     let failed = script.testExamples()
-                    for f in failed { print("FAIL \(f)") }
-                    print("script \(script.id): \(script.exampleCount - failed.count) passed, \(failed.count) failed")
+                    for f in failed { Console.out("FAIL \(f)") }
+                    Console.out("script \(script.id): \(script.exampleCount - failed.count) passed, \(failed.count) failed")
                     failures += failed.count
                 }
             }
             for set in catalog.ruleSets {
                 let examples = set.rules.reduce(0) { $0 + $1.examples.count }
                 let failed = checker.testExamples(of: set)
-                for f in failed { print("FAIL \(f)") }
+                for f in failed { Console.out("FAIL \(f)") }
                 let noExamples = set.rules.filter { $0.examples.isEmpty && CheckRegistry.examplesNeed($0.header.kind) != .none }.map(\.header.id)
-                if !noExamples.isEmpty { print("note: \(set.name): rules without examples: \(noExamples.joined(separator: ", "))") }
-                print("\(set.name): \(examples - failed.count) passed, \(failed.count) failed")
+                if !noExamples.isEmpty { Console.out("note: \(set.name): rules without examples: \(noExamples.joined(separator: ", "))") }
+                Console.out("\(set.name): \(examples - failed.count) passed, \(failed.count) failed")
                 failures += failed.count
             }
             if failures > 0 { throw ExitCode(1) }
@@ -69,7 +69,7 @@ struct Rules: ParsableCommand {
         func run() throws {
             var seen = Set<String>()
             for set in try ruleOptions.catalog().ruleSets {
-                for p in set.foldedPhrases where seen.insert(p).inserted { print(p) }
+                for p in set.foldedPhrases where seen.insert(p).inserted { Console.out(p) }
             }
         }
     }
@@ -103,7 +103,7 @@ struct Rules: ParsableCommand {
             sink.write(suggestions.yaml(roles: roles, redactor: noRedact ? nil : Redactor(), source: (db as NSString).lastPathComponent))
             if !suggestions.unmatched.isEmpty {
                 let ids = suggestions.unmatched.map { noRedact ? $0 : Redactor().redact($0) }
-                FileHandle.standardError.write(Data("callqc: warning: reviewed calls not in the store: \(ids.joined(separator: ", "))\n".utf8))
+                Console.warn("reviewed calls not in the store: \(ids.joined(separator: ", "))", redact: false)
             }
         }
     }

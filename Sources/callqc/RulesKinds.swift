@@ -12,7 +12,7 @@ extension Rules {
             abstract: "Describe every kind of check: what it finds, its parameters and defaults.",
             discussion: "The kinds section of docs/rules.md is this command's Markdown: callqc rules kinds --format markdown"
         )
-        @Option(name: .long, help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).") var format: Format = .text
+        @Option(name: .long, help: "Output format.") var format: Format = .text
         @Argument(help: "Only these kinds (default: all).") var kinds: [String] = []
 
         func validate() throws {
@@ -25,9 +25,9 @@ extension Rules {
         func run() throws {
             let docs = CheckRegistry.documentation.filter { kinds.isEmpty || kinds.contains($0.kind.rawValue) }
             switch format {
-            case .text: print(KindDocs.text(docs), terminator: "")
-            case .markdown: print(KindDocs.markdown(docs), terminator: "")
-            case .json: print(KindDocs.json(docs).pretty())
+            case .text: Console.out(KindDocs.text(docs), terminator: "")
+            case .markdown: Console.out(KindDocs.markdown(docs), terminator: "")
+            case .json: Console.out(KindDocs.json(docs).pretty())
             }
         }
     }

@@ -20,7 +20,7 @@ struct Sample: ParsableCommand {
     @Option(name: .long, help: "Random seed: the same seed gives the same queue.") var seed: UInt64 = 1
     @Option(name: .customLong("risk-share"), help: "Share of each agent's picks chosen by risk (0–1).") var riskShare: Double = 0.5
     @Option(name: .customLong("risk-below"), help: "A call scoring below this is a risk candidate.") var riskBelow: Double = 90
-    @Option(name: .long, help: "Output format: table, csv or json.") var format: String = "table"
+    @Option(name: .long, help: "Output format.") var format: QueueFormat = .table
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
     @Flag(name: .customLong("no-redact"), help: "Show call ids and sources unmasked.") var noRedact = false
 
@@ -29,7 +29,6 @@ struct Sample: ParsableCommand {
         guard (1...10_000).contains(perAgent) else { throw ValidationError("--per-agent must be between 1 and 10000.") }
         guard riskBelow.isFinite else { throw ValidationError("--risk-below must be a number.") }
         guard (0...1).contains(riskShare) else { throw ValidationError("--risk-share must be between 0 and 1.") }
-        guard ["table", "csv", "json"].contains(format) else { throw ValidationError("Unknown --format '\(format)'. Use table, csv or json.") }
     }
 
     /// A day of the calendar written YYYY-MM-DD: dates compare as text in the store, so
@@ -56,13 +55,13 @@ struct Sample: ParsableCommand {
         let redactor = Redactor()
         func shown(_ s: String) -> String { noRedact ? s : redactor.redact(s) }
         switch format {
-        case "csv":
+        case .csv:
             var out = CSVRenderer.line(["agent", "call", "score", "grade", "reason", "source", "content_hash"])
             for p in queue.picks {
                 out += CSVRenderer.line([p.agent, shown(p.call.key), p.call.score.map(JSONValue.format) ?? "", p.call.grade ?? "", p.reason, shown(p.call.source ?? ""), p.call.contentHash])
             }
             sink.write(out)
-        case "json":
+        case .json:
             sink.write(JSONValue.object([
                 ("schema", .string("callqc.queue/1")), ("date", .string(date)), ("per_agent", .number(Double(perAgent))), ("seed", .number(Double(seed))),
                 ("picks", .array(queue.picks.map { p in
@@ -74,7 +73,7 @@ struct Sample: ParsableCommand {
                     .object([("agent", .string(s.agent)), ("calls", .number(Double(s.calls))), ("reviewed", .number(Double(s.reviewed))), ("quota", .number(Double(s.quota)))])
                 })),
             ]).pretty() + "\n")
-        default:
+        case .table:
             var out = "Review queue for \(date): \(queue.picks.count) call\(queue.picks.count == 1 ? "" : "s"), \(perAgent) per agent (seed \(seed))\n\n"
             out += pad("AGENT", 8) + pad("CALL", 20) + pad("SCORE", 7) + pad("GRADE", 6) + "REASON\n"
             var hashed: [(String, String)] = []
@@ -147,24 +146,24 @@ struct ReviewCommand: ParsableCommand {
         let stored = try StoreAccess.call(callID, in: store)
         let rules = Set(stored.summary.findings.map(\.rule))
         for rule in confirm + reject where !rules.contains(rule) {
-            Diagnostics.say("warning: call \(callID) has no finding of rule '\(rule)' (its findings: \(rules.sorted().joined(separator: ", ")))")
+            Console.warn("call \(callID) has no finding of rule '\(rule)' (its findings: \(rules.sorted().joined(separator: ", ")))")
         }
         let misses = missed.compactMap { MissedFinding(parsing: $0, note: note) }
         let places = stored.findingPlaces
         for m in misses {
             guard m.turn <= stored.call.turns.count else {
-                Diagnostics.say("error: --missed \(m): call \(callID) has \(stored.call.turns.count) turns")
+                Console.error("--missed \(m): call \(callID) has \(stored.call.turns.count) turns")
                 throw ExitCode(1)
             }
             if places.contains(where: { $0.rule == m.rule && $0.turn == m.turn }) {
-                FileHandle.standardError.write(Data("callqc: error: --missed \(m): the machine found \(m.rule) on turn \(m.turn); use --confirm \(m.rule)\n".utf8))
+                Console.error("--missed \(m): the machine found \(m.rule) on turn \(m.turn); use --confirm \(m.rule)", redact: false)
                 throw ExitCode(1)
             }
         }
         if !misses.isEmpty, let catalog = try? RuleCatalog.load(rules: nil, lexicons: RuleLoading.lexicons),
            let set = catalog.ruleSets.first(where: { $0.name == stored.summary.ruleSet }) {
             for m in misses where set.headers[m.rule] == nil {
-                FileHandle.standardError.write(Data("callqc: error: --missed \(m): rule set \(set.name) has no rule '\(m.rule)'\n".utf8))
+                Console.error("--missed \(m): rule set \(set.name) has no rule '\(m.rule)'", redact: false)
                 throw ExitCode(1)
             }
         }
@@ -174,7 +173,7 @@ struct ReviewCommand: ParsableCommand {
             sections[String(parts[0])] = Double(parts[1])
         }
         if let problem = ReviewLimits.problem(score: score, sections: sections, of: stored.summary) {
-            FileHandle.standardError.write(Data("callqc: error: \(problem.english)\n".utf8))
+            Console.error(problem.english, redact: false)
             throw ExitCode(2)
         }
         let review = Review(callID: stored.summary.callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: score,
@@ -183,6 +182,6 @@ struct ReviewCommand: ParsableCommand {
         var line = "recorded review of \(TerminalText.safe(Redactor().redact(callID)))"
         if let score, let machine = stored.summary.score { line += ": human \(JSONValue.format(score)), machine \(JSONValue.format(machine))" }
         if !misses.isEmpty { line += (score == nil ? ": " : "; ") + "missed \(misses.map(\.description).joined(separator: ", "))" }
-        print(line)
+        Console.out(line)
     }
 }

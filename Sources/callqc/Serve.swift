@@ -30,14 +30,14 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("max-turns"), help: "The most turns (or draft lines) one request may hold.") var maxTurns: Int = 20_000
     @Option(name: .customLong("read-timeout"), help: "Seconds a connection may stay silent, and a request body may take to arrive.") var readTimeout: Double = 15
     @Option(name: .customLong("max-connections"), help: "Open connections at most; more wait to be accepted.") var maxConnections: Int = 64
-    @Option(name: .long, help: "The pages' language: zh or en.") var lang: String = "zh"
+    @Option(name: .long, help: "The pages' language.") var lang: WorkbenchLanguage = .zh
     @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked on the pages.") var noRedact = false
     @Option(name: .customLong("max-body"), help: "The largest request accepted, in MB.") var maxBody: Int = 2
     @OptionGroup var ruleOptions: RuleOptions
 
     var config: WorkbenchConfig {
         let env = ProcessInfo.processInfo.environment["CALLQC_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        return WorkbenchConfig(host: host, port: port, token: token ?? fileToken ?? env, language: WorkbenchLanguage(rawValue: lang) ?? .zh,
+        return WorkbenchConfig(host: host, port: port, token: token ?? fileToken ?? env, language: lang,
                                redact: !noRedact, maxBodyBytes: maxBody << 20, databasePath: db, maxTurns: maxTurns,
                                readTimeoutSeconds: readTimeout, maxConnections: maxConnections, publicHosts: publicURL)
     }
@@ -50,7 +50,6 @@ struct Serve: ParsableCommand {
     }
 
     func validate() throws {
-        guard WorkbenchLanguage(rawValue: lang) != nil else { throw ValidationError("Unknown --lang '\(lang)'. Use zh or en.") }
         guard (1...1024).contains(maxBody) else { throw ValidationError("--max-body must be between 1 and 1024 (MB).") }
         guard readTimeout.isFinite, (0.1...3600).contains(readTimeout) else { throw ValidationError("--read-timeout must be between 0.1 and 3600 seconds.") }
         guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 100000.") }
@@ -69,7 +68,7 @@ struct Serve: ParsableCommand {
         let app = Workbench(config: config, checker: checker, store: store).application { port in
             let shown = config.host.contains(":") ? "[\(config.host)]" : config.host
             let line = "callqc workbench at http://\(shown):\(port)/ (\(config.token == nil ? "no token" : "token required")\(config.redact ? "" : ", not redacted")\(store == nil ? ", no database: self-check only" : ""))\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+            Console.out(line, terminator: "")
         }
         let done = DispatchSemaphore(value: 0)
         let failure = Failure()
@@ -79,7 +78,7 @@ struct Serve: ParsableCommand {
         }
         done.wait()
         if let error = failure.error {
-            FileHandle.standardError.write(Data("callqc: error: cannot serve on \(config.host):\(config.port): \(error)\n".utf8))
+            Console.error("cannot serve on \(config.host):\(config.port): \(error)", redact: false)
             throw ExitCode(1)
         }
     }

@@ -8,13 +8,13 @@ enum StoreAccess {
     /// Opens the database; only `check --db` may create it (`create`), the others need it to exist.
     static func open(_ path: String, create: Bool = false) throws -> SQLiteResultStore {
         if !create && !FileManager.default.fileExists(atPath: path) {
-            Diagnostics.say("error: \(path): no such database; results are stored with callqc check … --db \(path)")
+            Console.error("\(path): no such database; results are stored with callqc check … --db \(path)")
             throw ExitCode(2)
         }
         do {
             return try SQLiteResultStore(path: path)
         } catch {
-            Diagnostics.say("error: \(path): cannot open the database: \(error)")
+            Console.error("\(path): cannot open the database: \(error)")
             throw ExitCode(2)
         }
     }
@@ -26,11 +26,11 @@ enum StoreAccess {
         do {
             found = try store.detail(callID: callID)
         } catch let ambiguous as AmbiguousCallReference {
-            Diagnostics.say("error: \(ambiguous)")
+            Console.error("\(ambiguous)")
             throw ExitCode(1)
         }
         guard let stored = found else {
-            Diagnostics.say("error: no call '\(callID)' in \(store.path): check it first (callqc check … --db \(store.path))")
+            Console.error("no call '\(callID)' in \(store.path): check it first (callqc check … --db \(store.path))")
             throw ExitCode(1)
         }
         return stored
@@ -40,8 +40,8 @@ enum StoreAccess {
         do {
             try store.save(results)
         } catch {
-            FileHandle.standardError.write(Data("\n".utf8))
-            Diagnostics.say("error: \(store.path): cannot store results: \(error)")
+            Console.progress("\n")
+            Console.error("\(store.path): cannot store results: \(error)")
             throw ExitCode(1)
         }
     }

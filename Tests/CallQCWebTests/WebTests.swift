@@ -149,6 +149,21 @@ final class WebTests: XCTestCase {
         }
     }
 
+    /// The self-check reads pasted text through the loader `callqc check` uses: a vendor's
+    /// JSON is read as that vendor's, and a broken one shows the reader's error, not a draft's lint.
+    func testSelfCheckReadsThroughTheLoader() async throws {
+        try await app().test(.router) { client in
+            let aliyun = #"{"TaskId": "d429", "StatusText": "SUCCESS", "Result": {"Sentences": [{"BeginTime": 340, "EndTime": 2365, "Text": "您好，很高兴为您服务，请问有什么可以帮您？", "ChannelId": 1}, {"BeginTime": 2500, "EndTime": 4200, "Text": "我想查一下话费。", "ChannelId": 0}]}}"#
+            let read = try await WebTests.post(client, "/self-check", [("text", aliyun)])
+            XCTAssertEqual(read.status, .ok, String(buffer: read.body))
+            XCTAssertTrue(String(buffer: read.body).contains("id=\"result\""), String(buffer: read.body))
+            let broken = try await WebTests.post(client, "/self-check", [("text", String(aliyun.dropLast(40)))])
+            XCTAssertEqual(broken.status, .unprocessableContent)
+            XCTAssertTrue(String(buffer: broken.body).contains("invalid JSON"), String(buffer: broken.body))
+            XCTAssertFalse(String(buffer: broken.body).contains("id=\"reading-time\""), "not linted as a draft")
+        }
+    }
+
     func testPersonalDataIsMaskedUnlessTurnedOff() async throws {
         let text = "[00:00.0-00:03.0] 坐席: 您好，请问有什么可以帮您？\n[00:03.5-00:06.0] 客户: 我的手机是13812345678\n"
         try await app().test(.router) { client in

@@ -103,11 +103,13 @@ public final class WorkSource {
     private var next = 0
     private var stream: LineChunker?
     private var walk: DirectoryWalk?
-    private let forced: InputFormat?
+    private let forced: ReaderDeclaration?
+    private let registry: ReaderRegistry
 
-    public init(inputs: [InputRef], format: InputFormat?, linesPerChunk: Int = 64) {
+    public init(inputs: [InputRef], format: InputFormat?, linesPerChunk: Int = 64, registry: ReaderRegistry = .standard) {
         self.inputs = inputs
-        self.forced = format
+        self.forced = format.flatMap(registry.declaration(of:))
+        self.registry = registry
         self.linesPerChunk = linesPerChunk
     }
 
@@ -136,7 +138,7 @@ public final class WorkSource {
                     walk = nil
                     if w.found == 0 {
                         return WorkItem(source: w.root, bytes: [], firstLine: 1, format: nil,
-                                        problem: InputProblem(source: w.root, message: "no transcript files (\(InputFormat.transcriptExtensions.sorted().map { "." + $0 }.joined(separator: ", "))) in this directory", severity: .warning))
+                                        problem: InputProblem(source: w.root, message: "no transcript files (\(registry.extensions.sorted().map { "." + $0 }.joined(separator: ", "))) in this directory", severity: .warning))
                     }
                     continue
                 }
@@ -151,17 +153,17 @@ public final class WorkSource {
                 walk = DirectoryWalk(root: path)
                 continue
             case .standardInput:
-                let chunker = LineChunker(handle: FileHandle.standardInput, source: "-", linesPerChunk: linesPerChunk, forced: forced)
+                let chunker = LineChunker(handle: FileHandle.standardInput, source: "-", linesPerChunk: linesPerChunk, forced: forced, registry: registry)
                 if let whole = chunker.wholeIfNotJSONLines() { return whole }
                 stream = chunker
             case .file(let path):
                 // JSON Lines files are streamed in chunks of lines, whatever their size.
-                let isLines = (forced ?? InputFormat.detect(path: path, bytes: [])) == .jsonl
+                let isLines = (forced.map { $0.shape } ?? registry.claimant(ofExtension: InputFormat.fileExtension(path))?.shape) == .jsonLines
                 if isLines, let handle = FileHandle(forReadingAtPath: path) {
-                    stream = LineChunker(handle: handle, source: path, linesPerChunk: linesPerChunk, forced: .jsonl)
+                    stream = LineChunker(handle: handle, source: path, linesPerChunk: linesPerChunk, forced: forced ?? registry.fallback(.jsonLines), registry: registry)
                     continue
                 }
-                return WorkItem(source: path, bytes: [], firstLine: 1, format: forced, problem: nil, unread: true)
+                return WorkItem(source: path, bytes: [], firstLine: 1, format: forced?.format, problem: nil, unread: true)
             }
         }
     }
@@ -214,7 +216,7 @@ final class DirectoryWalk {
                 // a String path: a folder or a transcript so named is reported, not skipped in silence.
                 let shown = decoded.1
                 let isFolder = Int32(entry.pointee.d_type) == Int32(DT_DIR)
-                if !shown.hasPrefix("."), isFolder || InputFormat.transcriptExtensions.contains(InputFormat.fileExtension(shown)) {
+                if !shown.hasPrefix("."), isFolder || ReaderRegistry.standard.extensions.contains(InputFormat.fileExtension(shown)) {
                     undecodable.append((dir.hasSuffix("/") ? dir + shown : dir + "/" + shown, isFolder))
                 }
                 continue
@@ -270,7 +272,7 @@ final class DirectoryWalk {
                 push(full)
                 continue
             }
-            if InputFormat.transcriptExtensions.contains(InputFormat.fileExtension(name)) {
+            if ReaderRegistry.standard.extensions.contains(InputFormat.fileExtension(name)) {
                 found += 1
                 return full
             }
@@ -284,16 +286,18 @@ final class LineChunker {
     private let handle: FileHandle
     private let source: String
     private let linesPerChunk: Int
-    private var forced: InputFormat?
+    private var forced: ReaderDeclaration?
+    private let registry: ReaderRegistry
     private var buffer: [UInt8] = []
     private var eof = false
     private var line = 1
 
-    init(handle: FileHandle, source: String, linesPerChunk: Int, forced: InputFormat?) {
+    init(handle: FileHandle, source: String, linesPerChunk: Int, forced: ReaderDeclaration?, registry: ReaderRegistry) {
         self.handle = handle
         self.source = source
         self.linesPerChunk = linesPerChunk
         self.forced = forced
+        self.registry = registry
     }
 
     private func fill() {
@@ -306,12 +310,13 @@ final class LineChunker {
     /// is read whole, as one item.
     func wholeIfNotJSONLines() -> WorkItem? {
         while buffer.count < 64 << 10 && !eof { fill() }
-        let format = forced ?? InputFormat.detect(content: buffer)
-        if format == .jsonl { forced = .jsonl; return nil }
+        if (forced?.shape ?? registry.shape(source: source, bytes: buffer[...])) == .jsonLines {
+            if forced == nil { forced = registry.fallback(.jsonLines) }
+            return nil
+        }
         while !eof { fill() }
-        // The first 64 KB may cut a large JSON document short: judge the whole of it.
-        let whole = forced ?? InputFormat.detect(content: buffer)
-        let item = WorkItem(source: source, bytes: buffer, firstLine: 1, format: whole, problem: nil)
+        // The loader decides the format of the whole, parsing a JSON document once.
+        let item = WorkItem(source: source, bytes: buffer, firstLine: 1, format: forced?.format, problem: nil)
         buffer = []
         return item
     }
@@ -336,7 +341,7 @@ final class LineChunker {
         if end == 0 { return nil }
         let chunk = Array(buffer[0..<end])
         buffer.removeFirst(end)
-        let item = WorkItem(source: source, bytes: chunk, firstLine: line, format: .jsonl, problem: nil)
+        let item = WorkItem(source: source, bytes: chunk, firstLine: line, format: forced?.format ?? .jsonl, problem: nil)
         line += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         return item
     }

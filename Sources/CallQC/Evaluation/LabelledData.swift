@@ -94,7 +94,7 @@ public struct LabelledDataReader: Sendable {
         return (files, problems)
     }
 
-    /// Reads one file: JSON Lines by its extension (`.jsonl`, `.ndjson`) or when it starts with `{`; else a labelled transcript.
+    /// Reads one file: JSON Lines by its extension (`.jsonl`, `.ndjson`) or when it is JSON (``ReaderRegistry/shape(source:bytes:)``); else a labelled transcript.
     public func read(file path: String) -> Outcome {
         guard let data = FileManager.default.contents(atPath: path) else {
             return Outcome(problems: [InputProblem(source: path, message: "cannot read the file")])
@@ -108,9 +108,8 @@ public struct LabelledDataReader: Sendable {
         case .failure(let problem): return Outcome(problems: [problem])
         case .success(let i): input = i
         }
-        let ext = (source as NSString).pathExtension.lowercased()
-        let firstByte = input.bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
-        if ext == "jsonl" || ext == "ndjson" || (ext != "txt" && firstByte == UInt8(ascii: "{")) {
+        // The JSON-or-text guess transcripts get: JSON is labelled turns a line.
+        if ReaderRegistry.standard.shape(source: source, bytes: input.bytes[...]) != .text {
             return readJSONLines(input)
         }
         return readTranscript(input)

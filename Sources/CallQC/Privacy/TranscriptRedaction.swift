@@ -15,17 +15,18 @@ public enum TranscriptRedaction {
         public var masked: Int
     }
 
-    public static func redact(_ input: TextInput, format: InputFormat, redactor: PIIDetector = PIIDetector()) -> Result<Output, InputProblem> {
+    /// `document` is the input parsed while its format was decided (``PreparedInput``): not parsed again.
+    public static func redact(_ input: TextInput, format: InputFormat, document: Result<JSONValue, JSONSyntaxError>? = nil, redactor: PIIDetector = PIIDetector()) -> Result<Output, InputProblem> {
         if format.isJSONDocument {
             do {
-                let doc = try JSONParser.parse(input.bytes)
+                let doc = try (document ?? Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(input.bytes) }).get()
                 var r = JSONRedaction(detector: redactor)
                 let masked = r.document(doc)
                 let multiline = input.bytes.contains(0x0A)
                 let out = multiline ? masked.pretty() + "\n" : masked.compact()
                 return .success(Output(bytes: Array(out.utf8), masked: r.count))
             } catch {
-                return .failure(InputProblem(source: input.source, line: error.line, message: "invalid JSON at column \(error.column): \(error.reason)"))
+                return .failure(InputProblem(source: input.source, line: error.line, message: "invalid JSON at column \(error.column): \(error.reason)" + CallJSON.truncationHint(error)))
             }
         }
         var count = 0

@@ -99,3 +99,21 @@ public struct AWSCallAnalyticsReader: VendorJSONReader {
         fileRole(label) ?? VendorJSON.role(of: label, options)
     }
 }
+
+extension InputFormat {
+    /// Amazon Transcribe Call Analytics / Contact Lens output (`Transcript`, `ParticipantRole`).
+    public static let awsCallAnalytics = InputFormat(declaring: "aws-call-analytics")
+}
+
+extension AWSCallAnalyticsReader {
+    public static let declaration = ReaderDeclaration(
+        format: .awsCallAnalytics, summary: "Amazon Transcribe Call Analytics or Contact Lens output", shape: .jsonDocument,
+        recognition: .json { value in
+            guard case .object = value, let transcript = value["Transcript"]?.arrayValue else { return false }
+            if value["Participants"] != nil || value["JobStatus"] != nil { return true }
+            guard let first = transcript.first else { return false }
+            return first["ParticipantRole"] != nil || first["ParticipantId"] != nil
+        },
+        recognisedBy: "`Transcript` with `Participants`, `JobStatus`, or turns carrying `ParticipantRole`/`ParticipantId`",
+        reader: AWSCallAnalyticsReader())
+}

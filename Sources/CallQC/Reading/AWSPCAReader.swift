@@ -81,3 +81,18 @@ public struct AWSPCAReader: VendorJSONReader {
         return turns.outcome(call, what: "speech segments")
     }
 }
+
+extension InputFormat {
+    /// AWS Post Call Analytics output (`SpeechSegments`).
+    public static let awsPCA = InputFormat(declaring: "aws-pca")
+}
+
+extension AWSPCAReader {
+    public static let declaration = ReaderDeclaration(
+        format: .awsPCA, summary: "AWS Post Call Analytics output", shape: .jsonDocument,
+        recognition: .json { value in
+            guard case .object = value else { return false }
+            return value["SpeechSegments"] != nil
+        },
+        recognisedBy: "`SpeechSegments`", reader: AWSPCAReader())
+}

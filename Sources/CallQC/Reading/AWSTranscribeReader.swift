@@ -189,3 +189,19 @@ public struct AWSTranscribeReader: VendorJSONReader {
         items.filter { !$0.punctuation }.map { Word(text: $0.content, start: $0.start, end: $0.end) }
     }
 }
+
+extension InputFormat {
+    /// Amazon Transcribe batch output (`results.items`).
+    public static let awsTranscribe = InputFormat(declaring: "aws-transcribe")
+}
+
+extension AWSTranscribeReader {
+    public static let declaration = ReaderDeclaration(
+        format: .awsTranscribe, summary: "Amazon Transcribe batch output", shape: .jsonDocument,
+        recognition: .json { value in
+            guard case .object = value else { return false }
+            if let results = value["results"], results["items"] != nil || results["transcripts"] != nil { return true }
+            return value["TranscriptionJob"] != nil
+        },
+        recognisedBy: "`results.items` / `results.transcripts`, or `TranscriptionJob`", reader: AWSTranscribeReader())
+}

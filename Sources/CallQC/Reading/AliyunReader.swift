@@ -84,3 +84,19 @@ public struct AliyunReader: VendorJSONReader {
         return turns.outcome(call, what: "sentences")
     }
 }
+
+extension InputFormat {
+    /// Aliyun 录音文件识别 result (`Result.Sentences`).
+    public static let aliyun = InputFormat(declaring: "aliyun")
+}
+
+extension AliyunReader {
+    public static let declaration = ReaderDeclaration(
+        format: .aliyun, summary: "Aliyun 录音文件识别 (file transcription) result", shape: .jsonDocument,
+        recognition: .json { value in
+            guard case .object = value else { return false }
+            if let result = value["Result"], result["Sentences"] != nil || result.stringValue?.contains("Sentences") == true { return true }
+            return value["Sentences"] != nil || (value["TaskId"] != nil && value["StatusText"] != nil)
+        },
+        recognisedBy: "`Result.Sentences`, `Sentences`, or `TaskId` with `StatusText`", reader: AliyunReader())
+}

@@ -104,3 +104,22 @@ public struct AzureSpeechReader: VendorJSONReader {
         return min(((start + duration) * 1000).rounded() / 1000, VendorJSON.maxSeconds)
     }
 }
+
+extension InputFormat {
+    /// Azure AI Speech batch or realtime result (`recognizedPhrases`, `NBest`).
+    public static let azure = InputFormat(declaring: "azure")
+}
+
+extension AzureSpeechReader {
+    public static let declaration = ReaderDeclaration(
+        format: .azure, summary: "Azure AI Speech batch or realtime result", shape: .jsonDocument,
+        recognition: .json { value in
+            if case .array(let items) = value {
+                guard let first = items.first, case .object = first else { return false }
+                return first["RecognitionStatus"] != nil || first["NBest"] != nil
+            }
+            guard case .object = value else { return false }
+            return value["recognizedPhrases"] != nil
+        },
+        recognisedBy: "`recognizedPhrases`, or an array of `{RecognitionStatus, NBest}`", reader: AzureSpeechReader())
+}

@@ -31,10 +31,28 @@ public struct CanonicalJSONReader: TranscriptReader {
             return outcome
         }
 
+        return read(input, document: Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(input.bytes) }, options: options)
+    }
+
+    /// Reads the document the loader parsed while deciding the format. For JSON Lines the
+    /// document is the input's one line (an object alone on its line, read from content).
+    public func read(_ input: TextInput, document parsed: Result<JSONValue, JSONSyntaxError>, options: ReadOptions) -> ReadOutcome {
+        if lines {
+            guard case .success(let value) = parsed else { return read(input, options: options) }
+            // The line of the object: blank lines may come before it.
+            let first = input.bytes.firstIndex { !ReaderRegistry.isSpace($0) } ?? 0
+            let number = input.bytes[..<first].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } + options.lineOffset
+            do {
+                return ReadOutcome(calls: [try CallJSON.decode(value, source: input.source, index: number, roleMap: options.roleMap)])
+            } catch {
+                return .failure(InputProblem(source: input.source, line: number, message: error.message))
+            }
+        }
+        var outcome = ReadOutcome()
         let document: JSONValue
-        do {
-            document = try JSONParser.parse(input.bytes)
-        } catch {
+        switch parsed {
+        case .success(let value): document = value
+        case .failure(let error):
             var message = "invalid JSON at column \(error.column): \(error.reason)" + CallJSON.truncationHint(error)
             if error.reason.hasPrefix("unexpected text after") && error.line > 1 {
                 message += " (one object per line is JSON Lines: name the file .jsonl or pass --input-format jsonl)"
@@ -198,4 +216,29 @@ extension CallJSON {
     static func truncationHint(_ error: JSONSyntaxError) -> String {
         error.reason.contains("end of input") || error.reason.hasPrefix("unterminated") ? " (is the file truncated?)" : ""
     }
+}
+
+extension InputFormat {
+    /// callqc's canonical JSON: one call, or an array of calls.
+    public static let json = InputFormat(declaring: "json")
+    /// callqc's canonical JSON, one call per line.
+    public static let jsonl = InputFormat(declaring: "jsonl")
+}
+
+extension CanonicalJSONReader {
+    /// A JSON document with `turns` is callqc's own, whatever other keys it has; so is one that
+    /// no other reader recognises (its reader says what is missing).
+    public static let declaration = ReaderDeclaration(
+        format: .json, summary: "callqc JSON: one call or an array of calls", shape: .jsonDocument, extensions: ["json"],
+        recognition: .json { value in
+            if case .array(let items) = value { return items.first?["turns"] != nil }
+            return value["turns"] != nil
+        },
+        recognisedBy: "`turns`", isFallback: true, reader: CanonicalJSONReader(lines: false))
+
+    /// JSON Lines: by extension, or content with one complete object a line.
+    public static let linesDeclaration = ReaderDeclaration(
+        format: .jsonl, summary: "callqc JSON Lines: one call a line", shape: .jsonLines, extensions: ["jsonl", "ndjson"],
+        recognisedBy: "one complete object a line, or one object alone on one line",
+        isFallback: true, reader: CanonicalJSONReader(lines: true))
 }

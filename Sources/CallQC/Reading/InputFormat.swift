@@ -2,156 +2,57 @@
 public protocol TranscriptReader: Sendable {
     /// Reads a validated input. Never throws: problems are in the outcome.
     func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome
+
+    /// Reads an input whose JSON document was parsed while its format was decided, so that
+    /// the bytes are never parsed twice. Readers of text ignore the document.
+    func read(_ input: TextInput, document: Result<JSONValue, JSONSyntaxError>, options: ReadOptions) -> ReadOutcome
 }
 
-/// The input formats callqc reads: a closed list. A new format adds a case,
-/// its reader file, its detection, and tests.
-public enum InputFormat: String, Sendable, CaseIterable {
-    /// callqc's plain transcript (`[00:01.2-00:04.8] 坐席: 您好`).
-    case plain
-    /// callqc's canonical JSON: one call, or an array of calls.
-    case json
-    /// callqc's canonical JSON, one call per line.
-    case jsonl
-    /// Aliyun 录音文件识别 result (`Result.Sentences`).
-    case aliyun
-    /// Tencent Cloud ASR `DescribeTaskStatus` response (`Data.ResultDetail`, `Data.Result`).
-    case tencent
-    /// Amazon Transcribe batch output (`results.items`).
-    case awsTranscribe = "aws-transcribe"
-    /// Amazon Transcribe Call Analytics / Contact Lens output (`Transcript`, `ParticipantRole`).
-    case awsCallAnalytics = "aws-call-analytics"
-    /// AWS Post Call Analytics output (`SpeechSegments`).
-    case awsPCA = "aws-pca"
-    /// Whisper-family JSON (`segments`).
-    case whisper
-    /// Azure AI Speech batch or realtime result (`recognizedPhrases`, `NBest`).
-    case azure
-    /// WebVTT.
-    case vtt
-    /// SRT subtitles.
-    case srt
-    /// Zoom plain-text transcript (`[Name] HH:MM:SS`, then text).
-    case zoom
-
-    /// The reader for this format.
-    public var reader: any TranscriptReader {
-        switch self {
-        case .plain: return PlainTranscriptReader()
-        case .json: return CanonicalJSONReader(lines: false)
-        case .jsonl: return CanonicalJSONReader(lines: true)
-        case .aliyun: return AliyunReader()
-        case .tencent: return TencentReader()
-        case .awsTranscribe: return AWSTranscribeReader()
-        case .awsCallAnalytics: return AWSCallAnalyticsReader()
-        case .awsPCA: return AWSPCAReader()
-        case .whisper: return WhisperReader()
-        case .azure: return AzureSpeechReader()
-        case .vtt: return SubtitleReader(kind: .vtt)
-        case .srt: return SubtitleReader(kind: .srt)
-        case .zoom: return ZoomReader()
-        }
+extension TranscriptReader {
+    public func read(_ input: TextInput, document: Result<JSONValue, JSONSyntaxError>, options: ReadOptions) -> ReadOutcome {
+        read(input, options: options)
     }
+}
+
+/// The name of an input format (`plain`, `aliyun`, `aws-pca`…), as `--input-format` takes it.
+///
+/// Each reader's file declares its format as a static member (`InputFormat.aliyun` in
+/// `AliyunReader.swift`) together with its ``ReaderDeclaration``; ``ReaderRegistry/standard``
+/// lists the declarations, and the names, the detection and the docs come from there.
+public struct InputFormat: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// The format of that name among the standard readers; nil for a name no reader declares.
+    public init?(rawValue: String) {
+        guard ReaderRegistry.standard.declaration(named: rawValue) != nil else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// A format as its reader declares it (the name is not looked up).
+    public init(declaring name: String) { rawValue = name }
+
+    /// Every format of the standard readers, in the registry's order.
+    public static var allCases: [InputFormat] { ReaderRegistry.standard.formats }
+
+    public var description: String { rawValue }
 
     /// Read as one JSON document (no limit on line length: recognisers write one long line).
-    public var isJSONDocument: Bool {
-        switch self {
-        case .json, .aliyun, .tencent, .awsTranscribe, .awsCallAnalytics, .awsPCA, .whisper, .azure: return true
-        case .plain, .jsonl, .vtt, .srt, .zoom: return false
-        }
-    }
+    public var isJSONDocument: Bool { ReaderRegistry.standard.declaration(of: self)?.shape == .jsonDocument }
 
-    /// File extensions callqc picks up when it walks a directory.
-    public static let transcriptExtensions: Set<String> = ["txt", "text", "json", "jsonl", "ndjson", "vtt", "srt"]
+    /// The standard reader of this format.
+    public var reader: any TranscriptReader { ReaderRegistry.standard.declaration(of: self)?.reader ?? PlainTranscriptReader() }
 
-    /// The format of an input, from its extension first and its content second.
+    /// File extensions callqc picks up when it walks a directory: those the readers declare.
+    public static var transcriptExtensions: Set<String> { ReaderRegistry.standard.extensions }
+
+    /// The format of an input, from its extension first and its content second (``ReaderRegistry/decide(source:text:)``).
     public static func detect(path: String, bytes: [UInt8]) -> InputFormat {
-        switch InputFormat.fileExtension(path) {
-        case "txt", "text": return looksLikeZoom(bytes) ? .zoom : .plain
-        case "jsonl", "ndjson": return .jsonl
-        case "json": return jsonFormat(bytes: bytes) ?? .json
-        case "vtt": return .vtt
-        case "srt": return .srt
-        default: return detect(content: bytes)
-        }
-    }
-
-    /// The vendor format of a JSON document, judged from its top-level keys; nil
-    /// for callqc's own JSON and anything unknown.
-    public static func jsonFormat(of value: JSONValue) -> InputFormat? {
-        if case .array(let items) = value {
-            guard let first = items.first, case .object = first else { return nil }
-            if first["RecognitionStatus"] != nil || first["NBest"] != nil { return .azure }
-            return nil
-        }
-        guard case .object = value else { return nil }
-        if value["turns"] != nil { return nil }
-        if let result = value["Result"], result["Sentences"] != nil || result.stringValue?.contains("Sentences") == true { return .aliyun }
-        if value["Sentences"] != nil { return .aliyun }
-        if value["TaskId"] != nil, value["StatusText"] != nil { return .aliyun }
-        if let response = value["Response"], response["Data"] != nil || response["Error"] != nil { return .tencent }
-        if let data = value["Data"], data["ResultDetail"] != nil || data["Result"] != nil { return .tencent }
-        if let results = value["results"], results["items"] != nil || results["transcripts"] != nil { return .awsTranscribe }
-        if value["TranscriptionJob"] != nil { return .awsTranscribe }
-        if let transcript = value["Transcript"]?.arrayValue {
-            if value["Participants"] != nil || value["JobStatus"] != nil { return .awsCallAnalytics }
-            if let first = transcript.first, first["ParticipantRole"] != nil || first["ParticipantId"] != nil { return .awsCallAnalytics }
-        }
-        if value["SpeechSegments"] != nil { return .awsPCA }
-        if value["segments"]?.arrayValue != nil { return .whisper }
-        if value["recognizedPhrases"] != nil { return .azure }
-        return nil
-    }
-
-    /// The vendor format of JSON bytes; nil when they are not JSON or not a vendor's.
-    static func jsonFormat(bytes: [UInt8]) -> InputFormat? {
-        guard let value = try? JSONParser.parse(bytes) else { return nil }
-        return jsonFormat(of: value)
-    }
-
-    /// A Zoom transcript begins with a `[Name] HH:MM:SS` line.
-    static func looksLikeZoom(_ bytes: [UInt8]) -> Bool {
-        var start = 0
-        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D || bytes[start] == 0x09 { start += 1 }
-        let end = bytes[start...].prefix(400).firstIndex(of: 0x0A) ?? min(bytes.count, start + 400)
-        guard start < end else { return false }
-        let first = String(decoding: bytes[start..<end], as: UTF8.self)
-        // A header with an impossible clock (25:61:61) is still a Zoom header: its reader says what is wrong.
-        return ZoomReader.header(first) != nil || ZoomReader.badClock(first) != nil
+        ReaderRegistry.standard.decide(source: path, text: bytes).format
     }
 
     /// The format judged from content alone (standard input, unknown extensions).
     public static func detect(content bytes: [UInt8]) -> InputFormat {
-        guard let first = bytes.firstIndex(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) })
-        else { return .plain }
-        switch bytes[first] {
-        case UInt8(ascii: "["):
-            // `[00:01.2-00:04.8] 坐席:` is plain text; `[{` or `[\n  {` is JSON.
-            let rest = bytes[(first + 1)...].prefix(64).filter { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
-            if let next = rest.first, next == UInt8(ascii: "{") || next == UInt8(ascii: "]") { return jsonFormat(bytes: bytes) ?? .json }
-            return looksLikeZoom(bytes) ? .zoom : .plain
-        case UInt8(ascii: "{"):
-            // One object per line is JSON Lines; an object over several lines is JSON.
-            // A vendor's output on one line is that vendor's.
-            let lineEnd = bytes[first...].firstIndex(of: 0x0A) ?? bytes.count
-            let firstLine = Array(bytes[first..<lineEnd])
-            if let value = try? JSONParser.parse(firstLine), case .object = value {
-                if lineEnd >= bytes.count || bytes[lineEnd...].allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }),
-                   let vendor = jsonFormat(of: value) { return vendor }
-                return .jsonl
-            }
-            return jsonFormat(bytes: bytes) ?? .json
-        case UInt8(ascii: "W"):
-            return bytes[first...].starts(with: Array("WEBVTT".utf8)) ? .vtt : .plain
-        case UInt8(ascii: "0")...UInt8(ascii: "9"):
-            // SRT: a cue number, then `00:00:00,000 --> 00:00:02,000`.
-            let head = String(decoding: bytes[first...].prefix(200), as: UTF8.self)
-            let lines = head.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).prefix(2)
-            if lines.contains(where: { $0.contains("-->") }) { return .srt }
-            return .plain
-        default:
-            return .plain
-        }
+        ReaderRegistry.standard.decide(source: "-", text: bytes).format
     }
 
     /// The extension of the path's file name, lower case: `a/B.TXT` → `txt`; `""` for none
@@ -173,5 +74,62 @@ public enum InputFormat: String, Sendable, CaseIterable {
             }
         }
         return ""
+    }
+}
+
+/// What the bytes of an input are before any reader looks at them: the JSON-or-text
+/// guess, made by ``ReaderRegistry/shape(source:bytes:)`` and nowhere else.
+public enum InputShape: String, Sendable {
+    /// One JSON document (an object or an array), read whole: no limit on line length.
+    case jsonDocument = "JSON document"
+    /// One JSON value a line.
+    case jsonLines = "JSON Lines"
+    /// Lines of text.
+    case text
+}
+
+/// How a reader recognises its input among those of its shape, when the extension does not
+/// name its format.
+public enum Recognition: Sendable {
+    /// Only by the extensions it declares (or by name, with `--input-format`).
+    case extensionOnly
+    /// A test of the parsed top-level JSON value (an object's keys, an array's first item).
+    case json(@Sendable (JSONValue) -> Bool)
+    /// A test of the text, from its start (a header line such as `WEBVTT`).
+    case text(@Sendable (ArraySlice<UInt8>) -> Bool)
+}
+
+/// Everything callqc needs to know of a reader, declared once, in the reader's own file.
+public struct ReaderDeclaration: Sendable {
+    /// The name `--input-format` takes.
+    public let format: InputFormat
+    /// One line for the docs and the help: what the format is.
+    public let summary: String
+    /// One document, JSON Lines, or text.
+    public let shape: InputShape
+    /// Extensions (lower case, no dot) whose files are read with this reader, and that a walk
+    /// of a directory picks up. The extension of a fallback names its shape only.
+    public let extensions: [String]
+    /// How the reader recognises an input of its shape.
+    public let recognition: Recognition
+    /// What the docs say it is recognised by (`Result.Sentences`, `WEBVTT`…); nil for none.
+    public let recognisedBy: String?
+    /// The reader of its shape when no other recognises the input (plain text, callqc JSON,
+    /// JSON Lines): one per shape.
+    public let isFallback: Bool
+    /// The reader.
+    public let reader: any TranscriptReader
+
+    public init(format: InputFormat, summary: String, shape: InputShape, extensions: [String] = [],
+                recognition: Recognition = .extensionOnly, recognisedBy: String? = nil, isFallback: Bool = false,
+                reader: any TranscriptReader) {
+        self.format = format
+        self.summary = summary
+        self.shape = shape
+        self.extensions = extensions
+        self.recognition = recognition
+        self.recognisedBy = recognisedBy
+        self.isFallback = isFallback
+        self.reader = reader
     }
 }

@@ -306,3 +306,15 @@ extension String {
         return parts
     }
 }
+
+extension InputFormat {
+    /// callqc's plain transcript (`[00:01.2-00:04.8] 坐席: 您好`).
+    public static let plain = InputFormat(declaring: "plain")
+}
+
+extension PlainTranscriptReader {
+    /// Text that no other reader recognises is a plain transcript.
+    public static let declaration = ReaderDeclaration(
+        format: .plain, summary: "callqc's plain transcript", shape: .text, extensions: ["txt", "text"],
+        isFallback: true, reader: PlainTranscriptReader())
+}

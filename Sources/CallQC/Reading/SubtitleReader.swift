@@ -203,3 +203,31 @@ public struct SubtitleReader: TranscriptReader {
         return (voice, out)
     }
 }
+
+extension InputFormat {
+    /// WebVTT.
+    public static let vtt = InputFormat(declaring: "vtt")
+    /// SRT subtitles.
+    public static let srt = InputFormat(declaring: "srt")
+}
+
+extension SubtitleReader {
+    public static let vttDeclaration = ReaderDeclaration(
+        format: .vtt, summary: "WebVTT subtitles (Teams, Zoom, Whisper tools)", shape: .text, extensions: ["vtt"],
+        recognition: .text { text in
+            guard let first = text.firstIndex(where: { !ReaderRegistry.isSpace($0) && !ReaderRegistry.isByteOrderMark($0) }) else { return false }
+            return text[first...].starts(with: "WEBVTT".utf8)
+        },
+        recognisedBy: "a first line `WEBVTT`", reader: SubtitleReader(kind: .vtt))
+
+    public static let srtDeclaration = ReaderDeclaration(
+        format: .srt, summary: "SRT subtitles", shape: .text, extensions: ["srt"],
+        recognition: .text { text in
+            // A cue number, then `00:00:00,000 --> 00:00:02,000`.
+            guard let first = text.firstIndex(where: { !ReaderRegistry.isSpace($0) && !ReaderRegistry.isByteOrderMark($0) }),
+                  (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[first]) else { return false }
+            let head = String(decoding: text[first...].prefix(200), as: UTF8.self)
+            return head.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).prefix(2).contains { $0.contains("-->") }
+        },
+        recognisedBy: "a cue number, then a `-->` line", reader: SubtitleReader(kind: .srt))
+}

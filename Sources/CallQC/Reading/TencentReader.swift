@@ -102,3 +102,20 @@ public struct TencentReader: VendorJSONReader {
         return turns.outcome(call, what: "sentences")
     }
 }
+
+extension InputFormat {
+    /// Tencent Cloud ASR `DescribeTaskStatus` response (`Data.ResultDetail`, `Data.Result`).
+    public static let tencent = InputFormat(declaring: "tencent")
+}
+
+extension TencentReader {
+    public static let declaration = ReaderDeclaration(
+        format: .tencent, summary: "Tencent Cloud ASR DescribeTaskStatus response", shape: .jsonDocument,
+        recognition: .json { value in
+            guard case .object = value else { return false }
+            if let response = value["Response"], response["Data"] != nil || response["Error"] != nil { return true }
+            if let data = value["Data"], data["ResultDetail"] != nil || data["Result"] != nil { return true }
+            return false
+        },
+        recognisedBy: "`Response.Data`, `Response.Error`, or `Data` with `Result`/`ResultDetail`", reader: TencentReader())
+}

@@ -23,10 +23,13 @@ public struct TranscriptLoader: Sendable {
     public var options: ReadOptions
     /// Forces a format instead of detecting it.
     public var format: InputFormat?
+    /// The readers, and how a format is decided.
+    public var registry: ReaderRegistry
 
-    public init(options: ReadOptions = ReadOptions(), format: InputFormat? = nil) {
+    public init(options: ReadOptions = ReadOptions(), format: InputFormat? = nil, registry: ReaderRegistry = .standard) {
         self.options = options
         self.format = format
+        self.registry = registry
     }
 
     /// Expands paths: files as given, directories recursively (transcript
@@ -89,13 +92,13 @@ public struct TranscriptLoader: Sendable {
             while let relative = walker.nextObject() as? String {
                 let name = relative.split(separator: "/").last.map(String.init) ?? relative
                 if name.hasPrefix(".") { walker.skipDescendants(); continue }
-                guard InputFormat.transcriptExtensions.contains(InputFormat.fileExtension(name)) else { continue }
+                guard registry.extensions.contains(InputFormat.fileExtension(name)) else { continue }
                 let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
                 var isDir: ObjCBool = false
                 if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue { found.append(full) }
             }
             if found.isEmpty {
-                problems.append(InputProblem(source: path, message: "no transcript files (.txt, .json, .jsonl, .vtt, .srt) in this directory", severity: .warning))
+                problems.append(InputProblem(source: path, message: "no transcript files (\(registry.extensions.sorted().map { "." + $0 }.joined(separator: ", "))) in this directory", severity: .warning))
             }
             inputs.append(contentsOf: found.sorted().map(InputRef.file))
         }
@@ -116,6 +119,24 @@ public struct TranscriptLoader: Sendable {
 
     /// Reads one input; every problem names the input and, where there is one, the line.
     public func load(_ input: InputRef) -> ReadOutcome {
+        switch prepare(input) {
+        case .success(let prepared): return read(prepared)
+        case .failure(let problem): return .failure(problem)
+        }
+    }
+
+    /// Reads bytes that came from `source`.
+    public func read(bytes raw: [UInt8], source: String) -> ReadOutcome {
+        switch prepare(bytes: raw, source: source) {
+        case .success(let prepared): return read(prepared)
+        case .failure(let problem): return .failure(problem)
+        }
+    }
+
+    /// An input's bytes, checked to be text, with its format decided: for the commands that
+    /// do something else than reading calls with it (`redact` masks the text in place, `lint`
+    /// reads a draft as lines).
+    public func prepare(_ input: InputRef) -> Result<PreparedInput, InputProblem> {
         let raw: [UInt8]
         switch input {
         case .standardInput:
@@ -128,24 +149,28 @@ public struct TranscriptLoader: Sendable {
         case .directory(let path):
             return .failure(InputProblem(source: path, message: "is a directory"))
         }
-        return read(bytes: raw, source: input.description)
+        return prepare(bytes: raw, source: input.description)
     }
 
-    /// Reads bytes that came from `source`.
-    public func read(bytes raw: [UInt8], source: String) -> ReadOutcome {
+    /// Bytes that came from `source`, checked to be text, with their format decided.
+    public func prepare(bytes raw: [UInt8], source: String) -> Result<PreparedInput, InputProblem> {
+        let forced = format.flatMap(registry.declaration(of:))
         // Recognisers write their JSON on one line, megabytes long for an hour's call:
         // the line limit is for line-based text, not for one JSON document.
-        let ext = InputFormat.fileExtension(source)
-        let firstByte = raw.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
-        let wholeJSON = format.map(\.isJSONDocument)
-            ?? (ext == "json" || (!["txt", "text", "jsonl", "ndjson", "vtt", "srt"].contains(ext) && (firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "["))))
-        switch TextInput.validate(source: source, bytes: raw, maxLineBytes: wholeJSON ? Int.max : options.maxLineBytes) {
-        case .failure(let problem):
-            return .failure(problem)
-        case .success(let text):
-            let chosen = format ?? (source == "-" ? InputFormat.detect(content: text.bytes) : InputFormat.detect(path: source, bytes: text.bytes))
-            return decideRoles(refuseHugeTurns(chosen.reader.read(text, options: options), source: source), source: source)
+        let shape = forced?.shape ?? registry.shape(source: source, bytes: raw[...])
+        return TextInput.validate(source: source, bytes: raw, maxLineBytes: shape == .jsonDocument ? Int.max : options.maxLineBytes).map { text in
+            let decision = forced.map { registry.decision(for: $0, text: text.bytes) } ?? registry.decide(source: source, text: text.bytes)
+            return PreparedInput(text: text, decision: decision)
         }
+    }
+
+    /// Reads a prepared input into calls, with the reader of its format; a JSON document
+    /// parsed while deciding the format goes to the reader, not parsed again.
+    public func read(_ input: PreparedInput) -> ReadOutcome {
+        let reader = registry.declaration(of: input.format)?.reader ?? PlainTranscriptReader()
+        let outcome = input.decision.document.map { reader.read(input.text, document: $0, options: options) }
+            ?? reader.read(input.text, options: options)
+        return decideRoles(refuseHugeTurns(outcome, source: input.text.source), source: input.text.source)
     }
 
     /// A call with a turn longer than the line limit (1 MB: some 46 hours of speech) is an error,
@@ -179,5 +204,29 @@ public struct TranscriptLoader: Sendable {
         }
         outcome.warnings += notes
         return outcome
+    }
+}
+
+/// An input checked to be text, with its format decided (``TranscriptLoader/prepare(_:)``).
+public struct PreparedInput: Sendable {
+    /// The text, valid UTF-8.
+    public let text: TextInput
+    /// The format, and the JSON document parsed to decide it.
+    public let decision: FormatDecision
+
+    public var format: InputFormat { decision.format }
+    public var source: String { text.source }
+
+    /// Whether the input was meant as a transcript rather than a script draft: JSON, a format
+    /// recognised by its content (subtitles, Zoom), or a plain transcript with a timed line
+    /// (`[00:01.2-00:04.8] 坐席: …`). `lint` and the web self-check ask this of text whose
+    /// calls could not be read: such text has errors to show, not lines to lint.
+    public var looksLikeTranscript: Bool {
+        if decision.shape != .text || format != .plain { return true }
+        return text.bytes.prefix(1 << 16).split(separator: 0x0A).contains { line in
+            let b = line.drop { $0 == 0x20 || $0 == 0x09 }
+            guard b.first == UInt8(ascii: "["), let next = b.dropFirst().first else { return false }
+            return (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next)
+        }
     }
 }

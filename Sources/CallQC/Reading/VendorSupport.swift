@@ -18,15 +18,11 @@ enum VendorJSON {
     /// The largest time callqc accepts, in seconds (about 115 days).
     static let maxSeconds = 1e7
 
-    /// The whole input as one JSON document.
-    static func parse(_ input: TextInput, format: String) throws(VendorError) -> JSONValue {
-        do {
-            return try JSONParser.parse(input.bytes)
-        } catch {
-            var message = "invalid JSON at column \(error.column): \(error.reason)"
-            if error.reason.contains("end of input") || error.reason.contains("unterminated") { message += " (is the \(format) file truncated?)" }
-            throw VendorError(message, line: error.line)
-        }
+    /// The error for a document that is not JSON, naming the format in the "truncated?" hint.
+    static func syntaxError(_ error: JSONSyntaxError, format: String) -> VendorError {
+        var message = "invalid JSON at column \(error.column): \(error.reason)"
+        if error.reason.contains("end of input") || error.reason.contains("unterminated") { message += " (is the \(format) file truncated?)" }
+        return VendorError(message, line: error.line)
     }
 
     /// The outcome of a reader that threw.
@@ -240,10 +236,20 @@ protocol VendorJSONReader: TranscriptReader {
 
 extension VendorJSONReader {
     public func read(_ input: TextInput, options: ReadOptions) -> ReadOutcome {
-        do {
-            return try read(VendorJSON.parse(input, format: formatName), input, options)
-        } catch {
-            return VendorJSON.failure(error, input)
+        read(input, document: Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(input.bytes) }, options: options)
+    }
+
+    /// Reads the document the loader parsed while deciding the format: the bytes are not parsed again.
+    public func read(_ input: TextInput, document: Result<JSONValue, JSONSyntaxError>, options: ReadOptions) -> ReadOutcome {
+        switch document {
+        case .failure(let error):
+            return VendorJSON.failure(VendorJSON.syntaxError(error, format: formatName), input)
+        case .success(let value):
+            do {
+                return try read(value, input, options)
+            } catch {
+                return VendorJSON.failure(error, input)
+            }
         }
     }
 }

@@ -55,3 +55,18 @@ public struct WhisperReader: VendorJSONReader {
         return turns.outcome(call, what: "segments")
     }
 }
+
+extension InputFormat {
+    /// Whisper-family JSON (`segments`).
+    public static let whisper = InputFormat(declaring: "whisper")
+}
+
+extension WhisperReader {
+    public static let declaration = ReaderDeclaration(
+        format: .whisper, summary: "Whisper-family JSON (openai-whisper, faster-whisper, WhisperX)", shape: .jsonDocument,
+        recognition: .json { value in
+            guard case .object = value else { return false }
+            return value["segments"]?.arrayValue != nil
+        },
+        recognisedBy: "`segments`", reader: WhisperReader())
+}

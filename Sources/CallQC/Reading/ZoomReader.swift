@@ -79,3 +79,25 @@ public struct ZoomReader: TranscriptReader {
         return turns.outcome(call, what: "'[Name] HH:MM:SS' turns")
     }
 }
+
+extension InputFormat {
+    /// Zoom plain-text transcript (`[Name] HH:MM:SS`, then text).
+    public static let zoom = InputFormat(declaring: "zoom")
+}
+
+extension ZoomReader {
+    public static let declaration = ReaderDeclaration(
+        format: .zoom, summary: "Zoom plain-text transcript", shape: .text,
+        recognition: .text(ZoomReader.looksLikeZoom),
+        recognisedBy: "a first line `[Name] HH:MM:SS`", reader: ZoomReader())
+
+    /// A Zoom transcript begins with a `[Name] HH:MM:SS` line.
+    static func looksLikeZoom(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let start = bytes.firstIndex(where: { !ReaderRegistry.isSpace($0) }) else { return false }
+        let end = bytes[start...].prefix(400).firstIndex(of: 0x0A) ?? min(bytes.endIndex, start + 400)
+        guard start < end else { return false }
+        let first = String(decoding: bytes[start..<end], as: UTF8.self)
+        // A header with an impossible clock (25:61:61) is still a Zoom header: its reader says what is wrong.
+        return ZoomReader.header(first) != nil || ZoomReader.badClock(first) != nil
+    }
+}
