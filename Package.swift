@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // The system's ICU (libicu-dev), found through pkg-config.
@@ -31,8 +33,13 @@ let package = Package(
         .target(name: "CallQCText", dependencies: ["CICUShim", "CFoldData"]),
         // Transcript model, readers, rules and checks, scoring, renderers.
         .target(name: "CallQC", dependencies: ["CallQCText", .product(name: "Yams", package: "Yams")]),
-        // The embedded results store: SQLite through GRDB, behind CallQC's ResultStore protocol.
-        .target(name: "CallQCStore", dependencies: ["CallQC", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The embedded results store: SQLite through GRDB, behind CallQC's ResultStore and FloorStore
+        // protocols; password hashing (bcrypt) and secret digests (SHA-256) for the CLI and the web.
+        .target(name: "CallQCStore", dependencies: [
+            "CallQC", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The web workbench (callqc serve): pages and JSON API over Hummingbird; no printing, no exit.
         .target(name: "CallQCWeb", dependencies: [
             "CallQC", "CallQCStore",

@@ -179,6 +179,8 @@ public final class SQLiteResultStore: ResultStore {
                 );
                 """)
         }
+        // Accounts, sessions, tokens, the append-only audit log, appeals (SQLiteFloorStore.swift).
+        registerFloorMigrations(&m)
         return m
     }
 
@@ -266,6 +268,7 @@ public final class SQLiteResultStore: ResultStore {
                                          summary.findings[i].points, f.turn, f.start, f.text])
                 }
             }
+            try SQLiteResultStore.recordGrades(db, results)
         }
     }
 
@@ -302,7 +305,7 @@ public final class SQLiteResultStore: ResultStore {
                                                                      section: row["section"], points: row["points"]))
             }
             let keys = try SQLiteResultStore.keys(db, callIDs: Set(rows.map { row -> String in row["call_id"] }))
-            return rows.map { row in
+            let summaries = rows.map { row in
                 let id: Int64 = row["id"]
                 let vetoRules: String = row["veto_rules"]
                 var summary = CallSummary(callID: row["call_id"], agent: row["agent"], date: row["date"], source: row["source"],
@@ -314,6 +317,8 @@ public final class SQLiteResultStore: ResultStore {
                 summary.key = keys[summary.contentHash] ?? summary.callID
                 return summary
             }
+            // Findings struck by accepted appeals (the stored rows stay as checked).
+            return try SQLiteResultStore.struck(db, summaries)
         }
     }
 
@@ -404,7 +409,7 @@ public final class SQLiteResultStore: ResultStore {
         let result = try JSONParser.parse(resultText)
         let call = try CallJSON.decode(try JSONParser.parse(transcript), source: reference, index: nil, roleMap: .standard)
         guard let summary = try summaries(where: "r.id = ?", [id]).first else { return nil }
-        return StoredResult(summary: summary, result: result, call: call, checkedAt: checkedAt)
+        return StoredResult(summary: summary, result: try struck(result, of: summary), call: call, checkedAt: checkedAt)
     }
 
     public func record(_ review: Review) throws {

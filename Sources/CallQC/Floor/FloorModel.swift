@@ -128,6 +128,8 @@ public struct Appeal: Sendable, Hashable {
     public var decidedBy: String?
     public var decidedAt: String?
     public var note: String?
+    /// The appealed transcript's content hash, set by the store (keys can change as calls sharing an id arrive).
+    public var contentHash: String? = nil
 
     public init(id: Int = 0, callKey: String, callID: String, findingIndex: Int? = nil, rule: String? = nil, agent: String, reason: String,
                 status: Status = .pending, createdAt: String, decidedBy: String? = nil, decidedAt: String? = nil, note: String? = nil) {

@@ -84,12 +84,21 @@ public struct Calibration: Sendable {
     public var unmatched: [String]
 
     /// Computes calibration from each call's reviews (see ``Verdict``) and the calls' latest results.
-    public init(reviews: [Review], calls: [CallSummary]) {
+    /// An accepted appeal of a finding counts as a review that rejects the finding's rule in that
+    /// call, decided after every review of it.
+    public init(reviews: [Review], calls: [CallSummary], appeals: [Appeal] = []) {
         // A review names its transcript by content hash (older ones by call id only).
         var byID = Dictionary(calls.map { ($0.callID, $0) }, uniquingKeysWith: { a, _ in a })
         for c in calls { byID[c.contentHash] = c }
         var byCall: [String: [Review]] = [:]
         for r in reviews { byCall[r.contentHash.flatMap { byID[$0] == nil ? nil : $0 } ?? r.callID, default: []].append(r) }
+        var struck: [String: Set<String>] = [:]
+        for a in appeals where a.status == .accepted && a.findingIndex != nil {
+            guard let rule = a.rule else { continue }
+            let key = a.contentHash.flatMap { byID[$0] == nil ? nil : $0 } ?? calls.first { $0.key == a.callKey }?.contentHash ?? a.callID
+            struck[key, default: []].insert(rule)
+            if byCall[key] == nil { byCall[key] = [] }
+        }
         var confirmed: [String: Int] = [:], rejected: [String: Int] = [:], missedCount: [String: Int] = [:]
         var missed: [MissedTurn] = []
         var totals: [Double] = []
@@ -97,12 +106,16 @@ public struct Calibration: Sendable {
         var agents: [String: [Double]] = [:]
         var unmatched: [String] = []
         for (id, callReviews) in byCall.sorted(by: { $0.key < $1.key }) {
-            let review = Verdict(callID: id, reviews: callReviews)
+            var review = Verdict(callID: id, reviews: callReviews)
+            for rule in struck[id] ?? [] { review.rejected.insert(rule); review.confirmed.remove(rule) }
             for rule in review.confirmed { confirmed[rule, default: 0] += 1 }
             for rule in review.rejected { rejected[rule, default: 0] += 1 }
             for m in review.missed { missedCount[m.rule, default: 0] += 1 }
             missed += review.missed
-            guard let call = byID[id] else { unmatched.append(callReviews.last?.callID ?? id); continue }
+            guard let call = byID[id] else {
+                if let last = callReviews.last { unmatched.append(last.callID) }
+                continue
+            }
             if let human = review.score, let machine = call.score {
                 totals.append(machine - human)
                 agents[call.agent ?? "(no agent)", default: []].append(machine - human)

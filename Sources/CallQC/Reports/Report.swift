@@ -67,12 +67,13 @@ public struct Report: Sendable {
             var byRule: [String: [CallSummary]] = [:]
             var counts: [String: Int] = [:], points: [String: Double] = [:], severity: [String: Severity] = [:]
             for s in summaries {
-                for f in s.findings {
+                // Findings struck by an accepted appeal do not count.
+                for f in s.findings where !f.struck {
                     counts[f.rule, default: 0] += 1
                     points[f.rule, default: 0] += f.points
                     severity[f.rule] = max(severity[f.rule] ?? f.severity, f.severity)
                 }
-                for rule in Set(s.findings.map(\.rule)) { byRule[rule, default: []].append(s) }
+                for rule in Set(s.findings.filter { !$0.struck }.map(\.rule)) { byRule[rule, default: []].append(s) }
             }
             rows = byRule.map { rule, calls in
                 var row = Report.row(rule, calls)
@@ -92,7 +93,7 @@ public struct Report: Sendable {
         var grades: [String: Int] = [:]
         for c in calls { if let g = c.grade { grades[g, default: 0] += 1 } }
         var findings: [String: Int] = [:]
-        for c in calls { for f in c.findings { findings[f.rule, default: 0] += 1 } }
+        for c in calls { for f in c.findings where !f.struck { findings[f.rule, default: 0] += 1 } }
         let rates = calls.compactMap(\.agentCharsPerMinute).sorted()
         let wordRates = calls.compactMap(\.agentWordsPerMinute).sorted()
         var row = Row(key: key, calls: calls.count, spread: 0,

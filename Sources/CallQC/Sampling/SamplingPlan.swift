@@ -52,22 +52,23 @@ public struct SamplingPlan: Sendable, Hashable {
     }
 
     func isRisky(_ c: CallSummary) -> Bool {
-        c.veto || c.findings.contains { $0.severity == .critical } || (c.score ?? 100) < riskBelow
+        c.veto || c.findings.contains { $0.severity == .critical && !$0.struck } || (c.score ?? 100) < riskBelow
     }
 
     /// Vetoes first, then critical findings, then the lowest score, then more findings.
     func riskier(_ a: CallSummary, _ b: CallSummary) -> Bool {
         if a.veto != b.veto { return a.veto }
-        let ac = a.findings.contains { $0.severity == .critical }, bc = b.findings.contains { $0.severity == .critical }
+        let ac = a.findings.contains { $0.severity == .critical && !$0.struck }, bc = b.findings.contains { $0.severity == .critical && !$0.struck }
         if ac != bc { return ac }
         if (a.score ?? 100) != (b.score ?? 100) { return (a.score ?? 100) < (b.score ?? 100) }
-        if a.findings.count != b.findings.count { return a.findings.count > b.findings.count }
+        let an = a.findings.filter({ !$0.struck }).count, bn = b.findings.filter({ !$0.struck }).count
+        if an != bn { return an > bn }
         return (a.callID, a.contentHash) < (b.callID, b.contentHash)
     }
 
     func riskReason(_ c: CallSummary) -> String {
         if c.veto { return "risk: veto \(c.vetoRules.joined(separator: " "))" }
-        if let critical = c.findings.first(where: { $0.severity == .critical }) { return "risk: critical \(critical.rule)" }
+        if let critical = c.findings.first(where: { $0.severity == .critical && !$0.struck }) { return "risk: critical \(critical.rule)" }
         return "risk: score \(Format.points(c.score ?? 0))"
     }
 

@@ -10,6 +10,11 @@ public struct ScoringScheme: Sendable, Hashable {
     public struct GradeBand: Sendable, Hashable {
         public var grade: String
         public var minimum: Double
+
+        public init(grade: String, minimum: Double) {
+            self.grade = grade
+            self.minimum = minimum
+        }
     }
 
     public var sections: [Section]
@@ -39,7 +44,7 @@ public struct ScoringScheme: Sendable, Hashable {
         let sum = sectionScores.reduce(0) { $0 + $1.score }
         let total = vetoes.isEmpty ? sum : 0
         return Scorecard(total: total, max: maximum, grade: vetoes.isEmpty ? grade(for: total) : (grades.last?.grade ?? "-"),
-                         veto: !vetoes.isEmpty, vetoRules: vetoes, sections: sectionScores)
+                         veto: !vetoes.isEmpty, vetoRules: vetoes, sections: sectionScores, grades: grades)
     }
 }
 
@@ -69,4 +74,7 @@ public struct Scorecard: Sendable, Hashable {
     public var veto: Bool
     public var vetoRules: [String]
     public var sections: [SectionScore]
+    /// The scheme's grade bands, highest first: what a store needs to grade the call again
+    /// when an appeal strikes a finding (not part of the JSON result).
+    public var grades: [ScoringScheme.GradeBand] = []
 }

@@ -26,7 +26,10 @@ public struct CallSummary: Sendable, Hashable {
         public var rule: String
         public var severity: Severity
         public var section: String
+        /// Points the finding takes (0 once struck).
         public var points: Double
+        /// Whether an accepted appeal struck the finding (see ``StrikeLedger``).
+        public var struck = false
 
         public init(rule: String, severity: Severity, section: String, points: Double) {
             self.rule = rule
