@@ -89,7 +89,8 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             let store = try StoreAccess.open(db)
-            let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil))
+            let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil),
+                                appeals: try store.appeals(status: .accepted))
             let texts = try missedTexts(c, store)
             if format == .json {
                 func diff(_ d: Calibration.Difference) -> JSONValue {

@@ -123,7 +123,7 @@ struct ReviewCommand: ParsableCommand {
     @Option(name: .long, help: "A rule whose findings in this call were wrong (repeatable).") var reject: [String] = []
     @Option(name: .long, help: "A finding the machine missed, as RULE@TURN (turns numbered from 1, as in the check output; repeatable); --note goes with it.") var missed: [String] = []
     @Option(name: .long, help: "A note.") var note: String?
-    @Option(name: .long, help: "The reviewer's name or id.") var reviewer: String?
+    @Option(name: .long, help: "The reviewer's name or id (default: the operating-system user).") var reviewer: String?
 
     func validate() throws {
         if score == nil && section.isEmpty && confirm.isEmpty && reject.isEmpty && missed.isEmpty && note == nil {
@@ -176,9 +176,15 @@ struct ReviewCommand: ParsableCommand {
             Console.error(problem.english, redact: false)
             throw ExitCode(2)
         }
-        let review = Review(callID: stored.summary.callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer, score: score,
+        let review = Review(callID: stored.summary.callID, reviewedAt: ISO8601DateFormatter().string(from: Date()), reviewer: reviewer ?? FloorAccess.osUser, score: score,
                             sectionScores: sections, confirmed: confirm, rejected: reject, missed: misses, note: note, contentHash: stored.summary.contentHash)
         try store.record(review)
+        var verdicts: [String] = []
+        if let score { verdicts.append("score \(JSONValue.format(score))") }
+        if !confirm.isEmpty { verdicts.append("confirmed \(confirm.joined(separator: " "))") }
+        if !reject.isEmpty { verdicts.append("rejected \(reject.joined(separator: " "))") }
+        if !misses.isEmpty { verdicts.append("missed \(misses.map(\.description).joined(separator: " "))") }
+        try FloorAccess.audit(store, .review, target: stored.summary.key, detail: "reviewer \(review.reviewer ?? "?")" + (verdicts.isEmpty ? "" : "; " + verdicts.joined(separator: "; ")))
         var line = "recorded review of \(TerminalText.safe(Redactor().redact(callID)))"
         if let score, let machine = stored.summary.score { line += ": human \(JSONValue.format(score)), machine \(JSONValue.format(machine))" }
         if !misses.isEmpty { line += (score == nil ? ": " : "; ") + "missed \(misses.map(\.description).joined(separator: ", "))" }
