@@ -58,7 +58,8 @@ let package = Package(
         ),
         .testTarget(name: "CallQCTextTests", dependencies: ["CallQCText"]),
         // Fixtures/: real vendor outputs (each folder with its SOURCE.txt and licence) and hand-made edge cases.
-        .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore", .product(name: "GRDB", package: "GRDB.swift")],
+                    resources: [.copy("Fixtures")]),
         // Runs the built `callqc` binary: exit codes, output streams, the README's commands.
         .testTarget(name: "CallQCCLITests", dependencies: ["callqc"]),
         // The workbench's handlers through HummingbirdTesting, and an end-to-end run in headless Chromium.

@@ -6,7 +6,8 @@ import HummingbirdBcrypt
 /// Workbench passwords: bcrypt (hummingbird-auth's `HummingbirdBcrypt`) at a cost measured on
 /// this machine kind (docs/store.md), and the rules a new password must meet.
 public struct PasswordHasher: Sendable {
-    /// One hash takes about 130 ms at cost 11 on this machine kind (release build; docs/store.md).
+    /// One hash (or check) takes about 93 ms at cost 11 on this machine kind, 47 ms at 10, 187 ms at 12
+    /// (release build, 2 cores; docs/store.md).
     public static let defaultCost: UInt8 = 11
     /// bcrypt reads at most 72 bytes of a password: longer ones are refused rather than cut.
     public static let maximumBytes = 72
