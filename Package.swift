@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore", .product(name: "GRDB", package: "GRDB.swift")],
                     resources: [.copy("Fixtures")]),
         // Runs the built `callqc` binary: exit codes, output streams, the README's commands.
-        .testTarget(name: "CallQCCLITests", dependencies: ["callqc"]),
+        .testTarget(name: "CallQCCLITests", dependencies: ["callqc", "CallQC", "CallQCStore"]),
         // The workbench's handlers through HummingbirdTesting, and an end-to-end run in headless Chromium.
         .testTarget(name: "CallQCWebTests", dependencies: ["CallQCWeb", "CallQC", "CallQCStore", "callqc",
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
