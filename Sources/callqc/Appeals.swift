@@ -75,7 +75,7 @@ struct Appeals: ParsableCommand {
         @Argument(help: "The appeal's id (callqc appeals list).") var id: Int
         @Flag var decision: Decision
         @Option(name: .long, help: "The reason for the decision.") var note: String?
-        @Option(name: .long, help: "The supervisor or admin deciding (a workbench user); default cli:OSUSER.") var by: String?
+        @Option(name: .customLong("by"), help: "The supervisor or admin deciding (a workbench user); default cli:OSUSER.") var decider: String?
         @Option(name: .long, help: "The results database.") var db: String
 
         func run() throws {
@@ -84,19 +84,19 @@ struct Appeals: ParsableCommand {
                 Console.error("no appeal \(id) in \(db)", redact: false)
                 throw ExitCode(1)
             }
-            let decider: String
-            if let by {
-                guard let user = try store.user(named: by), !user.disabled, user.role == .supervisor || user.role == .admin else {
-                    Console.error("--by \(by): not an enabled supervisor or admin of the workbench", redact: false)
+            let by: String
+            if let decider {
+                guard let user = try store.user(named: decider), !user.disabled, user.role == .supervisor || user.role == .admin else {
+                    Console.error("--by \(decider): not an enabled supervisor or admin of the workbench", redact: false)
                     throw ExitCode(1)
                 }
-                decider = user.name
+                by = user.name
             } else {
-                decider = FloorAccess.actor
+                by = FloorAccess.actor
             }
             let before = try? store.detail(callID: appeal.contentHash ?? appeal.callKey)?.summary
             try FloorAccess.refusing {
-                try store.decideAppeal(id: id, accept: decision == .accept, by: decider, note: note, at: ISO8601DateFormatter().string(from: Date()))
+                try store.decideAppeal(id: id, accept: decision == .accept, by: by, note: note, at: ISO8601DateFormatter().string(from: Date()))
             }
             let call = TerminalText.safe(Redactor().redact(appeal.callKey))
             var line = "appeal \(id) of \(Appeals.what(appeal)) of call \(call) \(decision == .accept ? "accepted" : "rejected")"

@@ -94,6 +94,9 @@ final class OneRoadCLITests: XCTestCase {
             (["redact", "samples/good-call-broadband.txt", "--input-format", "docx"], "--input-format", "aws-call-analytics"),
             (["serve", "--lang", "fr"], "--lang", "'zh' and 'en'"),
             (["rules", "kinds", "--format", "yaml"], "--format", "'text', 'markdown' or 'json'"),
+            (["users", "list", "--db", path("qc.sqlite"), "--format", "csv"], "--format", "'table' and 'json'"),
+            (["audit", "--db", path("qc.sqlite"), "--format", "csv"], "--format", "'table' and 'json'"),
+            (["appeals", "list", "--db", path("qc.sqlite"), "--format", "csv"], "--format", "'table' and 'json'"),
         ]
         for (args, option, values) in cases {
             let r = try CLI.run(args)

@@ -38,7 +38,8 @@ final class RecallCLITests: XCTestCase {
         // One call confirmed, two turns missed: recall 1 / 3.
         XCTAssertTrue(table.stdout.contains("taboo.refusal             1          0         2       100%       33%"), table.stdout)
         XCTAssertTrue(table.stdout.contains("taboo.dont-know           0          1         0       0%         -"), table.stdout)
-        XCTAssertTrue(table.stdout.contains("MISSED TURNS (2)\ntaboo.refusal  C20261120-0057 turn 9  推诿\n    明细你自己去营业厅打印。\n"), table.stdout)
+        // The reviewer is the operating-system user: callqc review was given no --reviewer.
+        XCTAssertTrue(table.stdout.contains("MISSED TURNS (2)\ntaboo.refusal  C20261120-0057 turn 9  (\(FloorCLITests.osUser))  推诿\n    明细你自己去营业厅打印。\n"), table.stdout)
         XCTAssertTrue(table.stdout.contains("MACHINE−HUMAN"), "the score differences are still there")
 
         let json = try CLI.run(["report", "calibration", "--db", db, "--format", "json"])
