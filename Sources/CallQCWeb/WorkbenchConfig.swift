@@ -33,6 +33,18 @@ public struct WorkbenchConfig: Sendable {
     public var maxConnections: Int
     /// Host names requests may name in `Host` besides the loopback ones (`--public-url`, a non-wildcard `--host`).
     public var publicHosts: [String]
+    /// A TLS proxy is in front (`--behind-tls`): session cookies are `Secure`, and the address
+    /// of a request is the first of `X-Forwarded-For`.
+    public var behindTLS: Bool = false
+    /// A session ends after this long without a request, and after `sessionMaxSeconds` in all.
+    public var sessionIdleSeconds: Double = 30 * 60
+    public var sessionMaxSeconds: Double = 12 * 3600
+    /// Days after a call is checked in which its agent may appeal a finding.
+    public var appealDays: Int = 7
+    /// Failed logins allowed per account (and per address) within `loginWindowSeconds`.
+    public var maxFailedLoginsPerAccount: Int = 5
+    public var maxFailedLoginsPerAddress: Int = 20
+    public var loginWindowSeconds: Double = 15 * 60
 
     public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, language: WorkbenchLanguage = .zh,
                 redact: Bool = true, maxBodyBytes: Int = 2 << 20, databasePath: String? = nil, maxTurns: Int = 20_000,
