@@ -62,6 +62,8 @@ let package = Package(
         .testTarget(name: "CallQCCLITests", dependencies: ["callqc"]),
         // The workbench's handlers through HummingbirdTesting, and an end-to-end run in headless Chromium.
         .testTarget(name: "CallQCWebTests", dependencies: ["CallQCWeb", "CallQC", "CallQCStore", "callqc",
-                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
+                                                          .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                          .product(name: "Crypto", package: "swift-crypto"),
+                                                          .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
     ]
 )

@@ -36,6 +36,8 @@ public struct WorkbenchConfig: Sendable {
     /// A TLS proxy is in front (`--behind-tls`): session cookies are `Secure`, and the address
     /// of a request is the first of `X-Forwarded-For`.
     public var behindTLS: Bool = false
+    /// The results database has accounts: everyone logs in, so no shared token is needed off loopback.
+    public var accounts: Bool = false
     /// A session ends after this long without a request, and after `sessionMaxSeconds` in all.
     public var sessionIdleSeconds: Double = 30 * 60
     public var sessionMaxSeconds: Double = 12 * 3600
@@ -109,11 +111,13 @@ public struct WorkbenchConfig: Sendable {
         if let token, token.isEmpty || token.contains(where: { $0.isWhitespace || $0 == ";" || $0 == "," || $0 == "\"" }) {
             return "the access token must be non-empty, without spaces, quotes, commas or semicolons."
         }
-        if !WorkbenchConfig.isLoopback(host) && (token ?? "").isEmpty {
-            return "refusing to listen on \(host) without an access token: anyone who reaches this address would see the calls. Give --token T (or set CALLQC_TOKEN), or listen on 127.0.0.1."
+        if !WorkbenchConfig.isLoopback(host) && (token ?? "").isEmpty && !accounts {
+            return "refusing to listen on \(host) without an access token or accounts: anyone who reaches this address would see the calls. Create users (callqc users add NAME --role admin --db FILE), give --token T (or set CALLQC_TOKEN), or listen on 127.0.0.1."
         }
         if maxBodyBytes < 1024 { return "the request size limit must be at least 1 KB." }
         if maxTurns < 1 { return "--max-turns must be at least 1." }
+        if sessionIdleSeconds < 60 || sessionIdleSeconds > sessionMaxSeconds { return "--session-idle must be at least 1 minute and at most the session's whole life." }
+        if appealDays < 0 { return "--appeal-days must not be negative." }
         if let bad = publicHosts.first(where: { WorkbenchConfig.hostName($0).isEmpty }) { return "--public-url '\(bad)' names no host." }
         return nil
     }
