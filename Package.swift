@@ -14,8 +14,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // The system's ICU (libicu-dev), found through pkg-config.
@@ -46,6 +47,9 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
         .executableTarget(
             name: "callqc",
@@ -64,6 +68,8 @@ let package = Package(
         .testTarget(name: "CallQCCLITests", dependencies: ["callqc", "CallQC", "CallQCStore"]),
         // The workbench's handlers through HummingbirdTesting, and an end-to-end run in headless Chromium.
         .testTarget(name: "CallQCWebTests", dependencies: ["CallQCWeb", "CallQC", "CallQCStore", "callqc",
-                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
+                                                          .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                          .product(name: "Crypto", package: "swift-crypto"),
+                                                          .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
     ]
 )

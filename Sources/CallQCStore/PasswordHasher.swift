@@ -11,7 +11,7 @@ public struct PasswordHasher: Sendable {
     public static let defaultCost: UInt8 = 11
     /// bcrypt reads at most 72 bytes of a password: longer ones are refused rather than cut.
     public static let maximumBytes = 72
-    public static let minimumCharacters = 10
+    public static var minimumCharacters: Int { FloorPassword.minimumLength }
 
     public var cost: UInt8
 
@@ -28,18 +28,12 @@ public struct PasswordHasher: Sendable {
         return Bcrypt.verify(password, hash: hash)
     }
 
-    /// Refuses a password that is too short or too long, one character repeated, or the user's name.
+    /// Refuses a password that breaks the floor's rules (``FloorPassword``: at least 10 characters,
+    /// not one character repeated, not containing the user name) or is longer than bcrypt reads.
     public static func check(_ password: String, user: String) throws {
-        if password.count < minimumCharacters {
-            throw FloorError("the password has \(password.count) characters; use at least \(minimumCharacters)")
-        }
+        if let problem = FloorPassword.problem(password, user: user) { throw FloorError(problem) }
         if password.utf8.count > maximumBytes {
             throw FloorError("the password is longer than \(maximumBytes) bytes, more than bcrypt reads; use a shorter one")
-        }
-        if Set(password).count == 1 { throw FloorError("the password repeats one character; choose another") }
-        let folded = password.lowercased()
-        if folded == user.lowercased() || folded.replacingOccurrences(of: " ", with: "") == user.lowercased() {
-            throw FloorError("the password is the user name; choose another")
         }
     }
 }

@@ -48,10 +48,10 @@ extension Workbench {
             let outcome = reader.read(bytes: bytes, source: source)
             let turns = outcome.calls.reduce(0) { $0 + $1.turns.count }
             if turns > config.maxTurns { return ([], outcome.calls.count, turns) }
-            var items: [JSONValue] = outcome.errors.map { ResultJSON.encode(config.redact ? Workbench.redacted($0) : $0) }
+            var items: [JSONValue] = outcome.errors.map { ResultJSON.encode(masked ? Workbench.redacted($0) : $0) }
             for call in outcome.calls {
                 let result = checker.check(call)
-                items.append(ResultJSON.encode(config.redact ? result.redacted() : result))
+                items.append(ResultJSON.encode(masked ? result.redacted() : result))
             }
             return (items, outcome.calls.count, turns)
         }
@@ -92,13 +92,13 @@ extension Workbench {
         case .tooMany:
             break
         case .problem(let problem):
-            return Response.json(.array([ResultJSON.encode(config.redact ? Workbench.redacted(problem) : problem)]), status: .unprocessableContent)
+            return Response.json(.array([ResultJSON.encode(masked ? Workbench.redacted(problem) : problem)]), status: .unprocessableContent)
         case .draft(let report):
             reports = [report]
         case .calls(let results, _, _):
             reports = results.map { linter.lint(ScriptLinter.agentLines($0.call), source: results.count > 1 ? "\(source) (\($0.call.id))" : source, mode: .transcript) }
         }
-        return Response.json(.array(reports.map { LintRenderer.json(config.redact ? $0.redactedForOutput() : $0) }))
+        return Response.json(.array(reports.map { LintRenderer.json(masked ? $0.redactedForOutput() : $0) }))
     }
 
     /// `GET /api/queue?date=`: the day's review queue as `callqc sample --format json` gives it.
@@ -109,9 +109,9 @@ extension Workbench {
             case .failure(.message(let m)):
                 return Workbench.apiError(m, status: .badRequest)
             case .success(let qr):
-                let queue = qr.plan.draw(try store.summaries(from: qr.date, to: qr.date), reviewed: Set(try store.reviews().map { $0.contentHash ?? $0.callID }))
+                let queue = qr.plan.draw(try store.summaries(from: qr.date, to: qr.date).filter { canSee(agent: $0.agent) }, reviewed: Set(try store.reviews().map { $0.contentHash ?? $0.callID }))
                 let r = Redactor()
-                func t(_ s: String?) -> String? { config.redact ? r.redact(s) : s }
+                func t(_ s: String?) -> String? { masked ? r.redact(s) : s }
                 return Response.json(.object([
                     ("schema", .string("callqc.queue/1")), ("date", .string(qr.date)), ("per_agent", .number(Double(qr.plan.perAgent))), ("seed", .number(Double(qr.plan.seed))),
                     ("picks", .array(queue.picks.map { p in
@@ -184,19 +184,20 @@ extension Workbench {
             guard let n = s.numberValue else { return Workbench.apiError("\"score\" must be a number", status: .badRequest) }
             score = JSONValue.format(n)
         }
-        let p = PageContext(lang: .en, csrf: "", csrfFresh: false, redact: config.redact, hasStore: true)
+        let p = PageContext(lang: .en, csrf: "", csrfFresh: false, redact: masked, hasStore: true)
         do {
-            guard let stored = try store.detail(callID: callID) else {
+            guard let stored = try store.detail(callID: callID), canSee(agent: stored.summary.agent) else {
                 return Workbench.apiError("no call '\(Redactor().redact(callID))' in the results database: check it first (callqc check … --db)", status: .notFound)
             }
             if let problem = missedProblem(missed, stored: stored, p) { return Workbench.apiError(problem, status: .badRequest) }
-            switch makeReview(callID: callID, score: score, confirm: confirm, reject: reject, missed: missed, note: json["note"]?.stringValue, reviewer: json["reviewer"]?.stringValue, sections: sections, of: stored.summary, p) {
+            switch makeReview(callID: callID, score: score, confirm: confirm, reject: reject, missed: missed, note: json["note"]?.stringValue, reviewer: FloorRequest.user?.name ?? json["reviewer"]?.stringValue, sections: sections, of: stored.summary, p) {
             case .failure(.message(let m)):
                 return Workbench.apiError(m, status: .badRequest)
             case .success(var review):
                 review.callID = stored.summary.callID
                 review.contentHash = stored.summary.contentHash
                 try store.record(review)
+                try audit(.review, target: stored.summary.key, detail: review.score.map { "score \(Format.points($0))" })
                 let rules = Set(stored.summary.findings.map(\.rule))
                 let unknown = (confirm + reject).filter { !rules.contains($0) }
                 return Response.json(.object([

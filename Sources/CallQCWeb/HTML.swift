@@ -14,6 +14,8 @@ struct PageContext: Sendable {
     var hasStore: Bool
     /// The page's address (path and query, without `lang`), for the link to the other language.
     var here: String = ""
+    /// The logged-in user (nil without accounts).
+    var user: FloorUser? = FloorRequest.user
 
     /// Chinese or English text.
     func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
@@ -47,13 +49,22 @@ struct PageContext: Sendable {
 enum Layout {
     /// A whole page: navigation, the title, the body, and the privacy note.
     static func page(_ title: String, _ body: String, _ p: PageContext, active: String = "") -> String {
-        let nav: [(String, String, String)] = [
+        var nav: [(String, String, String)] = [
             ("/self-check", p.t("自检", "Self-check"), "self-check"),
             ("/queue", p.t("质检队列", "Review queue"), "queue"),
             ("/calibration", p.t("校准", "Calibration"), "calibration"),
             ("/reports", p.t("报表", "Reports"), "reports"),
             ("/cases", p.t("案例库", "Case library"), "cases"),
         ]
+        var account = ""
+        if let user = p.user {
+            // Only the pages the role may use (the server refuses the others whatever the links say).
+            nav.append(("/appeals", p.t("申诉", "Appeals"), "appeals"))
+            nav.append(("/admin/users", p.t("用户", "Users"), "users"))
+            nav.append(("/admin/audit", p.t("审计", "Audit"), "audit"))
+            nav = nav.filter { FloorPolicy.roles(.get, $0.0).contains(user.role) }
+            account = "<form method=\"post\" action=\"/logout\" class=\"logout\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(p.csrf))\"><span class=\"meta\">\(esc(user.name)) (\(esc(user.role.rawValue)))</span> <button type=\"submit\">\(esc(p.t("退出", "Log out")))</button></form>"
+        }
         let links = nav.map { "<a href=\"\(esc(p.link($0.0)))\"\($0.2 == active ? " class=\"active\"" : "")>\(esc($0.1))</a>" }.joined()
         let sep = p.here.contains("?") ? "&" : "?"
         let other = p.lang == .zh ? "<a class=\"lang\" href=\"\(esc(p.here + sep + "lang=en"))\">English</a>" : "<a class=\"lang\" href=\"\(esc(p.here + sep + "lang=zh"))\">中文</a>"
@@ -67,7 +78,7 @@ enum Layout {
         <style>\(HTMLReport.css)\(css)</style>
         </head>
         <body>
-        <nav><b>callqc</b>\(links)\(other)</nav>
+        <nav><b>callqc</b>\(links)\(other)\(account)</nav>
         <main>
         <h1>\(esc(title))</h1>
         \(body)

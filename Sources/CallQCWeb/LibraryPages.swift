@@ -34,7 +34,7 @@ extension Workbench {
 
         """
         do {
-            let calls = try store.summaries(from: from, to: to)
+            let calls = try store.summaries(from: from, to: to).filter { canSee(agent: $0.agent) }
             let byAgent = Report(calls, by: .agent), byDay = Report(calls, by: .day)
             let mean = byAgent.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "–"
             h += "<section class=\"kpis\"><div><b>\(byAgent.calls)</b><span>\(p.t("通话", "calls"))</span></div><div><b>\(byAgent.rows.count)</b><span>\(p.t("坐席", "agents"))</span></div><div><b>\(mean)</b><span>\(p.t("平均分", "mean score"))</span></div><div><b>\(byAgent.vetoes)</b><span>\(p.t("一票否决", "vetoes"))</span></div></section>\n"
@@ -70,12 +70,13 @@ extension Workbench {
             return Response.html(Layout.page(p.t("报表", "Reports"), Layout.error(m), p, active: "reports"), status: .badRequest, p)
         case .success(let (from, to)):
             do {
-                let calls = try store.summaries(from: from, to: to)
+                let calls = try store.summaries(from: from, to: to).filter { canSee(agent: $0.agent) }
+                try audit(.reportExported, target: "report", detail: [from, to].compactMap { $0 }.joined(separator: " – "))
                 let detailed = calls.sorted { ($0.score ?? 0, $0.callID) < ($1.score ?? 0, $1.callID) }.prefix(200)
                 let stored = try detailed.compactMap { try store.detail(callID: $0.contentHash) }
                 let periodText = [from, to].compactMap { $0 }.isEmpty ? "all dates" : "\(from ?? "…") – \(to ?? "…")"
                 let html = HTMLReport(title: "callqc 质检报告", period: periodText, byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
-                                      calls: stored, omittedCalls: calls.count - stored.count, redact: config.redact,
+                                      calls: stored, omittedCalls: calls.count - stored.count, redact: masked,
                                       generatedAt: ISO8601DateFormatter().string(from: Date())).render()
                 return Response.html(html, p)
             } catch {
@@ -104,7 +105,7 @@ extension Workbench {
         """
         do {
             let cases = try store.cases().filter { c in
-                (category == nil || c.category == category)
+                canSeeCase(c) && (category == nil || c.category == category)
                     && (text == nil || [c.title, c.note ?? "", c.callID, c.agent ?? ""].contains { $0.contains(text!) }
                         || c.excerpt.contains { $0.text.contains(text!) } || c.aspects.values.contains { $0.contains(text!) }
                         || c.findings.contains { $0.rule == text! })
@@ -147,12 +148,13 @@ extension Workbench {
             category = known
         }
         do {
-            guard let stored = try store.detail(callID: callID) else {
+            guard let stored = try store.detail(callID: callID), canSee(agent: stored.summary.agent) else {
                 return casesPage(request, error: p.t("结果库里没有通话 '\(p.r(callID))'：先用 callqc check … --db 检查它。", "No call '\(p.r(callID))' in the results database: check it first (callqc check … --db)."), status: .notFound)
             }
             let title = form.value("title").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             var c = CaseBuilder().build(from: stored, category: category, title: title, createdAt: ISO8601DateFormatter().string(from: Date()))
             c.id = try store.addCase(c)
+            try audit(.caseAdded, target: "case \(c.id)", detail: stored.summary.key)
             return Response.redirect(to: p.link("/cases/\(c.id)"))
         } catch let ambiguous as AmbiguousCallReference {
             let keys = ambiguous.candidates.map { p.r($0.key) }.joined(separator: ", ")
@@ -162,10 +164,19 @@ extension Workbench {
         }
     }
 
+    /// A case by its number; nil when there is none or the user may not see it (agents: cases of their own calls).
     func findCase(_ id: String) throws -> TrainingCase? {
         guard let store, let n = Workbench.caseNumber(id) else { return nil }
-        return try store.cases().first { $0.id == n }
+        return try store.cases().first { $0.id == n && canSeeCase($0) }
     }
+
+    func canSeeCase(_ c: TrainingCase) -> Bool {
+        guard let user = FloorRequest.user, user.role == .agent else { return true }
+        return c.agent != nil && c.agent == user.agentID
+    }
+
+    /// Cases are masked unless the server was started unmasked and the user may see data.
+    var maskCases: Bool { config.redact || FloorPolicy.mustMask(FloorRequest.user) }
 
     /// The case as its training document, with the workbench's navigation on top.
     func casePage(_ request: Request, id: String) -> Response {
@@ -175,7 +186,7 @@ extension Workbench {
             guard let c = try findCase(id) else {
                 return Response.html(Layout.page(p.t("案例库", "Case library"), Layout.error(p.t("没有案例 '\(id)'。", "No case '\(id)'.")), p, active: "cases"), status: .notFound, p)
             }
-            var html = CaseDocument.html(c, redact: config.redact)
+            var html = CaseDocument.html(c, redact: maskCases)
             let bar = "<nav><a href=\"\(esc(p.link("/cases")))\">← \(esc(p.t("案例库", "Case library")))</a> · <a href=\"/cases/\(c.id)/export\" id=\"export\" download>\(esc(p.t("导出 Markdown", "Export Markdown")))</a></nav>\n"
             if let body = html.range(of: "<body>") { html.insert(contentsOf: "\n" + bar, at: body.upperBound) }
             return Response.html(html, p)
@@ -191,8 +202,9 @@ extension Workbench {
                 return Response.html(Layout.page(p.t("案例库", "Case library"), Layout.error(p.t("没有案例 '\(id)'。", "No case '\(id)'.")), p, active: "cases"), status: .notFound, p)
             }
             let name = "\(c.label).md"
+            try audit(.caseExported, target: "case \(c.id)")
             return Response(status: .ok, headers: [.contentType: "text/markdown; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
-                            body: .init(byteBuffer: ByteBuffer(string: CaseDocument.markdown(c, redact: config.redact))))
+                            body: .init(byteBuffer: ByteBuffer(string: CaseDocument.markdown(c, redact: maskCases))))
         } catch {
             return storeError(error, p)
         }

@@ -55,7 +55,7 @@ extension Workbench {
                 return Response.html(Layout.page(title, Layout.error(m) + queueForm(p, date: "", plan: SamplingPlan()), p, active: "queue"), status: .badRequest, p)
             case .success(let v): qr = v
             }
-            let calls = try store.summaries(from: qr.date, to: qr.date)
+            let calls = try store.summaries(from: qr.date, to: qr.date).filter { canSee(agent: $0.agent) }
             let reviews = try store.reviews()
             let queue = qr.plan.draw(calls, reviewed: Set(reviews.map { $0.contentHash ?? $0.callID }))
             var h = queueForm(p, date: qr.date, plan: qr.plan)
@@ -106,15 +106,30 @@ extension Workbench {
         let title = p.t("通话", "Call") + " " + p.r(id)
         guard let store else { return noStore(title, p, active: "queue") }
         do {
-            guard let stored = try store.detail(callID: id) else {
-                // The id comes from the request: masked even with --no-redact, so a link cannot make the page say a number.
-                let shown = Redactor().redact(id)
-                var p = p
-                p.here = "/calls/" + Form.encode(shown)
-                return Response.html(Layout.page(p.t("通话", "Call") + " " + shown, Layout.error(p.t("结果库里没有通话 '\(shown)'：先用 callqc check … --db 检查它。",
-                                                                       "No call '\(shown)' in the results database: check it first (callqc check … --db).")), p, active: "queue"),
-                                     status: .notFound, p)
+            // A call the user may not see is not there, by URL as by API.
+            guard let stored = try store.detail(callID: id), canSee(agent: stored.summary.agent) else { return callNotFound(id, p) }
+            return callPageBody(request, id: id, stored: stored, p, status: status, error: error, form: form, unmasked: false)
+        } catch let ambiguous as AmbiguousCallReference {
+            var h = Layout.error(p.t("通话编号 '\(p.r(id))' 对应多通电话，请选择：", "The call id '\(p.r(id))' names several calls; choose one:")) + "<ul id=\"candidates\">"
+            let agents = FloorRequest.user == nil ? [:] : Dictionary(((try? store.summaries(from: nil, to: nil)) ?? []).map { ($0.key, $0.agent) }, uniquingKeysWith: { a, _ in a })
+            let visible = ambiguous.candidates.filter { FloorRequest.user == nil || canSee(agent: agents[$0.key] ?? nil) }
+            if visible.isEmpty { return callNotFound(id, p) }
+            for c in visible {
+                h += "<li><a href=\"\(esc(p.link("/calls/" + Form.encode(c.key))))\">\(esc(p.r(c.key)))</a> \(esc(p.r(c.source ?? "")))</li>"
             }
+            return Response.html(Layout.page(title, h + "</ul>\n", p, active: "queue"), status: .conflict, p)
+        } catch {
+            return storeError(error, p)
+        }
+    }
+
+    /// A stored call's page: the transcript and findings, reviews, appeals, and the forms the user's role may use.
+    func callPageBody(_ request: Request, id: String, stored: StoredResult, _ p: PageContext, status: HTTPResponse.Status, error: String?,
+                      form: Form?, unmasked: Bool) -> Response {
+        let title = p.t("通话", "Call") + " " + p.r(id)
+        guard let store else { return noStore(title, p, active: "queue") }
+        let role = FloorRequest.user?.role
+        do {
             var h = ""
             if let error { h += Layout.error(error) }
             if request.uri.queryParameters.get("saved") == "1" { h += Layout.notice(p.t("复核结果已保存。", "The review was recorded.")) }
@@ -134,15 +149,17 @@ extension Workbench {
                 }
                 h += "</ul>\n"
             }
-            h += reviewForm(id: id, stored: stored, p, form: form)
-            h += """
+            if request.uri.queryParameters.get("appealed") == "1" { h += Layout.notice(p.t("申诉已提交，等待主管处理。", "The appeal was sent to a supervisor.")) }
+            h += floorSection(stored, id: id, p, unmasked: unmasked)
+            if role == nil || role == .supervisor || role == .admin { h += reviewForm(id: id, stored: stored, p, form: form) }
+            if role == nil || role == .trainer || role == .admin { h += """
             <h2>\(esc(p.t("加入案例库", "Add to the case library")))</h2>
             <form method="post" action="/cases" id="case-form">\(p.hidden)<input type="hidden" name="call" value="\(esc(id))">
             <label>\(esc(p.t("标题", "Title"))) <input type="text" name="title" size="40"></label>
             <label>\(esc(p.t("类别", "Category"))) <select name="category"><option value="">\(esc(p.t("自动建议", "suggest")))</option>\(TrainingCase.Category.allCases.map { "<option>\(esc($0.rawValue))</option>" }.joined())</select></label>
             <button type="submit">\(esc(p.t("加入", "Add")))</button></form>
 
-            """
+            """ }
             return Response.html(Layout.page(title, h, p, active: "queue"), status: status, p)
         } catch let ambiguous as AmbiguousCallReference {
             var h = Layout.error(p.t("通话编号 '\(p.r(id))' 对应多通电话，请选择：", "The call id '\(p.r(id))' names several calls; choose one:")) + "<ul id=\"candidates\">"
@@ -160,7 +177,12 @@ extension Workbench {
         var h = "<h2>\(esc(p.t("记录复核结果", "Record the review")))</h2>\n"
         h += "<form method=\"post\" action=\"/calls/\(esc(Form.encode(id)))/review\" id=\"review-form\">\(p.hidden)\n"
         h += "<p><label>\(esc(p.t("人工评分", "Human score"))) <input type=\"number\" name=\"score\" min=\"0\" step=\"0.5\" value=\"\(esc(form?.value("score") ?? ""))\"></label>"
-        h += "<label>\(esc(p.t("复核人", "Reviewer"))) <input type=\"text\" name=\"reviewer\" value=\"\(esc(form?.value("reviewer") ?? ""))\"></label></p>\n"
+        if let user = p.user {
+            // On a floor the reviewer is who is logged in, not a typed name.
+            h += "<span class=\"meta\">\(esc(p.t("复核人", "Reviewer"))): \(esc(user.name))</span></p>\n"
+        } else {
+            h += "<label>\(esc(p.t("复核人", "Reviewer"))) <input type=\"text\" name=\"reviewer\" value=\"\(esc(form?.value("reviewer") ?? ""))\"></label></p>\n"
+        }
         if rules.isEmpty {
             h += "<p class=\"meta\">\(esc(p.t("这通电话没有机器发现的问题。", "The machine found nothing in this call.")))</p>\n"
         } else {
@@ -266,7 +288,7 @@ extension Workbench {
         do {
             let found: StoredResult?
             do { found = try store.detail(callID: id) } catch is AmbiguousCallReference { return callPage(request, id: id, status: .conflict, error: nil, form: form) }
-            guard let stored = found else { return callPage(request, id: id, status: .notFound, error: nil, form: form) }
+            guard let stored = found, canSee(agent: stored.summary.agent) else { return callNotFound(id, p) }
             var confirm: [String] = [], reject: [String] = []
             var missed: [MissedFinding] = []
             for (name, value) in form.fields {
@@ -285,13 +307,14 @@ extension Workbench {
             if let problem = missedProblem(missed, stored: stored, p) {
                 return callPage(request, id: id, status: .badRequest, error: problem, form: form)
             }
-            switch makeReview(callID: id, score: form.value("score"), confirm: confirm, reject: reject, missed: missed, note: form.value("note"), reviewer: form.value("reviewer"), of: stored.summary, p) {
+            switch makeReview(callID: id, score: form.value("score"), confirm: confirm, reject: reject, missed: missed, note: form.value("note"), reviewer: FloorRequest.user?.name ?? form.value("reviewer"), of: stored.summary, p) {
             case .failure(.message(let m)):
                 return callPage(request, id: id, status: .badRequest, error: m, form: form)
             case .success(var review):
                 review.callID = stored.summary.callID
                 review.contentHash = stored.summary.contentHash
                 try store.record(review)
+                try audit(.review, target: stored.summary.key, detail: review.score.map { "score \(Format.points($0))" })
                 return Response.redirect(to: p.link("/calls/" + Form.encode(id), [("saved", "1")]))
             }
         } catch {
@@ -304,7 +327,7 @@ extension Workbench {
         let title = p.t("校准", "Calibration")
         guard let store else { return noStore(title, p, active: "calibration") }
         do {
-            let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil))
+            let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil).filter { canSee(agent: $0.agent) })
             var h = "<p>\(esc(p.t("机器发现与复核人员结论的一致程度：每条规则的准确率（确认 ÷ (确认 + 驳回)）与召回率（确认 ÷ (确认 + 漏检)），漏检的句子，机器分与人工分之差。", "How far machine and reviewers agree: each rule's precision (confirmed ÷ (confirmed + rejected)) and recall (confirmed ÷ (confirmed + missed)), the missed turns, and machine minus human scores.")))</p>\n"
             if c.rules.isEmpty && c.total == nil {
                 h += Layout.notice(p.t("还没有复核记录：在质检队列里打开一通电话并保存复核结果。", "No reviews yet: open a call from the review queue and record a review."))

@@ -45,17 +45,28 @@ public struct Workbench: Sendable {
     }
 
     /// Every route, behind the access check.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<WorkbenchContext> {
+        let router = Router(context: WorkbenchContext.self)
         router.add(middleware: HostMiddleware(allowed: config.allowedHosts))
-        router.add(middleware: AccessMiddleware(token: config.token, defaultLanguage: config.language))
+        router.add(middleware: FloorMiddleware(store: floor, legacy: AccessMiddleware(token: config.token, defaultLanguage: config.language), config: config))
         router.get("/") { request, _ in Response.redirect(to: self.page(request).link("/self-check")) }
-        router.get("/login") { request, _ in self.login(request) }
+        router.get("/login") { request, _ in self.loginPage(request) }
+        router.post("/login") { request, _ in try await self.loginPost(request) }
+        router.post("/logout") { request, _ in try await self.logoutPost(request) }
+        router.get("/set-password") { request, _ in self.setPasswordPage(request) }
+        router.post("/set-password") { request, _ in try await self.setPasswordPost(request) }
         router.get("/self-check") { request, _ in self.selfCheckForm(request) }
         router.post("/self-check") { request, _ in try await self.selfCheckPost(request) }
         router.get("/queue") { request, _ in self.queuePage(request) }
         router.get("/calls/:id") { request, context in self.callPage(request, id: Workbench.param(context, "id"), status: .ok, error: nil) }
         router.post("/calls/:id/review") { request, context in try await self.reviewPost(request, id: Workbench.param(context, "id")) }
+        router.post("/calls/:id/appeal") { request, context in try await self.appealPost(request, id: Workbench.param(context, "id")) }
+        router.post("/calls/:id/unmask") { request, context in try await self.unmaskPost(request, id: Workbench.param(context, "id")) }
+        router.get("/appeals") { request, _ in self.appealsPage(request) }
+        router.post("/appeals/:id/decide") { request, context in try await self.appealDecide(request, id: Workbench.param(context, "id")) }
+        router.get("/admin/audit") { request, _ in self.auditPage(request) }
+        router.get("/admin/users") { request, _ in self.usersPage(request) }
+        router.get("/api/calls/:id") { request, context in self.apiCall(request, id: Workbench.param(context, "id")) }
         router.get("/calibration") { request, _ in self.calibrationPage(request) }
         router.get("/reports") { request, _ in self.reportsPage(request) }
         router.get("/reports/full") { request, _ in self.fullReport(request) }
@@ -70,7 +81,7 @@ public struct Workbench: Sendable {
         return router
     }
 
-    static func param(_ context: BasicRequestContext, _ name: String) -> String {
+    static func param(_ context: WorkbenchContext, _ name: String) -> String {
         let raw = context.parameters.get(name) ?? ""
         return raw.removingPercentEncoding ?? raw
     }
@@ -89,7 +100,9 @@ public struct Workbench: Sendable {
         } else if here.hasSuffix("/review") {
             here = String(here.dropLast("/review".count))
         }
-        return PageContext(lang: lang, csrf: csrf.value, csrfFresh: csrf.fresh, redact: config.redact, hasStore: store != nil, here: here)
+        // Agents and trainers never see customers' data unmasked, whatever the server's setting.
+        let redact = config.redact || FloorPolicy.mustMask(FloorRequest.user)
+        return PageContext(lang: lang, csrf: csrf.value, csrfFresh: csrf.fresh, redact: redact, hasStore: store != nil, here: here)
     }
 
     /// The body, at most the configured size.

@@ -33,6 +33,20 @@ public struct WorkbenchConfig: Sendable {
     public var maxConnections: Int
     /// Host names requests may name in `Host` besides the loopback ones (`--public-url`, a non-wildcard `--host`).
     public var publicHosts: [String]
+    /// A TLS proxy is in front (`--behind-tls`): session cookies are `Secure`, and the address
+    /// of a request is the first of `X-Forwarded-For`.
+    public var behindTLS: Bool = false
+    /// The results database has accounts: everyone logs in, so no shared token is needed off loopback.
+    public var accounts: Bool = false
+    /// A session ends after this long without a request, and after `sessionMaxSeconds` in all.
+    public var sessionIdleSeconds: Double = 30 * 60
+    public var sessionMaxSeconds: Double = 12 * 3600
+    /// Days after a call is checked in which its agent may appeal a finding.
+    public var appealDays: Int = 7
+    /// Failed logins allowed per account (and per address) within `loginWindowSeconds`.
+    public var maxFailedLoginsPerAccount: Int = 5
+    public var maxFailedLoginsPerAddress: Int = 20
+    public var loginWindowSeconds: Double = 15 * 60
 
     public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, language: WorkbenchLanguage = .zh,
                 redact: Bool = true, maxBodyBytes: Int = 2 << 20, databasePath: String? = nil, maxTurns: Int = 20_000,
@@ -97,11 +111,13 @@ public struct WorkbenchConfig: Sendable {
         if let token, token.isEmpty || token.contains(where: { $0.isWhitespace || $0 == ";" || $0 == "," || $0 == "\"" }) {
             return "the access token must be non-empty, without spaces, quotes, commas or semicolons."
         }
-        if !WorkbenchConfig.isLoopback(host) && (token ?? "").isEmpty {
-            return "refusing to listen on \(host) without an access token: anyone who reaches this address would see the calls. Give --token T (or set CALLQC_TOKEN), or listen on 127.0.0.1."
+        if !WorkbenchConfig.isLoopback(host) && (token ?? "").isEmpty && !accounts {
+            return "refusing to listen on \(host) without an access token or accounts: anyone who reaches this address would see the calls. Create users (callqc users add NAME --role admin --db FILE), give --token T (or set CALLQC_TOKEN), or listen on 127.0.0.1."
         }
         if maxBodyBytes < 1024 { return "the request size limit must be at least 1 KB." }
         if maxTurns < 1 { return "--max-turns must be at least 1." }
+        if sessionIdleSeconds < 60 || sessionIdleSeconds > sessionMaxSeconds { return "--session-idle must be at least 1 minute and at most the session's whole life." }
+        if appealDays < 0 { return "--appeal-days must not be negative." }
         if let bad = publicHosts.first(where: { WorkbenchConfig.hostName($0).isEmpty }) { return "--public-url '\(bad)' names no host." }
         return nil
     }

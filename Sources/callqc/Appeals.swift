@@ -17,13 +17,13 @@ struct Appeals: ParsableCommand {
         Examples:
           callqc appeals list --db qc.sqlite --status pending
           callqc appeals decide 3 --accept --note '客户先骂人，坐席未违规' --db qc.sqlite
-          callqc appeals add C20261120-0057 --finding 2 --reason '系统误判' --agent wangfang --db qc.sqlite
+          callqc appeals add C20261120-0057 --finding 3 --reason '系统误判' --agent wangfang --db qc.sqlite
         """,
         subcommands: [List.self, Decide.self, Add.self]
     )
 
     static func what(_ a: Appeal) -> String {
-        a.findingIndex.map { "finding \($0)" + (a.rule.map { " (\($0))" } ?? "") } ?? "score"
+        a.findingIndex.map { "finding #\($0 + 1)" + (a.rule.map { " (\($0))" } ?? "") } ?? "score"
     }
 
     struct List: ParsableCommand {
@@ -42,7 +42,7 @@ struct Appeals: ParsableCommand {
             if format == .json {
                 Console.out(JSONValue.array(appeals.map { a in
                     .object([("id", .number(Double(a.id))), ("call", .string(shown(a.callKey))), ("call_id", .string(shown(a.callID))),
-                             ("finding", a.findingIndex.map { .number(Double($0)) } ?? .null), ("rule", .string(a.rule)),
+                             ("finding", a.findingIndex.map { .number(Double($0 + 1)) } ?? .null), ("rule", .string(a.rule)),
                              ("agent", .string(a.agent)), ("reason", .string(shown(a.reason))), ("status", .string(a.status.rawValue)),
                              ("created_at", .string(a.createdAt)), ("decided_by", .string(a.decidedBy)), ("decided_at", .string(a.decidedAt)),
                              ("note", .string(shown(a.note)))])
@@ -115,7 +115,7 @@ struct Appeals: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an appeal of a stored call's finding or score (for scripts).")
 
         @Argument(help: "The stored call (its id, or key such as ID@DATE).") var call: String
-        @Option(name: .long, help: "The finding disputed: its index in the stored result's findings, from 0 (as in the JSON result).") var finding: Int?
+        @Option(name: .long, help: "The finding disputed, numbered from 1 in the order callqc check lists them (the workbench's #N).") var finding: Int?
         @Flag(name: .long, help: "Dispute the call's score rather than one finding.") var score = false
         @Option(name: .long, help: "Why the agent disputes it.") var reason: String
         @Option(name: .long, help: "The user who appeals.") var agent: String
@@ -123,7 +123,7 @@ struct Appeals: ParsableCommand {
 
         func validate() throws {
             if (finding == nil) == !score { throw ValidationError("Give either --finding N or --score.") }
-            if let finding, finding < 0 { throw ValidationError("--finding counts from 0.") }
+            if let finding, finding < 1 { throw ValidationError("--finding counts from 1.") }
             if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--reason must say why.") }
         }
 
@@ -132,8 +132,15 @@ struct Appeals: ParsableCommand {
             if try store.user(named: agent) == nil, try store.hasUsers() {
                 Console.warn("--agent \(agent) is not a user of the workbench", redact: false)
             }
+            if let finding {
+                let stored = try StoreAccess.call(call, in: store)
+                guard finding <= stored.findingPlaces.count else {
+                    Console.error("call \(TerminalText.safe(Redactor().redact(stored.summary.key))) has \(stored.findingPlaces.count) findings: --finding takes 1 to \(stored.findingPlaces.count)", redact: false)
+                    throw ExitCode(1)
+                }
+            }
             let id = try FloorAccess.refusing {
-                try store.addAppeal(Appeal(callKey: call, callID: call, findingIndex: finding, agent: agent, reason: reason,
+                try store.addAppeal(Appeal(callKey: call, callID: call, findingIndex: finding.map { $0 - 1 }, agent: agent, reason: reason,
                                            createdAt: ISO8601DateFormatter().string(from: Date())))
             }
             guard let appeal = try store.appeal(id: id) else { return }

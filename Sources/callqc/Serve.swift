@@ -33,13 +33,28 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "The pages' language.") var lang: WorkbenchLanguage = .zh
     @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked on the pages.") var noRedact = false
     @Option(name: .customLong("max-body"), help: "The largest request accepted, in MB.") var maxBody: Int = 2
+    @Flag(name: .customLong("behind-tls"), help: "A TLS proxy is in front: session cookies are Secure, and the client's address is the first of X-Forwarded-For.") var behindTLS = false
+    @Option(name: .customLong("session-idle"), help: "Minutes without a request after which a login session ends.") var sessionIdle: Double = 30
+    @Option(name: .customLong("appeal-days"), help: "Days after a call is checked in which its agent may appeal.") var appealDays: Int = 7
     @OptionGroup var ruleOptions: RuleOptions
+
+    /// Whether the database has accounts (then everyone logs in).
+    var accounts: Bool {
+        guard let db, FileManager.default.fileExists(atPath: db), let store = try? StoreAccess.open(db),
+              let floor = store as Any as? any FloorStore else { return false }
+        return (try? floor.hasUsers()) ?? false
+    }
 
     var config: WorkbenchConfig {
         let env = ProcessInfo.processInfo.environment["CALLQC_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        return WorkbenchConfig(host: host, port: port, token: token ?? fileToken ?? env, language: lang,
+        var c = WorkbenchConfig(host: host, port: port, token: token ?? fileToken ?? env, language: lang,
                                redact: !noRedact, maxBodyBytes: maxBody << 20, databasePath: db, maxTurns: maxTurns,
                                readTimeoutSeconds: readTimeout, maxConnections: maxConnections, publicHosts: publicURL)
+        c.behindTLS = behindTLS
+        c.sessionIdleSeconds = sessionIdle * 60
+        c.appealDays = appealDays
+        c.accounts = accounts
+        return c
     }
 
     /// The first line of --token-file, trimmed.
@@ -67,7 +82,8 @@ struct Serve: ParsableCommand {
         let config = self.config
         let app = Workbench(config: config, checker: checker, store: store).application { port in
             let shown = config.host.contains(":") ? "[\(config.host)]" : config.host
-            let line = "callqc workbench at http://\(shown):\(port)/ (\(config.token == nil ? "no token" : "token required")\(config.redact ? "" : ", not redacted")\(store == nil ? ", no database: self-check only" : ""))\n"
+            let access = config.accounts ? "accounts: log in required" : config.token == nil ? "no token" : "token required"
+            let line = "callqc workbench at http://\(shown):\(port)/ (\(access)\(config.redact ? "" : ", not redacted")\(store == nil ? ", no database: self-check only" : ""))\n"
             Console.out(line, terminator: "")
         }
         let done = DispatchSemaphore(value: 0)

@@ -207,3 +207,16 @@ public protocol FloorStore: Sendable {
     /// (score recomputed, the original kept) — see ``StrikeLedger``.
     func decideAppeal(id: Int, accept: Bool, by: String, note: String?, at: String) throws
 }
+
+/// The rules a new password must meet.
+public enum FloorPassword {
+    public static let minimumLength = 10
+
+    /// What is wrong with a password for a user; nil when it will do.
+    public static func problem(_ password: String, user: String) -> String? {
+        if password.count < minimumLength { return "the password must have at least \(minimumLength) characters" }
+        if Set(password).count == 1 { return "the password must not be one character repeated" }
+        if password.lowercased().contains(user.lowercased()) { return "the password must not contain the user name" }
+        return nil
+    }
+}

@@ -1,0 +1,168 @@
+import CallQC
+import CallQCStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdBcrypt
+
+/// Logging in and out, and setting a password from a one-time link, when the workbench has
+/// accounts. Failed logins are throttled per account and per address, and every one is audited.
+extension Workbench {
+    /// Whether the workbench has accounts: then everyone logs in, on loopback too.
+    var isFloor: Bool { (try? floor?.hasUsers()) == true }
+
+    /// The store's accounts, sessions, audit log and appeals (the SQLite store implements them).
+    var floor: (any FloorStore)? { store.flatMap { $0 as Any as? any FloorStore } }
+
+    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    /// Appends to the audit log; a failure to write it is not hidden from the response's caller.
+    func audit(_ action: AuditAction, target: String? = nil, detail: String? = nil, actor: String? = nil) throws {
+        guard let floor else { return }
+        try floor.audit(AuditEntry(at: Workbench.now(), actor: actor ?? FloorRequest.user?.name ?? "anonymous", action: action,
+                                   target: target, detail: detail, address: FloorRequest.address))
+    }
+
+    /// A local path to go to after logging in (never another site).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return "/" }
+        return next
+    }
+
+    func loginPage(_ request: Request) -> Response {
+        guard isFloor else { return login(request) }
+        return loginForm(page(request), next: request.uri.queryParameters.get("next").map { String($0) }, error: nil, status: .ok)
+    }
+
+    func loginForm(_ p: PageContext, next: String?, error: String?, status: HTTPResponse.Status, user: String = "") -> Response {
+        var h = ""
+        if let error { h += Layout.error(error) }
+        h += """
+        <form method="post" action="\(esc(p.link("/login")))" id="login">
+        <input type="hidden" name="csrf" value="\(esc(p.csrf))">
+        <input type="hidden" name="next" value="\(esc(Workbench.safeNext(next)))">
+        <p><label>\(esc(p.t("用户名", "User"))) <input type="text" name="user" value="\(esc(user))" autocomplete="username" required></label></p>
+        <p><label>\(esc(p.t("密码", "Password"))) <input type="password" name="password" autocomplete="current-password" required></label></p>
+        <p><button type="submit">\(esc(p.t("登录", "Log in")))</button></p>
+        </form>
+        <p class="meta">\(esc(p.t("账号由管理员用 callqc users add 创建；忘记密码请找管理员重置（callqc users reset-password）。",
+                                    "Accounts are created by an administrator (callqc users add); ask them to reset a forgotten password (callqc users reset-password).")))</p>
+        """
+        return Response.html(Layout.page(p.t("登录", "Log in"), h, p), status: status, p)
+    }
+
+    func loginPost(_ request: Request) async throws -> Response {
+        guard isFloor, let store = floor else { return login(request) }
+        let (form, refused) = await self.form(request)
+        guard let form else { return refused! }
+        let p = page(request, form: form)
+        let name = (form.value("user") ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form.value("password") ?? ""
+        let next = form.value("next")
+        let address = FloorRequest.address
+        let since = Date().addingTimeInterval(-config.loginWindowSeconds)
+        // Throttled before the password is even looked at: per account and per address.
+        if try store.failedLogins(user: name, address: nil, since: since) >= config.maxFailedLoginsPerAccount
+            || (address != nil && (try store.failedLogins(user: nil, address: address, since: since)) >= config.maxFailedLoginsPerAddress) {
+            try store.recordFailedLogin(user: name, address: address, at: Date())
+            try audit(.loginFailed, target: name, detail: "throttled", actor: name.isEmpty ? "anonymous" : name)
+            let minutes = Int(config.loginWindowSeconds / 60)
+            var r = loginForm(p, next: next, error: p.t("登录失败次数过多，请 \(minutes) 分钟后再试。", "Too many failed logins: try again in \(minutes) minutes."),
+                              status: .tooManyRequests, user: name)
+            r.headers[.retryAfter] = String(Int(config.loginWindowSeconds))
+            return r
+        }
+        let user = try store.user(named: name)
+        let hash = try user.flatMap { try store.passwordHash(of: $0.name) }
+        // Bcrypt runs off the server's threads; a missing user costs a hash too, so timing does not tell.
+        let ok = await Workbench.offThread { hash.map { Bcrypt.verify(password, hash: $0) } ?? { _ = Bcrypt.verify(password, hash: Workbench.dummyHash); return false }() }
+        guard ok, let user, !user.disabled else {
+            try store.recordFailedLogin(user: name, address: address, at: Date())
+            try audit(.loginFailed, target: name, detail: user?.disabled == true ? "account disabled" : "wrong user or password", actor: name.isEmpty ? "anonymous" : name)
+            return loginForm(p, next: next, error: p.t("用户名或密码不对。", "Wrong user or password."), status: .unauthorized, user: name)
+        }
+        // A new session id at every login (never one the browser brought), the old one ended.
+        if let old = request.cookies[FloorMiddleware<WorkbenchContext>.cookieName]?.value { try store.deleteSession(idHash: FloorSecret.sha256(old)) }
+        let id = FloorSecret.random()
+        try store.addSession(idHash: FloorSecret.sha256(id), FloorSession(user: user.name, createdAt: Date(), lastSeen: Date(), address: address))
+        try audit(.login, target: user.name, actor: user.name)
+        var response = Response.redirect(to: Workbench.safeNext(next))
+        response.setCookie(sessionCookie(id, maxAge: Int(config.sessionMaxSeconds)))
+        return response
+    }
+
+    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: FloorMiddleware<WorkbenchContext>.cookieName, value: value, maxAge: maxAge, path: "/", secure: config.behindTLS, httpOnly: true, sameSite: .strict)
+    }
+
+    func logoutPost(_ request: Request) async throws -> Response {
+        let (form, refused) = await self.form(request)
+        guard form != nil else { return refused! }
+        if let store = floor, let id = request.cookies[FloorMiddleware<WorkbenchContext>.cookieName]?.value {
+            let hash = FloorSecret.sha256(id)
+            if let session = try store.session(idHash: hash) {
+                try store.deleteSession(idHash: hash)
+                try audit(.logout, target: session.user, actor: session.user)
+            }
+        }
+        var response = Response.redirect(to: "/login")
+        response.setCookie(sessionCookie("", maxAge: 0))
+        return response
+    }
+
+    func setPasswordPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, form: Form? = nil) -> Response {
+        let p = page(request, form: form)
+        let token = form?.value("token") ?? request.uri.queryParameters.get("token").map { String($0) } ?? ""
+        var h = ""
+        if let error { h += Layout.error(error) }
+        h += """
+        <form method="post" action="\(esc(p.link("/set-password")))" id="set-password">
+        <input type="hidden" name="csrf" value="\(esc(p.csrf))">
+        <input type="hidden" name="token" value="\(esc(token))">
+        <p><label>\(esc(p.t("新密码（至少 \(FloorPassword.minimumLength) 位）", "New password (at least \(FloorPassword.minimumLength) characters)"))) <input type="password" name="password" autocomplete="new-password" required></label></p>
+        <p><label>\(esc(p.t("再输一次", "Again"))) <input type="password" name="again" autocomplete="new-password" required></label></p>
+        <p><button type="submit">\(esc(p.t("设置密码", "Set the password")))</button></p>
+        </form>
+        """
+        return Response.html(Layout.page(p.t("设置密码", "Set your password"), h, p), status: status, p)
+    }
+
+    func setPasswordPost(_ request: Request) async throws -> Response {
+        guard let store = floor else { return setPasswordPage(request, error: "no store", status: .notFound) }
+        let (form, refused) = await self.form(request)
+        guard let form else { return refused! }
+        let p = page(request, form: form)
+        let password = form.value("password") ?? ""
+        guard password == (form.value("again") ?? "") else {
+            return setPasswordPage(request, error: p.t("两次输入的密码不一样。", "The two passwords differ."), status: .badRequest, form: form)
+        }
+        let secretHash = FloorSecret.sha256(form.value("token") ?? "")
+        // The link is checked (and used up) only once the password itself is acceptable.
+        guard let name = try store.consumeSetupLink(secretHash: secretHash, now: Date()) else {
+            return setPasswordPage(request, error: p.t("这个设置密码的链接无效或已过期，请找管理员重新生成（callqc users reset-password）。",
+                                                      "This set-password link is not valid or has expired: ask an administrator for a new one (callqc users reset-password)."),
+                                   status: .notFound, form: form)
+        }
+        if let problem = FloorPassword.problem(password, user: name) {
+            // The link stays usable: make a fresh one with the same secret for the next try.
+            try store.addSetupLink(user: name, secretHash: secretHash, expires: Date().addingTimeInterval(3600))
+            return setPasswordPage(request, error: problem, status: .badRequest, form: form)
+        }
+        let hash = await Workbench.offThread { Bcrypt.hash(password, cost: Workbench.bcryptCost) }
+        try store.setPasswordHash(name, hash: hash)
+        try store.deleteSessions(user: name)
+        try audit(.passwordSet, target: name, actor: name)
+        return Response.redirect(to: "/login")
+    }
+
+    /// Slow work (bcrypt) on another thread, so the server's event loops stay free.
+    static func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { c in DispatchQueue.global().async { c.resume(returning: work()) } }
+    }
+
+    /// The bcrypt cost: about 50–250 ms a hash on the machines callqc runs on (docs/web.md).
+    static let bcryptCost: UInt8 = 11
+
+    /// A hash to verify against when the user does not exist, so that the answer takes as long.
+    static let dummyHash = Bcrypt.hash("callqc-no-such-user", cost: bcryptCost)
+}
