@@ -1,6 +1,5 @@
 import CallQC
 import CallQCStore
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,18 +12,6 @@ enum FloorRequest {
     @TaskLocal static var user: FloorUser?
     /// Where the request came from, for the audit log and throttling.
     @TaskLocal static var address: String?
-}
-
-/// Secrets on the floor: random values and their SHA-256, which is all the store keeps.
-enum FloorSecret {
-    static func random(bytes: Int = 32) -> String {
-        var g = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
-    }
-
-    static func sha256(_ s: String) -> String {
-        SHA256.hash(data: Data(s.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
 }
 
 /// Who may use which route, by role: the one table the server enforces for every request
@@ -133,12 +120,12 @@ struct FloorMiddleware<Context: RequestContext>: RouterMiddleware {
         let now = Date()
         if let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") {
             let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-            guard let name = try store.tokenUser(tokenHash: FloorSecret.sha256(token), usedAt: ISO8601DateFormatter().string(from: now)),
+            guard let name = try store.tokenUser(tokenHash: FloorSecret.sha256Hex(token), usedAt: ISO8601DateFormatter().string(from: now)),
                   let user = try store.user(named: name), !user.disabled else { return nil }
             return user
         }
         guard let id = request.cookies[FloorMiddleware.cookieName]?.value, !id.isEmpty else { return nil }
-        let hash = FloorSecret.sha256(id)
+        let hash = FloorSecret.sha256Hex(id)
         guard let session = try store.session(idHash: hash) else { return nil }
         if now.timeIntervalSince(session.lastSeen) > config.sessionIdleSeconds || now.timeIntervalSince(session.createdAt) > config.sessionMaxSeconds {
             try store.deleteSession(idHash: hash)

@@ -102,9 +102,9 @@ extension Workbench {
             index = i
             rule = stored.summary.findings[i].rule
         }
-        let appealID = try floor.addAppeal(Appeal(callKey: stored.summary.key, callID: stored.summary.callID, findingIndex: index, rule: rule,
-                                                  agent: user.name, reason: reason, createdAt: Workbench.now()))
-        try audit(.appeal, target: stored.summary.key, detail: "appeal \(appealID)" + (rule.map { " of \($0)" } ?? " of the score"))
+        // The store audits the appeal in the same transaction.
+        _ = try floor.addAppeal(Appeal(callKey: stored.summary.key, callID: stored.summary.callID, findingIndex: index, rule: rule,
+                                       agent: user.name, reason: reason, createdAt: Workbench.now()))
         return Response.redirect(to: p.link("/calls/" + Form.encode(id), [("appealed", "1")]))
     }
 

@@ -3,7 +3,6 @@ import CallQCStore
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdBcrypt
 
 /// Logging in and out, and setting a password from a one-time link, when the workbench has
 /// accounts. Failed logins are throttled per account and per address, and every one is audited.
@@ -75,16 +74,17 @@ extension Workbench {
         let user = try store.user(named: name)
         let hash = try user.flatMap { try store.passwordHash(of: $0.name) }
         // Bcrypt runs off the server's threads; a missing user costs a hash too, so timing does not tell.
-        let ok = await Workbench.offThread { hash.map { Bcrypt.verify(password, hash: $0) } ?? { _ = Bcrypt.verify(password, hash: Workbench.dummyHash); return false }() }
+        let hasher = PasswordHasher()
+        let ok = await Workbench.offThread { hash.map { hasher.verify(password, hash: $0) } ?? { _ = hasher.verify(password, hash: Workbench.dummyHash); return false }() }
         guard ok, let user, !user.disabled else {
             try store.recordFailedLogin(user: name, address: address, at: Date())
             try audit(.loginFailed, target: name, detail: user?.disabled == true ? "account disabled" : "wrong user or password", actor: name.isEmpty ? "anonymous" : name)
             return loginForm(p, next: next, error: p.t("用户名或密码不对。", "Wrong user or password."), status: .unauthorized, user: name)
         }
         // A new session id at every login (never one the browser brought), the old one ended.
-        if let old = request.cookies[FloorMiddleware<WorkbenchContext>.cookieName]?.value { try store.deleteSession(idHash: FloorSecret.sha256(old)) }
+        if let old = request.cookies[FloorMiddleware<WorkbenchContext>.cookieName]?.value { try store.deleteSession(idHash: FloorSecret.sha256Hex(old)) }
         let id = FloorSecret.random()
-        try store.addSession(idHash: FloorSecret.sha256(id), FloorSession(user: user.name, createdAt: Date(), lastSeen: Date(), address: address))
+        try store.addSession(idHash: FloorSecret.sha256Hex(id), FloorSession(user: user.name, createdAt: Date(), lastSeen: Date(), address: address))
         try audit(.login, target: user.name, actor: user.name)
         var response = Response.redirect(to: Workbench.safeNext(next))
         response.setCookie(sessionCookie(id, maxAge: Int(config.sessionMaxSeconds)))
@@ -99,7 +99,7 @@ extension Workbench {
         let (form, refused) = await self.form(request)
         guard form != nil else { return refused! }
         if let store = floor, let id = request.cookies[FloorMiddleware<WorkbenchContext>.cookieName]?.value {
-            let hash = FloorSecret.sha256(id)
+            let hash = FloorSecret.sha256Hex(id)
             if let session = try store.session(idHash: hash) {
                 try store.deleteSession(idHash: hash)
                 try audit(.logout, target: session.user, actor: session.user)
@@ -136,19 +136,19 @@ extension Workbench {
         guard password == (form.value("again") ?? "") else {
             return setPasswordPage(request, error: p.t("两次输入的密码不一样。", "The two passwords differ."), status: .badRequest, form: form)
         }
-        let secretHash = FloorSecret.sha256(form.value("token") ?? "")
+        let secretHash = FloorSecret.sha256Hex(form.value("token") ?? "")
         // The link is checked (and used up) only once the password itself is acceptable.
         guard let name = try store.consumeSetupLink(secretHash: secretHash, now: Date()) else {
             return setPasswordPage(request, error: p.t("这个设置密码的链接无效或已过期，请找管理员重新生成（callqc users reset-password）。",
                                                       "This set-password link is not valid or has expired: ask an administrator for a new one (callqc users reset-password)."),
                                    status: .notFound, form: form)
         }
-        if let problem = FloorPassword.problem(password, user: name) {
+        if let problem = Workbench.passwordProblem(password, user: name) {
             // The link stays usable: make a fresh one with the same secret for the next try.
             try store.addSetupLink(user: name, secretHash: secretHash, expires: Date().addingTimeInterval(3600))
             return setPasswordPage(request, error: problem, status: .badRequest, form: form)
         }
-        let hash = await Workbench.offThread { Bcrypt.hash(password, cost: Workbench.bcryptCost) }
+        let hash = await Workbench.offThread { PasswordHasher().hash(password) }
         try store.setPasswordHash(name, hash: hash)
         try store.deleteSessions(user: name)
         try audit(.passwordSet, target: name, actor: name)
@@ -160,9 +160,11 @@ extension Workbench {
         await withCheckedContinuation { c in DispatchQueue.global().async { c.resume(returning: work()) } }
     }
 
-    /// The bcrypt cost: about 50–250 ms a hash on the machines callqc runs on (docs/web.md).
-    static let bcryptCost: UInt8 = 11
+    /// What is wrong with a new password (the store's rules, bcrypt's 72 bytes); nil when it will do.
+    static func passwordProblem(_ password: String, user: String) -> String? {
+        do { try PasswordHasher.check(password, user: user); return nil } catch { return "\(error)" }
+    }
 
     /// A hash to verify against when the user does not exist, so that the answer takes as long.
-    static let dummyHash = Bcrypt.hash("callqc-no-such-user", cost: bcryptCost)
+    static let dummyHash = PasswordHasher().hash("callqc-no-such-user")
 }

@@ -327,7 +327,9 @@ extension Workbench {
         let title = p.t("校准", "Calibration")
         guard let store else { return noStore(title, p, active: "calibration") }
         do {
-            let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil).filter { canSee(agent: $0.agent) })
+            // An accepted appeal counts as a wrongly flagged finding of its rule, as a rejected one in review does.
+            let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil).filter { canSee(agent: $0.agent) },
+                                appeals: try floor?.appeals(status: .accepted) ?? [])
             var h = "<p>\(esc(p.t("机器发现与复核人员结论的一致程度：每条规则的准确率（确认 ÷ (确认 + 驳回)）与召回率（确认 ÷ (确认 + 漏检)），漏检的句子，机器分与人工分之差。", "How far machine and reviewers agree: each rule's precision (confirmed ÷ (confirmed + rejected)) and recall (confirmed ÷ (confirmed + missed)), the missed turns, and machine minus human scores.")))</p>\n"
             if c.rules.isEmpty && c.total == nil {
                 h += Layout.notice(p.t("还没有复核记录：在质检队列里打开一通电话并保存复核结果。", "No reviews yet: open a call from the review queue and record a review."))
