@@ -213,6 +213,7 @@ extension SQLiteResultStore: FloorStore {
         try queue.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT agent_id FROM users WHERE name = ?", arguments: [name]) else { throw FloorError("no user '\(name)'") }
             if role == .agent && ((row["agent_id"] as String?) ?? "").isEmpty { throw FloorError("an agent needs an agent id: set one first (--agent-id)") }
+            if role != .admin { try SQLiteResultStore.keepAnAdmin(db, losing: name) }
             try db.execute(sql: "UPDATE users SET role = ? WHERE name = ?", arguments: [role.rawValue, name])
         }
     }
@@ -230,9 +231,19 @@ extension SQLiteResultStore: FloorStore {
     }
 
     /// Disabling a user also ends their sessions.
+    /// Refuses to leave the floor without an enabled admin: nobody could manage users then.
+    static func keepAnAdmin(_ db: Database, losing name: String) throws {
+        let others = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND name <> ?", arguments: [name]) ?? 0
+        let isAdmin = try Bool.fetchOne(db, sql: "SELECT role = 'admin' AND disabled = 0 FROM users WHERE name = ?", arguments: [name]) ?? false
+        if isAdmin && others == 0 {
+            throw FloorError("'\(name)' is the last enabled admin: make another user admin first (callqc users set-role OTHER admin)")
+        }
+    }
+
     public func setDisabled(_ name: String, _ disabled: Bool) throws {
         try queue.write { db in
             try SQLiteResultStore.requireUser(db, name)
+            if disabled { try SQLiteResultStore.keepAnAdmin(db, losing: name) }
             try db.execute(sql: "UPDATE users SET disabled = ? WHERE name = ?", arguments: [disabled, name])
             if disabled { try db.execute(sql: "DELETE FROM sessions WHERE user = ?", arguments: [name]) }
         }

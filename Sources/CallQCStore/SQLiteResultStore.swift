@@ -508,6 +508,8 @@ public final class SQLiteResultStore: ResultStore {
                 report.reviews = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + doomedReviews, arguments: [before, keepReviewed]) ?? 0
                 try db.execute(sql: "DELETE " + doomedReviews, arguments: [before, keepReviewed])
                 try db.execute(sql: "DELETE FROM results WHERE content_hash IN (SELECT content_hash FROM purged)")
+                // Appeals quote the agent's reasons about the call: they go with it (the audit log keeps that they were made).
+                try db.execute(sql: "DELETE FROM appeals WHERE content_hash IN (SELECT content_hash FROM purged) OR call_key IN (SELECT c.call_id FROM calls c JOIN purged p ON p.content_hash = c.content_hash)")
                 try db.execute(sql: "DELETE FROM calls WHERE content_hash IN (SELECT content_hash FROM purged)")
                 try db.execute(sql: "DROP TABLE purged")
                 try db.execute(sql: "INSERT INTO purge_log (purged_at, before, keep_reviewed, calls, results, reviews) VALUES (?, ?, ?, ?, ?, ?)",

@@ -111,7 +111,7 @@ struct Users: ParsableCommand {
         func run() throws {
             let store = try StoreAccess.open(db)
             try FloorAccess.refusing { try store.setDisabled(name, false) }
-            try FloorAccess.audit(store, .userDisabled, target: name, detail: "enabled")
+            try FloorAccess.audit(store, .userEnabled, target: name, detail: nil)
             Console.say("enabled user \(name)", redact: false)
         }
     }

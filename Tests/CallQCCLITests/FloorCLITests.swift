@@ -114,7 +114,7 @@ final class FloorCLITests: XCTestCase {
         let actor = "cli:" + Self.osUser
         let entries = try store.auditLog(from: nil, to: nil, actor: nil, action: nil)
         XCTAssertEqual(Set(entries.map(\.actor)), [actor])
-        XCTAssertEqual(entries.map(\.action), [.userAdded, .userAdded, .userAdded, .userDisabled, .userDisabled, .roleChanged, .roleChanged,
+        XCTAssertEqual(entries.map(\.action), [.userAdded, .userAdded, .userAdded, .userDisabled, .userEnabled, .roleChanged, .roleChanged,
                                                .passwordReset, .passwordReset, .tokenCreated, .tokenRevoked])
         let audit = try ok(["audit", "--action", "role-changed"])
         XCTAssertTrue(audit.stdout.contains("agent → supervisor") && audit.stdout.contains("trainer → agent"), audit.stdout)

@@ -53,6 +53,10 @@ final class FloorStoreTests: XCTestCase {
         XCTAssertEqual(try store.user(named: "wangfang")?.role, .supervisor)
         refused({ try store.setRole("lihua", role: .agent) }, "agent id")
         try store.setAgent("lihua", agentID: "A001", team: nil)
+        // The last enabled admin can be neither demoted nor disabled: nobody could manage users then.
+        refused({ try store.setRole("lihua", role: .agent) }, "last enabled admin")
+        refused({ try store.setDisabled("lihua", true) }, "last enabled admin")
+        try store.setRole("wangfang", role: .admin)
         try store.setRole("lihua", role: .agent)
         XCTAssertEqual(try store.user(named: "lihua")?.role, .agent)
         refused({ try store.setRole("nobody", role: .admin) }, "no user")
@@ -121,7 +125,7 @@ final class FloorStoreTests: XCTestCase {
 
     func testSessionsAddTouchAndDelete() throws {
         let store = try SQLiteResultStore(path: path)
-        try store.addUser(FloorUser(name: "lihua", role: .admin))
+        try store.addUser(FloorUser(name: "lihua", role: .trainer))
         let start = Date(timeIntervalSince1970: 1_796_000_000)
         let a = FloorSecret.sha256Hex("session-a"), b = FloorSecret.sha256Hex("session-b")
         try store.addSession(idHash: a, FloorSession(user: "lihua", createdAt: start, lastSeen: start, address: "127.0.0.1"))
@@ -340,6 +344,16 @@ final class FloorStoreTests: XCTestCase {
         XCTAssertEqual(after.result["score"]?["veto"], .bool(false))
         XCTAssertEqual(after.result["score"]?["total"], .number(sum))
         XCTAssertEqual(after.result["score"]?["original"]?["veto"], .bool(true))
+    }
+
+    func testPurgeTakesTheAppealsOfPurgedCalls() throws {
+        let store = try rudeStore()
+        _ = try store.addAppeal(Appeal(callKey: "C20261120-0057", callID: "C20261120-0057", findingIndex: 0, agent: "wangfang",
+                                       reason: "客户手机号13812345678我没读错", createdAt: "2026-12-01T09:00:00Z"))
+        XCTAssertEqual(try store.appeals(status: nil).count, 1)
+        _ = try store.purge(before: "2026-12-31", keepReviewed: false)
+        XCTAssertEqual(try store.appeals(status: nil).count, 0, "an appeal's reason goes with its call")
+        XCTAssertEqual(try store.auditLog(from: nil, to: nil, actor: nil, action: .appeal).count, 1, "the audit log keeps that it was made")
     }
 
     func testRejectKeepsTheScoreAndADecisionIsFinal() throws {

@@ -78,7 +78,7 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable {
     case review
     case appeal, appealDecided = "appeal-decided"
     case caseAdded = "case-added", caseExported = "case-exported"
-    case userAdded = "user-added", userDisabled = "user-disabled", roleChanged = "role-changed"
+    case userAdded = "user-added", userDisabled = "user-disabled", userEnabled = "user-enabled", roleChanged = "role-changed"
     case passwordSet = "password-set", passwordReset = "password-reset"
     case tokenCreated = "token-created", tokenRevoked = "token-revoked"
     case reportExported = "report-exported"
