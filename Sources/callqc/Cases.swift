@@ -50,6 +50,7 @@ struct Cases: ParsableCommand {
             var c = CaseBuilder().build(from: stored, category: try Cases.category(category), title: title, note: note,
                                         turns: turns.flatMap(Add.range), createdAt: ISO8601DateFormatter().string(from: Date()))
             c.id = try store.addCase(c)
+            try FloorAccess.audit(store, .caseAdded, target: "case \(c.id)", detail: stored.summary.key)
             Console.out("added \(c.label): \(c.category.rawValue)\(c.categorySuggested ? " (suggested)" : "")\(c.complaintType.map { ", \($0.rawValue) (suggested)" } ?? ""), turns \(c.turns.lowerBound)–\(c.turns.upperBound), \(c.findings.count) finding\(c.findings.count == 1 ? "" : "s") — \(Redactor().redact(c.title))")
             let open = TrainingCase.aspectNames.filter { (c.aspects[$0] ?? "").contains(TrainingCase.toComplete) }
             if !open.isEmpty { Console.out("to complete: \(open.joined(separator: "、")) (callqc cases show \(c.id) --db \(db))") }
@@ -140,6 +141,9 @@ struct Cases: ParsableCommand {
                 case .md: text = CaseDocument.markdown(c, redact: !noRedact)
                 }
                 try OutputSink.writeFile((output as NSString).appendingPathComponent(name), text)
+            }
+            if let store = try? StoreAccess.open(filters.db) {
+                for c in cases { try FloorAccess.audit(store, .caseExported, target: "case \(c.id)", detail: "\(format.rawValue) to \(output)\(noRedact ? ", not redacted" : "")") }
             }
             Console.out("wrote \(cases.count) case\(cases.count == 1 ? "" : "s") to \(output)/\(noRedact ? " (not redacted)" : "")")
         }

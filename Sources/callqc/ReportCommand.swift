@@ -43,6 +43,8 @@ struct ReportCommand: ParsableCommand {
             let calls = try store.summaries(from: from, to: to)
             let report = Report(calls, by: by, target: target)
             let sink = try OutputSink(path: output)
+            // A report written to a file leaves the tool: the audit log records it.
+            if let output { try FloorAccess.audit(store, .reportExported, target: output, detail: "\(format.rawValue), \(calls.count) calls\(noRedact ? ", not redacted" : "")") }
             let period = [from, to].compactMap { $0 }.isEmpty ? "all dates" : "\(from ?? "…") – \(to ?? "…")"
             switch format {
             case .html:

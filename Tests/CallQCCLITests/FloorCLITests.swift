@@ -32,6 +32,18 @@ final class FloorCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains(words), "\(args): \(r.stderr)", file: file, line: line)
     }
 
+    /// What leaves the tool from the command line is in the audit log too: cases added and exported, reports written.
+    func testCasesAndReportsWrittenFromTheCommandLineAreAudited() throws {
+        try ok(["check", "samples/rude-agent.txt"])
+        try ok(["cases", "add", "C20261120-0057"])
+        try ok(["cases", "export", "--output", dir.appendingPathComponent("cases").path])
+        try ok(["report", "--format", "csv", "-o", dir.appendingPathComponent("day.csv").path])
+        let store = try SQLiteResultStore(path: db)
+        let actions = try store.auditLog(from: nil, to: nil, actor: nil, action: nil).map(\.action)
+        XCTAssertEqual(actions, [.caseAdded, .caseExported, .reportExported])
+        XCTAssertTrue(try store.auditLog(from: nil, to: nil, actor: nil, action: nil).allSatisfy { $0.actor == "cli:" + Self.osUser })
+    }
+
     func testUsersFromTheFirstAdminToTokens() throws {
         // The first admin, on a database that does not exist yet: a one-time link, only its digest stored.
         let added = try ok(["users", "add", "lihua", "--role", "admin"])
