@@ -62,6 +62,7 @@ enum Layout {
             nav.append(("/appeals", p.t("申诉", "Appeals"), "appeals"))
             nav.append(("/admin/users", p.t("用户", "Users"), "users"))
             nav.append(("/admin/audit", p.t("审计", "Audit"), "audit"))
+            nav.append(("/account", p.t("我的账号", "Account"), "account"))
             nav = nav.filter { FloorPolicy.roles(.get, $0.0).contains(user.role) }
             account = "<form method=\"post\" action=\"/logout\" class=\"logout\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(p.csrf))\"><span class=\"meta\">\(esc(user.name)) (\(esc(user.role.rawValue)))</span> <button type=\"submit\">\(esc(p.t("退出", "Log out")))</button></form>"
         }

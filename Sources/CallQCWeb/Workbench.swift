@@ -64,6 +64,9 @@ public struct Workbench: Sendable {
         router.post("/calls/:id/unmask") { request, context in try await self.unmaskPost(request, id: Workbench.param(context, "id")) }
         router.get("/appeals") { request, _ in self.appealsPage(request) }
         router.post("/appeals/:id/decide") { request, context in try await self.appealDecide(request, id: Workbench.param(context, "id")) }
+        router.get("/account") { request, _ in self.accountPage(request) }
+        router.post("/account/tokens") { request, _ in try await self.tokenPost(request) }
+        router.post("/account/tokens/:id/revoke") { request, context in try await self.tokenRevoke(request, id: Workbench.param(context, "id")) }
         router.get("/admin/audit") { request, _ in self.auditPage(request) }
         router.get("/admin/users") { request, _ in self.usersPage(request) }
         router.get("/api/calls/:id") { request, context in self.apiCall(request, id: Workbench.param(context, "id")) }

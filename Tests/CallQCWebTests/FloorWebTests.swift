@@ -224,4 +224,39 @@ final class FloorWebTests: XCTestCase {
             do { let r = try await client.execute(uri: "/api/calls/\(Form.encode(fx.northCall))", method: .get, headers: fx.headers("wang")); XCTAssertEqual(r.status, .unauthorized, "a disabled user's token no longer works") }
         }
     }
+
+    /// A user makes a personal API token on their account page (shown once), uses it, and revokes it;
+    /// another user's token cannot be revoked from there.
+    func testPersonalTokensFromTheAccountPage() async throws {
+        let fx = self.fx
+        let rootTokenID = try XCTUnwrap(try floor.tokens(user: "root").first?.id)
+        try await app().test(.router) { client in
+            let made = try await client.execute(uri: "/account/tokens", method: .post, headers: fx.headers("wang", form: true),
+                                                body: WebTests.form([("label", "my script"), ("csrf", fx.csrf)]))
+            let page = String(buffer: made.body)
+            XCTAssertEqual(made.status, .ok, page)
+            let token = try XCTUnwrap(page.range(of: "<code id=\"new-token\">").map { String(page[$0.upperBound...].prefix { $0 != "<" }) })
+            XCTAssertTrue(token.hasPrefix("cqc_"), token)
+            var bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+            do { let r = try await client.execute(uri: "/api/calls/\(Form.encode(fx.northCall))", method: .get, headers: bearer); XCTAssertEqual(r.status, .ok) }
+            let account = String(buffer: try await client.execute(uri: "/account", method: .get, headers: fx.headers("wang")).body)
+            XCTAssertFalse(account.contains(token), "a token is shown once")
+            XCTAssertTrue(account.contains("my script"))
+            do {
+                let r = try await client.execute(uri: "/account/tokens/\(rootTokenID)/revoke", method: .post, headers: fx.headers("wang", form: true),
+                                                 body: WebTests.form([("csrf", fx.csrf)]))
+                XCTAssertEqual(r.status, .notFound, "another user's token")
+            }
+            let row = try XCTUnwrap(account.range(of: "my script").map { String(account[$0.upperBound...]) })
+            let mine = try XCTUnwrap(row.range(of: "action=\"/account/tokens/").map { String(row[$0.upperBound...].prefix { $0.isNumber }) })
+            let revoked = try await client.execute(uri: "/account/tokens/\(mine)/revoke", method: .post, headers: fx.headers("wang", form: true),
+                                                   body: WebTests.form([("csrf", fx.csrf)]))
+            XCTAssertEqual(revoked.status, .seeOther)
+            bearer[.cookie] = nil
+            do { let r = try await client.execute(uri: "/api/calls/\(Form.encode(fx.northCall))", method: .get, headers: bearer); XCTAssertEqual(r.status, .unauthorized) }
+        }
+        XCTAssertNil(try floor.tokens(user: "root").first { $0.id == rootTokenID }?.revokedAt)
+        XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "wang", action: .tokenCreated).count, 1)
+        XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "wang", action: .tokenRevoked).count, 1)
+    }
 }
