@@ -97,6 +97,10 @@ extension SQLiteResultStore {
                 );
                 """)
         }
+        // Cases a trainer shares with the agent of their call (agents see only those).
+        m.registerMigration("v7-case-sharing") { db in
+            try db.execute(sql: "ALTER TABLE cases ADD COLUMN shared_with_agent INTEGER NOT NULL DEFAULT 0")
+        }
     }
 
     /// Keeps the grade bands of the rule sets of these results, for grading a call again after a strike.

@@ -216,12 +216,22 @@ public final class SQLiteResultStore: ResultStore {
             var aspects: [String: String] = [:]
             for (k, v) in aspectsJSON.objectValue ?? [] { aspects[k] = v.stringValue }
             let first: Int = row["first_turn"], last: Int = row["last_turn"]
-            return TrainingCase(id: row["id"], callID: row["call_id"], agent: row["agent"], date: row["date"],
+            var c = TrainingCase(id: row["id"], callID: row["call_id"], agent: row["agent"], date: row["date"],
                                 category: TrainingCase.Category(rawValue: row["category"]) ?? .enquiry,
                                 categorySuggested: row["category_suggested"], title: row["title"], note: row["note"],
                                 turns: first...max(first, last), excerpt: excerpt, findings: findings, score: row["score"], grade: row["grade"],
                                 complaintType: (row["complaint_type"] as String?).flatMap(TrainingCase.ComplaintType.init(rawValue:)),
                                 aspects: aspects, createdAt: row["created_at"])
+            c.sharedWithAgent = (row["shared_with_agent"] as Bool?) ?? false
+            return c
+        }
+    }
+
+    /// Shares a case with the agent of its call, or stops sharing it.
+    public func shareCase(id: Int, shared: Bool) throws {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE cases SET shared_with_agent = ? WHERE id = ?", arguments: [shared, id])
+            if db.changesCount == 0 { throw FloorError("no case \(id)") }
         }
     }
 

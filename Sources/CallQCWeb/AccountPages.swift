@@ -61,4 +61,17 @@ extension Workbench {
         try audit(.tokenRevoked, target: user.name, detail: "token \(n)")
         return Response.redirect(to: "/account")
     }
+
+    func caseShare(_ request: Request, id: String) async throws -> Response {
+        let (parsed, refusal) = await form(request)
+        guard let form = parsed else { return refusal! }
+        let p = page(request, form: form)
+        guard let store, let c = try findCase(id) else {
+            return Response.html(Layout.page(p.t("案例库", "Case library"), Layout.error(p.t("没有案例 '\(id)'。", "No case '\(id)'.")), p, active: "cases"), status: .notFound, p)
+        }
+        let shared = form.value("shared") == "1"
+        try store.shareCase(id: c.id, shared: shared)
+        try audit(.caseShared, target: "case \(c.id)", detail: shared ? "shared with the agent" : "unshared")
+        return Response.redirect(to: p.link("/cases/\(c.id)"))
+    }
 }

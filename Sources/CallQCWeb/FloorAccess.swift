@@ -42,7 +42,7 @@ enum FloorPolicy {
         case (.get, "appeals", 1): return [.agent, .supervisor, .admin]              // agents: their own
         case (.post, "appeals", 3) where parts[2] == "decide": return supervisors
         case (.get, "cases", _): return [.agent, .supervisor, .trainer, .admin]       // agents: their own calls' cases
-        case (.post, "cases", 1): return [.trainer, .admin]
+        case (.post, "cases", 1), (.post, "cases", 3): return [.trainer, .admin]     // add; share with the agent
         case (_, "admin", _): return [.admin]
         default: return []
         }

@@ -170,9 +170,10 @@ extension Workbench {
         return try store.cases().first { $0.id == n && canSeeCase($0) }
     }
 
+    /// Agents read the cases a trainer shared with them, of their own calls; the others read all.
     func canSeeCase(_ c: TrainingCase) -> Bool {
         guard let user = FloorRequest.user, user.role == .agent else { return true }
-        return c.agent != nil && c.agent == user.agentID
+        return c.sharedWithAgent && c.agent != nil && c.agent == user.agentID
     }
 
     /// Cases are masked unless the server was started unmasked and the user may see data.
@@ -187,7 +188,12 @@ extension Workbench {
                 return Response.html(Layout.page(p.t("案例库", "Case library"), Layout.error(p.t("没有案例 '\(id)'。", "No case '\(id)'.")), p, active: "cases"), status: .notFound, p)
             }
             var html = CaseDocument.html(c, redact: maskCases)
-            let bar = "<nav><a href=\"\(esc(p.link("/cases")))\">← \(esc(p.t("案例库", "Case library")))</a> · <a href=\"/cases/\(c.id)/export\" id=\"export\" download>\(esc(p.t("导出 Markdown", "Export Markdown")))</a></nav>\n"
+            var bar = "<nav><a href=\"\(esc(p.link("/cases")))\">← \(esc(p.t("案例库", "Case library")))</a> · <a href=\"/cases/\(c.id)/export\" id=\"export\" download>\(esc(p.t("导出 Markdown", "Export Markdown")))</a>"
+            if let role = FloorRequest.user?.role, role == .trainer || role == .admin {
+                let label = c.sharedWithAgent ? p.t("取消与坐席共享", "Stop sharing with the agent") : p.t("与该坐席共享", "Share with the agent")
+                bar += " · <form method=\"post\" action=\"/cases/\(c.id)/share\" id=\"share-form\" style=\"display:inline\">\(p.hidden)<input type=\"hidden\" name=\"shared\" value=\"\(c.sharedWithAgent ? "0" : "1")\"><button type=\"submit\">\(esc(label))</button></form>"
+            }
+            bar += "</nav>\n"
             if let body = html.range(of: "<body>") { html.insert(contentsOf: "\n" + bar, at: body.upperBound) }
             return Response.html(html, p)
         } catch {

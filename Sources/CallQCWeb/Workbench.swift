@@ -64,6 +64,7 @@ public struct Workbench: Sendable {
         router.post("/calls/:id/unmask") { request, context in try await self.unmaskPost(request, id: Workbench.param(context, "id")) }
         router.get("/appeals") { request, _ in self.appealsPage(request) }
         router.post("/appeals/:id/decide") { request, context in try await self.appealDecide(request, id: Workbench.param(context, "id")) }
+        router.post("/cases/:id/share") { request, context in try await self.caseShare(request, id: Workbench.param(context, "id")) }
         router.get("/account") { request, _ in self.accountPage(request) }
         router.post("/account/tokens") { request, _ in try await self.tokenPost(request) }
         router.post("/account/tokens/:id/revoke") { request, context in try await self.tokenRevoke(request, id: Workbench.param(context, "id")) }

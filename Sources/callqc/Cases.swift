@@ -13,7 +13,7 @@ struct Cases: ParsableCommand {
           callqc cases export --db qc.sqlite --format md --output cases/
           callqc cases suggest --db qc.sqlite --from 2026-11-20 --to 2026-11-21
         """,
-        subcommands: [Add.self, List.self, Search.self, Show.self, Export.self, Suggest.self]
+        subcommands: [Add.self, List.self, Search.self, Show.self, Share.self, Export.self, Suggest.self]
     )
 
     static func category(_ text: String?) throws -> TrainingCase.Category? {
@@ -115,6 +115,27 @@ struct Cases: ParsableCommand {
         }
 
         static func number(_ id: String) -> Int? { Int(id.uppercased().replacingOccurrences(of: "CASE-", with: "")) }
+    }
+
+    struct Share: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Share a case with the agent of its call (they then read it in the workbench), or stop sharing it.",
+            discussion: "Example: callqc cases share 7 --db qc.sqlite; callqc cases share 7 --unshare --db qc.sqlite"
+        )
+        @Argument(help: "The case id (7 or CASE-0007).") var id: String
+        @Option(name: .long, help: "The results database.") var db: String
+        @Flag(name: .long, help: "Stop sharing it.") var unshare = false
+
+        func run() throws {
+            let store = try StoreAccess.open(db)
+            guard let n = Show.number(id), try store.cases().contains(where: { $0.id == n }) else {
+                Console.error("no case '\(id)' in \(db)")
+                throw ExitCode(1)
+            }
+            try store.shareCase(id: n, shared: !unshare)
+            try FloorAccess.audit(store, .caseShared, target: "case \(n)", detail: unshare ? "unshared" : "shared with the agent")
+            Console.out(unshare ? "case \(n) is no longer shared" : "case \(n) is shared with the agent of its call")
+        }
     }
 
     struct Export: ParsableCommand {

@@ -95,7 +95,8 @@ final class FloorWebTests: XCTestCase {
             (.get, "/reports", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
             (.get, "/api/queue", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
             (.get, "/cases", [], all(.ok)),
-            (.get, "/cases/\(southCase)", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .notFound, "li": .ok, "trainer": .ok]),
+            (.get, "/cases/\(southCase)", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .notFound, "li": .notFound, "trainer": .ok]),
+            (.post, "/cases/\(southCase)/share", [("shared", "1")], ["sup-north": .forbidden, "wang": .forbidden, "li": .forbidden]),
             (.post, "/cases", [("call", northCall)], ["root": .seeOther, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .forbidden, "li": .forbidden, "trainer": .seeOther]),
             (.post, "/calls/\(north)/review", [("score", "80")], ["root": .seeOther, "sup-north": .seeOther, "sup-south": .notFound, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
             (.post, "/calls/\(north)/unmask", [("reason", "complaint follow-up")], ["root": .ok, "sup-north": .ok, "sup-south": .notFound, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
@@ -123,6 +124,15 @@ final class FloorWebTests: XCTestCase {
                                                    body: WebTests.form([("decision", "reject"), ("note", "heard it"), ("csrf", fx.csrf)]))
             XCTAssertEqual(decided.status, .seeOther, String(buffer: decided.body))
         }
+        // Shared by the trainer, the case is the south agent's to read, and still not the north agent's.
+        try await app().test(.router) { client in
+            let shared = try await client.execute(uri: "/cases/\(fx.southCase)/share", method: .post, headers: fx.headers("trainer", form: true),
+                                                  body: WebTests.form([("shared", "1"), ("csrf", fx.csrf)]))
+            XCTAssertEqual(shared.status, .seeOther, String(buffer: shared.body))
+            do { let r = try await client.execute(uri: "/cases/\(fx.southCase)", method: .get, headers: fx.headers("li")); XCTAssertEqual(r.status, .ok) }
+            do { let r = try await client.execute(uri: "/cases/\(fx.southCase)", method: .get, headers: fx.headers("wang")); XCTAssertEqual(r.status, .notFound) }
+        }
+        XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "trainer", action: .caseShared).count, 1)
         XCTAssertEqual(try floor.appeal(id: southAppeal)?.status, .rejected)
         XCTAssertEqual(try floor.appeal(id: southAppeal)?.decidedBy, "sup-south")
         // The reviews recorded name the logged-in user, and the unmasking is in the audit log with its reason.

@@ -42,6 +42,8 @@ public struct TrainingCase: Sendable, Hashable {
     /// Aspect name → text (pre-filled where the call shows it).
     public var aspects: [String: String]
     public var createdAt: String
+    /// A trainer shared the case with the agent of its call, who may then read it in the workbench.
+    public var sharedWithAgent = false
 
     public init(id: Int, callID: String, agent: String?, date: String?, category: Category, categorySuggested: Bool, title: String,
                 note: String?, turns: ClosedRange<Int>, excerpt: [Turn], findings: [Finding], score: Double?, grade: String?,

@@ -77,7 +77,7 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable {
     case unmask
     case review
     case appeal, appealDecided = "appeal-decided"
-    case caseAdded = "case-added", caseExported = "case-exported"
+    case caseAdded = "case-added", caseExported = "case-exported", caseShared = "case-shared"
     case userAdded = "user-added", userDisabled = "user-disabled", userEnabled = "user-enabled", roleChanged = "role-changed"
     case passwordSet = "password-set", passwordReset = "password-reset"
     case tokenCreated = "token-created", tokenRevoked = "token-revoked"
