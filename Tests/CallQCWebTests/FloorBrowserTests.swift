@@ -251,7 +251,7 @@ final class Chromium: @unchecked Sendable {
         self.profile = profile
         self.log = log
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: FloorBrowserTests.chromium)
         process.arguments = ["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-dev-shm-usage",
                              "--remote-debugging-port=0",
