@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // Tests only: the WebSocket client (WSClient) that speaks the DevTools protocol to headless
+        // Chromium in FloorBrowserTests (Foundation's URLSessionWebSocketTask has no WebSocket support on Linux).
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
     ],
     targets: [
         // The system's ICU (libicu-dev), found through pkg-config.
@@ -66,9 +69,12 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         // Runs the built `callqc` binary: exit codes, output streams, the README's commands.
         .testTarget(name: "CallQCCLITests", dependencies: ["callqc", "CallQC", "CallQCStore"]),
-        // The workbench's handlers through HummingbirdTesting, and an end-to-end run in headless Chromium.
+        // The workbench's handlers through HummingbirdTesting, and end-to-end runs in headless Chromium
+        // (FloorBrowserTests drives it over the DevTools protocol with WSClient).
         .testTarget(name: "CallQCWebTests", dependencies: ["CallQCWeb", "CallQC", "CallQCStore", "callqc",
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                          .product(name: "WSClient", package: "swift-websocket"),
+                                                          .product(name: "Logging", package: "swift-log"),
                                                           .product(name: "Crypto", package: "swift-crypto"),
                                                           .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
     ]
