@@ -67,7 +67,7 @@ final class HardeningStoreTests: XCTestCase {
                 do { _ = try SQLiteResultStore(path: path) } catch { failures.add("\(error)") }
             }
             XCTAssertEqual(failures.items, [], "round \(round)")
-            XCTAssertEqual(try SQLiteResultStore(path: path).appliedMigrations().last, "v6-floor")
+            XCTAssertEqual(try SQLiteResultStore(path: path).appliedMigrations().last, "v7-case-sharing")
         }
     }
 

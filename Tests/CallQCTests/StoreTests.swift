@@ -20,7 +20,7 @@ final class StoreTests: XCTestCase {
     func testMigrationsAndIdempotentRechecks() throws {
         let path = dir.appendingPathComponent("qc.sqlite").path
         let store = try SQLiteResultStore(path: path)
-        XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2-cases", "v3-review-misses", "v4-review-hash", "v5-purge-log", "v6-floor"])
+        XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2-cases", "v3-review-misses", "v4-review-hash", "v5-purge-log", "v6-floor", "v7-case-sharing"])
         let results = samples()
         try store.save(results)
         try store.save(results)
