@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The system's ICU (libicu-dev), found through pkg-config.
@@ -41,7 +42,8 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // The web workbench (callqc serve): pages and JSON API over Hummingbird; no printing, no exit.
+        // The web workbench (callqc serve): pages (mustache templates, escaped by default) and JSON API
+        // over Hummingbird; no printing, no exit.
         .target(name: "CallQCWeb", dependencies: [
             "CallQC", "CallQCStore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -50,6 +52,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(
             name: "callqc",

@@ -33,21 +33,11 @@ extension Workbench {
         return loginForm(page(request), next: request.uri.queryParameters.get("next").map { String($0) }, error: nil, status: .ok)
     }
 
+    struct LoginModel { var error: String?; var action: String; var next: String; var user: String }
+
     func loginForm(_ p: PageContext, next: String?, error: String?, status: HTTPResponse.Status, user: String = "") -> Response {
-        var h = ""
-        if let error { h += Layout.error(error) }
-        h += """
-        <form method="post" action="\(esc(p.link("/login")))" id="login">
-        <input type="hidden" name="csrf" value="\(esc(p.csrf))">
-        <input type="hidden" name="next" value="\(esc(Workbench.safeNext(next)))">
-        <p><label>\(esc(p.t("用户名", "User"))) <input type="text" name="user" value="\(esc(user))" autocomplete="username" required></label></p>
-        <p><label>\(esc(p.t("密码", "Password"))) <input type="password" name="password" autocomplete="current-password" required></label></p>
-        <p><button type="submit">\(esc(p.t("登录", "Log in")))</button></p>
-        </form>
-        <p class="meta">\(esc(p.t("账号由管理员用 callqc users add 创建；忘记密码请找管理员重置（callqc users reset-password）。",
-                                    "Accounts are created by an administrator (callqc users add); ask them to reset a forgotten password (callqc users reset-password).")))</p>
-        """
-        return Response.html(Layout.page(p.t("登录", "Log in"), h, p), status: status, p)
+        let model = LoginModel(error: error, action: p.link("/login"), next: Workbench.safeNext(next), user: user)
+        return Response.html(Templates.page("login", title: p.t("登录", "Log in"), model, p), status: status, p)
     }
 
     func loginPost(_ request: Request) async throws -> Response {
@@ -110,21 +100,13 @@ extension Workbench {
         return response
     }
 
-    func setPasswordPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, form: Form? = nil) -> Response {
+    struct SetPasswordModel { var error: String?; var action: String; var token: String; var minimum: Int }
+
+    func setPasswordPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, token: String? = nil, form: Form? = nil) -> Response {
         let p = page(request, form: form)
-        let token = form?.value("token") ?? request.uri.queryParameters.get("token").map { String($0) } ?? ""
-        var h = ""
-        if let error { h += Layout.error(error) }
-        h += """
-        <form method="post" action="\(esc(p.link("/set-password")))" id="set-password">
-        <input type="hidden" name="csrf" value="\(esc(p.csrf))">
-        <input type="hidden" name="token" value="\(esc(token))">
-        <p><label>\(esc(p.t("新密码（至少 \(FloorPassword.minimumLength) 位）", "New password (at least \(FloorPassword.minimumLength) characters)"))) <input type="password" name="password" autocomplete="new-password" required></label></p>
-        <p><label>\(esc(p.t("再输一次", "Again"))) <input type="password" name="again" autocomplete="new-password" required></label></p>
-        <p><button type="submit">\(esc(p.t("设置密码", "Set the password")))</button></p>
-        </form>
-        """
-        return Response.html(Layout.page(p.t("设置密码", "Set your password"), h, p), status: status, p)
+        let token = token ?? form?.value("token") ?? request.uri.queryParameters.get("token").map { String($0) } ?? ""
+        let model = SetPasswordModel(error: error, action: p.link("/set-password"), token: token, minimum: FloorPassword.minimumLength)
+        return Response.html(Templates.page("set-password", title: p.t("设置密码", "Set your password"), model, p), status: status, p)
     }
 
     func setPasswordPost(_ request: Request) async throws -> Response {

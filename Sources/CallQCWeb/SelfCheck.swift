@@ -48,27 +48,32 @@ extension Workbench {
 
     // MARK: Pages
 
-    func selfCheckForm(_ request: Request) -> Response {
-        let p = page(request)
-        return Response.html(Layout.page(p.t("自检", "Self-check"), selfCheckFormHTML(p, text: ""), p, active: "self-check"), p)
+    struct SelfCheckFormModel {
+        struct Mode { var value: String; var label: String; var checked: Bool }
+        var action: String
+        var text: String
+        var modes: [Mode]
     }
 
-    func selfCheckFormHTML(_ p: PageContext, text: String, mode: SelfCheckMode = .auto) -> String {
-        func option(_ m: SelfCheckMode, _ label: String) -> String {
-            "<label><input type=\"radio\" name=\"as\" value=\"\(m.rawValue)\"\(m == mode ? " checked" : "")> \(esc(label))</label>"
-        }
-        return """
-        <p>\(esc(p.t("粘贴一通电话的文本（任何 callqc 能读的格式）或一份话术草稿，看评分、就地标出的问题、更好的说法、按每分钟 120 字计的朗读时长，以及缺失的话术步骤。",
-                     "Paste a call's transcript (any format callqc reads) or a script draft: see the scorecard, findings marked where they were said, better phrasings, reading time at 120 characters a minute, and missing script steps.")))</p>
-        <form method="post" action="\(esc(p.link("/self-check")))" enctype="multipart/form-data" id="self-check-form">
-        \(p.hidden)
-        <textarea name="text" id="text" placeholder="[00:00.3-00:04.8] 坐席: 您好，很高兴为您服务。">\(esc(text))</textarea>
-        <p><label>\(esc(p.t("或上传文件", "or upload a file"))) <input type="file" name="file"></label></p>
-        <p>\(option(.auto, p.t("自动判断", "decide for me")))\(option(.transcript, p.t("通话文本", "transcript")))\(option(.draft, p.t("话术草稿", "script draft")))
-        <button type="submit">\(esc(p.t("检查", "Check")))</button></p>
-        </form>
+    struct SelfCheckModel {
+        struct Checked { var reading: String; var view: String }
+        var error: String?
+        var warnings: [String] = []
+        var hasCalls = false
+        var calls: [Checked] = []
+        var draft: String?
+        var form: SelfCheckFormModel
+    }
 
-        """
+    func selfCheckForm(_ request: Request) -> Response {
+        let p = page(request)
+        let model = SelfCheckModel(form: selfCheckFormModel(p, text: ""))
+        return Response.html(Templates.page("self-check", title: p.t("自检", "Self-check"), model, p, active: "self-check"), p)
+    }
+
+    func selfCheckFormModel(_ p: PageContext, text: String, mode: SelfCheckMode = .auto) -> SelfCheckFormModel {
+        let modes: [(SelfCheckMode, String)] = [(.auto, p.t("自动判断", "decide for me")), (.transcript, p.t("通话文本", "transcript")), (.draft, p.t("话术草稿", "script draft"))]
+        return SelfCheckFormModel(action: p.link("/self-check"), text: text, modes: modes.map { .init(value: $0.0.rawValue, label: $0.1, checked: $0.0 == mode) })
     }
 
     func selfCheckPost(_ request: Request) async throws -> Response {
@@ -87,37 +92,35 @@ extension Workbench {
         // The text goes back into the form for another try, unless it holds personal data to mask.
         var shown = String(decoding: bytes.prefix(200_000), as: UTF8.self)
         if p.redact && p.r(shown) != shown { shown = "" }
-        var body = ""
+        var model = SelfCheckModel(form: selfCheckFormModel(p, text: shown, mode: mode))
         var status = HTTPResponse.Status.ok
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            body += Layout.error(p.t("请粘贴通话文本或话术草稿，或上传一个文件。", "Paste a transcript or a script draft, or upload a file."))
+            model.error = p.t("请粘贴通话文本或话术草稿，或上传一个文件。", "Paste a transcript or a script draft, or upload a file.")
             status = .badRequest
         } else {
             let workbench = self, input = bytes, name = source
             switch await pool.run(budget: config.workBudgetSeconds, { workbench.selfCheck(input, source: name, mode: mode) }) {
             case nil:
-                body += Layout.error(p.t("检查超过了每次请求 \(JSONValue.format(config.workBudgetSeconds)) 秒的时限：请在命令行用 callqc check 检查大文件。", overBudget))
+                model.error = p.t("检查超过了每次请求 \(JSONValue.format(config.workBudgetSeconds)) 秒的时限：请在命令行用 callqc check 检查大文件。", overBudget)
                 status = .unprocessableContent
             case .tooMany(let n)?:
-                body += Layout.error(p.t("内容有 \(n) 轮对话或行，超过工作台每次检查的上限（\(config.maxTurns)）：请在命令行用 callqc check 检查。", tooManyTurns(n)))
+                model.error = p.t("内容有 \(n) 轮对话或行，超过工作台每次检查的上限（\(config.maxTurns)）：请在命令行用 callqc check 检查。", tooManyTurns(n))
                 status = .contentTooLarge
             case .problem(let problem)?:
-                body += Layout.error("callqc: error: \(p.r(problem.description))")
+                model.error = "callqc: error: \(p.r(problem.description))"
                 status = .unprocessableContent
             case .calls(let results, let seconds, let warnings)?:
-                for w in warnings { body += "<p class=\"meta\">callqc: warning: \(esc(p.r(w.description)))</p>\n" }
-                body += "<section id=\"result\">\n"
-                for (result, secs) in zip(results, seconds) {
-                    body += "<p class=\"meta\">\(esc(p.t("坐席部分朗读时长（每分钟 120 字）：", "Reading time of the agent's turns (120 characters a minute): ")))\(esc(Format.duration(secs)))</p>\n"
-                    body += CallView.render(result: ResultJSON.encode(result), call: result.call, p)
+                model.warnings = warnings.map { p.r($0.description) }
+                model.hasCalls = true
+                // CallView's HTML (escaped there) goes into the template as it is.
+                model.calls = zip(results, seconds).map { result, secs in
+                    .init(reading: Format.duration(secs), view: CallView.render(result: ResultJSON.encode(result), call: result.call, p))
                 }
-                body += "</section>\n"
             case .draft(let report)?:
-                body += "<section id=\"result\">\n" + LintView.render(p.redact ? report.redactedForOutput() : report, p) + "</section>\n"
+                model.draft = LintView.render(p.redact ? report.redactedForOutput() : report, p)
             }
         }
-        body += "<h2>\(esc(p.t("再检查一份", "Check another")))</h2>\n" + selfCheckFormHTML(p, text: shown, mode: mode)
-        return Response.html(Layout.page(p.t("自检结果", "Self-check result"), body, p, active: "self-check"), status: status, p)
+        return Response.html(Templates.page("self-check-result", title: p.t("自检结果", "Self-check result"), model, p, active: "self-check"), status: status, p)
     }
 }
 
