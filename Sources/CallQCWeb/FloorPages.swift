@@ -80,25 +80,25 @@ extension Workbench {
     }
 
     func appealPost(_ request: Request, id: String) async throws -> Response {
-        let (parsed, refusal) = await form(request)
-        guard let form = parsed else { return refusal! }
-        let p = page(request, form: form)
+        let (decoded, refusal) = await decodeForm(AppealForm.self, request)
+        guard let form = decoded else { return refusal! }
+        let p = page(request, lang: form.lang)
         guard let store, let floor, let user = FloorRequest.user else { return callNotFound(id, p) }
         let stored: StoredResult
         do {
             guard let s = try store.detail(callID: id), canSee(agent: s.summary.agent), s.summary.agent == user.agentID else { return callNotFound(id, p) }
             stored = s
         } catch is AmbiguousCallReference {
-            return callPage(request, id: id, status: .conflict, error: nil, form: form)
+            return callPage(request, id: id, status: .conflict, error: nil, lang: form.lang)
         }
-        if let problem = appealWindowProblem(stored, p) { return callPage(request, id: id, status: .forbidden, error: problem, form: form) }
-        let reason = (form.value("reason") ?? "").trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { return callPage(request, id: id, status: .badRequest, error: p.t("请写明申诉理由。", "Give a reason for the appeal."), form: form) }
+        if let problem = appealWindowProblem(stored, p) { return callPage(request, id: id, status: .forbidden, error: problem, lang: form.lang) }
+        let reason = (form.reason ?? "").trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { return callPage(request, id: id, status: .badRequest, error: p.t("请写明申诉理由。", "Give a reason for the appeal."), lang: form.lang) }
         var index: Int?
         var rule: String?
-        if let f = form.value("finding"), f != "score" {
+        if let f = form.finding, f != "score" {
             guard let i = Int(f), stored.summary.findings.indices.contains(i) else {
-                return callPage(request, id: id, status: .badRequest, error: p.t("没有这个发现。", "No such finding."), form: form)
+                return callPage(request, id: id, status: .badRequest, error: p.t("没有这个发现。", "No such finding."), lang: form.lang)
             }
             index = i
             rule = stored.summary.findings[i].rule
@@ -138,9 +138,9 @@ extension Workbench {
     }
 
     func appealDecide(_ request: Request, id: String) async throws -> Response {
-        let (parsed, refusal) = await form(request)
-        guard let form = parsed else { return refusal! }
-        let p = page(request, form: form)
+        let (decoded, refusal) = await decodeForm(DecisionForm.self, request)
+        guard let form = decoded else { return refusal! }
+        let p = page(request, lang: form.lang)
         guard let store, let floor, let user = FloorRequest.user, let number = Int(id), let appeal = try floor.appeal(id: number) else {
             return Response.html(Layout.page(p.t("申诉", "Appeals"), Layout.error(p.t("没有这个申诉。", "No such appeal.")), p), status: .notFound, p)
         }
@@ -148,11 +148,11 @@ extension Workbench {
         guard canSee(agent: agent) else {
             return Response.html(Layout.page(p.t("申诉", "Appeals"), Layout.error(p.t("没有这个申诉。", "No such appeal.")), p), status: .notFound, p)
         }
-        let decision = form.value("decision")
+        let decision = form.decision
         guard decision == "accept" || decision == "reject" else {
             return Response.html(Layout.page(p.t("申诉", "Appeals"), Layout.error(p.t("请选择采纳或驳回。", "Choose accept or reject.")), p), status: .badRequest, p)
         }
-        let note = form.value("note").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let note = form.note.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         do {
             try floor.decideAppeal(id: number, accept: decision == "accept", by: user.name, note: note, at: Workbench.now())
         } catch let e as FloorError {
@@ -162,14 +162,14 @@ extension Workbench {
     }
 
     func unmaskPost(_ request: Request, id: String) async throws -> Response {
-        let (parsed, refusal) = await form(request)
-        guard let form = parsed else { return refusal! }
-        var p = page(request, form: form)
+        let (decoded, refusal) = await decodeForm(UnmaskForm.self, request)
+        guard let form = decoded else { return refusal! }
+        var p = page(request, lang: form.lang)
         guard let store else { return callNotFound(id, p) }
         guard let stored = try? store.detail(callID: id), canSee(agent: stored.summary.agent) else { return callNotFound(id, p) }
-        let reason = (form.value("reason") ?? "").trimmingCharacters(in: .whitespaces)
+        let reason = (form.reason ?? "").trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else {
-            return callPage(request, id: id, status: .badRequest, error: p.t("请写明查看原文的理由。", "Give the reason to see the original."), form: form)
+            return callPage(request, id: id, status: .badRequest, error: p.t("请写明查看原文的理由。", "Give the reason to see the original."), lang: form.lang)
         }
         try audit(.unmask, target: stored.summary.key, detail: reason)
         // This one page, unmasked; every other page stays masked.

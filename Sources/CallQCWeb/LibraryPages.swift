@@ -119,14 +119,14 @@ extension Workbench {
     }
 
     func casePost(_ request: Request) async throws -> Response {
-        let (parsed, refusal) = await form(request)
-        guard let form = parsed else { return refusal! }
-        let p = page(request, form: form)
+        let (decoded, refusal) = await decodeForm(CaseForm.self, request)
+        guard let form = decoded else { return refusal! }
+        let p = page(request, lang: form.lang)
         guard let store else { return noStore(p.t("案例库", "Case library"), p, active: "cases") }
-        let callID = (form.value("call") ?? "").trimmingCharacters(in: .whitespaces)
+        let callID = (form.call ?? "").trimmingCharacters(in: .whitespaces)
         guard !callID.isEmpty else { return casesPage(request, error: p.t("请填写通话编号。", "Give the call's id."), status: .badRequest) }
         var category: TrainingCase.Category?
-        if let c = form.value("category"), !c.isEmpty {
+        if let c = form.category, !c.isEmpty {
             guard let known = TrainingCase.Category(rawValue: c) else {
                 return casesPage(request, error: p.t("未知类别 '\(c)'。", "Unknown category '\(c)'.") + " " + TrainingCase.Category.allCases.map(\.rawValue).joined(separator: ", "), status: .badRequest)
             }
@@ -136,7 +136,7 @@ extension Workbench {
             guard let stored = try store.detail(callID: callID), canSee(agent: stored.summary.agent) else {
                 return casesPage(request, error: p.t("结果库里没有通话 '\(p.r(callID))'：先用 callqc check … --db 检查它。", "No call '\(p.r(callID))' in the results database: check it first (callqc check … --db)."), status: .notFound)
             }
-            let title = form.value("title").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            let title = form.title.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             var c = CaseBuilder().build(from: stored, category: category, title: title, createdAt: ISO8601DateFormatter().string(from: Date()))
             c.id = try store.addCase(c)
             try audit(.caseAdded, target: "case \(c.id)", detail: stored.summary.key)

@@ -42,12 +42,12 @@ extension Workbench {
 
     func loginPost(_ request: Request) async throws -> Response {
         guard isFloor, let store = floor else { return login(request) }
-        let (form, refused) = await self.form(request)
-        guard let form else { return refused! }
-        let p = page(request, form: form)
-        let name = (form.value("user") ?? "").trimmingCharacters(in: .whitespaces)
-        let password = form.value("password") ?? ""
-        let next = form.value("next")
+        let (decoded, refused) = await decodeForm(LoginForm.self, request)
+        guard let form = decoded else { return refused! }
+        let p = page(request, lang: form.lang)
+        let name = form.user.trimmingCharacters(in: .whitespaces)
+        let password = form.password
+        let next = form.next
         let address = FloorRequest.address
         let since = Date().addingTimeInterval(-config.loginWindowSeconds)
         // Throttled before the password is even looked at: per account and per address.
@@ -86,7 +86,7 @@ extension Workbench {
     }
 
     func logoutPost(_ request: Request) async throws -> Response {
-        let (form, refused) = await self.form(request)
+        let (form, refused) = await decodeForm(LogoutForm.self, request)
         guard form != nil else { return refused! }
         if let store = floor, let id = request.cookies[FloorMiddleware<WorkbenchContext>.cookieName]?.value {
             let hash = FloorSecret.sha256Hex(id)
@@ -102,33 +102,33 @@ extension Workbench {
 
     struct SetPasswordModel { var error: String?; var action: String; var token: String; var minimum: Int }
 
-    func setPasswordPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, token: String? = nil, form: Form? = nil) -> Response {
-        let p = page(request, form: form)
-        let token = token ?? form?.value("token") ?? request.uri.queryParameters.get("token").map { String($0) } ?? ""
+    func setPasswordPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, token: String? = nil, lang: String? = nil) -> Response {
+        let p = page(request, lang: lang)
+        let token = token ?? request.uri.queryParameters.get("token").map { String($0) } ?? ""
         let model = SetPasswordModel(error: error, action: p.link("/set-password"), token: token, minimum: FloorPassword.minimumLength)
         return Response.html(Templates.page("set-password", title: p.t("设置密码", "Set your password"), model, p), status: status, p)
     }
 
     func setPasswordPost(_ request: Request) async throws -> Response {
         guard let store = floor else { return setPasswordPage(request, error: "no store", status: .notFound) }
-        let (form, refused) = await self.form(request)
-        guard let form else { return refused! }
-        let p = page(request, form: form)
-        let password = form.value("password") ?? ""
-        guard password == (form.value("again") ?? "") else {
-            return setPasswordPage(request, error: p.t("两次输入的密码不一样。", "The two passwords differ."), status: .badRequest, form: form)
+        let (decoded, refused) = await decodeForm(SetPasswordForm.self, request)
+        guard let form = decoded else { return refused! }
+        let p = page(request, lang: form.lang)
+        let password = form.password
+        guard password == form.again else {
+            return setPasswordPage(request, error: p.t("两次输入的密码不一样。", "The two passwords differ."), status: .badRequest, token: form.token, lang: form.lang)
         }
-        let secretHash = FloorSecret.sha256Hex(form.value("token") ?? "")
+        let secretHash = FloorSecret.sha256Hex(form.token)
         // The link is checked (and used up) only once the password itself is acceptable.
         guard let name = try store.consumeSetupLink(secretHash: secretHash, now: Date()) else {
             return setPasswordPage(request, error: p.t("这个设置密码的链接无效或已过期，请找管理员重新生成（callqc users reset-password）。",
                                                       "This set-password link is not valid or has expired: ask an administrator for a new one (callqc users reset-password)."),
-                                   status: .notFound, form: form)
+                                   status: .notFound, token: form.token, lang: form.lang)
         }
         if let problem = Workbench.passwordProblem(password, user: name) {
             // The link stays usable: make a fresh one with the same secret for the next try.
             try store.addSetupLink(user: name, secretHash: secretHash, expires: Date().addingTimeInterval(3600))
-            return setPasswordPage(request, error: problem, status: .badRequest, form: form)
+            return setPasswordPage(request, error: problem, status: .badRequest, token: form.token, lang: form.lang)
         }
         let hash = await Workbench.offThread { PasswordHasher().hash(password) }
         try store.setPasswordHash(name, hash: hash)

@@ -104,8 +104,8 @@ extension Workbench {
         }
     }
 
-    func callPage(_ request: Request, id: String, status: HTTPResponse.Status, error: String?, form: Form? = nil) -> Response {
-        let p = page(request, form: form)
+    func callPage(_ request: Request, id: String, status: HTTPResponse.Status, error: String?, form: Form? = nil, lang: String? = nil) -> Response {
+        let p = page(request, lang: lang ?? form?.value("lang"))
         let title = p.t("通话", "Call") + " " + p.r(id)
         guard let store else { return noStore(title, p, active: "queue") }
         do {
