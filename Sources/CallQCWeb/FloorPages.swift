@@ -32,10 +32,10 @@ extension Workbench {
                              status: .notFound, p)
     }
 
-    struct CallFloorModel {
-        struct Line { var status: String; var line: String }
-        struct Option { var index: Int; var number: Int; var rule: String; var points: String }
-        struct AppealForm { var action: String; var findings: [Option] }
+    struct CallFloorModel: TemplateModel {
+        struct Line: TemplateModel { var status: String; var line: String }
+        struct Option: TemplateModel { var index: Int; var number: Int; var rule: String; var points: String }
+        struct AppealForm: TemplateModel { var action: String; var findings: [Option] }
         var hasAppeals: Bool
         var appeals: [Line]
         var windowClosed: String?
@@ -109,8 +109,8 @@ extension Workbench {
         return Response.redirect(to: p.link("/calls/" + Form.encode(id), [("appealed", "1")]))
     }
 
-    struct AppealsModel {
-        struct Row { var id: Int; var status: String; var href: String; var call: String; var agent: String; var what: String; var reason: String; var decisionNote: String?; var decide: Bool }
+    struct AppealsModel: TemplateModel {
+        struct Row: TemplateModel { var id: Int; var status: String; var href: String; var call: String; var agent: String; var what: String; var reason: String; var decisionNote: String?; var decide: Bool }
         var notice: String?
         var rows: [Row]
     }
@@ -177,9 +177,9 @@ extension Workbench {
         return callPageBody(request, id: id, stored: stored, p, status: .ok, error: nil, form: nil, unmasked: true)
     }
 
-    struct AuditModel {
-        struct Action { var name: String; var selected: Bool }
-        struct Entry { var at: String; var who: String; var action: String; var target: String; var detail: String; var address: String }
+    struct AuditModel: TemplateModel {
+        struct Action: TemplateModel { var name: String; var selected: Bool }
+        struct Entry: TemplateModel { var at: String; var who: String; var action: String; var target: String; var detail: String; var address: String }
         var from: String, to: String, actor: String
         var actions: [Action]
         var entries: [Entry]
@@ -207,8 +207,8 @@ extension Workbench {
         }
     }
 
-    struct UsersModel {
-        struct User { var name: String; var role: String; var agentID: String; var team: String; var status: String }
+    struct UsersModel: TemplateModel {
+        struct User: TemplateModel { var name: String; var role: String; var agentID: String; var team: String; var status: String }
         var users: [User]
     }
 

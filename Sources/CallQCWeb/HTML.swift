@@ -42,9 +42,9 @@ struct PageContext: Sendable {
 }
 
 enum Layout {
-    struct NavLink { var href: String; var label: String; var active: Bool }
-    struct Account { var name: String; var role: String }
-    struct Model {
+    struct NavLink: TemplateModel { var href: String; var label: String; var active: Bool }
+    struct Account: TemplateModel { var name: String; var role: String }
+    struct Model: TemplateModel {
         var htmlLang: String
         var title: String
         var css: String

@@ -15,9 +15,9 @@ extension Workbench {
         return .success((from, to))
     }
 
-    struct ReportsModel {
-        struct Row { var key: String; var calls: Int; var spread: Int; var mean: String; var lowest: String; var vetoes: Int; var rate: String; var under: Int; var top: String }
-        struct Table { var heading: String; var id: String; var byAgent: Bool; var target: String; var rows: [Row] }
+    struct ReportsModel: TemplateModel {
+        struct Row: TemplateModel { var key: String; var calls: Int; var spread: Int; var mean: String; var lowest: String; var vetoes: Int; var rate: String; var under: Int; var top: String }
+        struct Table: TemplateModel { var heading: String; var id: String; var byAgent: Bool; var target: String; var rows: [Row] }
         var error: String?
         var from: String, to: String, fullHref: String
         var calls: Int, agents: Int, mean: String, vetoes: Int
@@ -83,9 +83,9 @@ extension Workbench {
 
     static func caseNumber(_ id: String) -> Int? { Int(id.uppercased().replacingOccurrences(of: "CASE-", with: "")) }
 
-    struct CasesModel {
-        struct Category { var name: String; var selected: Bool }
-        struct Row { var id: Int; var href: String; var label: String; var category: String; var title: String; var call: String; var agent: String; var score: String }
+    struct CasesModel: TemplateModel {
+        struct Category: TemplateModel { var name: String; var selected: Bool }
+        struct Row: TemplateModel { var id: Int; var href: String; var label: String; var category: String; var title: String; var call: String; var agent: String; var score: String }
         var error: String?
         var q: String
         var categories: [Category]
@@ -172,7 +172,7 @@ extension Workbench {
                 return Response.html(Layout.page(p.t("案例库", "Case library"), Layout.error(p.t("没有案例 '\(id)'。", "No case '\(id)'.")), p, active: "cases"), status: .notFound, p)
             }
             var html = CaseDocument.html(c, redact: maskCases)
-            struct Bar { var back: String; var id: Int }
+            struct Bar: TemplateModel { var back: String; var id: Int }
             let bar = Templates.render("case-bar", Bar(back: p.link("/cases"), id: c.id), p)
             if let body = html.range(of: "<body>") { html.insert(contentsOf: "\n" + bar, at: body.upperBound) }
             return Response.html(html, p)

@@ -33,7 +33,7 @@ extension Workbench {
         return loginForm(page(request), next: request.uri.queryParameters.get("next").map { String($0) }, error: nil, status: .ok)
     }
 
-    struct LoginModel { var error: String?; var action: String; var next: String; var user: String }
+    struct LoginModel: TemplateModel { var error: String?; var action: String; var next: String; var user: String }
 
     func loginForm(_ p: PageContext, next: String?, error: String?, status: HTTPResponse.Status, user: String = "") -> Response {
         let model = LoginModel(error: error, action: p.link("/login"), next: Workbench.safeNext(next), user: user)
@@ -100,7 +100,7 @@ extension Workbench {
         return response
     }
 
-    struct SetPasswordModel { var error: String?; var action: String; var token: String; var minimum: Int }
+    struct SetPasswordModel: TemplateModel { var error: String?; var action: String; var token: String; var minimum: Int }
 
     func setPasswordPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, token: String? = nil, lang: String? = nil) -> Response {
         let p = page(request, lang: lang)

@@ -44,9 +44,9 @@ extension Workbench {
         return f.string(from: Date())
     }
 
-    struct QueueModel {
-        struct Pick { var agent: String; var href: String; var key: String; var score: String; var grade: String; var reason: String }
-        struct Done { var href: String; var call: String; var score: String; var confirmed: String; var rejected: String; var reviewer: String; var when: String }
+    struct QueueModel: TemplateModel {
+        struct Pick: TemplateModel { var agent: String; var href: String; var key: String; var score: String; var grade: String; var reason: String }
+        struct Done: TemplateModel { var href: String; var call: String; var score: String; var confirmed: String; var rejected: String; var reviewer: String; var when: String }
         var error: String?
         var date: String
         var perAgent: Int
@@ -122,8 +122,8 @@ extension Workbench {
         }
     }
 
-    struct CandidatesModel {
-        struct Candidate { var href: String; var key: String; var source: String }
+    struct CandidatesModel: TemplateModel {
+        struct Candidate: TemplateModel { var href: String; var key: String; var source: String }
         var error: String
         var candidates: [Candidate]
     }
@@ -135,8 +135,8 @@ extension Workbench {
         return Response.html(Templates.page("call-candidates", title: title, model, p, active: "queue"), status: .conflict, p)
     }
 
-    struct CallModel {
-        struct CaseForm { var call: String; var categories: [String] }
+    struct CallModel: TemplateModel {
+        struct CaseForm: TemplateModel { var call: String; var categories: [String] }
         var error: String?
         var notice: String?
         var view: String
@@ -183,10 +183,10 @@ extension Workbench {
         }
     }
 
-    struct ReviewFormModel {
-        struct Rule { var rule: String; var confirm: Bool; var reject: Bool; var skip: Bool }
-        struct Option { var rule: String; var selected: Bool }
-        struct Turn { var n: Int; var role: String; var text: String; var options: [Option]; var missedNote: String }
+    struct ReviewFormModel: TemplateModel {
+        struct Rule: TemplateModel { var rule: String; var confirm: Bool; var reject: Bool; var skip: Bool }
+        struct Option: TemplateModel { var rule: String; var selected: Bool }
+        struct Turn: TemplateModel { var n: Int; var role: String; var text: String; var options: [Option]; var missedNote: String }
         var action: String
         var score: String
         var loggedIn: String?
@@ -318,11 +318,11 @@ extension Workbench {
         }
     }
 
-    struct CalibrationModel {
-        struct Rule { var rule: String; var confirmed: Int; var rejected: Int; var missed: Int; var precision: String; var recall: String }
-        struct Missed { var rule: String; var href: String; var call: String; var turn: Int; var text: String; var note: String; var reviewer: String }
-        struct Row { var key: String; var count: Int; var mean: String; var spread: String }
-        struct Differences { var heading: String; var id: String; var rows: [Row] }
+    struct CalibrationModel: TemplateModel {
+        struct Rule: TemplateModel { var rule: String; var confirmed: Int; var rejected: Int; var missed: Int; var precision: String; var recall: String }
+        struct Missed: TemplateModel { var rule: String; var href: String; var call: String; var turn: Int; var text: String; var note: String; var reviewer: String }
+        struct Row: TemplateModel { var key: String; var count: Int; var mean: String; var spread: String }
+        struct Differences: TemplateModel { var heading: String; var id: String; var rows: [Row] }
         var notice: String?
         var hasRules: Bool
         var rules: [Rule]

@@ -48,15 +48,15 @@ extension Workbench {
 
     // MARK: Pages
 
-    struct SelfCheckFormModel {
-        struct Mode { var value: String; var label: String; var checked: Bool }
+    struct SelfCheckFormModel: TemplateModel {
+        struct Mode: TemplateModel { var value: String; var label: String; var checked: Bool }
         var action: String
         var text: String
         var modes: [Mode]
     }
 
-    struct SelfCheckModel {
-        struct Checked { var reading: String; var view: String }
+    struct SelfCheckModel: TemplateModel {
+        struct Checked: TemplateModel { var reading: String; var view: String }
         var error: String?
         var warnings: [String] = []
         var hasCalls = false

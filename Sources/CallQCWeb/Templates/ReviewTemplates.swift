@@ -25,7 +25,6 @@ let reviewTemplates: [String: String] = [
     <label>{{#t}}标题||Title{{/t}} <input type="text" name="title" size="40"></label>
     <label>{{#t}}类别||Category{{/t}} <select name="category"><option value="">{{#t}}自动建议||suggest{{/t}}</option>{{#categories}}<option>{{.}}</option>{{/categories}}</select></label>
     <button type="submit">{{#t}}加入||Add{{/t}}</button></form>
-
     {{/caseForm}}
     """,
 

@@ -1,6 +1,7 @@
 import CallQC
 import Foundation
 import Mustache
+import Synchronization
 
 /// The workbench's pages as mustache templates (swift-mustache, from the Hummingbird project),
 /// parsed once into one library. `{{x}}` is HTML-escaped by mustache; `{{{x}}}` is only for HTML
@@ -17,7 +18,7 @@ enum Templates {
     /// Every template by name.
     static let sources: [String: String] = {
         var all: [String: String] = [:]
-        for part in [layoutTemplates, floorTemplates, selfCheckTemplates, reviewTemplates, libraryTemplates] {
+        for part in [layoutTemplates, floorTemplates, selfCheckTemplates, reviewTemplates, libraryTemplates, callViewTemplates] {
             all.merge(part) { a, _ in a }
         }
         return all
@@ -68,7 +69,11 @@ enum Templates {
             switch name {
             case "t":
                 let lang = p.lang
-                return MustacheLambda { text in Templates.translate(text, lang) }
+                return MustacheLambda { text -> Any? in
+                    let chosen = Templates.translate(text, lang)
+                    // Mustache parses a String a lambda returns as a template; plain text need not be.
+                    return chosen.contains("{{") ? chosen : Substring(chosen)
+                }
             case "csrf": return p.csrf
             case "en": return p.lang == .en
             case "langEn": return p.lang == .en ? "en" : nil
@@ -78,10 +83,32 @@ enum Templates {
     }
 
     /// A stored property of a value by its name, an optional unwrapped (nil when it is nil).
+    /// The position of each name is found once per type: mustache's own lookup reflects every
+    /// property for every tag, which made a long call's page several times slower.
     static func member(_ name: String, of object: Any) -> Any? {
-        guard let value = Mirror(reflecting: object).children.first(where: { $0.label == name })?.value else { return nil }
-        let mirror = Mirror(reflecting: value)
-        guard mirror.displayStyle == .optional else { return value }
-        return mirror.children.first?.value
+        let mirror = Mirror(reflecting: object)
+        let type = ObjectIdentifier(type(of: object))
+        let positions = fieldPositions.withLock { cache in
+            if let known = cache[type] { return known }
+            var table: [String: Int] = [:]
+            for (i, child) in mirror.children.enumerated() { if let label = child.label { table[label] = i } }
+            cache[type] = table
+            return table
+        }
+        guard let i = positions[name] else { return nil }
+        let children = mirror.children
+        let value = children[children.index(children.startIndex, offsetBy: i)].value
+        let wrapped = Mirror(reflecting: value)
+        guard wrapped.displayStyle == .optional else { return value }
+        return wrapped.children.first?.value
     }
+
+    static let fieldPositions = Mutex<[ObjectIdentifier: [String: Int]]>([:])
+}
+
+/// A template's model: its properties found by name through `Templates.member`.
+protocol TemplateModel: MustacheParent {}
+
+extension TemplateModel {
+    func child(named name: String) -> Any? { Templates.member(name, of: self) }
 }
