@@ -127,34 +127,37 @@ extension Workbench {
 /// A lint report of a draft: reading time, the issues of the whole draft, each line
 /// with its reading time and its issues marked in place with better phrasings.
 enum LintView {
+    struct Model: TemplateModel {
+        struct Issue: TemplateModel { var severity: String; var rule: String; var message: String; var text: String?; var detail: String?; var better: String? }
+        /// `said`: the line, escaped, with each issue's phrase marked (HTML, by `mark`).
+        struct Line: TemplateModel { var secs: String; var label: String; var said: String; var issues: [Issue] }
+        var facts: String
+        var count: String
+        var hasIssues: Bool
+        var issues: [Issue]
+        var lines: [Line]
+    }
+
+    /// The `lint` template's HTML, for the self-check result's `{{{draft}}}`.
     static func render(_ r: LintReport, _ p: PageContext) -> String {
         let unit = r.unit == "words" ? p.t("词", "words") : p.t("字", "characters")
         let rate = Format.points(r.rate)
         let perMinute = p.t("每分钟 " + rate + " " + unit, rate + " " + unit + " a minute")
         let facts = [p.t("朗读时长 ", "Reading time ") + Format.duration(r.readingSeconds), "\(r.lines.count) " + p.t("行", "lines"), perMinute, p.t("规则 ", "rules ") + r.ruleSet.name]
-        var h = "<p class=\"meta\" id=\"reading-time\">" + esc(facts.joined(separator: " · ")) + "</p>\n"
         let all = r.allIssues
-        let count = p.t("共 \(all.count) 个问题", "\(all.count) issue" + (all.count == 1 ? "" : "s"))
-        h += "<p id=\"issue-count\">" + esc(count) + "</p>\n"
-        if !r.issues.isEmpty {
-            h += "<ul class=\"general\">" + r.issues.map { "<li class=\"finding sev-\($0.severity.rawValue)\">\(issue($0, p))</li>" }.joined() + "</ul>\n"
+        let lines = r.lines.map { line in
+            Model.Line(secs: line.readingSeconds < 60 ? "\(JSONValue.format((line.readingSeconds * 10).rounded() / 10))s" : Format.duration(line.readingSeconds),
+                       label: line.label ?? String(line.number), said: mark(line.text, line.issues.compactMap { i in i.text.map { ($0, i.severity) } }),
+                       issues: line.issues.map(issue))
         }
-        h += "<ol class=\"transcript lint\">\n"
-        for line in r.lines {
-            let secs = line.readingSeconds < 60 ? "\(JSONValue.format((line.readingSeconds * 10).rounded() / 10))s" : Format.duration(line.readingSeconds)
-            h += "<li><span class=\"t\">\(esc(secs))</span><span class=\"who\">\(esc(line.label ?? String(line.number)))</span><span class=\"said\">\(mark(line.text, line.issues.compactMap { i in i.text.map { ($0, i.severity) } }))</span>"
-            for i in line.issues { h += "<span class=\"note finding sev-\(i.severity.rawValue)\">\(issue(i, p))</span>" }
-            h += "</li>\n"
-        }
-        return h + "</ol>\n"
+        let model = Model(facts: facts.joined(separator: " · "), count: p.t("共 \(all.count) 个问题", "\(all.count) issue" + (all.count == 1 ? "" : "s")),
+                          hasIssues: !r.issues.isEmpty, issues: r.issues.map(issue), lines: lines)
+        return Templates.render("lint", model, p)
     }
 
-    static func issue(_ i: LintIssue, _ p: PageContext) -> String {
-        var s = "<b>\(esc(i.rule))</b> \(esc(i.message))"
-        if let t = i.text { s += "「\(esc(t))」" }
-        if let d = i.detail, !d.hasPrefix("matches ") { s += " — \(esc(d))" }
-        if let better = i.suggestion { s += " <span class=\"suggest\">→ \(esc(p.t("建议", "better"))): \(esc(better))</span>" }
-        return s
+    static func issue(_ i: LintIssue) -> Model.Issue {
+        Model.Issue(severity: i.severity.rawValue, rule: i.rule, message: i.message, text: i.text,
+                    detail: i.detail.flatMap { $0.hasPrefix("matches ") ? nil : $0 }, better: i.suggestion)
     }
 
     /// The line with the first occurrence of each phrase marked by its severity.

@@ -5,9 +5,7 @@ let reviewTemplates: [String: String] = [
     "call": """
     {{> error}}
     {{> notice}}
-    {{{view}}}
-    {{#hasReviews}}
-    <h2>{{#t}}复核记录||Reviews{{/t}}</h2>
+    {{{view}}}{{#hasReviews}}<h2>{{#t}}复核记录||Reviews{{/t}}</h2>
     <ul id="reviews">{{#reviews}}<li class="review">{{.}}</li>{{/reviews}}</ul>
     {{/hasReviews}}
     {{#appealed}}
