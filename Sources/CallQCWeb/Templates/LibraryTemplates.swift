@@ -75,7 +75,6 @@ let libraryTemplates: [String: String] = [
     <label>{{#t}}到||To{{/t}} <input type="date" name="to" value="{{to}}"></label>
     <button type="submit">{{#t}}查看||Show{{/t}}</button>
     <a href="{{fullHref}}" id="full-report">{{#t}}完整报告（含通话明细）||Full report (with the calls){{/t}}</a></form>
-
     <section class="kpis"><div><b>{{calls}}</b><span>{{#t}}通话||calls{{/t}}</span></div><div><b>{{agents}}</b><span>{{#t}}坐席||agents{{/t}}</span></div><div><b>{{mean}}</b><span>{{#t}}平均分||mean score{{/t}}</span></div><div><b>{{vetoes}}</b><span>{{#t}}一票否决||vetoes{{/t}}</span></div></section>
     <p class="meta">{{#t}}分数分布||Scores{{/t}}: {{distribution}}</p>
     {{#tables}}
@@ -97,7 +96,6 @@ let libraryTemplates: [String: String] = [
     <label>{{#t}}搜索||Search{{/t}} <input type="search" name="q" value="{{q}}"></label>
     <label>{{#t}}类别||Category{{/t}} <select name="category"><option value="">{{#t}}全部||all{{/t}}</option>{{#categories}}<option{{#selected}} selected{{/selected}}>{{name}}</option>{{/categories}}</select></label>
     <button type="submit">{{#t}}查找||Find{{/t}}</button></form>
-
     {{^cases}}
     <p class="notice" role="status">{{#t}}没有案例。在一通电话的页面上可以把它加入案例库。||No cases. A call's page can add it to the library.{{/t}}</p>
     {{/cases}}

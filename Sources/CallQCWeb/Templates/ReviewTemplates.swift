@@ -49,7 +49,6 @@ let reviewTemplates: [String: String] = [
     </tbody></table></details>
     <p><label>{{#t}}备注||Note{{/t}} <input type="text" name="note" size="60" value="{{note}}"></label></p>
     <button type="submit">{{#t}}保存复核||Save review{{/t}}</button></form>
-
     """,
 
     "call-candidates": """
