@@ -135,9 +135,4 @@ enum CallView {
                          said: HTMLReport.highlightTurn(turn.text, findings: marks, redact: { _ in masked[i] }), notes: notes, evidence: related[i + 1] ?? [])
         }
     }
-
-    /// The turn's text, masked, with each finding's span marked (shared with the HTML report).
-    static func highlight(_ original: String, _ findings: [JSONValue], _ p: PageContext) -> String {
-        HTMLReport.highlightTurn(original, findings: findings, redact: p.r)
-    }
 }

@@ -1,7 +1,8 @@
 import CallQC
 import Foundation
 
-/// HTML text: every value from a transcript, a form or the store goes through `esc`.
+/// HTML text for the Swift code that marks spans inside a text (`LintView.mark`); the templates
+/// escape every `{{value}}` themselves, the same five characters the same way.
 func esc(_ s: String) -> String { HTMLReport.escape(s) }
 
 /// One request's view: its language, the CSRF token for its forms, and redaction.
