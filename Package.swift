@@ -20,6 +20,7 @@ let package = Package(
         // Tests only: the WebSocket client (WSClient) that speaks the DevTools protocol to headless
         // Chromium in FloorBrowserTests (Foundation's URLSessionWebSocketTask has no WebSocket support on Linux).
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The system's ICU (libicu-dev), found through pkg-config.
@@ -44,7 +45,8 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // The web workbench (callqc serve): pages and JSON API over Hummingbird; no printing, no exit.
+        // The web workbench (callqc serve): pages (mustache templates, escaped by default) and JSON API
+        // over Hummingbird; no printing, no exit.
         .target(name: "CallQCWeb", dependencies: [
             "CallQC", "CallQCStore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -53,6 +55,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(
             name: "callqc",

@@ -7,6 +7,16 @@ import Hummingbird
 /// A user's own account: who they are, and their personal API tokens (made here, shown once,
 /// stored hashed; revoked here). Every user may use it; only their own tokens are listed.
 extension Workbench {
+    struct AccountModel: TemplateModel {
+        struct Token: TemplateModel { var id: Int; var label: String; var created: String; var lastUsed: String; var revoked: String? }
+        var name: String
+        var role: String
+        var agentID: String?
+        var team: String?
+        var newToken: String?
+        var tokens: [Token]
+    }
+
     func accountPage(_ request: Request, newToken: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let p = page(request)
         let title = p.t("我的账号", "My account")
@@ -14,25 +24,11 @@ extension Workbench {
             return Response.html(Layout.page(title, Layout.error(p.t("这个工作台没有账号。", "This workbench has no accounts.")), p), status: .notFound, p)
         }
         do {
-            var h = "<p id=\"me\">\(esc(user.name)) · \(esc(user.role.rawValue))\(user.agentID.map { " · " + esc($0) } ?? "")\(user.team.map { " · " + esc($0) } ?? "")</p>\n"
-            if let newToken {
-                h += Layout.notice(p.t("新的 API 令牌（只显示这一次，请立即保存）：", "Your new API token (shown this once: keep it now):"))
-                h += "<p><code id=\"new-token\">\(esc(newToken))</code></p>\n"
+            let tokens = try floor.tokens(user: user.name).map { t in
+                AccountModel.Token(id: t.id, label: t.label, created: t.createdAt, lastUsed: t.lastUsedAt ?? "–", revoked: t.revokedAt)
             }
-            h += "<h2>\(esc(p.t("API 令牌", "API tokens")))</h2>\n<table id=\"tokens\"><thead><tr><th>#</th><th>\(p.t("用途", "Label"))</th><th>\(p.t("创建", "Created"))</th><th>\(p.t("最近使用", "Last used"))</th><th></th></tr></thead><tbody>\n"
-            for t in try floor.tokens(user: user.name) {
-                h += "<tr><td>\(t.id)</td><td>\(esc(t.label))</td><td>\(esc(t.createdAt))</td><td>\(esc(t.lastUsedAt ?? "–"))</td><td>"
-                if let revoked = t.revokedAt {
-                    h += esc(p.t("已吊销 ", "revoked ") + revoked)
-                } else {
-                    h += "<form method=\"post\" action=\"/account/tokens/\(t.id)/revoke\" class=\"revoke\">\(p.hidden)<button type=\"submit\">\(esc(p.t("吊销", "Revoke")))</button></form>"
-                }
-                h += "</td></tr>\n"
-            }
-            h += "</tbody></table>\n"
-            h += "<form method=\"post\" action=\"/account/tokens\" id=\"token-form\">\(p.hidden)<label>\(esc(p.t("用途", "Label"))) <input type=\"text\" name=\"label\" required></label> <button type=\"submit\">\(esc(p.t("生成新令牌", "New token")))</button></form>\n"
-            h += "<p class=\"meta\">\(esc(p.t("程序用 Authorization: Bearer 令牌 访问 API；令牌只保存摘要。", "Programs send Authorization: Bearer TOKEN to the API; only the token's digest is stored.")))</p>"
-            return Response.html(Layout.page(title, h, p, active: "account"), status: status, p)
+            let model = AccountModel(name: user.name, role: user.role.rawValue, agentID: user.agentID, team: user.team, newToken: newToken, tokens: tokens)
+            return Response.html(Templates.page("account", title: title, model, p, active: "account"), status: status, p)
         } catch {
             return storeError(error, p)
         }

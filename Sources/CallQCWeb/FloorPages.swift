@@ -32,42 +32,43 @@ extension Workbench {
                              status: .notFound, p)
     }
 
-    /// The floor's part of a call page: appeals of the call, an agent's appeal forms, a supervisor's unmask button.
-    func floorSection(_ stored: StoredResult, id: String, _ p: PageContext, unmasked: Bool) -> String {
-        guard let user = FloorRequest.user, let floor else { return "" }
-        var h = ""
+    struct CallFloorModel: TemplateModel {
+        struct Line: TemplateModel { var status: String; var line: String }
+        struct Option: TemplateModel { var index: Int; var number: Int; var rule: String; var points: String }
+        struct AppealForm: TemplateModel { var action: String; var findings: [Option] }
+        var hasAppeals: Bool
+        var appeals: [Line]
+        var windowClosed: String?
+        var appealForm: AppealForm?
+        var unmaskAction: String?
+    }
+
+    /// The floor's part of a call page (the `call-floor` partial of `call`): appeals of the call, an agent's
+    /// appeal form, a supervisor's unmask button.
+    func floorSection(_ stored: StoredResult, id: String, _ p: PageContext, unmasked: Bool) -> CallFloorModel? {
+        guard let user = FloorRequest.user, let floor else { return nil }
         let appeals = ((try? floor.appeals(status: nil)) ?? []).filter { $0.callKey == stored.summary.key || $0.callID == stored.summary.callID }
-        if !appeals.isEmpty {
-            h += "<h2>\(esc(p.t("申诉", "Appeals")))</h2>\n<ul id=\"appeals\">"
-            for a in appeals {
-                let what = a.findingIndex.map { "\(p.t("发现", "finding")) #\($0 + 1) \(a.rule ?? "")" } ?? p.t("整通评分", "the call's score")
-                var line = "\(a.createdAt) · \(a.agent) · \(what) · \(p.t("理由", "reason")): \(a.reason) · \(p.t("状态", "status")): \(a.status.rawValue)"
-                if let by = a.decidedBy { line += " · \(by)" }
-                if let note = a.note { line += " · \(note)" }
-                h += "<li class=\"appeal \(a.status.rawValue)\">\(esc(p.r(line)))</li>"
-            }
-            h += "</ul>\n"
-        }
+        var model = CallFloorModel(hasAppeals: !appeals.isEmpty, appeals: appeals.map { a in
+            let what = a.findingIndex.map { "\(p.t("发现", "finding")) #\($0 + 1) \(a.rule ?? "")" } ?? p.t("整通评分", "the call's score")
+            var line = "\(a.createdAt) · \(a.agent) · \(what) · \(p.t("理由", "reason")): \(a.reason) · \(p.t("状态", "status")): \(a.status.rawValue)"
+            if let by = a.decidedBy { line += " · \(by)" }
+            if let note = a.note { line += " · \(note)" }
+            return CallFloorModel.Line(status: a.status.rawValue, line: p.r(line))
+        })
         if user.role == .agent, stored.summary.agent == user.agentID {
             if let problem = appealWindowProblem(stored, p) {
-                h += "<p class=\"meta\">\(esc(problem))</p>\n"
+                model.windowClosed = problem
             } else {
-                h += "<h2>\(esc(p.t("提出申诉", "Appeal")))</h2>\n"
-                h += "<form method=\"post\" action=\"/calls/\(esc(Form.encode(id)))/appeal\" id=\"appeal-form\">\(p.hidden)\n<p><label>\(esc(p.t("申诉对象", "What"))) <select name=\"finding\">"
-                h += "<option value=\"score\">\(esc(p.t("整通评分", "the call's score")))</option>"
-                for (i, f) in stored.summary.findings.enumerated() where f.points > 0 {
-                    h += "<option value=\"\(i)\">#\(i + 1) \(esc(f.rule)) (−\(esc(Format.points(f.points))))</option>"
+                let options = stored.summary.findings.enumerated().filter { $0.element.points > 0 }.map {
+                    CallFloorModel.Option(index: $0.offset, number: $0.offset + 1, rule: $0.element.rule, points: Format.points($0.element.points))
                 }
-                h += "</select></label></p>\n<p><label>\(esc(p.t("理由", "Reason"))) <input type=\"text\" name=\"reason\" size=\"60\" required></label></p>\n"
-                h += "<button type=\"submit\">\(esc(p.t("提交申诉", "Send the appeal")))</button></form>\n"
+                model.appealForm = .init(action: "/calls/\(Form.encode(id))/appeal", findings: options)
             }
         }
         if user.role == .supervisor || user.role == .admin, p.redact, !unmasked {
-            h += "<form method=\"post\" action=\"/calls/\(esc(Form.encode(id)))/unmask\" id=\"unmask-form\">\(p.hidden)\n"
-            h += "<label>\(esc(p.t("查看原文的理由（记入审计日志）", "Reason to see the original (written to the audit log)"))) <input type=\"text\" name=\"reason\" size=\"40\" required></label> "
-            h += "<button type=\"submit\">\(esc(p.t("显示原文", "Show original")))</button></form>\n"
+            model.unmaskAction = "/calls/\(Form.encode(id))/unmask"
         }
-        return h
+        return model
     }
 
     /// Why the call can no longer be appealed; nil while it can.
@@ -79,25 +80,25 @@ extension Workbench {
     }
 
     func appealPost(_ request: Request, id: String) async throws -> Response {
-        let (parsed, refusal) = await form(request)
-        guard let form = parsed else { return refusal! }
-        let p = page(request, form: form)
+        let (decoded, refusal) = await decodeForm(AppealForm.self, request)
+        guard let form = decoded else { return refusal! }
+        let p = page(request, lang: form.lang)
         guard let store, let floor, let user = FloorRequest.user else { return callNotFound(id, p) }
         let stored: StoredResult
         do {
             guard let s = try store.detail(callID: id), canSee(agent: s.summary.agent), s.summary.agent == user.agentID else { return callNotFound(id, p) }
             stored = s
         } catch is AmbiguousCallReference {
-            return callPage(request, id: id, status: .conflict, error: nil, form: form)
+            return callPage(request, id: id, status: .conflict, error: nil, lang: form.lang)
         }
-        if let problem = appealWindowProblem(stored, p) { return callPage(request, id: id, status: .forbidden, error: problem, form: form) }
-        let reason = (form.value("reason") ?? "").trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { return callPage(request, id: id, status: .badRequest, error: p.t("请写明申诉理由。", "Give a reason for the appeal."), form: form) }
+        if let problem = appealWindowProblem(stored, p) { return callPage(request, id: id, status: .forbidden, error: problem, lang: form.lang) }
+        let reason = (form.reason ?? "").trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { return callPage(request, id: id, status: .badRequest, error: p.t("请写明申诉理由。", "Give a reason for the appeal."), lang: form.lang) }
         var index: Int?
         var rule: String?
-        if let f = form.value("finding"), f != "score" {
+        if let f = form.finding, f != "score" {
             guard let i = Int(f), stored.summary.findings.indices.contains(i) else {
-                return callPage(request, id: id, status: .badRequest, error: p.t("没有这个发现。", "No such finding."), form: form)
+                return callPage(request, id: id, status: .badRequest, error: p.t("没有这个发现。", "No such finding."), lang: form.lang)
             }
             index = i
             rule = stored.summary.findings[i].rule
@@ -106,6 +107,12 @@ extension Workbench {
         _ = try floor.addAppeal(Appeal(callKey: stored.summary.key, callID: stored.summary.callID, findingIndex: index, rule: rule,
                                        agent: user.name, reason: reason, createdAt: Workbench.now()))
         return Response.redirect(to: p.link("/calls/" + Form.encode(id), [("appealed", "1")]))
+    }
+
+    struct AppealsModel: TemplateModel {
+        struct Row: TemplateModel { var id: Int; var status: String; var href: String; var call: String; var agent: String; var what: String; var reason: String; var decisionNote: String?; var decide: Bool }
+        var notice: String?
+        var rows: [Row]
     }
 
     func appealsPage(_ request: Request) -> Response {
@@ -118,30 +125,22 @@ extension Workbench {
             let appeals = try floor.appeals(status: nil).filter { a in
                 user.role == .agent ? a.agent == user.name : canSee(agent: agentOf[a.callKey] ?? nil)
             }
-            var h = ""
-            if request.uri.queryParameters.get("decided") == "1" { h += Layout.notice(p.t("已处理。", "Decided.")) }
-            if appeals.isEmpty { h += "<p>\(esc(p.t("没有申诉。", "No appeals.")))</p>" }
-            h += "<table id=\"appeal-queue\"><thead><tr><th>#</th><th>\(p.t("通话", "Call"))</th><th>\(p.t("坐席", "Agent"))</th><th>\(p.t("对象", "What"))</th><th>\(p.t("理由", "Reason"))</th><th>\(p.t("状态", "Status"))</th><th></th></tr></thead><tbody>\n"
-            for a in appeals.sorted(by: { ($0.status == .pending ? 0 : 1, $0.id) < ($1.status == .pending ? 0 : 1, $1.id) }) {
-                let what = a.rule.map { "#\((a.findingIndex ?? 0) + 1) \($0)" } ?? p.t("整通评分", "score")
-                h += "<tr class=\"\(a.status.rawValue)\"><td>\(a.id)</td><td><a href=\"\(esc(p.link(p.callPath(a.callKey, hash: nil))))\">\(esc(p.r(a.callID)))</a></td><td>\(esc(a.agent))</td><td>\(esc(what))</td><td>\(esc(p.r(a.reason)))</td><td>\(esc(a.status.rawValue))\(a.note.map { " · " + esc(p.r($0)) } ?? "")</td><td>"
-                if a.status == .pending, user.role != .agent {
-                    h += "<form method=\"post\" action=\"/appeals/\(a.id)/decide\" class=\"decide\">\(p.hidden)<input type=\"text\" name=\"note\" placeholder=\"\(esc(p.t("说明", "note")))\">"
-                    h += "<button name=\"decision\" value=\"accept\">\(esc(p.t("采纳", "Accept")))</button><button name=\"decision\" value=\"reject\">\(esc(p.t("驳回", "Reject")))</button></form>"
-                }
-                h += "</td></tr>\n"
+            let rows = appeals.sorted(by: { ($0.status == .pending ? 0 : 1, $0.id) < ($1.status == .pending ? 0 : 1, $1.id) }).map { a in
+                AppealsModel.Row(id: a.id, status: a.status.rawValue, href: p.link(p.callPath(a.callKey, hash: nil)), call: p.r(a.callID), agent: a.agent,
+                                 what: a.rule.map { "#\((a.findingIndex ?? 0) + 1) \($0)" } ?? p.t("整通评分", "score"), reason: p.r(a.reason),
+                                 decisionNote: a.note.map { p.r($0) }, decide: a.status == .pending && user.role != .agent)
             }
-            h += "</tbody></table>\n"
-            return Response.html(Layout.page(title, h, p, active: "appeals"), status: .ok, p)
+            let model = AppealsModel(notice: request.uri.queryParameters.get("decided") == "1" ? p.t("已处理。", "Decided.") : nil, rows: rows)
+            return Response.html(Templates.page("appeals", title: title, model, p, active: "appeals"), status: .ok, p)
         } catch {
             return storeError(error, p)
         }
     }
 
     func appealDecide(_ request: Request, id: String) async throws -> Response {
-        let (parsed, refusal) = await form(request)
-        guard let form = parsed else { return refusal! }
-        let p = page(request, form: form)
+        let (decoded, refusal) = await decodeForm(DecisionForm.self, request)
+        guard let form = decoded else { return refusal! }
+        let p = page(request, lang: form.lang)
         guard let store, let floor, let user = FloorRequest.user, let number = Int(id), let appeal = try floor.appeal(id: number) else {
             return Response.html(Layout.page(p.t("申诉", "Appeals"), Layout.error(p.t("没有这个申诉。", "No such appeal.")), p), status: .notFound, p)
         }
@@ -149,11 +148,11 @@ extension Workbench {
         guard canSee(agent: agent) else {
             return Response.html(Layout.page(p.t("申诉", "Appeals"), Layout.error(p.t("没有这个申诉。", "No such appeal.")), p), status: .notFound, p)
         }
-        let decision = form.value("decision")
+        let decision = form.decision
         guard decision == "accept" || decision == "reject" else {
             return Response.html(Layout.page(p.t("申诉", "Appeals"), Layout.error(p.t("请选择采纳或驳回。", "Choose accept or reject.")), p), status: .badRequest, p)
         }
-        let note = form.value("note").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let note = form.note.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         do {
             try floor.decideAppeal(id: number, accept: decision == "accept", by: user.name, note: note, at: Workbench.now())
         } catch let e as FloorError {
@@ -163,19 +162,27 @@ extension Workbench {
     }
 
     func unmaskPost(_ request: Request, id: String) async throws -> Response {
-        let (parsed, refusal) = await form(request)
-        guard let form = parsed else { return refusal! }
-        var p = page(request, form: form)
+        let (decoded, refusal) = await decodeForm(UnmaskForm.self, request)
+        guard let form = decoded else { return refusal! }
+        var p = page(request, lang: form.lang)
         guard let store else { return callNotFound(id, p) }
         guard let stored = try? store.detail(callID: id), canSee(agent: stored.summary.agent) else { return callNotFound(id, p) }
-        let reason = (form.value("reason") ?? "").trimmingCharacters(in: .whitespaces)
+        let reason = (form.reason ?? "").trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else {
-            return callPage(request, id: id, status: .badRequest, error: p.t("请写明查看原文的理由。", "Give the reason to see the original."), form: form)
+            return callPage(request, id: id, status: .badRequest, error: p.t("请写明查看原文的理由。", "Give the reason to see the original."), lang: form.lang)
         }
         try audit(.unmask, target: stored.summary.key, detail: reason)
         // This one page, unmasked; every other page stays masked.
         p.redact = false
         return callPageBody(request, id: id, stored: stored, p, status: .ok, error: nil, form: nil, unmasked: true)
+    }
+
+    struct AuditModel: TemplateModel {
+        struct Action: TemplateModel { var name: String; var selected: Bool }
+        struct Entry: TemplateModel { var at: String; var who: String; var action: String; var target: String; var detail: String; var address: String }
+        var from: String, to: String, actor: String
+        var actions: [Action]
+        var entries: [Entry]
     }
 
     func auditPage(_ request: Request) -> Response {
@@ -189,24 +196,20 @@ extension Workbench {
         let action = q.get("action").flatMap { AuditAction(rawValue: String($0)) }
         do {
             let entries = try floor.auditLog(from: from, to: to, actor: actor, action: action)
-            var h = """
-            <form method="get" action="/admin/audit" id="audit-filter">
-            <label>\(esc(p.t("从", "From"))) <input type="date" name="from" value="\(esc(from ?? ""))"></label>
-            <label>\(esc(p.t("到", "To"))) <input type="date" name="to" value="\(esc(to ?? ""))"></label>
-            <label>\(esc(p.t("用户", "User"))) <input type="text" name="user" value="\(esc(actor ?? ""))"></label>
-            <label>\(esc(p.t("动作", "Action"))) <select name="action"><option value="">\(esc(p.t("全部", "all")))</option>\(AuditAction.allCases.map { "<option\($0 == action ? " selected" : "")>\(esc($0.rawValue))</option>" }.joined())</select></label>
-            <button type="submit">\(esc(p.t("筛选", "Filter")))</button></form>
-            <table id="audit"><thead><tr><th>\(p.t("时间", "When"))</th><th>\(p.t("用户", "Who"))</th><th>\(p.t("动作", "Action"))</th><th>\(p.t("对象", "Target"))</th><th>\(p.t("说明", "Detail"))</th><th>\(p.t("地址", "Address"))</th></tr></thead><tbody>
-
-            """
-            for e in entries {
-                h += "<tr><td>\(esc(e.at))</td><td>\(esc(e.actor))</td><td>\(esc(e.action.rawValue))</td><td>\(esc(p.r(e.target ?? "")))</td><td>\(esc(p.r(e.detail ?? "")))</td><td>\(esc(e.address ?? ""))</td></tr>\n"
-            }
-            h += "</tbody></table>\n<p class=\"meta\">\(esc(p.t("审计日志只能追加，callqc 不提供修改或删除。", "The audit log is append-only: callqc offers no way to change or delete it.")))</p>"
-            return Response.html(Layout.page(title, h, p, active: "audit"), status: .ok, p)
+            let model = AuditModel(from: from ?? "", to: to ?? "", actor: actor ?? "",
+                                   actions: AuditAction.allCases.map { .init(name: $0.rawValue, selected: $0 == action) },
+                                   entries: entries.map { e in
+                                       .init(at: e.at, who: e.actor, action: e.action.rawValue, target: p.r(e.target ?? ""), detail: p.r(e.detail ?? ""), address: e.address ?? "")
+                                   })
+            return Response.html(Templates.page("audit", title: title, model, p, active: "audit"), status: .ok, p)
         } catch {
             return storeError(error, p)
         }
+    }
+
+    struct UsersModel: TemplateModel {
+        struct User: TemplateModel { var name: String; var role: String; var agentID: String; var team: String; var status: String }
+        var users: [User]
     }
 
     func usersPage(_ request: Request) -> Response {
@@ -214,12 +217,11 @@ extension Workbench {
         let title = p.t("用户", "Users")
         guard let floor else { return noStore(title, p, active: "users") }
         do {
-            var h = "<table id=\"users\"><thead><tr><th>\(p.t("用户", "User"))</th><th>\(p.t("角色", "Role"))</th><th>\(p.t("坐席工号", "Agent id"))</th><th>\(p.t("组", "Team"))</th><th>\(p.t("状态", "Status"))</th></tr></thead><tbody>\n"
-            for u in try floor.users() {
-                h += "<tr><td>\(esc(u.name))</td><td>\(esc(u.role.rawValue))</td><td>\(esc(u.agentID ?? "–"))</td><td>\(esc(u.team ?? "–"))</td><td>\(esc(u.disabled ? p.t("已停用", "disabled") : u.hasPassword ? p.t("正常", "active") : p.t("待设密码", "password not set")))</td></tr>\n"
+            let users = try floor.users().map { u in
+                UsersModel.User(name: u.name, role: u.role.rawValue, agentID: u.agentID ?? "–", team: u.team ?? "–",
+                                status: u.disabled ? p.t("已停用", "disabled") : u.hasPassword ? p.t("正常", "active") : p.t("待设密码", "password not set"))
             }
-            h += "</tbody></table>\n<p class=\"meta\">\(esc(p.t("用命令行管理用户：callqc users add|disable|set-role|reset-password。", "Manage users on the command line: callqc users add|disable|set-role|reset-password.")))</p>"
-            return Response.html(Layout.page(title, h, p, active: "users"), status: .ok, p)
+            return Response.html(Templates.page("users", title: title, UsersModel(users: users), p, active: "users"), status: .ok, p)
         } catch {
             return storeError(error, p)
         }

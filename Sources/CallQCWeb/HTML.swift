@@ -1,7 +1,8 @@
 import CallQC
 import Foundation
 
-/// HTML text: every value from a transcript, a form or the store goes through `esc`.
+/// HTML text for the Swift code that marks spans inside a text (`LintView.mark`); the templates
+/// escape every `{{value}}` themselves, the same five characters the same way.
 func esc(_ s: String) -> String { HTMLReport.escape(s) }
 
 /// One request's view: its language, the CSRF token for its forms, and redaction.
@@ -39,15 +40,26 @@ struct PageContext: Sendable {
         if q.isEmpty { return path }
         return path + "?" + q.map { "\(Form.encode($0.0))=\(Form.encode($0.1))" }.joined(separator: "&")
     }
-
-    /// The hidden fields every form that changes data carries.
-    var hidden: String {
-        "<input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\">" + (lang == .en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")
-    }
 }
 
 enum Layout {
-    /// A whole page: navigation, the title, the body, and the privacy note.
+    struct NavLink: TemplateModel { var href: String; var label: String; var active: Bool }
+    struct Account: TemplateModel { var name: String; var role: String }
+    struct Model: TemplateModel {
+        var htmlLang: String
+        var title: String
+        var css: String
+        var nav: [NavLink]
+        var langHref: String
+        var langLabel: String
+        var account: Account?
+        var body: String
+        var version: String
+        var redact: Bool
+    }
+
+    /// A whole page (the `layout` template): navigation, the title, the body, and the privacy note.
+    /// The body is HTML that a template (or CallView) produced, escaped there.
     static func page(_ title: String, _ body: String, _ p: PageContext, active: String = "") -> String {
         var nav: [(String, String, String)] = [
             ("/self-check", p.t("自检", "Self-check"), "self-check"),
@@ -56,7 +68,7 @@ enum Layout {
             ("/reports", p.t("报表", "Reports"), "reports"),
             ("/cases", p.t("案例库", "Case library"), "cases"),
         ]
-        var account = ""
+        var account: Account?
         if let user = p.user {
             // Only the pages the role may use (the server refuses the others whatever the links say).
             nav.append(("/appeals", p.t("申诉", "Appeals"), "appeals"))
@@ -64,35 +76,19 @@ enum Layout {
             nav.append(("/admin/audit", p.t("审计", "Audit"), "audit"))
             nav.append(("/account", p.t("我的账号", "Account"), "account"))
             nav = nav.filter { FloorPolicy.roles(.get, $0.0).contains(user.role) }
-            account = "<form method=\"post\" action=\"/logout\" class=\"logout\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(p.csrf))\"><span class=\"meta\">\(esc(user.name)) (\(esc(user.role.rawValue)))</span> <button type=\"submit\">\(esc(p.t("退出", "Log out")))</button></form>"
+            account = Account(name: user.name, role: user.role.rawValue)
         }
-        let links = nav.map { "<a href=\"\(esc(p.link($0.0)))\"\($0.2 == active ? " class=\"active\"" : "")>\(esc($0.1))</a>" }.joined()
         let sep = p.here.contains("?") ? "&" : "?"
-        let other = p.lang == .zh ? "<a class=\"lang\" href=\"\(esc(p.here + sep + "lang=en"))\">English</a>" : "<a class=\"lang\" href=\"\(esc(p.here + sep + "lang=zh"))\">中文</a>"
-        return """
-        <!doctype html>
-        <html lang="\(p.lang == .zh ? "zh-CN" : "en")">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(esc(title)) · callqc</title>
-        <style>\(HTMLReport.css)\(css)</style>
-        </head>
-        <body>
-        <nav><b>callqc</b>\(links)\(other)\(account)</nav>
-        <main>
-        <h1>\(esc(title))</h1>
-        \(body)
-        </main>
-        <footer class="meta">callqc \(esc(CallQCVersion.version)) · \(p.redact ? p.t("个人信息已脱敏", "personal data masked") : p.t("未脱敏（--no-redact）", "not redacted (--no-redact)"))</footer>
-        </body>
-        </html>
-
-        """
+        let model = Model(htmlLang: p.lang == .zh ? "zh-CN" : "en", title: title, css: HTMLReport.css + css,
+                          nav: nav.map { NavLink(href: p.link($0.0), label: $0.1, active: $0.2 == active) },
+                          langHref: p.here + sep + (p.lang == .zh ? "lang=en" : "lang=zh"), langLabel: p.lang == .zh ? "English" : "中文",
+                          account: account, body: body, version: CallQCVersion.version, redact: p.redact)
+        return Templates.render("layout", model, p)
     }
 
-    static func error(_ message: String) -> String { "<p class=\"error\" role=\"alert\">\(esc(message))</p>\n" }
-    static func notice(_ message: String) -> String { "<p class=\"notice\" role=\"status\">\(esc(message))</p>\n" }
+    /// An error or a notice on its own (the `error` and `notice` partials).
+    static func error(_ message: String) -> String { Templates.library.render(["error": message], withTemplate: "error") ?? "" }
+    static func notice(_ message: String) -> String { Templates.library.render(["notice": message], withTemplate: "notice") ?? "" }
 
     static let css = """
     nav{display:flex;gap:1rem;align-items:baseline;border-bottom:1px solid #d0d7de;padding-bottom:.5rem;flex-wrap:wrap}

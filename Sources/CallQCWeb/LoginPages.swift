@@ -33,31 +33,21 @@ extension Workbench {
         return loginForm(page(request), next: request.uri.queryParameters.get("next").map { String($0) }, error: nil, status: .ok)
     }
 
+    struct LoginModel: TemplateModel { var error: String?; var action: String; var next: String; var user: String }
+
     func loginForm(_ p: PageContext, next: String?, error: String?, status: HTTPResponse.Status, user: String = "") -> Response {
-        var h = ""
-        if let error { h += Layout.error(error) }
-        h += """
-        <form method="post" action="\(esc(p.link("/login")))" id="login">
-        <input type="hidden" name="csrf" value="\(esc(p.csrf))">
-        <input type="hidden" name="next" value="\(esc(Workbench.safeNext(next)))">
-        <p><label>\(esc(p.t("用户名", "User"))) <input type="text" name="user" value="\(esc(user))" autocomplete="username" required></label></p>
-        <p><label>\(esc(p.t("密码", "Password"))) <input type="password" name="password" autocomplete="current-password" required></label></p>
-        <p><button type="submit">\(esc(p.t("登录", "Log in")))</button></p>
-        </form>
-        <p class="meta">\(esc(p.t("账号由管理员用 callqc users add 创建；忘记密码请找管理员重置（callqc users reset-password）。",
-                                    "Accounts are created by an administrator (callqc users add); ask them to reset a forgotten password (callqc users reset-password).")))</p>
-        """
-        return Response.html(Layout.page(p.t("登录", "Log in"), h, p), status: status, p)
+        let model = LoginModel(error: error, action: p.link("/login"), next: Workbench.safeNext(next), user: user)
+        return Response.html(Templates.page("login", title: p.t("登录", "Log in"), model, p), status: status, p)
     }
 
     func loginPost(_ request: Request) async throws -> Response {
         guard isFloor, let store = floor else { return login(request) }
-        let (form, refused) = await self.form(request)
-        guard let form else { return refused! }
-        let p = page(request, form: form)
-        let name = (form.value("user") ?? "").trimmingCharacters(in: .whitespaces)
-        let password = form.value("password") ?? ""
-        let next = form.value("next")
+        let (decoded, refused) = await decodeForm(LoginForm.self, request)
+        guard let form = decoded else { return refused! }
+        let p = page(request, lang: form.lang)
+        let name = form.user.trimmingCharacters(in: .whitespaces)
+        let password = form.password
+        let next = form.next
         let address = FloorRequest.address
         let since = Date().addingTimeInterval(-config.loginWindowSeconds)
         // Throttled before the password is even looked at: per account and per address.
@@ -96,7 +86,7 @@ extension Workbench {
     }
 
     func logoutPost(_ request: Request) async throws -> Response {
-        let (form, refused) = await self.form(request)
+        let (form, refused) = await decodeForm(LogoutForm.self, request)
         guard form != nil else { return refused! }
         if let store = floor, let id = request.cookies[FloorMiddleware<WorkbenchContext>.cookieName]?.value {
             let hash = FloorSecret.sha256Hex(id)
@@ -110,43 +100,35 @@ extension Workbench {
         return response
     }
 
-    func setPasswordPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, form: Form? = nil) -> Response {
-        let p = page(request, form: form)
-        let token = form?.value("token") ?? request.uri.queryParameters.get("token").map { String($0) } ?? ""
-        var h = ""
-        if let error { h += Layout.error(error) }
-        h += """
-        <form method="post" action="\(esc(p.link("/set-password")))" id="set-password">
-        <input type="hidden" name="csrf" value="\(esc(p.csrf))">
-        <input type="hidden" name="token" value="\(esc(token))">
-        <p><label>\(esc(p.t("新密码（至少 \(FloorPassword.minimumLength) 位）", "New password (at least \(FloorPassword.minimumLength) characters)"))) <input type="password" name="password" autocomplete="new-password" required></label></p>
-        <p><label>\(esc(p.t("再输一次", "Again"))) <input type="password" name="again" autocomplete="new-password" required></label></p>
-        <p><button type="submit">\(esc(p.t("设置密码", "Set the password")))</button></p>
-        </form>
-        """
-        return Response.html(Layout.page(p.t("设置密码", "Set your password"), h, p), status: status, p)
+    struct SetPasswordModel: TemplateModel { var error: String?; var action: String; var token: String; var minimum: Int }
+
+    func setPasswordPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, token: String? = nil, lang: String? = nil) -> Response {
+        let p = page(request, lang: lang)
+        let token = token ?? request.uri.queryParameters.get("token").map { String($0) } ?? ""
+        let model = SetPasswordModel(error: error, action: p.link("/set-password"), token: token, minimum: FloorPassword.minimumLength)
+        return Response.html(Templates.page("set-password", title: p.t("设置密码", "Set your password"), model, p), status: status, p)
     }
 
     func setPasswordPost(_ request: Request) async throws -> Response {
         guard let store = floor else { return setPasswordPage(request, error: "no store", status: .notFound) }
-        let (form, refused) = await self.form(request)
-        guard let form else { return refused! }
-        let p = page(request, form: form)
-        let password = form.value("password") ?? ""
-        guard password == (form.value("again") ?? "") else {
-            return setPasswordPage(request, error: p.t("两次输入的密码不一样。", "The two passwords differ."), status: .badRequest, form: form)
+        let (decoded, refused) = await decodeForm(SetPasswordForm.self, request)
+        guard let form = decoded else { return refused! }
+        let p = page(request, lang: form.lang)
+        let password = form.password
+        guard password == form.again else {
+            return setPasswordPage(request, error: p.t("两次输入的密码不一样。", "The two passwords differ."), status: .badRequest, token: form.token, lang: form.lang)
         }
-        let secretHash = FloorSecret.sha256Hex(form.value("token") ?? "")
+        let secretHash = FloorSecret.sha256Hex(form.token)
         // The link is checked (and used up) only once the password itself is acceptable.
         guard let name = try store.consumeSetupLink(secretHash: secretHash, now: Date()) else {
             return setPasswordPage(request, error: p.t("这个设置密码的链接无效或已过期，请找管理员重新生成（callqc users reset-password）。",
                                                       "This set-password link is not valid or has expired: ask an administrator for a new one (callqc users reset-password)."),
-                                   status: .notFound, form: form)
+                                   status: .notFound, token: form.token, lang: form.lang)
         }
         if let problem = Workbench.passwordProblem(password, user: name) {
             // The link stays usable: make a fresh one with the same secret for the next try.
             try store.addSetupLink(user: name, secretHash: secretHash, expires: Date().addingTimeInterval(3600))
-            return setPasswordPage(request, error: problem, status: .badRequest, form: form)
+            return setPasswordPage(request, error: problem, status: .badRequest, token: form.token, lang: form.lang)
         }
         let hash = await Workbench.offThread { PasswordHasher().hash(password) }
         try store.setPasswordHash(name, hash: hash)

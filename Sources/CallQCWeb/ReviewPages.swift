@@ -44,6 +44,22 @@ extension Workbench {
         return f.string(from: Date())
     }
 
+    struct QueueModel: TemplateModel {
+        struct Pick: TemplateModel { var agent: String; var href: String; var key: String; var score: String; var grade: String; var reason: String }
+        struct Done: TemplateModel { var href: String; var call: String; var score: String; var confirmed: String; var rejected: String; var reviewer: String; var when: String }
+        var error: String?
+        var date: String
+        var perAgent: Int
+        var seed: UInt64
+        var summary: String?
+        var notice: String?
+        var hasPicks = false
+        var picks: [Pick] = []
+        var short: [String] = []
+        var hasDone = false
+        var done: [Done] = []
+    }
+
     func queuePage(_ request: Request) -> Response {
         let p = page(request)
         let title = p.t("质检队列", "Review queue")
@@ -52,57 +68,44 @@ extension Workbench {
             let qr: QueueRequest
             switch try queueRequest(request, store) {
             case .failure(.message(let m)):
-                return Response.html(Layout.page(title, Layout.error(m) + queueForm(p, date: "", plan: SamplingPlan()), p, active: "queue"), status: .badRequest, p)
+                let plan = SamplingPlan()
+                let model = QueueModel(error: m, date: "", perAgent: plan.perAgent, seed: plan.seed)
+                return Response.html(Templates.page("queue", title: title, model, p, active: "queue"), status: .badRequest, p)
             case .success(let v): qr = v
             }
             let calls = try store.summaries(from: qr.date, to: qr.date).filter { canSee(agent: $0.agent) }
             let reviews = try store.reviews()
             let queue = qr.plan.draw(calls, reviewed: Set(reviews.map { $0.contentHash ?? $0.callID }))
-            var h = queueForm(p, date: qr.date, plan: qr.plan)
+            var model = QueueModel(date: qr.date, perAgent: qr.plan.perAgent, seed: qr.plan.seed)
             let zhLine = "\(qr.date)：共 \(calls.count) 通，抽取 \(queue.picks.count) 通，每位坐席 \(qr.plan.perAgent) 通（风险优先，其余随机，种子 \(qr.plan.seed)）"
             let enLine = "\(qr.date): \(calls.count) calls, \(queue.picks.count) drawn, \(qr.plan.perAgent) per agent (risky first, the rest at random, seed \(qr.plan.seed))"
-            h += "<p class=\"meta\">" + esc(p.t(zhLine, enLine)) + "</p>\n"
-            if calls.isEmpty { h += Layout.notice(p.t("这一天没有存储的通话。", "No calls stored for this day.")) }
-            if !queue.picks.isEmpty {
-                h += "<table id=\"queue\"><thead><tr><th>\(p.t("坐席", "Agent"))</th><th>\(p.t("通话", "Call"))</th><th>\(p.t("分数", "Score"))</th><th>\(p.t("等级", "Grade"))</th><th>\(p.t("抽取原因", "Why"))</th></tr></thead><tbody>\n"
-                for pick in queue.picks {
-                    h += "<tr><td>\(esc(pick.agent))</td><td><a href=\"\(esc(p.link(p.callPath(pick.call.key, hash: pick.call.contentHash))))\">\(esc(p.r(pick.call.key)))</a></td><td>\(pick.call.score.map(Format.points) ?? "–")</td><td>\(esc(pick.call.grade ?? "–"))</td><td>\(esc(pick.reason))</td></tr>\n"
-                }
-                h += "</tbody></table>\n"
+            model.summary = p.t(zhLine, enLine)
+            if calls.isEmpty { model.notice = p.t("这一天没有存储的通话。", "No calls stored for this day.") }
+            model.hasPicks = !queue.picks.isEmpty
+            model.picks = queue.picks.map { pick in
+                .init(agent: pick.agent, href: p.link(p.callPath(pick.call.key, hash: pick.call.contentHash)), key: p.r(pick.call.key),
+                      score: pick.call.score.map(Format.points) ?? "–", grade: pick.call.grade ?? "–", reason: pick.reason)
             }
-            for s in queue.short {
+            model.short = queue.short.map { s in
                 let zhLine = "坐席 \(s.agent) 当天只有 \(s.calls) 通（已复核 \(s.reviewed) 通），少于每人 \(s.quota) 通的配额。"
                 let enLine = "Agent \(s.agent) has \(s.calls) call\(s.calls == 1 ? "" : "s") that day (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)."
-                h += "<p class=\"meta\">" + esc(p.t(zhLine, enLine)) + "</p>\n"
+                return p.t(zhLine, enLine)
             }
             let dayHashes = Set(calls.map(\.contentHash)), dayIDs = Set(calls.map(\.callID))
             let done = reviews.filter { $0.contentHash.map(dayHashes.contains) ?? dayIDs.contains($0.callID) }
-            if !done.isEmpty {
-                h += "<h2>\(esc(p.t("已复核", "Reviewed")))</h2>\n<table id=\"reviewed\"><thead><tr><th>\(p.t("通话", "Call"))</th><th>\(p.t("人工分", "Human score"))</th><th>\(p.t("确认", "Confirmed"))</th><th>\(p.t("驳回", "Rejected"))</th><th>\(p.t("复核人", "Reviewer"))</th><th>\(p.t("时间", "When"))</th></tr></thead><tbody>\n"
-                for r in done {
-                    h += "<tr><td><a href=\"\(esc(p.link(p.callPath(r.callID, hash: r.contentHash))))\">\(esc(p.r(r.callID)))</a></td><td>\(r.score.map(Format.points) ?? "–")</td><td>\(esc(r.confirmed.joined(separator: ", ")))</td><td>\(esc(r.rejected.joined(separator: ", ")))</td><td>\(esc(p.r(r.reviewer ?? "–")))</td><td>\(esc(r.reviewedAt))</td></tr>\n"
-                }
-                h += "</tbody></table>\n"
+            model.hasDone = !done.isEmpty
+            model.done = done.map { r in
+                .init(href: p.link(p.callPath(r.callID, hash: r.contentHash)), call: p.r(r.callID), score: r.score.map(Format.points) ?? "–",
+                      confirmed: r.confirmed.joined(separator: ", "), rejected: r.rejected.joined(separator: ", "), reviewer: p.r(r.reviewer ?? "–"), when: r.reviewedAt)
             }
-            return Response.html(Layout.page(title, h, p, active: "queue"), p)
+            return Response.html(Templates.page("queue", title: title, model, p, active: "queue"), p)
         } catch {
             return storeError(error, p)
         }
     }
 
-    func queueForm(_ p: PageContext, date: String, plan: SamplingPlan) -> String {
-        """
-        <form method="get" action="/queue">\(p.lang == .en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")
-        <label>\(esc(p.t("日期", "Date"))) <input type="date" name="date" value="\(esc(date))"></label>
-        <label>\(esc(p.t("每位坐席", "Per agent"))) <input type="number" name="per_agent" min="1" value="\(plan.perAgent)" style="width:4rem"></label>
-        <label>\(esc(p.t("种子", "Seed"))) <input type="number" name="seed" min="0" value="\(plan.seed)" style="width:6rem"></label>
-        <button type="submit">\(esc(p.t("抽取", "Draw")))</button></form>
-
-        """
-    }
-
-    func callPage(_ request: Request, id: String, status: HTTPResponse.Status, error: String?, form: Form? = nil) -> Response {
-        let p = page(request, form: form)
+    func callPage(_ request: Request, id: String, status: HTTPResponse.Status, error: String?, form: Form? = nil, lang: String? = nil) -> Response {
+        let p = page(request, lang: lang ?? form?.value("lang"))
         let title = p.t("通话", "Call") + " " + p.r(id)
         guard let store else { return noStore(title, p, active: "queue") }
         do {
@@ -110,96 +113,110 @@ extension Workbench {
             guard let stored = try store.detail(callID: id), canSee(agent: stored.summary.agent) else { return callNotFound(id, p) }
             return callPageBody(request, id: id, stored: stored, p, status: status, error: error, form: form, unmasked: false)
         } catch let ambiguous as AmbiguousCallReference {
-            var h = Layout.error(p.t("通话编号 '\(p.r(id))' 对应多通电话，请选择：", "The call id '\(p.r(id))' names several calls; choose one:")) + "<ul id=\"candidates\">"
             let agents = FloorRequest.user == nil ? [:] : Dictionary(((try? store.summaries(from: nil, to: nil)) ?? []).map { ($0.key, $0.agent) }, uniquingKeysWith: { a, _ in a })
             let visible = ambiguous.candidates.filter { FloorRequest.user == nil || canSee(agent: agents[$0.key] ?? nil) }
             if visible.isEmpty { return callNotFound(id, p) }
-            for c in visible {
-                h += "<li><a href=\"\(esc(p.link("/calls/" + Form.encode(c.key))))\">\(esc(p.r(c.key)))</a> \(esc(p.r(c.source ?? "")))</li>"
-            }
-            return Response.html(Layout.page(title, h + "</ul>\n", p, active: "queue"), status: .conflict, p)
+            return candidatesPage(id, visible, title: title, p)
         } catch {
             return storeError(error, p)
         }
     }
 
-    /// A stored call's page: the transcript and findings, reviews, appeals, and the forms the user's role may use.
+    struct CandidatesModel: TemplateModel {
+        struct Candidate: TemplateModel { var href: String; var key: String; var source: String }
+        var error: String
+        var candidates: [Candidate]
+    }
+
+    /// A call id that names several calls: the calls to choose from.
+    func candidatesPage(_ id: String, _ candidates: [(key: String, source: String?)], title: String, _ p: PageContext) -> Response {
+        let model = CandidatesModel(error: p.t("通话编号 '\(p.r(id))' 对应多通电话，请选择：", "The call id '\(p.r(id))' names several calls; choose one:"),
+                                    candidates: candidates.map { .init(href: p.link("/calls/" + Form.encode($0.key)), key: p.r($0.key), source: p.r($0.source ?? "")) })
+        return Response.html(Templates.page("call-candidates", title: title, model, p, active: "queue"), status: .conflict, p)
+    }
+
+    struct CallModel: TemplateModel {
+        struct CaseForm: TemplateModel { var call: String; var categories: [String] }
+        var error: String?
+        var notice: String?
+        var view: String
+        var hasReviews: Bool
+        var reviews: [String]
+        var appealed: Bool
+        var floor: CallFloorModel?
+        var review: ReviewFormModel?
+        var caseForm: CaseForm?
+    }
+
+    /// A stored call's page (the `call` template): the transcript and findings (CallView's HTML),
+    /// reviews, appeals, and the forms the user's role may use.
     func callPageBody(_ request: Request, id: String, stored: StoredResult, _ p: PageContext, status: HTTPResponse.Status, error: String?,
                       form: Form?, unmasked: Bool) -> Response {
         let title = p.t("通话", "Call") + " " + p.r(id)
         guard let store else { return noStore(title, p, active: "queue") }
         let role = FloorRequest.user?.role
         do {
-            var h = ""
-            if let error { h += Layout.error(error) }
-            if request.uri.queryParameters.get("saved") == "1" { h += Layout.notice(p.t("复核结果已保存。", "The review was recorded.")) }
-            h += CallView.render(result: stored.result, call: stored.call, p)
             let reviews = try store.reviews().filter { $0.contentHash.map { $0 == stored.summary.contentHash } ?? ($0.callID == stored.summary.callID) }
-            if !reviews.isEmpty {
-                h += "<h2>\(esc(p.t("复核记录", "Reviews")))</h2>\n<ul id=\"reviews\">"
-                for r in reviews {
-                    var line = "\(r.reviewedAt) · \(p.t("人工分", "human score")) \(r.score.map(Format.points) ?? "–")"
-                    if let machine = stored.summary.score { line += " · \(p.t("机器分", "machine")) \(Format.points(machine))" }
-                    if !r.confirmed.isEmpty { line += " · \(p.t("确认", "confirmed")) \(r.confirmed.joined(separator: ", "))" }
-                    if !r.rejected.isEmpty { line += " · \(p.t("驳回", "rejected")) \(r.rejected.joined(separator: ", "))" }
-                    if !r.missed.isEmpty { line += " · \(p.t("漏检", "missed")) \(r.missed.map(\.description).joined(separator: ", "))" }
-                    if let who = r.reviewer { line += " · \(who)" }
-                    if let note = r.note { line += " · \(note)" }
-                    h += "<li class=\"review\">\(esc(p.r(line)))</li>"
-                }
-                h += "</ul>\n"
+            let lines = reviews.map { r in
+                var line = "\(r.reviewedAt) · \(p.t("人工分", "human score")) \(r.score.map(Format.points) ?? "–")"
+                if let machine = stored.summary.score { line += " · \(p.t("机器分", "machine")) \(Format.points(machine))" }
+                if !r.confirmed.isEmpty { line += " · \(p.t("确认", "confirmed")) \(r.confirmed.joined(separator: ", "))" }
+                if !r.rejected.isEmpty { line += " · \(p.t("驳回", "rejected")) \(r.rejected.joined(separator: ", "))" }
+                if !r.missed.isEmpty { line += " · \(p.t("漏检", "missed")) \(r.missed.map(\.description).joined(separator: ", "))" }
+                if let who = r.reviewer { line += " · \(who)" }
+                if let note = r.note { line += " · \(note)" }
+                return p.r(line)
             }
-            if request.uri.queryParameters.get("appealed") == "1" { h += Layout.notice(p.t("申诉已提交，等待主管处理。", "The appeal was sent to a supervisor.")) }
-            h += floorSection(stored, id: id, p, unmasked: unmasked)
-            if role == nil || role == .supervisor || role == .admin { h += reviewForm(id: id, stored: stored, p, form: form) }
-            if role == nil || role == .trainer || role == .admin { h += """
-            <h2>\(esc(p.t("加入案例库", "Add to the case library")))</h2>
-            <form method="post" action="/cases" id="case-form">\(p.hidden)<input type="hidden" name="call" value="\(esc(id))">
-            <label>\(esc(p.t("标题", "Title"))) <input type="text" name="title" size="40"></label>
-            <label>\(esc(p.t("类别", "Category"))) <select name="category"><option value="">\(esc(p.t("自动建议", "suggest")))</option>\(TrainingCase.Category.allCases.map { "<option>\(esc($0.rawValue))</option>" }.joined())</select></label>
-            <button type="submit">\(esc(p.t("加入", "Add")))</button></form>
-
-            """ }
-            return Response.html(Layout.page(title, h, p, active: "queue"), status: status, p)
+            let query = request.uri.queryParameters
+            let model = CallModel(
+                error: error, notice: query.get("saved") == "1" ? p.t("复核结果已保存。", "The review was recorded.") : nil,
+                view: CallView.render(result: stored.result, call: stored.call, p),
+                hasReviews: !lines.isEmpty, reviews: lines, appealed: query.get("appealed") == "1",
+                floor: floorSection(stored, id: id, p, unmasked: unmasked),
+                review: role == nil || role == .supervisor || role == .admin ? reviewForm(id: id, stored: stored, p, form: form) : nil,
+                caseForm: role == nil || role == .trainer || role == .admin ? .init(call: id, categories: TrainingCase.Category.allCases.map(\.rawValue)) : nil)
+            return Response.html(Templates.page("call", title: title, model, p, active: "queue"), status: status, p)
         } catch let ambiguous as AmbiguousCallReference {
-            var h = Layout.error(p.t("通话编号 '\(p.r(id))' 对应多通电话，请选择：", "The call id '\(p.r(id))' names several calls; choose one:")) + "<ul id=\"candidates\">"
-            for c in ambiguous.candidates {
-                h += "<li><a href=\"\(esc(p.link("/calls/" + Form.encode(c.key))))\">\(esc(p.r(c.key)))</a> \(esc(p.r(c.source ?? "")))</li>"
-            }
-            return Response.html(Layout.page(title, h + "</ul>\n", p, active: "queue"), status: .conflict, p)
+            return candidatesPage(id, ambiguous.candidates, title: title, p)
         } catch {
             return storeError(error, p)
         }
     }
 
-    func reviewForm(id: String, stored: StoredResult, _ p: PageContext, form: Form?) -> String {
-        let rules = Array(Set(stored.summary.findings.map(\.rule))).sorted()
-        var h = "<h2>\(esc(p.t("记录复核结果", "Record the review")))</h2>\n"
-        h += "<form method=\"post\" action=\"/calls/\(esc(Form.encode(id)))/review\" id=\"review-form\">\(p.hidden)\n"
-        h += "<p><label>\(esc(p.t("人工评分", "Human score"))) <input type=\"number\" name=\"score\" min=\"0\" step=\"0.5\" value=\"\(esc(form?.value("score") ?? ""))\"></label>"
-        if let user = p.user {
-            // On a floor the reviewer is who is logged in, not a typed name.
-            h += "<span class=\"meta\">\(esc(p.t("复核人", "Reviewer"))): \(esc(user.name))</span></p>\n"
-        } else {
-            h += "<label>\(esc(p.t("复核人", "Reviewer"))) <input type=\"text\" name=\"reviewer\" value=\"\(esc(form?.value("reviewer") ?? ""))\"></label></p>\n"
+    struct ReviewFormModel: TemplateModel {
+        struct Rule: TemplateModel { var rule: String; var confirm: Bool; var reject: Bool; var skip: Bool }
+        struct Option: TemplateModel { var rule: String; var selected: Bool }
+        struct Turn: TemplateModel { var n: Int; var role: String; var text: String; var options: [Option]; var missedNote: String }
+        var action: String
+        var score: String
+        var loggedIn: String?
+        var typedReviewer: String
+        var hasRules: Bool
+        var rules: [Rule]
+        var missedOpen: Bool
+        var turns: [Turn]
+        var note: String
+    }
+
+    /// The review form's model (the `review-form` template), with what a refused form had sent.
+    func reviewForm(id: String, stored: StoredResult, _ p: PageContext, form: Form?) -> ReviewFormModel {
+        let rules = Array(Set(stored.summary.findings.map(\.rule))).sorted().map { rule in
+            let chosen = form?.value("verdict." + rule) ?? ""
+            return ReviewFormModel.Rule(rule: rule, confirm: chosen == "confirm", reject: chosen == "reject", skip: chosen == "")
         }
-        if rules.isEmpty {
-            h += "<p class=\"meta\">\(esc(p.t("这通电话没有机器发现的问题。", "The machine found nothing in this call.")))</p>\n"
-        } else {
-            h += "<table class=\"review\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("确认", "Confirm"))</th><th>\(p.t("驳回", "Reject"))</th><th>\(p.t("不评", "Skip"))</th></tr></thead><tbody>\n"
-            for rule in rules {
-                let chosen = form?.value("verdict." + rule) ?? ""
-                func radio(_ v: String) -> String {
-                    "<input type=\"radio\" name=\"verdict.\(esc(rule))\" value=\"\(v)\"\(chosen == v ? " checked" : "")>"
-                }
-                h += "<tr><td>\(esc(rule))</td><td>\(radio("confirm"))</td><td>\(radio("reject"))</td><td>\(radio(""))</td></tr>\n"
-            }
-            h += "</tbody></table>\n"
+        let turns = stored.call.turns.enumerated().map { i, turn in
+            let n = i + 1
+            let chosen = form?.value("missed.\(n)") ?? ""
+            let role = turn.role == .agent ? p.t("坐席", "agent") : turn.role == .customer ? p.t("客户", "customer") : p.t("其他", "other")
+            return ReviewFormModel.Turn(n: n, role: role, text: DisplayWidth.truncate(p.r(turn.text), to: 60),
+                                        options: missableRules(stored, role: turn.role).map { .init(rule: $0, selected: $0 == chosen) },
+                                        missedNote: form?.value("missed_note.\(n)") ?? "")
         }
-        h += missedControls(stored: stored, p, form: form)
-        h += "<p><label>\(esc(p.t("备注", "Note"))) <input type=\"text\" name=\"note\" size=\"60\" value=\"\(esc(form?.value("note") ?? ""))\"></label></p>\n"
-        h += "<button type=\"submit\">\(esc(p.t("保存复核", "Save review")))</button></form>\n"
-        return h
+        // On a floor the reviewer is who is logged in, not a typed name.
+        return ReviewFormModel(action: "/calls/\(Form.encode(id))/review", score: form?.value("score") ?? "", loggedIn: p.user?.name,
+                               typedReviewer: form?.value("reviewer") ?? "", hasRules: !rules.isEmpty, rules: rules,
+                               missedOpen: form?.fields.contains { $0.0.hasPrefix("missed.") && !$0.1.isEmpty } == true,
+                               turns: turns, note: form?.value("note") ?? "")
     }
 
     /// The rules a reviewer can mark as missed on a turn of this call: those of the call's rule set
@@ -215,27 +232,6 @@ extension Workbench {
             }
         }
         return ids
-    }
-
-    /// 漏检: per turn, the rule the machine should have raised there, and a note.
-    func missedControls(stored: StoredResult, _ p: PageContext, form: Form?) -> String {
-        var h = "<details id=\"missed\"\(form.map { f in f.fields.contains { $0.0.hasPrefix("missed.") && !$0.1.isEmpty } } == true ? " open" : "")>"
-        h += "<summary>\(esc(p.t("漏检：机器没有发现的问题", "Missed: what the machine did not find")))</summary>\n"
-        h += "<table class=\"missed\"><thead><tr><th>#</th><th>\(p.t("角色", "Role"))</th><th>\(p.t("内容", "Text"))</th><th>\(p.t("漏检规则", "Missed rule"))</th><th>\(p.t("说明", "Note"))</th></tr></thead><tbody>\n"
-        for (i, turn) in stored.call.turns.enumerated() {
-            let n = i + 1
-            let chosen = form?.value("missed.\(n)") ?? ""
-            var options = "<option value=\"\"></option>"
-            for rule in missableRules(stored, role: turn.role) {
-                options += "<option\(rule == chosen ? " selected" : "")>\(esc(rule))</option>"
-            }
-            let role = turn.role == .agent ? p.t("坐席", "agent") : turn.role == .customer ? p.t("客户", "customer") : p.t("其他", "other")
-            h += "<tr><td>\(n)</td><td>\(esc(role))</td><td>\(esc(DisplayWidth.truncate(p.r(turn.text), to: 60)))</td>"
-            h += "<td><select name=\"missed.\(n)\" aria-label=\"\(esc(p.t("第 \(n) 句漏检", "Missed on turn \(n)")))\">\(options)</select></td>"
-            h += "<td><input type=\"text\" name=\"missed_note.\(n)\" size=\"24\" value=\"\(esc(form?.value("missed_note.\(n)") ?? ""))\"></td></tr>\n"
-        }
-        h += "</tbody></table></details>\n"
-        return h
     }
 
     /// Why these misses cannot be recorded on this call, or nil: a turn out of range, a rule the
@@ -322,6 +318,20 @@ extension Workbench {
         }
     }
 
+    struct CalibrationModel: TemplateModel {
+        struct Rule: TemplateModel { var rule: String; var confirmed: Int; var rejected: Int; var missed: Int; var precision: String; var recall: String }
+        struct Missed: TemplateModel { var rule: String; var href: String; var call: String; var turn: Int; var text: String; var note: String; var reviewer: String }
+        struct Row: TemplateModel { var key: String; var count: Int; var mean: String; var spread: String }
+        struct Differences: TemplateModel { var heading: String; var id: String; var rows: [Row] }
+        var notice: String?
+        var hasRules: Bool
+        var rules: [Rule]
+        var hasMissedTurns: Bool
+        var missedTurns: [Missed]
+        var differences: [Differences]
+        var unmatched: String?
+    }
+
     func calibrationPage(_ request: Request) -> Response {
         let p = page(request)
         let title = p.t("校准", "Calibration")
@@ -330,44 +340,31 @@ extension Workbench {
             // An accepted appeal counts as a wrongly flagged finding of its rule, as a rejected one in review does.
             let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil).filter { canSee(agent: $0.agent) },
                                 appeals: try floor?.appeals(status: .accepted) ?? [])
-            var h = "<p>\(esc(p.t("机器发现与复核人员结论的一致程度：每条规则的准确率（确认 ÷ (确认 + 驳回)）与召回率（确认 ÷ (确认 + 漏检)），漏检的句子，机器分与人工分之差。", "How far machine and reviewers agree: each rule's precision (confirmed ÷ (confirmed + rejected)) and recall (confirmed ÷ (confirmed + missed)), the missed turns, and machine minus human scores.")))</p>\n"
-            if c.rules.isEmpty && c.total == nil {
-                h += Layout.notice(p.t("还没有复核记录：在质检队列里打开一通电话并保存复核结果。", "No reviews yet: open a call from the review queue and record a review."))
+            func percent(_ v: Double?) -> String { v.map { "\(Int(($0 * 100).rounded()))%" } ?? "–" }
+            var calls: [String: Call?] = [:]
+            var missed: [CalibrationModel.Missed] = []
+            for m in c.missed {
+                if calls[m.reference] == nil { calls[m.reference] = .some(try store.detail(callID: m.reference)?.call) }
+                let text = (calls[m.reference] ?? nil).flatMap { m.turn <= $0.turns.count ? $0.turns[m.turn - 1].text : nil }
+                missed.append(.init(rule: m.rule, href: p.link(p.callPath(m.callID, hash: m.contentHash)), call: p.r(m.callID), turn: m.turn,
+                                    text: text.map { p.r($0) } ?? "–", note: p.r(m.note ?? ""), reviewer: p.r(m.reviewer ?? "–")))
             }
-            if !c.rules.isEmpty {
-                func percent(_ v: Double?) -> String { v.map { "\(Int(($0 * 100).rounded()))%" } ?? "–" }
-                h += "<table id=\"calibration-rules\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("确认", "Confirmed"))</th><th>\(p.t("驳回", "Rejected"))</th><th>\(p.t("漏检", "Missed"))</th><th>\(p.t("准确率", "Precision"))</th><th>\(p.t("召回率", "Recall"))</th></tr></thead><tbody>\n"
-                for r in c.rules {
-                    h += "<tr><td>\(esc(r.rule))</td><td>\(r.confirmed)</td><td>\(r.rejected)</td><td>\(r.missed)</td><td>\(percent(r.precision))</td><td>\(percent(r.recall))</td></tr>\n"
-                }
-                h += "</tbody></table>\n"
+            func table(_ heading: String, _ rows: [Calibration.Difference], _ id: String) -> CalibrationModel.Differences? {
+                guard !rows.isEmpty else { return nil }
+                return .init(heading: heading, id: id, rows: rows.map {
+                    .init(key: $0.key, count: $0.count, mean: JSONValue.format(($0.mean * 10).rounded() / 10), spread: JSONValue.format(($0.spread * 10).rounded() / 10))
+                })
             }
-            if !c.missed.isEmpty {
-                h += "<h2>\(esc(p.t("漏检的句子", "Missed turns")))</h2>\n<table id=\"calibration-missed\"><thead><tr><th>\(p.t("规则", "Rule"))</th><th>\(p.t("通话", "Call"))</th><th>#</th><th>\(p.t("内容", "Text"))</th><th>\(p.t("说明", "Note"))</th><th>\(p.t("复核人", "Reviewer"))</th></tr></thead><tbody>\n"
-                var calls: [String: Call?] = [:]
-                for m in c.missed {
-                    if calls[m.reference] == nil { calls[m.reference] = .some(try store.detail(callID: m.reference)?.call) }
-                    let text = (calls[m.reference] ?? nil).flatMap { m.turn <= $0.turns.count ? $0.turns[m.turn - 1].text : nil }
-                    h += "<tr><td>\(esc(m.rule))</td><td><a href=\"\(esc(p.link(p.callPath(m.callID, hash: m.contentHash))))\">\(esc(p.r(m.callID)))</a></td><td>\(m.turn)</td>"
-                    h += "<td>\(esc(text.map { p.r($0) } ?? "–"))</td><td>\(esc(p.r(m.note ?? "")))</td><td>\(esc(p.r(m.reviewer ?? "–")))</td></tr>\n"
-                }
-                h += "</tbody></table>\n"
-            }
-            func table(_ heading: String, _ rows: [Calibration.Difference], _ id: String) {
-                guard !rows.isEmpty else { return }
-                h += "<h2>\(esc(heading))</h2>\n<table id=\"\(id)\"><thead><tr><th></th><th>\(p.t("通话", "Calls"))</th><th>\(p.t("机器−人工（均值）", "Machine − human (mean)"))</th><th>\(p.t("离散度", "Spread"))</th></tr></thead><tbody>\n"
-                for d in rows {
-                    h += "<tr><td>\(esc(d.key))</td><td>\(d.count)</td><td>\(JSONValue.format((d.mean * 10).rounded() / 10))</td><td>\(JSONValue.format((d.spread * 10).rounded() / 10))</td></tr>\n"
-                }
-                h += "</tbody></table>\n"
-            }
-            table(p.t("总分", "Total"), c.total.map { [$0] } ?? [], "calibration-total")
-            table(p.t("评分项", "Sections"), c.bySection, "calibration-sections")
-            table(p.t("坐席", "Agents"), c.byAgent, "calibration-agents")
-            if !c.unmatched.isEmpty {
-                h += "<p class=\"meta\">\(esc(p.t("结果库中没有的通话的复核：", "Reviews of calls not in the store: ") + c.unmatched.map { p.r($0) }.joined(separator: ", ")))</p>\n"
-            }
-            return Response.html(Layout.page(title, h, p, active: "calibration"), p)
+            let model = CalibrationModel(
+                notice: c.rules.isEmpty && c.total == nil ? p.t("还没有复核记录：在质检队列里打开一通电话并保存复核结果。", "No reviews yet: open a call from the review queue and record a review.") : nil,
+                hasRules: !c.rules.isEmpty,
+                rules: c.rules.map { .init(rule: $0.rule, confirmed: $0.confirmed, rejected: $0.rejected, missed: $0.missed, precision: percent($0.precision), recall: percent($0.recall)) },
+                hasMissedTurns: !missed.isEmpty, missedTurns: missed,
+                differences: [table(p.t("总分", "Total"), c.total.map { [$0] } ?? [], "calibration-total"),
+                              table(p.t("评分项", "Sections"), c.bySection, "calibration-sections"),
+                              table(p.t("坐席", "Agents"), c.byAgent, "calibration-agents")].compactMap { $0 },
+                unmatched: c.unmatched.isEmpty ? nil : c.unmatched.map { p.r($0) }.joined(separator: ", "))
+            return Response.html(Templates.page("calibration", title: title, model, p, active: "calibration"), p)
         } catch {
             return storeError(error, p)
         }

@@ -48,27 +48,32 @@ extension Workbench {
 
     // MARK: Pages
 
-    func selfCheckForm(_ request: Request) -> Response {
-        let p = page(request)
-        return Response.html(Layout.page(p.t("自检", "Self-check"), selfCheckFormHTML(p, text: ""), p, active: "self-check"), p)
+    struct SelfCheckFormModel: TemplateModel {
+        struct Mode: TemplateModel { var value: String; var label: String; var checked: Bool }
+        var action: String
+        var text: String
+        var modes: [Mode]
     }
 
-    func selfCheckFormHTML(_ p: PageContext, text: String, mode: SelfCheckMode = .auto) -> String {
-        func option(_ m: SelfCheckMode, _ label: String) -> String {
-            "<label><input type=\"radio\" name=\"as\" value=\"\(m.rawValue)\"\(m == mode ? " checked" : "")> \(esc(label))</label>"
-        }
-        return """
-        <p>\(esc(p.t("粘贴一通电话的文本（任何 callqc 能读的格式）或一份话术草稿，看评分、就地标出的问题、更好的说法、按每分钟 120 字计的朗读时长，以及缺失的话术步骤。",
-                     "Paste a call's transcript (any format callqc reads) or a script draft: see the scorecard, findings marked where they were said, better phrasings, reading time at 120 characters a minute, and missing script steps.")))</p>
-        <form method="post" action="\(esc(p.link("/self-check")))" enctype="multipart/form-data" id="self-check-form">
-        \(p.hidden)
-        <textarea name="text" id="text" placeholder="[00:00.3-00:04.8] 坐席: 您好，很高兴为您服务。">\(esc(text))</textarea>
-        <p><label>\(esc(p.t("或上传文件", "or upload a file"))) <input type="file" name="file"></label></p>
-        <p>\(option(.auto, p.t("自动判断", "decide for me")))\(option(.transcript, p.t("通话文本", "transcript")))\(option(.draft, p.t("话术草稿", "script draft")))
-        <button type="submit">\(esc(p.t("检查", "Check")))</button></p>
-        </form>
+    struct SelfCheckModel: TemplateModel {
+        struct Checked: TemplateModel { var reading: String; var view: String }
+        var error: String?
+        var warnings: [String] = []
+        var hasCalls = false
+        var calls: [Checked] = []
+        var draft: String?
+        var form: SelfCheckFormModel
+    }
 
-        """
+    func selfCheckForm(_ request: Request) -> Response {
+        let p = page(request)
+        let model = SelfCheckModel(form: selfCheckFormModel(p, text: ""))
+        return Response.html(Templates.page("self-check", title: p.t("自检", "Self-check"), model, p, active: "self-check"), p)
+    }
+
+    func selfCheckFormModel(_ p: PageContext, text: String, mode: SelfCheckMode = .auto) -> SelfCheckFormModel {
+        let modes: [(SelfCheckMode, String)] = [(.auto, p.t("自动判断", "decide for me")), (.transcript, p.t("通话文本", "transcript")), (.draft, p.t("话术草稿", "script draft"))]
+        return SelfCheckFormModel(action: p.link("/self-check"), text: text, modes: modes.map { .init(value: $0.0.rawValue, label: $0.1, checked: $0.0 == mode) })
     }
 
     func selfCheckPost(_ request: Request) async throws -> Response {
@@ -87,71 +92,72 @@ extension Workbench {
         // The text goes back into the form for another try, unless it holds personal data to mask.
         var shown = String(decoding: bytes.prefix(200_000), as: UTF8.self)
         if p.redact && p.r(shown) != shown { shown = "" }
-        var body = ""
+        var model = SelfCheckModel(form: selfCheckFormModel(p, text: shown, mode: mode))
         var status = HTTPResponse.Status.ok
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            body += Layout.error(p.t("请粘贴通话文本或话术草稿，或上传一个文件。", "Paste a transcript or a script draft, or upload a file."))
+            model.error = p.t("请粘贴通话文本或话术草稿，或上传一个文件。", "Paste a transcript or a script draft, or upload a file.")
             status = .badRequest
         } else {
             let workbench = self, input = bytes, name = source
             switch await pool.run(budget: config.workBudgetSeconds, { workbench.selfCheck(input, source: name, mode: mode) }) {
             case nil:
-                body += Layout.error(p.t("检查超过了每次请求 \(JSONValue.format(config.workBudgetSeconds)) 秒的时限：请在命令行用 callqc check 检查大文件。", overBudget))
+                model.error = p.t("检查超过了每次请求 \(JSONValue.format(config.workBudgetSeconds)) 秒的时限：请在命令行用 callqc check 检查大文件。", overBudget)
                 status = .unprocessableContent
             case .tooMany(let n)?:
-                body += Layout.error(p.t("内容有 \(n) 轮对话或行，超过工作台每次检查的上限（\(config.maxTurns)）：请在命令行用 callqc check 检查。", tooManyTurns(n)))
+                model.error = p.t("内容有 \(n) 轮对话或行，超过工作台每次检查的上限（\(config.maxTurns)）：请在命令行用 callqc check 检查。", tooManyTurns(n))
                 status = .contentTooLarge
             case .problem(let problem)?:
-                body += Layout.error("callqc: error: \(p.r(problem.description))")
+                model.error = "callqc: error: \(p.r(problem.description))"
                 status = .unprocessableContent
             case .calls(let results, let seconds, let warnings)?:
-                for w in warnings { body += "<p class=\"meta\">callqc: warning: \(esc(p.r(w.description)))</p>\n" }
-                body += "<section id=\"result\">\n"
-                for (result, secs) in zip(results, seconds) {
-                    body += "<p class=\"meta\">\(esc(p.t("坐席部分朗读时长（每分钟 120 字）：", "Reading time of the agent's turns (120 characters a minute): ")))\(esc(Format.duration(secs)))</p>\n"
-                    body += CallView.render(result: ResultJSON.encode(result), call: result.call, p)
+                model.warnings = warnings.map { p.r($0.description) }
+                model.hasCalls = true
+                // CallView's HTML (escaped there) goes into the template as it is.
+                model.calls = zip(results, seconds).map { result, secs in
+                    .init(reading: Format.duration(secs), view: CallView.render(result: ResultJSON.encode(result), call: result.call, p))
                 }
-                body += "</section>\n"
             case .draft(let report)?:
-                body += "<section id=\"result\">\n" + LintView.render(p.redact ? report.redactedForOutput() : report, p) + "</section>\n"
+                model.draft = LintView.render(p.redact ? report.redactedForOutput() : report, p)
             }
         }
-        body += "<h2>\(esc(p.t("再检查一份", "Check another")))</h2>\n" + selfCheckFormHTML(p, text: shown, mode: mode)
-        return Response.html(Layout.page(p.t("自检结果", "Self-check result"), body, p, active: "self-check"), status: status, p)
+        return Response.html(Templates.page("self-check-result", title: p.t("自检结果", "Self-check result"), model, p, active: "self-check"), status: status, p)
     }
 }
 
 /// A lint report of a draft: reading time, the issues of the whole draft, each line
 /// with its reading time and its issues marked in place with better phrasings.
 enum LintView {
+    struct Model: TemplateModel {
+        struct Issue: TemplateModel { var severity: String; var rule: String; var message: String; var text: String?; var detail: String?; var better: String? }
+        /// `said`: the line, escaped, with each issue's phrase marked (HTML, by `mark`).
+        struct Line: TemplateModel { var secs: String; var label: String; var said: String; var issues: [Issue] }
+        var facts: String
+        var count: String
+        var hasIssues: Bool
+        var issues: [Issue]
+        var lines: [Line]
+    }
+
+    /// The `lint` template's HTML, for the self-check result's `{{{draft}}}`.
     static func render(_ r: LintReport, _ p: PageContext) -> String {
         let unit = r.unit == "words" ? p.t("词", "words") : p.t("字", "characters")
         let rate = Format.points(r.rate)
         let perMinute = p.t("每分钟 " + rate + " " + unit, rate + " " + unit + " a minute")
         let facts = [p.t("朗读时长 ", "Reading time ") + Format.duration(r.readingSeconds), "\(r.lines.count) " + p.t("行", "lines"), perMinute, p.t("规则 ", "rules ") + r.ruleSet.name]
-        var h = "<p class=\"meta\" id=\"reading-time\">" + esc(facts.joined(separator: " · ")) + "</p>\n"
         let all = r.allIssues
-        let count = p.t("共 \(all.count) 个问题", "\(all.count) issue" + (all.count == 1 ? "" : "s"))
-        h += "<p id=\"issue-count\">" + esc(count) + "</p>\n"
-        if !r.issues.isEmpty {
-            h += "<ul class=\"general\">" + r.issues.map { "<li class=\"finding sev-\($0.severity.rawValue)\">\(issue($0, p))</li>" }.joined() + "</ul>\n"
+        let lines = r.lines.map { line in
+            Model.Line(secs: line.readingSeconds < 60 ? "\(JSONValue.format((line.readingSeconds * 10).rounded() / 10))s" : Format.duration(line.readingSeconds),
+                       label: line.label ?? String(line.number), said: mark(line.text, line.issues.compactMap { i in i.text.map { ($0, i.severity) } }),
+                       issues: line.issues.map(issue))
         }
-        h += "<ol class=\"transcript lint\">\n"
-        for line in r.lines {
-            let secs = line.readingSeconds < 60 ? "\(JSONValue.format((line.readingSeconds * 10).rounded() / 10))s" : Format.duration(line.readingSeconds)
-            h += "<li><span class=\"t\">\(esc(secs))</span><span class=\"who\">\(esc(line.label ?? String(line.number)))</span><span class=\"said\">\(mark(line.text, line.issues.compactMap { i in i.text.map { ($0, i.severity) } }))</span>"
-            for i in line.issues { h += "<span class=\"note finding sev-\(i.severity.rawValue)\">\(issue(i, p))</span>" }
-            h += "</li>\n"
-        }
-        return h + "</ol>\n"
+        let model = Model(facts: facts.joined(separator: " · "), count: p.t("共 \(all.count) 个问题", "\(all.count) issue" + (all.count == 1 ? "" : "s")),
+                          hasIssues: !r.issues.isEmpty, issues: r.issues.map(issue), lines: lines)
+        return Templates.render("lint", model, p)
     }
 
-    static func issue(_ i: LintIssue, _ p: PageContext) -> String {
-        var s = "<b>\(esc(i.rule))</b> \(esc(i.message))"
-        if let t = i.text { s += "「\(esc(t))」" }
-        if let d = i.detail, !d.hasPrefix("matches ") { s += " — \(esc(d))" }
-        if let better = i.suggestion { s += " <span class=\"suggest\">→ \(esc(p.t("建议", "better"))): \(esc(better))</span>" }
-        return s
+    static func issue(_ i: LintIssue) -> Model.Issue {
+        Model.Issue(severity: i.severity.rawValue, rule: i.rule, message: i.message, text: i.text,
+                    detail: i.detail.flatMap { $0.hasPrefix("matches ") ? nil : $0 }, better: i.suggestion)
     }
 
     /// The line with the first occurrence of each phrase marked by its severity.

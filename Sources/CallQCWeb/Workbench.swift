@@ -94,7 +94,12 @@ public struct Workbench: Sendable {
 
     /// The page context of a request: its language, its CSRF token, redaction.
     func page(_ request: Request, form: Form? = nil) -> PageContext {
-        let asked = form?.value("lang") ?? request.uri.queryParameters.get("lang")
+        page(request, lang: form?.value("lang"))
+    }
+
+    /// The page context of a request whose form asked for a language (or none).
+    func page(_ request: Request, lang formLang: String?) -> PageContext {
+        let asked = formLang ?? request.uri.queryParameters.get("lang")
         let lang = asked.flatMap(WorkbenchLanguage.init(rawValue:)) ?? config.language
         let csrf = CSRF.token(request)
         var here = request.uri.path
@@ -135,7 +140,9 @@ public struct Workbench: Sendable {
 
     enum BodyError: Error { case tooLarge, unreadable, timedOut }
 
-    /// The posted form, with its CSRF token checked; nil and a response when it fails.
+    /// The posted form, with its CSRF token checked; nil and a response when it fails. For forms
+    /// with fields of dynamic names (the review form's `verdict.RULE`, `missed.N`) and uploads
+    /// (the self-check's multipart form); the other forms are decoded by `decodeForm`.
     func form(_ request: Request) async -> (Form?, Response?) {
         let bytes: [UInt8]
         do {
@@ -144,14 +151,17 @@ public struct Workbench: Sendable {
             return (nil, bodyErrorPage(error, request))
         }
         let form = Form.parse(contentType: request.headers[.contentType], body: bytes)
-        if !CSRF.valid(request, form: form) {
-            let p = page(request, form: form)
-            let html = Layout.page(p.t("请求被拒绝", "Request refused"),
-                                   Layout.error(p.t("表单校验失败（CSRF）：这个表单不是从本工作台的页面提交的，或者页面已过期。请重新打开页面再提交。",
-                                                    "The form's check failed (CSRF): it was not sent from a page of this workbench, or the page is stale. Open the page again and resubmit.")), p)
-            return (nil, Response.html(html, status: .forbidden, p))
-        }
+        if !CSRF.valid(request, form: form) { return (nil, csrfRefusal(request, lang: form.value("lang"))) }
         return (form, nil)
+    }
+
+    /// The 403 of a form whose CSRF token does not match its cookie.
+    func csrfRefusal(_ request: Request, lang: String?) -> Response {
+        let p = page(request, lang: lang)
+        let html = Layout.page(p.t("请求被拒绝", "Request refused"),
+                               Layout.error(p.t("表单校验失败（CSRF）：这个表单不是从本工作台的页面提交的，或者页面已过期。请重新打开页面再提交。",
+                                                "The form's check failed (CSRF): it was not sent from a page of this workbench, or the page is stale. Open the page again and resubmit.")), p)
+        return Response.html(html, status: .forbidden, p)
     }
 
     func bodyErrorPage(_ error: BodyError, _ request: Request) -> Response {
@@ -237,9 +247,12 @@ enum CSRF {
 
     static func isWellFormed(_ v: String) -> Bool { v.count == 32 && v.allSatisfy(\.isHexDigit) }
 
-    static func valid(_ request: Request, form: Form) -> Bool {
+    static func valid(_ request: Request, form: Form) -> Bool { valid(request, field: form.value(fieldName)) }
+
+    /// The form's field (or the request's `X-CSRF-Token` header) against the cookie.
+    static func valid(_ request: Request, field: String?) -> Bool {
         guard let cookie = request.cookies[cookieName]?.value, isWellFormed(cookie),
-              let field = form.value(fieldName) ?? request.headers[HTTPField.Name("X-CSRF-Token")!] else { return false }
+              let field = field ?? request.headers[HTTPField.Name("X-CSRF-Token")!] else { return false }
         return equal(Array(cookie.utf8), Array(field.utf8))
     }
 
