@@ -92,8 +92,13 @@ struct RepetitionCheck: CheckDefinition {
     static let lookahead = 200
 
     func sentences(_ context: CheckContext, rule: Int, roles: [Role]) -> [Sentence] {
-        let enders: Set<UInt8> = [0x2E, 0x21, 0x3F, 0x3B, 0x0A]      // . ! ? ; newline
-        let wideEnders: Set<UInt32> = [0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0x2026]   // 。！？；…
+        // . ! ? ; newline, and 。！？；…: a switch, not a set, since it runs on every character.
+        @inline(__always) func endsSentence(_ v: UInt32) -> Bool {
+            switch v {
+            case 0x2E, 0x21, 0x3F, 0x3B, 0x0A, 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0x2026: return true
+            default: return false
+            }
+        }
         let set = exceptions.isEmpty ? [:] : Dictionary(grouping: context.hits(rule: rule, list: "exceptions"), by: \.turn)
         var out: [Sentence] = []
         for (order, t) in context.turns(of: roles).enumerated() {
@@ -105,23 +110,36 @@ struct RepetitionCheck: CheckDefinition {
             text.withUTF8 { utf8 in
                 var i = 0
                 while i < utf8.count {
+                    let b = utf8[i]
+                    if b < 0x80 {
+                        if endsSentence(UInt32(b)) { ends.append(i) }
+                        i += 1
+                        continue
+                    }
                     let (v, n) = UTF8Scalar.decode(utf8, at: i)
-                    if (n == 1 && enders.contains(utf8[i])) || wideEnders.contains(v) { ends.append(i) }
+                    if endsSentence(v) { ends.append(i) }
                     i += n
                 }
             }
             func add(_ range: Range<Int>) {
                 if range.isEmpty { return }
+                // Counted in full, kept up to the compared length.
                 var scalars: [UInt32] = []
-                scalars.reserveCapacity(range.count / 2)
+                scalars.reserveCapacity(min(range.count, RepetitionCheck.compareLength))
+                var count = 0
                 var i = range.lowerBound
-                while i < range.upperBound { let (v, n) = UTF8Scalar.decode(f.bytes, at: i); scalars.append(v); i += n }
-                var rest = scalars.count
+                while i < range.upperBound {
+                    let (v, n) = UTF8Scalar.decode(f.bytes, at: i)
+                    if count < RepetitionCheck.compareLength { scalars.append(v) }
+                    count += 1
+                    i += n
+                }
+                var rest = count
                 for h in set[t] ?? [] where h.start >= range.lowerBound && h.end <= range.upperBound {
                     rest -= f.bytes[h.start..<h.end].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
                 }
-                if scalars.count < minChars || (rest < minChars && rest < scalars.count) { return }
-                out.append(Sentence(turn: t, folded: range, scalars: Array(scalars.prefix(RepetitionCheck.compareLength)), order: order))
+                if count < minChars || (rest < minChars && rest < count) { return }
+                out.append(Sentence(turn: t, folded: range, scalars: scalars, order: order))
             }
             // Each folded byte belongs to the sentence after the ends before its source.
             var e = 0, current = 0, startByte = 0
