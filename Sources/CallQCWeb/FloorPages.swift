@@ -208,22 +208,90 @@ extension Workbench {
     }
 
     struct UsersModel: TemplateModel {
-        struct User: TemplateModel { var name: String; var role: String; var agentID: String; var team: String; var status: String }
+        struct Choice: TemplateModel { var value: String; var selected: Bool }
+        struct User: TemplateModel {
+            var name: String; var role: String; var agentID: String; var team: String; var status: String
+            var roles: [Choice]; var toggle: String; var toggleLabel: String
+        }
+        var error: String?
+        var notice: String?
+        var link: String?
         var users: [User]
+        var allRoles: [String]
     }
 
-    func usersPage(_ request: Request) -> Response {
+    func usersPage(_ request: Request, error: String? = nil, notice: String? = nil, link: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let p = page(request)
         let title = p.t("用户", "Users")
         guard let floor else { return noStore(title, p, active: "users") }
         do {
             let users = try floor.users().map { u in
                 UsersModel.User(name: u.name, role: u.role.rawValue, agentID: u.agentID ?? "–", team: u.team ?? "–",
-                                status: u.disabled ? p.t("已停用", "disabled") : u.hasPassword ? p.t("正常", "active") : p.t("待设密码", "password not set"))
+                                status: u.disabled ? p.t("已停用", "disabled") : u.hasPassword ? p.t("正常", "active") : p.t("待设密码", "password not set"),
+                                roles: FloorRole.allCases.map { UsersModel.Choice(value: $0.rawValue, selected: $0 == u.role) },
+                                toggle: u.disabled ? "enable" : "disable", toggleLabel: u.disabled ? p.t("启用", "Enable") : p.t("停用", "Disable"))
             }
-            return Response.html(Templates.page("users", title: title, UsersModel(users: users), p, active: "users"), status: .ok, p)
+            let model = UsersModel(error: error, notice: notice, link: link, users: users, allRoles: FloorRole.allCases.map(\.rawValue))
+            return Response.html(Templates.page("users", title: title, model, p, active: "users"), status: status, p)
         } catch {
             return storeError(error, p)
+        }
+    }
+
+    /// A new one-time set-password link for a user (the store keeps its digest), as a path.
+    func setupLink(for name: String) throws -> String {
+        let secret = FloorSecret.random()
+        try floor?.addSetupLink(user: name, secretHash: FloorSecret.sha256Hex(secret), expires: Date().addingTimeInterval(72 * 3600))
+        return "/set-password?token=" + secret
+    }
+
+    /// An admin adds a user: the page shows the one-time set-password link to hand over.
+    func userAdd(_ request: Request) async throws -> Response {
+        let (parsed, refusal) = await form(request)
+        guard let form = parsed else { return refusal! }
+        guard let floor else { return usersPage(request, status: .notFound) }
+        let name = (form.value("name") ?? "").trimmingCharacters(in: .whitespaces)
+        let agentID = form.value("agent_id").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+        let team = form.value("team").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+        guard let role = form.value("role").flatMap(FloorRole.init(rawValue:)) else { return usersPage(request, error: "choose a role", status: .badRequest) }
+        do {
+            try SQLiteResultStore.checkUserName(name)
+            try floor.addUser(FloorUser(name: name, role: role, agentID: agentID, team: team, createdAt: Workbench.now()))
+        } catch let e as FloorError {
+            return usersPage(request, error: e.message, status: .badRequest)
+        }
+        let link = try setupLink(for: name)
+        try audit(.userAdded, target: name, detail: "role \(role.rawValue)" + (agentID.map { ", agent id \($0)" } ?? "") + (team.map { ", team \($0)" } ?? ""))
+        return usersPage(request, notice: "\(name) (\(role.rawValue))", link: link)
+    }
+
+    /// An admin changes a user: `role`, `disable`, `enable` or `reset` (a new link; the user's sessions end).
+    func userChange(_ request: Request, name: String, action: String) async throws -> Response {
+        let (parsed, refusal) = await form(request)
+        guard let form = parsed else { return refusal! }
+        guard let floor else { return usersPage(request, status: .notFound) }
+        guard let user = try floor.user(named: name) else { return usersPage(request, error: "no user '\(name)'", status: .notFound) }
+        do {
+            switch action {
+            case "role":
+                guard let role = form.value("role").flatMap(FloorRole.init(rawValue:)) else { return usersPage(request, error: "choose a role", status: .badRequest) }
+                try floor.setRole(name, role: role)
+                try audit(.roleChanged, target: name, detail: "\(user.role.rawValue) → \(role.rawValue)")
+                return usersPage(request, notice: "\(name): \(role.rawValue)")
+            case "disable", "enable":
+                try floor.setDisabled(name, action == "disable")
+                try audit(action == "disable" ? .userDisabled : .userEnabled, target: name)
+                return usersPage(request, notice: "\(name): \(action)d")
+            case "reset":
+                try floor.deleteSessions(user: name)
+                let link = try setupLink(for: name)
+                try audit(.passwordReset, target: name, detail: "set-password link")
+                return usersPage(request, notice: name, link: link)
+            default:
+                return usersPage(request, error: "unknown change '\(action)'", status: .notFound)
+            }
+        } catch let e as FloorError {
+            return usersPage(request, error: e.message, status: .conflict)
         }
     }
 

@@ -70,6 +70,10 @@ public struct Workbench: Sendable {
         router.post("/account/tokens/:id/revoke") { request, context in try await self.tokenRevoke(request, id: Workbench.param(context, "id")) }
         router.get("/admin/audit") { request, _ in self.auditPage(request) }
         router.get("/admin/users") { request, _ in self.usersPage(request) }
+        router.post("/admin/users") { request, _ in try await self.userAdd(request) }
+        router.post("/admin/users/:name/:action") { request, context in
+            try await self.userChange(request, name: Workbench.param(context, "name"), action: Workbench.param(context, "action"))
+        }
         router.get("/api/calls/:id") { request, context in self.apiCall(request, id: Workbench.param(context, "id")) }
         router.get("/calibration") { request, _ in self.calibrationPage(request) }
         router.get("/reports") { request, _ in self.reportsPage(request) }

@@ -269,4 +269,42 @@ final class FloorWebTests: XCTestCase {
         XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "wang", action: .tokenCreated).count, 1)
         XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "wang", action: .tokenRevoked).count, 1)
     }
+
+    /// An admin manages users in the browser: adds one (a one-time link the new user sets a password
+    /// with, then logs in), changes a role, cannot disable the last admin; others may not.
+    func testAdminManagesUsersInTheBrowser() async throws {
+        let fx = self.fx
+        try await app().test(.router) { client in
+            let refused = try await client.execute(uri: "/admin/users", method: .post, headers: fx.headers("sup-north", form: true),
+                                                   body: WebTests.form([("name", "intruder"), ("role", "admin"), ("csrf", fx.csrf)]))
+            XCTAssertEqual(refused.status, .forbidden)
+            let added = try await client.execute(uri: "/admin/users", method: .post, headers: fx.headers("root", form: true),
+                                                 body: WebTests.form([("name", "zhou"), ("role", "agent"), ("agent_id", "A055"), ("team", "north"), ("csrf", fx.csrf)]))
+            let page = String(buffer: added.body)
+            XCTAssertEqual(added.status, .ok, page)
+            let link = try XCTUnwrap(page.range(of: "<code id=\"setup-link\">").map { String(page[$0.upperBound...].prefix { $0 != "<" }) })
+            XCTAssertTrue(link.hasPrefix("/set-password?token="), link)
+            let token = String(link.dropFirst("/set-password?token=".count))
+            let set = try await client.execute(uri: "/set-password", method: .post, headers: [.cookie: "callqc_csrf=\(fx.csrf)", .contentType: "application/x-www-form-urlencoded"],
+                                               body: WebTests.form([("token", token), ("password", "lantern river 42"), ("again", "lantern river 42"), ("csrf", fx.csrf)]))
+            XCTAssertEqual(set.status, .seeOther, String(buffer: set.body))
+            let login = try await client.execute(uri: "/login", method: .post, headers: [.cookie: "callqc_csrf=\(fx.csrf)", .contentType: "application/x-www-form-urlencoded"],
+                                                 body: WebTests.form([("user", "zhou"), ("password", "lantern river 42"), ("csrf", fx.csrf)]))
+            XCTAssertEqual(login.status, .seeOther, String(buffer: login.body))
+            let reused = try await client.execute(uri: "/set-password", method: .post, headers: [.cookie: "callqc_csrf=\(fx.csrf)", .contentType: "application/x-www-form-urlencoded"],
+                                                  body: WebTests.form([("token", token), ("password", "another password 7"), ("again", "another password 7"), ("csrf", fx.csrf)]))
+            XCTAssertEqual(reused.status, .notFound, "the link works once")
+            let role = try await client.execute(uri: "/admin/users/zhou/role", method: .post, headers: fx.headers("root", form: true),
+                                                body: WebTests.form([("role", "trainer"), ("csrf", fx.csrf)]))
+            XCTAssertEqual(role.status, .ok)
+            let last = try await client.execute(uri: "/admin/users/root/disable", method: .post, headers: fx.headers("root", form: true),
+                                                body: WebTests.form([("csrf", fx.csrf)]))
+            XCTAssertEqual(last.status, .conflict, "the last admin stays")
+            XCTAssertTrue(String(buffer: last.body).contains("last enabled admin"))
+        }
+        XCTAssertEqual(try floor.user(named: "zhou")?.role, .trainer)
+        XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "root", action: .userAdded).map(\.target), ["zhou"])
+        XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "root", action: .roleChanged).first?.detail, "agent → trainer")
+        XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "zhou", action: .passwordSet).count, 1)
+    }
 }

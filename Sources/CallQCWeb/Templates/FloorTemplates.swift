@@ -64,12 +64,25 @@ let floorTemplates: [String: String] = [
     """,
 
     "users": """
-    <table id="users"><thead><tr><th>{{#t}}用户||User{{/t}}</th><th>{{#t}}角色||Role{{/t}}</th><th>{{#t}}坐席工号||Agent id{{/t}}</th><th>{{#t}}组||Team{{/t}}</th><th>{{#t}}状态||Status{{/t}}</th></tr></thead><tbody>
+    {{> error}}{{> notice}}
+    {{#link}}<p>{{#t}}一次性设置密码链接（72 小时内有效，只显示这一次）：||One-time set-password link (valid 72 hours, shown this once):{{/t}} <code id="setup-link">{{.}}</code></p>{{/link}}
+    <table id="users"><thead><tr><th>{{#t}}用户||User{{/t}}</th><th>{{#t}}角色||Role{{/t}}</th><th>{{#t}}坐席工号||Agent id{{/t}}</th><th>{{#t}}组||Team{{/t}}</th><th>{{#t}}状态||Status{{/t}}</th><th></th></tr></thead><tbody>
     {{#users}}
-    <tr><td>{{name}}</td><td>{{role}}</td><td>{{agentID}}</td><td>{{team}}</td><td>{{status}}</td></tr>
+    <tr><td>{{name}}</td><td>{{role}}</td><td>{{agentID}}</td><td>{{team}}</td><td>{{status}}</td><td class="user-actions">
+    <form method="post" action="/admin/users/{{name}}/role" class="set-role">{{> hidden}}<select name="role">{{#roles}}<option{{#selected}} selected{{/selected}}>{{value}}</option>{{/roles}}</select><button type="submit">{{#t}}改角色||Set role{{/t}}</button></form>
+    <form method="post" action="/admin/users/{{name}}/{{toggle}}" class="toggle">{{> hidden}}<button type="submit">{{toggleLabel}}</button></form>
+    <form method="post" action="/admin/users/{{name}}/reset" class="reset">{{> hidden}}<button type="submit">{{#t}}重置密码||Reset password{{/t}}</button></form>
+    </td></tr>
     {{/users}}
     </tbody></table>
-    <p class="meta">{{#t}}用命令行管理用户：callqc users add|disable|set-role|reset-password。||Manage users on the command line: callqc users add|disable|set-role|reset-password.{{/t}}</p>
+    <h2>{{#t}}添加用户||Add a user{{/t}}</h2>
+    <form method="post" action="/admin/users" id="add-user">{{> hidden}}
+    <label>{{#t}}用户名||Name{{/t}} <input type="text" name="name" required></label>
+    <label>{{#t}}角色||Role{{/t}} <select name="role">{{#allRoles}}<option>{{.}}</option>{{/allRoles}}</select></label>
+    <label>{{#t}}坐席工号（坐席必填）||Agent id (agents){{/t}} <input type="text" name="agent_id"></label>
+    <label>{{#t}}组||Team{{/t}} <input type="text" name="team"></label>
+    <button type="submit">{{#t}}添加||Add{{/t}}</button></form>
+    <p class="meta">{{#t}}命令行同样可以：callqc users add|disable|set-role|reset-password。所有改动记入审计日志。||The command line does the same: callqc users add|disable|set-role|reset-password. Every change is in the audit log.{{/t}}</p>
     """,
 
     // The floor's part of a call page.
