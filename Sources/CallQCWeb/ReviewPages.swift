@@ -185,8 +185,31 @@ extension Workbench {
 
     struct ReviewFormModel: TemplateModel {
         struct Rule: TemplateModel { var rule: String; var confirm: Bool; var reject: Bool; var skip: Bool }
-        struct Option: TemplateModel { var rule: String; var selected: Bool }
-        struct Turn: TemplateModel { var n: Int; var role: String; var text: String; var options: [Option]; var missedNote: String }
+        // Repeated for every turn (and rule): members named here, not found by reflection.
+        struct Option: TemplateModel {
+            var rule: String; var selected: Bool
+            func child(named name: String) -> Any? {
+                switch name {
+                case "rule": return rule
+                case "selected": return selected
+                default: return nil
+                }
+            }
+        }
+        struct Turn: TemplateModel {
+            var n: Int; var role: String; var text: String; var options: [Option]; var missedNote: String; var missedLabel: String
+            func child(named name: String) -> Any? {
+                switch name {
+                case "n": return n
+                case "missedLabel": return missedLabel
+                case "role": return role
+                case "text": return text
+                case "options": return options
+                case "missedNote": return missedNote
+                default: return nil
+                }
+            }
+        }
         var action: String
         var score: String
         var loggedIn: String?
@@ -204,13 +227,19 @@ extension Workbench {
             let chosen = form?.value("verdict." + rule) ?? ""
             return ReviewFormModel.Rule(rule: rule, confirm: chosen == "confirm", reject: chosen == "reject", skip: chosen == "")
         }
+        // The rules a turn may be marked missed for depend on its role only: worked out once per role.
+        var missable: [Role: [String]] = [:]
         let turns = stored.call.turns.enumerated().map { i, turn in
             let n = i + 1
             let chosen = form?.value("missed.\(n)") ?? ""
             let role = turn.role == .agent ? p.t("坐席", "agent") : turn.role == .customer ? p.t("客户", "customer") : p.t("其他", "other")
             return ReviewFormModel.Turn(n: n, role: role, text: DisplayWidth.truncate(p.r(turn.text), to: 60),
-                                        options: missableRules(stored, role: turn.role).map { .init(rule: $0, selected: $0 == chosen) },
-                                        missedNote: form?.value("missed_note.\(n)") ?? "")
+                                        options: {
+                                            if missable[turn.role] == nil { missable[turn.role] = missableRules(stored, role: turn.role) }
+                                            return missable[turn.role]!.map { .init(rule: $0, selected: $0 == chosen) }
+                                        }(),
+                                        missedNote: form?.value("missed_note.\(n)") ?? "",
+                                        missedLabel: p.t("第 \(n) 句漏检", "Missed on turn \(n)"))
         }
         // On a floor the reviewer is who is logged in, not a typed name.
         return ReviewFormModel(action: "/calls/\(Form.encode(id))/review", score: form?.value("score") ?? "", loggedIn: p.user?.name,

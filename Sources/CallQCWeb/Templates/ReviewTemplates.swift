@@ -44,7 +44,7 @@ let reviewTemplates: [String: String] = [
     <details id="missed"{{#missedOpen}} open{{/missedOpen}}><summary>{{#t}}漏检：机器没有发现的问题||Missed: what the machine did not find{{/t}}</summary>
     <table class="missed"><thead><tr><th>#</th><th>{{#t}}角色||Role{{/t}}</th><th>{{#t}}内容||Text{{/t}}</th><th>{{#t}}漏检规则||Missed rule{{/t}}</th><th>{{#t}}说明||Note{{/t}}</th></tr></thead><tbody>
     {{#turns}}
-    <tr><td>{{n}}</td><td>{{role}}</td><td>{{text}}</td><td><select name="missed.{{n}}" aria-label="{{#t}}第 {{n}} 句漏检||Missed on turn {{n}}{{/t}}"><option value=""></option>{{#options}}<option{{#selected}} selected{{/selected}}>{{rule}}</option>{{/options}}</select></td><td><input type="text" name="missed_note.{{n}}" size="24" value="{{missedNote}}"></td></tr>
+    <tr><td>{{n}}</td><td>{{role}}</td><td>{{text}}</td><td><select name="missed.{{n}}" aria-label="{{missedLabel}}"><option value=""></option>{{#options}}<option{{#selected}} selected{{/selected}}>{{rule}}</option>{{/options}}</select></td><td><input type="text" name="missed_note.{{n}}" size="24" value="{{missedNote}}"></td></tr>
     {{/turns}}
     </tbody></table></details>
     <p><label>{{#t}}备注||Note{{/t}} <input type="text" name="note" size="60" value="{{note}}"></label></p>

@@ -64,8 +64,17 @@ enum Templates {
         var p: PageContext
 
         func child(named name: String) -> Any? {
+            // The request's own names first: `{{#t}}` inside a loop of 20,000 turns reaches here from
+            // every turn, and should not reflect the page's model each time (no model uses them).
+            switch name {
+            case "t", "csrf", "en", "langEn": return builtin(name)
+            default: break
+            }
             if let parent = model as? MustacheParent, let v = parent.child(named: name) { return v }
-            if let v = Templates.member(name, of: model) { return v }
+            return Templates.member(name, of: model)
+        }
+
+        func builtin(_ name: String) -> Any? {
             switch name {
             case "t":
                 let lang = p.lang
@@ -86,8 +95,10 @@ enum Templates {
     /// The position of each name is found once per type: mustache's own lookup reflects every
     /// property for every tag, which made a long call's page several times slower.
     static func member(_ name: String, of object: Any) -> Any? {
-        let mirror = Mirror(reflecting: object)
         let type = ObjectIdentifier(type(of: object))
+        // A name the type does not have is answered from the cache, without reflecting the value.
+        if let known = fieldPositions.withLock({ $0[type] }), known[name] == nil { return nil }
+        let mirror = Mirror(reflecting: object)
         let positions = fieldPositions.withLock { cache in
             if let known = cache[type] { return known }
             var table: [String: Int] = [:]
