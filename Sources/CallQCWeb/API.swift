@@ -109,7 +109,7 @@ extension Workbench {
             case .failure(.message(let m)):
                 return Workbench.apiError(m, status: .badRequest)
             case .success(let qr):
-                let queue = qr.plan.draw(try store.summaries(from: qr.date, to: qr.date).filter { canSee(agent: $0.agent) }, reviewed: Set(try store.reviews().map { $0.contentHash ?? $0.callID }))
+                let queue = qr.plan.draw(try store.summaries(from: qr.date, to: qr.date).filter(seeing), reviewed: Set(try store.reviews().map { $0.contentHash ?? $0.callID }))
                 let r = Redactor()
                 func t(_ s: String?) -> String? { masked ? r.redact(s) : s }
                 return Response.json(.object([

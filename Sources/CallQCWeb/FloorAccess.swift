@@ -99,13 +99,11 @@ struct FloorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Response.redirect(to: "/login?next=" + Form.encode(target))
         }
         guard FloorPolicy.roles(request.method, path).contains(user.role) else {
-            let zh = config.language == .zh
             if path.hasPrefix("/api/") {
                 return Response.json(.object([("error", .string("your role (\(user.role.rawValue)) may not use \(request.method.rawValue) \(path)"))]), status: .forbidden)
             }
             let p = PageContext(lang: request.uri.queryParameters.get("lang").flatMap(WorkbenchLanguage.init(rawValue:)) ?? config.language,
                                 csrf: CSRF.token(request).value, csrfFresh: false, redact: true, hasStore: true, here: path, user: user)
-            _ = zh
             return Response.html(Layout.page(p.t("无权访问", "Not allowed"),
                                              Layout.error(p.t("你的角色（\(user.role.rawValue)）不能使用这个页面。", "Your role (\(user.role.rawValue)) may not use this page.")), p),
                                  status: .forbidden, p)

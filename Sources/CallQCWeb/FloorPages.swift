@@ -17,9 +17,19 @@ extension Workbench {
     }
 
     /// Whether the request's user may see a call of this agent (everyone, without accounts).
-    func canSee(agent: String?) -> Bool {
-        guard let user = FloorRequest.user else { return true }
-        return FloorPolicy.canSee(agent: agent, user: user, teams: user.role == .supervisor && user.team != nil ? teams() : [:])
+    func canSee(agent: String?) -> Bool { visibility()(agent) }
+
+    /// Whether the user may see a stored call, for `calls.filter(seeing)`: the teams read once per list.
+    var seeing: (CallSummary) -> Bool {
+        let see = visibility()
+        return { see($0.agent) }
+    }
+
+    /// The test of ``canSee(agent:)`` with the agents' teams read once: for filtering a list of calls.
+    func visibility() -> (String?) -> Bool {
+        guard let user = FloorRequest.user else { return { _ in true } }
+        let teams = user.role == .supervisor && user.team != nil ? teams() : [:]
+        return { FloorPolicy.canSee(agent: $0, user: user, teams: teams) }
     }
 
     /// The 404 of a call that is not there, or that the user may not see: the same page either way.
@@ -122,8 +132,9 @@ extension Workbench {
         do {
             let summaries = try store.summaries(from: nil, to: nil)
             let agentOf = Dictionary(summaries.map { ($0.key, $0.agent) }, uniquingKeysWith: { a, _ in a })
+            let see = visibility()
             let appeals = try floor.appeals(status: nil).filter { a in
-                user.role == .agent ? a.agent == user.name : canSee(agent: agentOf[a.callKey] ?? nil)
+                user.role == .agent ? a.agent == user.name : see(agentOf[a.callKey] ?? nil)
             }
             let rows = appeals.sorted(by: { ($0.status == .pending ? 0 : 1, $0.id) < ($1.status == .pending ? 0 : 1, $1.id) }).map { a in
                 AppealsModel.Row(id: a.id, status: a.status.rawValue, href: p.link(p.callPath(a.callKey, hash: nil)), call: p.r(a.callID), agent: a.agent,

@@ -36,7 +36,7 @@ extension Workbench {
         case .success(let v): (from, to) = v
         }
         do {
-            let calls = try store.summaries(from: from, to: to).filter { canSee(agent: $0.agent) }
+            let calls = try store.summaries(from: from, to: to).filter(seeing)
             let byAgent = Report(calls, by: .agent), byDay = Report(calls, by: .day)
             let model = ReportsModel(error: error, from: from ?? "", to: to ?? "", fullHref: p.link("/reports/full", [("from", from ?? ""), ("to", to ?? "")]),
                                      calls: byAgent.calls, agents: byAgent.rows.count,
@@ -66,7 +66,7 @@ extension Workbench {
             return Response.html(Layout.page(p.t("报表", "Reports"), Layout.error(m), p, active: "reports"), status: .badRequest, p)
         case .success(let (from, to)):
             do {
-                let calls = try store.summaries(from: from, to: to).filter { canSee(agent: $0.agent) }
+                let calls = try store.summaries(from: from, to: to).filter(seeing)
                 try audit(.reportExported, target: "report", detail: [from, to].compactMap { $0 }.joined(separator: " – "))
                 let detailed = calls.sorted { ($0.score ?? 0, $0.callID) < ($1.score ?? 0, $1.callID) }.prefix(200)
                 let stored = try detailed.compactMap { try store.detail(callID: $0.contentHash) }
