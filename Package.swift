@@ -21,6 +21,8 @@ let package = Package(
         // Chromium in FloorBrowserTests (Foundation's URLSessionWebSocketTask has no WebSocket support on Linux).
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // The system's ICU (libicu-dev), found through pkg-config.
@@ -38,10 +40,16 @@ let package = Package(
         .target(name: "CallQCText", dependencies: ["CICUShim", "CFoldData"]),
         // Transcript model, readers, rules and checks, scoring, renderers.
         .target(name: "CallQC", dependencies: ["CallQCText", .product(name: "Yams", package: "Yams")]),
-        // The embedded results store: SQLite through GRDB, behind CallQC's ResultStore and FloorStore
-        // protocols; password hashing (bcrypt) and secret digests (SHA-256) for the CLI and the web.
+        // The results store behind CallQC's ResultStore and FloorStore protocols, on SQLite (GRDB, the
+        // embedded default) or PostgreSQL (postgres-nio); password hashing (bcrypt) and secret digests
+        // (SHA-256) for the CLI and the web.
         .target(name: "CallQCStore", dependencies: [
             "CallQC", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

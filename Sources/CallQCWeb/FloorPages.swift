@@ -266,7 +266,7 @@ extension Workbench {
         let team = form.value("team").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
         guard let role = form.value("role").flatMap(FloorRole.init(rawValue:)) else { return usersPage(request, error: "choose a role", status: .badRequest) }
         do {
-            try SQLiteResultStore.checkUserName(name)
+            try SQLStore.checkUserName(name)
             try floor.addUser(FloorUser(name: name, role: role, agentID: agentID, team: team, createdAt: Workbench.now()))
         } catch let e as FloorError {
             return usersPage(request, error: e.message, status: .badRequest)

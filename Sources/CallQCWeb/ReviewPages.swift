@@ -16,7 +16,7 @@ extension Workbench {
     }
 
     /// The queue's parameters as `callqc sample` takes them; the date defaults to the last day stored.
-    func queueRequest(_ request: Request, _ store: SQLiteResultStore) throws -> Result<QueueRequest, QueueError> {
+    func queueRequest(_ request: Request, _ store: SQLStore) throws -> Result<QueueRequest, QueueError> {
         let q = request.uri.queryParameters
         var plan = SamplingPlan()
         if let v = q.get("per_agent"), !v.isEmpty {

@@ -13,11 +13,11 @@ public struct Workbench: Sendable {
     public let config: WorkbenchConfig
     let checker: Checker
     let linter: ScriptLinter
-    let store: SQLiteResultStore?
+    let store: SQLStore?
     let loader: TranscriptLoader
     let pool: WorkPool
 
-    public init(config: WorkbenchConfig, checker: Checker, store: SQLiteResultStore?, loader: TranscriptLoader = TranscriptLoader()) {
+    public init(config: WorkbenchConfig, checker: Checker, store: SQLStore?, loader: TranscriptLoader = TranscriptLoader()) {
         self.pool = WorkPool(workers: config.workers)
         self.config = config
         self.checker = checker

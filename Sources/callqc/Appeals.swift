@@ -29,7 +29,7 @@ struct Appeals: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List appeals, oldest first.")
 
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Option(name: .long, help: "Only appeals of this status.") var status: Appeal.Status?
         @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
         @Flag(name: .customLong("no-redact"), help: "Show call ids, reasons and notes unmasked.") var noRedact = false
@@ -50,7 +50,7 @@ struct Appeals: ParsableCommand {
                 return
             }
             if appeals.isEmpty {
-                Console.say("no \(status.map { $0.rawValue + " " } ?? "")appeals in \(db)", redact: false)
+                Console.say("no \(status.map { $0.rawValue + " " } ?? "")appeals in \(StoreAccess.shown(db))", redact: false)
                 return
             }
             Console.out(FloorAccess.table(["ID", "STATUS", "CALL", "DISPUTES", "AGENT", "CREATED", "DECIDED BY", "REASON / NOTE"], appeals.map { a in
@@ -76,12 +76,12 @@ struct Appeals: ParsableCommand {
         @Flag var decision: Decision
         @Option(name: .long, help: "The reason for the decision.") var note: String?
         @Option(name: .customLong("by"), help: "The supervisor or admin deciding (a workbench user); default cli:OSUSER.") var decider: String?
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
 
         func run() throws {
             let store = try StoreAccess.open(db)
             guard let appeal = try store.appeal(id: id) else {
-                Console.error("no appeal \(id) in \(db)", redact: false)
+                Console.error("no appeal \(id) in \(StoreAccess.shown(db))", redact: false)
                 throw ExitCode(1)
             }
             let by: String
@@ -119,7 +119,7 @@ struct Appeals: ParsableCommand {
         @Flag(name: .long, help: "Dispute the call's score rather than one finding.") var score = false
         @Option(name: .long, help: "Why the agent disputes it.") var reason: String
         @Option(name: .long, help: "The user who appeals.") var agent: String
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
 
         func validate() throws {
             if (finding == nil) == !score { throw ValidationError("Give either --finding N or --score.") }

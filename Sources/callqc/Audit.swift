@@ -16,7 +16,7 @@ struct AuditCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The results database.") var db: String
+    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
     @Option(name: .long, help: "From this day (YYYY-MM-DD) or time (ISO 8601, UTC).") var from: String?
     @Option(name: .long, help: "To this day (included) or time.") var to: String?
     @Option(name: .long, help: "Only what this user did (cli:OSUSER for the command line).") var user: String?

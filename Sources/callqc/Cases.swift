@@ -27,7 +27,7 @@ struct Cases: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a case of a checked call: category, excerpt, findings, and the six aspects pre-filled.")
         @Argument(help: "The call id.") var callID: String
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Option(name: .long, help: "服务分享类, 客户投诉类 or 业务咨询类 (suggested when not given).") var category: String?
         @Option(name: .long, help: "The case's title.") var title: String?
         @Option(name: .long, help: "A note for the trainer.") var note: String?
@@ -53,13 +53,13 @@ struct Cases: ParsableCommand {
             try FloorAccess.audit(store, .caseAdded, target: "case \(c.id)", detail: stored.summary.key)
             Console.out("added \(c.label): \(c.category.rawValue)\(c.categorySuggested ? " (suggested)" : "")\(c.complaintType.map { ", \($0.rawValue) (suggested)" } ?? ""), turns \(c.turns.lowerBound)–\(c.turns.upperBound), \(c.findings.count) finding\(c.findings.count == 1 ? "" : "s") — \(Redactor().redact(c.title))")
             let open = TrainingCase.aspectNames.filter { (c.aspects[$0] ?? "").contains(TrainingCase.toComplete) }
-            if !open.isEmpty { Console.out("to complete: \(open.joined(separator: "、")) (callqc cases show \(c.id) --db \(db))") }
+            if !open.isEmpty { Console.out("to complete: \(open.joined(separator: "、")) (callqc cases show \(c.id) --db \(StoreAccess.shown(db)))") }
         }
     }
 
     /// Filters shared by list and search.
     struct Filters: ParsableArguments {
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Option(name: .long, help: "Only this category.") var category: String?
         @Option(name: .long, help: "Only cases with a finding of this rule.") var rule: String?
         @Option(name: .long, help: "Only this agent's cases.") var agent: String?
@@ -102,13 +102,13 @@ struct Cases: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one case (Markdown, redacted).")
         @Argument(help: "The case id (7 or CASE-0007).") var id: String
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked.") var noRedact = false
 
         func run() throws {
             let store = try StoreAccess.open(db)
             guard let c = try store.cases().first(where: { $0.id == Show.number(id) }) else {
-                Console.error("no case '\(id)' in \(db)")
+                Console.error("no case '\(id)' in \(StoreAccess.shown(db))")
                 throw ExitCode(1)
             }
             Console.out(CaseDocument.markdown(c, redact: !noRedact), terminator: "")
@@ -123,13 +123,13 @@ struct Cases: ParsableCommand {
             discussion: "Example: callqc cases share 7 --db qc.sqlite; callqc cases share 7 --unshare --db qc.sqlite"
         )
         @Argument(help: "The case id (7 or CASE-0007).") var id: String
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Flag(name: .long, help: "Stop sharing it.") var unshare = false
 
         func run() throws {
             let store = try StoreAccess.open(db)
             guard let n = Show.number(id), try store.cases().contains(where: { $0.id == n }) else {
-                Console.error("no case '\(id)' in \(db)")
+                Console.error("no case '\(id)' in \(StoreAccess.shown(db))")
                 throw ExitCode(1)
             }
             try store.shareCase(id: n, shared: !unshare)
@@ -172,7 +172,7 @@ struct Cases: ParsableCommand {
 
     struct Suggest: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Propose calls for the library: the best to share, representative complaints, each frequent finding.")
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String?
         @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
 
@@ -182,7 +182,7 @@ struct Cases: ParsableCommand {
             let suggestions = CaseSuggester().suggest(try store.summaries(from: from, to: to), existing: existing)
             if suggestions.isEmpty { Console.out("no candidates"); return }
             for s in suggestions {
-                Console.out("\(DisplayWidth.pad(s.callID, 16)) \(s.category.rawValue)  \(s.reason)   → callqc cases add \(s.callID) --db \(db) --category \(s.category.rawValue)")
+                Console.out("\(DisplayWidth.pad(s.callID, 16)) \(s.category.rawValue)  \(s.reason)   → callqc cases add \(s.callID) --db \(StoreAccess.shown(db)) --category \(s.category.rawValue)")
             }
         }
     }

@@ -30,7 +30,7 @@ struct Check: ParsableCommand {
     @Option(name: [.short, .long], help: "Write results to this file instead of standard output.")
     var output: String?
 
-    @Option(name: .long, help: "Also store results in this SQLite database (created if missing).")
+    @Option(name: .long, help: "Also store results in this database: a SQLite file (created if missing), or postgres://USER@HOST:5432/DB.")
     var db: String?
 
     @Option(name: .customLong("fail-on"), help: "Exit with status 1 when a finding at or above this severity occurs: info, warning, error, critical.")
@@ -127,7 +127,7 @@ struct Check: ParsableCommand {
         progress.clear()
         sink.write(renderer.end(summary))
         if let db, !noProgress {
-            Console.say("\(summary.calls) result\(summary.calls == 1 ? "" : "s") stored in \(db)", redact: !noRedact)
+            Console.say("\(summary.calls) result\(summary.calls == 1 ? "" : "s") stored in \(StoreAccess.shown(db))", redact: !noRedact)
         }
         if summary.errors > 0 || failed { throw ExitCode(1) }
     }

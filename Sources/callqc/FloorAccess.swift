@@ -32,7 +32,7 @@ enum FloorAccess {
     }
 
     /// Appends an audit entry for the command line.
-    static func audit(_ store: SQLiteResultStore, _ action: AuditAction, target: String?, detail: String?) throws {
+    static func audit(_ store: SQLStore, _ action: AuditAction, target: String?, detail: String?) throws {
         try store.audit(AuditEntry(at: ISO8601DateFormatter().string(from: Date()), actor: actor, action: action, target: target, detail: detail))
     }
 
@@ -50,7 +50,7 @@ enum FloorAccess {
     }
 
     /// A new one-time set-password link for the user, valid `hours`; the store keeps only the SHA-256 of its secret.
-    static func setupLink(_ store: SQLiteResultStore, user: String, hours: Int, baseURL: String?) throws -> (link: String, expires: Date) {
+    static func setupLink(_ store: SQLStore, user: String, hours: Int, baseURL: String?) throws -> (link: String, expires: Date) {
         let secret = FloorSecret.random()
         let expires = Date().addingTimeInterval(Double(hours) * 3600)
         try refusing { try store.addSetupLink(user: user, secretHash: FloorSecret.sha256Hex(secret), expires: expires) }

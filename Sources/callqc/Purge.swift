@@ -19,7 +19,7 @@ struct Purge: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The results database.") var db: String
+    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
     @Option(name: .long, help: "Delete what is older than this day (YYYY-MM-DD).") var before: String
     @Flag(name: .customLong("keep-reviewed"), help: "Keep calls that have a review, with their results and reviews.") var keepReviewed = false
     @Flag(name: .customLong("dry-run"), help: "List what would be deleted; delete nothing.") var dryRun = false
@@ -31,11 +31,11 @@ struct Purge: ParsableCommand {
 
     func run() throws {
         let store = try StoreAccess.open(db)
-        let report: SQLiteResultStore.PurgeReport
+        let report: SQLStore.PurgeReport
         do {
             report = try store.purge(before: before, keepReviewed: keepReviewed, dryRun: dryRun)
         } catch {
-            Console.error("\(db): the purge failed and changed nothing: \(error)")
+            Console.error("\(StoreAccess.shown(db)): the purge failed and changed nothing: \(error)")
             throw ExitCode(1)
         }
         let r = Redactor()

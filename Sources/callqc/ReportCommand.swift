@@ -22,7 +22,7 @@ struct ReportCommand: ParsableCommand {
             """
         )
 
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Option(name: .long, help: "How to group the calls.") var by: Report.Grouping = .agent
         @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String?
         @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
@@ -72,12 +72,12 @@ struct ReportCommand: ParsableCommand {
             discussion: "Recall is confirmed ÷ (confirmed + missed): reviewers mark misses with callqc review CALL --missed RULE@TURN."
         )
 
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
         @Flag(name: .customLong("no-redact"), help: "Show personal data in the missed turns unmasked.") var noRedact = false
 
         /// The text of each missed turn, masked unless --no-redact; nil where the call or turn is not stored.
-        func missedTexts(_ c: Calibration, _ store: SQLiteResultStore) throws -> [String?] {
+        func missedTexts(_ c: Calibration, _ store: SQLStore) throws -> [String?] {
             var calls: [String: Call?] = [:]
             let redactor = Redactor()
             return try c.missed.map { m in
@@ -116,7 +116,7 @@ struct ReportCommand: ParsableCommand {
                 return
             }
             var out = "Calibration: machine findings and scores against reviewers' verdicts\n\n"
-            if c.rules.isEmpty && c.total == nil { out += "No reviews yet: record them with callqc review CALL_ID --db \(db) --score N --confirm RULE --reject RULE --missed RULE@TURN\n" }
+            if c.rules.isEmpty && c.total == nil { out += "No reviews yet: record them with callqc review CALL_ID --db \(StoreAccess.shown(db)) --score N --confirm RULE --reject RULE --missed RULE@TURN\n" }
             func percent(_ v: Double?) -> String { v.map { "\(Int(($0 * 100).rounded()))%" } ?? "-" }
             if !c.rules.isEmpty {
                 out += "RULE                      CONFIRMED  REJECTED  MISSED  PRECISION  RECALL\n"
@@ -128,7 +128,7 @@ struct ReportCommand: ParsableCommand {
                     out += "\nlowest precision: \(worst.rule) — reviewers rejected \(worst.rejected) of \(worst.confirmed + worst.rejected); look at its phrases and exceptions\n"
                 }
                 if let blind = c.rules.filter({ ($0.recall ?? 1) < 0.8 }).min(by: { ($0.recall ?? 1, $0.rule) < ($1.recall ?? 1, $1.rule) }) {
-                    out += "\nlowest recall: \(blind.rule) — reviewers marked \(blind.missed) missed turn\(blind.missed == 1 ? "" : "s"); callqc rules suggest-examples --db \(db) proposes them as examples\n"
+                    out += "\nlowest recall: \(blind.rule) — reviewers marked \(blind.missed) missed turn\(blind.missed == 1 ? "" : "s"); callqc rules suggest-examples --db \(StoreAccess.shown(db)) proposes them as examples\n"
                 }
             }
             if !c.missed.isEmpty {

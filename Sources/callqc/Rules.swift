@@ -85,7 +85,7 @@ struct Rules: ParsableCommand {
             Example: callqc rules suggest-examples --db qc.sqlite -o suggestions.yaml
             """
         )
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
         @Flag(name: .customLong("no-redact"), help: "Quote personal data unmasked.") var noRedact = false
 

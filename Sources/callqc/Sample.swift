@@ -14,7 +14,7 @@ struct Sample: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The results database.") var db: String
+    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
     @Option(name: .long, help: "The day to sample (YYYY-MM-DD).") var date: String
     @Option(name: .customLong("per-agent"), help: "Calls per agent (the center reviews 2).") var perAgent: Int = 2
     @Option(name: .long, help: "Random seed: the same seed gives the same queue.") var seed: UInt64 = 1
@@ -116,7 +116,7 @@ struct ReviewCommand: ParsableCommand {
     )
 
     @Argument(help: "The call id.") var callID: String
-    @Option(name: .long, help: "The results database.") var db: String
+    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
     @Option(name: .long, help: "The reviewer's score for the whole call.") var score: Double?
     @Option(name: .long, help: "A section score, as SECTION=POINTS (repeatable).") var section: [String] = []
     @Option(name: .long, help: "A rule whose findings in this call were right (repeatable).") var confirm: [String] = []

@@ -18,6 +18,7 @@ struct Serve: ParsableCommand {
           callqc serve --db qc.sqlite
           callqc serve --db qc.sqlite --port 9000 --lang en
           CALLQC_TOKEN=s3cret callqc serve --db qc.sqlite --host 0.0.0.0
+          PGPASSWORD=… callqc serve --db postgres://qc@db.example:5432/qc --port 8081
         """
     )
 
@@ -40,7 +41,7 @@ struct Serve: ParsableCommand {
 
     /// Whether the database has accounts (then everyone logs in).
     var accounts: Bool {
-        guard let db, FileManager.default.fileExists(atPath: db), let store = try? StoreAccess.open(db),
+        guard let db, SQLStore.isServerURL(db) || FileManager.default.fileExists(atPath: db), let store = try? StoreAccess.open(db),
               let floor = store as Any as? any FloorStore else { return false }
         return (try? floor.hasUsers()) ?? false
     }

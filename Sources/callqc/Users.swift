@@ -39,7 +39,7 @@ struct Users: ParsableCommand {
         }
 
         func run() throws {
-            try FloorAccess.refusing { try SQLiteResultStore.checkUserName(name) }
+            try FloorAccess.refusing { try SQLStore.checkUserName(name) }
             let password = passwordStdin ? try FloorAccess.passwordFromStandardInput(user: name) : nil
             let store = try StoreAccess.open(db, create: true)
             try FloorAccess.refusing {
@@ -63,7 +63,7 @@ struct Users: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the users.")
 
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
 
         func run() throws {
@@ -78,7 +78,7 @@ struct Users: ParsableCommand {
                 return
             }
             if users.isEmpty {
-                Console.say("no users in \(db): the workbench runs without logins (add the first admin with callqc users add NAME --role admin --db \(db))", redact: false)
+                Console.say("no users in \(StoreAccess.shown(db)): the workbench runs without logins (add the first admin with callqc users add NAME --role admin --db \(StoreAccess.shown(db)))", redact: false)
                 return
             }
             Console.out(FloorAccess.table(["NAME", "ROLE", "AGENT ID", "TEAM", "STATUS", "PASSWORD", "CREATED"], users.map { u in
@@ -92,7 +92,7 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a user: no login, no API token, their sessions end.")
 
         @Argument(help: "The user.") var name: String
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
 
         func run() throws {
             let store = try StoreAccess.open(db)
@@ -106,7 +106,7 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.")
 
         @Argument(help: "The user.") var name: String
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
 
         func run() throws {
             let store = try StoreAccess.open(db)
@@ -125,12 +125,12 @@ struct Users: ParsableCommand {
         @Argument(help: "The user.") var name: String
         @Flag(name: .customLong("password-stdin"), help: "Read the new password from standard input (one line).") var passwordStdin = false
         @Option(name: .customLong("base-url"), help: "The workbench's address, put before the link's path.") var baseURL: String?
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
 
         func run() throws {
             let store = try StoreAccess.open(db)
             guard try store.user(named: name) != nil else {
-                Console.error("no user '\(name)' in \(db)", redact: false)
+                Console.error("no user '\(name)' in \(StoreAccess.shown(db))", redact: false)
                 throw ExitCode(1)
             }
             if passwordStdin {
@@ -158,12 +158,12 @@ struct Users: ParsableCommand {
         @Argument(help: "The new role.") var role: FloorRole
         @Option(name: .customLong("agent-id"), help: "Set the agent id too (needed to make a user an agent).") var agentID: String?
         @Option(name: .long, help: "Set the team too.") var team: String?
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
 
         func run() throws {
             let store = try StoreAccess.open(db)
             guard let before = try store.user(named: name) else {
-                Console.error("no user '\(name)' in \(db)", redact: false)
+                Console.error("no user '\(name)' in \(StoreAccess.shown(db))", redact: false)
                 throw ExitCode(1)
             }
             try FloorAccess.refusing {
@@ -186,7 +186,7 @@ struct Users: ParsableCommand {
 
         @Argument(help: "The user the token acts as.") var name: String
         @Option(name: .long, help: "What the token is for.") var label: String = ""
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
 
         func run() throws {
             let store = try StoreAccess.open(db)
@@ -204,7 +204,7 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List personal API tokens (never the tokens themselves).")
 
         @Argument(help: "Only this user's tokens.") var name: String?
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
         @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
 
         func run() throws {
@@ -228,7 +228,7 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "revoke-token", abstract: "Revoke a personal API token by its id.")
 
         @Argument(help: "The token's id (callqc users tokens).") var id: Int
-        @Option(name: .long, help: "The results database.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
 
         func run() throws {
             let store = try StoreAccess.open(db)

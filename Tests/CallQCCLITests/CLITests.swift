@@ -26,7 +26,7 @@ final class CLITests: XCTestCase {
     }
 
     func testJSONLinesStreamCarriesErrorsAndExitIsOne() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try "[00:01-00:03] 坐席: 您好\n[00:05-00:04] 客户: 喂\n".write(to: dir.appendingPathComponent("bad.txt"), atomically: true, encoding: .utf8)
@@ -168,7 +168,7 @@ final class CLIRuleTests: XCTestCase {
     }
 
     func testBadRuleSetStopsTheRunWithFileAndLine() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-badrules-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-badrules-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("rules.yaml")
@@ -237,7 +237,7 @@ final class CLILintTests: XCTestCase {
 final class CLIStoreTests: XCTestCase {
     var dir: URL!
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-store-\(UUID().uuidString)")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-store-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
@@ -343,7 +343,7 @@ final class CLIPrivacyTests: XCTestCase {
 
 final class CLICaseTests: XCTestCase {
     func testTrainersPath() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-cases-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-cases-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("qc.sqlite").path
@@ -373,7 +373,7 @@ final class CLICaseTests: XCTestCase {
 final class CLIReviewFindingsTests: XCTestCase {
     var dir: URL!
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-rev-\(UUID().uuidString)")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-rev-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
@@ -459,5 +459,16 @@ final class CLIOutputTests: XCTestCase {
         let r = try CLI.run(["check", "samples/good-call-broadband.txt", "-o", "/no/such/dir/out.txt"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("Cannot write to '/no/such/dir/out.txt'"), r.stderr)
+    }
+}
+
+extension UUID {
+    /// The UUID with its digits written as letters (0 → g … 9 → p): error messages mask digit runs
+    /// that look like phone or card numbers, and a temporary folder's name must come out as it went in.
+    var pathSafe: String {
+        String(uuidString.map { c -> Character in
+            guard let d = c.wholeNumberValue, c.isASCII else { return c }
+            return Character(UnicodeScalar(UInt8(ascii: "g") + UInt8(d)))
+        })
     }
 }

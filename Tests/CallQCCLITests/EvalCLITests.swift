@@ -6,7 +6,7 @@ final class EvalCLITests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-eval-cli-\(UUID().uuidString)")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-eval-cli-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try """
         {"id":"z1","text":"我不知道。","expect":["taboo.dont-know"],"lang":"zh-Hans","category":"listed"}

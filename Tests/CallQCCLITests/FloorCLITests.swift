@@ -9,7 +9,7 @@ final class FloorCLITests: XCTestCase {
     var db: String { dir.appendingPathComponent("qc.sqlite").path }
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-floor-\(UUID().uuidString)")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-floor-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
@@ -38,7 +38,7 @@ final class FloorCLITests: XCTestCase {
         try ok(["cases", "add", "C20261120-0057"])
         try ok(["cases", "export", "--output", dir.appendingPathComponent("cases").path])
         try ok(["report", "--format", "csv", "-o", dir.appendingPathComponent("day.csv").path])
-        let store = try SQLiteResultStore(path: db)
+        let store = try SQLStore(path: db)
         let actions = try store.auditLog(from: nil, to: nil, actor: nil, action: nil).map(\.action)
         XCTAssertEqual(actions, [.caseAdded, .caseExported, .reportExported])
         XCTAssertTrue(try store.auditLog(from: nil, to: nil, actor: nil, action: nil).allSatisfy { $0.actor == "cli:" + Self.osUser })
@@ -53,7 +53,7 @@ final class FloorCLITests: XCTestCase {
         let secret = String(link.dropFirst("/set-password?token=".count))
         XCTAssertGreaterThanOrEqual(secret.count, 43)
         XCTAssertNil(try Data(contentsOf: URL(fileURLWithPath: db)).range(of: Data(secret.utf8)), "the secret is not stored")
-        let store = try SQLiteResultStore(path: db)
+        let store = try SQLStore(path: db)
         XCTAssertEqual(try store.consumeSetupLink(secretHash: FloorSecret.sha256Hex(secret), now: Date()), "lihua")
         XCTAssertNil(try store.consumeSetupLink(secretHash: FloorSecret.sha256Hex(secret), now: Date()), "one use")
         let withBase = try ok(["users", "add", "zhao", "--role", "trainer", "--base-url", "https://qc.example.com/"])
@@ -176,7 +176,7 @@ final class FloorCLITests: XCTestCase {
         // review records the operating-system user unless --reviewer names another; both are audited.
         try ok(["review", "C20261120-0057", "--score", "70", "--confirm", "address"])
         try ok(["review", "C20261120-0057", "--note", "复听", "--reviewer", "lihua"])
-        let store = try SQLiteResultStore(path: db)
+        let store = try SQLStore(path: db)
         XCTAssertEqual(try store.reviews().map(\.reviewer), [Self.osUser, "lihua"])
         let log = try store.auditLog(from: nil, to: nil, actor: nil, action: nil)
         XCTAssertEqual(log.filter { $0.action == .appeal }.map(\.actor), ["wangfang", "wangfang"])

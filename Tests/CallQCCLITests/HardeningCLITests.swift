@@ -5,7 +5,7 @@ import XCTest
 final class HardeningCLITests: XCTestCase {
     var dir: URL!
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-harden-\(UUID().uuidString)")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-harden-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }

@@ -7,7 +7,7 @@ final class OneRoadCLITests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-one-road-\(UUID().uuidString)")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-one-road-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         // An Aliyun result cut off in its second line, as a failed download leaves it.
         try "{\"TaskId\": \"d429dd7dd75711e8\", \"StatusText\": \"SUCCESS\",\n \"Result\": {\"Sentences\": [{\"BeginTime\": 340, \"EndTime\": 2365, \"Text\": \"您好，很高兴为您服务"

@@ -7,7 +7,7 @@ final class RecallCLITests: XCTestCase {
     var db: String { dir.appendingPathComponent("qc.sqlite").path }
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-recall-\(UUID().uuidString)")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cli-recall-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         // The rude call: 22 turns, taboo.dont-know found on turn 7.
         XCTAssertEqual(try CLI.run(["check", "samples/rude-agent.txt", "--db", db, "--format", "jsonl", "-o", "/dev/null", "--no-progress"]).status, 0)

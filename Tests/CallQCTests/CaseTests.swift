@@ -4,12 +4,12 @@ import CallQCStore
 
 final class CaseTests: XCTestCase {
     var dir: URL!
-    var store: SQLiteResultStore!
+    var store: SQLStore!
 
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-cases-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let checker = Checker(catalog: Shipped.catalog, scripts: ScriptTests.scripts)
         let loader = TranscriptLoader()
         let (inputs, _) = loader.expand([Shipped.root.appendingPathComponent("samples").path])

@@ -24,7 +24,7 @@ final class FloorStoreTests: XCTestCase {
     // MARK: Users and passwords
 
     func testUsersAddListDisableAndSetRole() throws {
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         XCTAssertFalse(try store.hasUsers())
         try store.addUser(FloorUser(name: "lihua", role: .admin))
         try store.addUser(FloorUser(name: "wangfang", role: .agent, agentID: "A023", team: "east"))
@@ -104,7 +104,7 @@ final class FloorStoreTests: XCTestCase {
     // MARK: Set-password links and sessions
 
     func testSetupLinkWorksOnceAndExpires() throws {
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         try store.addUser(FloorUser(name: "lihua", role: .admin))
         let now = Date()
         try store.addSetupLink(user: "lihua", secretHash: FloorSecret.sha256Hex("s1"), expires: now.addingTimeInterval(72 * 3600))
@@ -124,7 +124,7 @@ final class FloorStoreTests: XCTestCase {
     }
 
     func testSessionsAddTouchAndDelete() throws {
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         try store.addUser(FloorUser(name: "lihua", role: .trainer))
         let start = Date(timeIntervalSince1970: 1_796_000_000)
         let a = FloorSecret.sha256Hex("session-a"), b = FloorSecret.sha256Hex("session-b")
@@ -152,7 +152,7 @@ final class FloorStoreTests: XCTestCase {
     // MARK: Tokens
 
     func testTokensAreStoredHashedAndRevocable() throws {
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         try store.addUser(FloorUser(name: "bot", role: .supervisor))
         let token = FloorSecret.apiToken()
         let id = try store.addToken(user: "bot", label: "nightly", tokenHash: FloorSecret.sha256Hex(token), createdAt: "2026-12-01T08:00:00Z")
@@ -181,7 +181,7 @@ final class FloorStoreTests: XCTestCase {
     // MARK: Failed logins
 
     func testFailedLoginsPerUserAndAddressWithinAWindow() throws {
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         let t0 = Date(timeIntervalSince1970: 1_796_000_000)
         try store.recordFailedLogin(user: "lihua", address: "10.0.0.1", at: t0)
         try store.recordFailedLogin(user: "lihua", address: "10.0.0.2", at: t0.addingTimeInterval(60))
@@ -199,7 +199,7 @@ final class FloorStoreTests: XCTestCase {
     // MARK: Audit log
 
     func testAuditLogIsAppendOnly() throws {
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         try store.audit(AuditEntry(at: "2026-12-01T09:00:00Z", actor: "lihua", action: .login, address: "127.0.0.1"))
         try store.audit(AuditEntry(at: "2026-12-02T10:00:00Z", actor: "lihua", action: .unmask, target: "C1", detail: "customer complaint"))
         try store.audit(AuditEntry(at: "2026-12-03T11:00:00Z", actor: "cli:root", action: .userAdded, target: "wangfang"))
@@ -213,7 +213,7 @@ final class FloorStoreTests: XCTestCase {
                        AuditEntry(id: 2, at: "2026-12-02T10:00:00Z", actor: "lihua", action: .unmask, target: "C1", detail: "customer complaint"))
         // Raw SQL on the store's own connection cannot change or delete a line.
         for sql in ["UPDATE audit_log SET actor = 'someone' WHERE id = 1", "DELETE FROM audit_log WHERE id = 2", "DELETE FROM audit_log"] {
-            XCTAssertThrowsError(try store.queue.write { db in try db.execute(sql: sql) }, sql) { error in
+            XCTAssertThrowsError(try store.database.write { db in try db.execute(sql) }, sql) { error in
                 XCTAssertTrue("\(error)".contains("append-only"), "\(error)")
             }
         }
@@ -227,8 +227,8 @@ final class FloorStoreTests: XCTestCase {
     // MARK: Appeals
 
     /// The rude-agent sample: 55 points (E); finding 0 is the missing closing (10 points of greeting-closing's 15).
-    func rudeStore() throws -> SQLiteResultStore {
-        let store = try SQLiteResultStore(path: path)
+    func rudeStore() throws -> SQLStore {
+        let store = try SQLStore(path: path)
         try store.save([Shipped.sample("rude-agent.txt")])
         return store
     }
@@ -291,11 +291,11 @@ final class FloorStoreTests: XCTestCase {
         XCTAssertEqual(section?["score"], .number(15))
         XCTAssertEqual(section?["deductions"]?.arrayValue?.first?["struck"], .bool(true))
         // History: the stored result is as checked.
-        let stored = try store.queue.read { db in try String.fetchOne(db, sql: "SELECT result_json FROM results") }
+        let stored = try store.database.read { db in try db.string("SELECT result_json FROM results") }
         let original = try JSONParser.parse(try XCTUnwrap(stored))
         XCTAssertEqual(original["score"]?["total"], .number(55))
         XCTAssertNil(original["findings"]?.arrayValue?.first?["struck"])
-        XCTAssertEqual(try store.queue.read { db in try Double.fetchOne(db, sql: "SELECT score FROM results") }, 55)
+        XCTAssertEqual(try store.database.read { db in try db.double("SELECT score FROM results") }, 55)
         // Reports count the struck finding no more.
         let report = Report(try store.summaries(from: nil, to: nil), by: .rule)
         XCTAssertNil(report.rows.first { $0.key == "closing" })
@@ -311,7 +311,7 @@ final class FloorStoreTests: XCTestCase {
     }
 
     func testStrikingAVetoLiftsIt() throws {
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         let call = Shipped.check("""
             # call: V1
             # date: 2026-11-21

@@ -25,7 +25,7 @@ final class HardeningStoreTests: XCTestCase {
     }
 
     func testCallsSharingAnIdAreBothKeptReportedAndQueued() throws {
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let results = twoCallsNamedE1()
         try store.save([results[0]])
         let collisions = try store.collisions([results[1]])
@@ -64,10 +64,10 @@ final class HardeningStoreTests: XCTestCase {
             let path = dir.appendingPathComponent("new-\(round).sqlite").path
             let failures = LockedList()
             DispatchQueue.concurrentPerform(iterations: 6) { _ in
-                do { _ = try SQLiteResultStore(path: path) } catch { failures.add("\(error)") }
+                do { _ = try SQLStore(path: path) } catch { failures.add("\(error)") }
             }
             XCTAssertEqual(failures.items, [], "round \(round)")
-            XCTAssertEqual(try SQLiteResultStore(path: path).appliedMigrations().last, "v7-case-sharing")
+            XCTAssertEqual(try SQLStore(path: path).appliedMigrations().last, "v7-case-sharing")
         }
     }
 
@@ -115,7 +115,7 @@ final class HardeningRetentionTests: XCTestCase {
         let old = umask(0o022)
         defer { umask(old) }
         let path = dir.appendingPathComponent("qc.sqlite").path
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         try store.save([result("E1", "2026-11-20", "甲")])
         var info = stat()
         XCTAssertEqual(stat(path, &info), 0)
@@ -124,7 +124,7 @@ final class HardeningRetentionTests: XCTestCase {
 
     func testPurgeDeletesOldCallsResultsAndReviewsAndKeepsReviewedOnAsk() throws {
         let path = dir.appendingPathComponent("qc.sqlite").path
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         try store.save([result("OLD1", "2026-10-01", "旧的甲号标记"), result("OLD2", "2026-10-02", "旧的乙号标记"), result("NEW1", "2026-11-21", "新的标记")])
         let summaries = try store.summaries(from: nil, to: nil)
         let old1 = try XCTUnwrap(summaries.first { $0.callID == "OLD1" })

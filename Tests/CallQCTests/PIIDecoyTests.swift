@@ -109,7 +109,7 @@ final class PIIDecoyTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-pii-decoys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         var results: [CallResult] = []
         for item in real {
             current = planted(item)

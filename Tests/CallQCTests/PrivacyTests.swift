@@ -164,7 +164,7 @@ final class PrivacyTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-pii-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         try store.save([Shipped.sample("pii-readout.txt")])
         let stored = try XCTUnwrap(try store.detail(callID: "C20261121-0080"))
         XCTAssertTrue(stored.call.turns[1].text.contains("13812345678"), "the store is internal: originals are kept")

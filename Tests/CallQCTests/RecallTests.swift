@@ -13,7 +13,7 @@ final class RecallTests: XCTestCase {
 
     func testMissedFindingsRoundTripThroughTheStore() throws {
         let path = dir.appendingPathComponent("qc.sqlite").path
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         let plain = Review(callID: "C1", reviewedAt: "2026-12-01T08:00:00Z", score: 80, confirmed: ["taboo"])
         let misses = Review(callID: "C1", reviewedAt: "2026-12-01T09:00:00Z", reviewer: "王组长",
                             missed: [MissedFinding(rule: "taboo.dont-know", turn: 3, note: "不清楚 = 不知道"), MissedFinding(rule: "pii.agent", turn: 12)],
@@ -21,7 +21,7 @@ final class RecallTests: XCTestCase {
         try store.record(plain)
         try store.record(misses)
         XCTAssertEqual(try store.reviews(), [plain, misses])
-        XCTAssertEqual(try SQLiteResultStore(path: path).reviews()[1].missed.map(\.description), ["taboo.dont-know@3", "pii.agent@12"])
+        XCTAssertEqual(try SQLStore(path: path).reviews()[1].missed.map(\.description), ["taboo.dont-know@3", "pii.agent@12"])
     }
 
     func testParsingRuleAtTurn() {

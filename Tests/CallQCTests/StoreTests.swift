@@ -19,7 +19,7 @@ final class StoreTests: XCTestCase {
 
     func testMigrationsAndIdempotentRechecks() throws {
         let path = dir.appendingPathComponent("qc.sqlite").path
-        let store = try SQLiteResultStore(path: path)
+        let store = try SQLStore(path: path)
         XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2-cases", "v3-review-misses", "v4-review-hash", "v5-purge-log", "v6-floor", "v7-case-sharing"])
         let results = samples()
         try store.save(results)
@@ -39,12 +39,12 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(summaries.count, results.count)
         XCTAssertEqual(summaries.first { $0.callID == newer.call.id }?.ruleSetVersion, "2099.1")
         // Reopening keeps everything.
-        let again = try SQLiteResultStore(path: path)
+        let again = try SQLStore(path: path)
         XCTAssertEqual(try again.resultCount(), results.count + 1)
     }
 
     func testSummariesAndDetailRoundTrip() throws {
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let results = samples()
         try store.save(results)
         let day = try store.summaries(from: "2026-11-20", to: "2026-11-20")
@@ -121,7 +121,7 @@ final class StoreTests: XCTestCase {
     }
 
     func testReviewsRoundTrip() throws {
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let r = Review(callID: "C1", reviewedAt: "2026-11-29T08:00:00Z", reviewer: "王组长", score: 72,
                        sectionScores: ["politeness": 20], confirmed: ["taboo"], rejected: ["address", "silence"], note: "态度生硬")
         try store.record(r)
@@ -200,7 +200,7 @@ final class StoreTests: XCTestCase {
     }
 
     func testHTMLReportIsSelfContainedAndRedacted() throws {
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         var results = samples()
         results[0].call.turns[1].text += " 我的手机是13812345678"
         try store.save(results)

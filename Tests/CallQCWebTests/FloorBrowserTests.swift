@@ -73,7 +73,7 @@ final class FloorBrowserTests: XCTestCase {
         try addUser(db, "sun", ["--role", "trainer"], password: passwords["sun"]!)
         try addUser(db, "chen", ["--role", "admin"], password: "Admin-pass-2Vb!")
         let base = try serveFloor(db)
-        let store = try SQLiteResultStore(path: db)
+        let store = try SQLStore(path: db)
         let floor = store as Any as! any FloorStore
 
         // ── The agent: their own call, not another agent's, and an appeal of a finding. ──

@@ -13,7 +13,7 @@ import XCTest
 /// logins (throttled, rotated, ended), sessions that expire, revoked tokens.
 final class FloorWebTests: XCTestCase {
     var dir: URL!
-    var store: SQLiteResultStore!
+    var store: SQLStore!
     var floor: any FloorStore { store as Any as! any FloorStore }
     /// name → personal API token.
     var tokens: [String: String] = [:]
@@ -24,7 +24,7 @@ final class FloorWebTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-floor-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let loader = TranscriptLoader()
         let calls = ["rude-agent.txt", "complaint.txt"].flatMap { loader.load(.file(WebTests.root.appendingPathComponent("samples/\($0)").path)).calls }
         try store.save(calls.map { WebTests.checker.check($0) })

@@ -19,8 +19,8 @@ final class HardeningWebTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    func store() throws -> SQLiteResultStore {
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+    func store() throws -> SQLStore {
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let files = try FileManager.default.contentsOfDirectory(atPath: WebTests.root.appendingPathComponent("samples").path).filter { $0.hasSuffix(".txt") }
         try store.save(files.flatMap { f in
             TranscriptLoader().load(.file(WebTests.root.appendingPathComponent("samples/\(f)").path)).calls.map(WebTests.checker.check)
@@ -28,7 +28,7 @@ final class HardeningWebTests: XCTestCase {
         return store
     }
 
-    func app(_ config: WorkbenchConfig = WorkbenchConfig(), store: SQLiteResultStore? = nil) -> some ApplicationProtocol {
+    func app(_ config: WorkbenchConfig = WorkbenchConfig(), store: SQLStore? = nil) -> some ApplicationProtocol {
         Application(router: Workbench(config: config, checker: WebTests.checker, store: store).router())
     }
 

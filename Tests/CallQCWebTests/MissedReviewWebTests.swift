@@ -18,14 +18,14 @@ final class MissedReviewWebTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
     /// A store holding the rude call (C20261120-0057, 22 turns; taboo.dont-know found on turn 7).
-    func store() throws -> SQLiteResultStore {
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+    func store() throws -> SQLStore {
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let calls = TranscriptLoader().load(.file(WebTests.root.appendingPathComponent("samples/rude-agent.txt").path)).calls
         try store.save(calls.map(WebTests.checker.check))
         return store
     }
 
-    func app(_ store: SQLiteResultStore) -> some ApplicationProtocol {
+    func app(_ store: SQLStore) -> some ApplicationProtocol {
         Application(router: Workbench(config: WorkbenchConfig(), checker: WebTests.checker, store: store).router())
     }
 

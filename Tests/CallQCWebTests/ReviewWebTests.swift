@@ -21,7 +21,7 @@ final class ReviewWebTests: XCTestCase {
     /// queue, the reviewed list and the calibration page link it without the number in the
     /// address (by its content hash), and the call page reached so holds no number either.
     func testLinksToACallNamedByANumberHoldNoNumber() async throws {
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let text = "# call: 13812345678\n# agent: A1\n# date: 2026-11-21\n[00:00-00:03] 坐席: 不知道。\n[00:03-00:05] 客户: 嗯\n"
         let path = dir.appendingPathComponent("x.txt").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)

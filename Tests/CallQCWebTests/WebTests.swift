@@ -31,8 +31,8 @@ final class WebTests: XCTestCase {
     }
 
     /// A store with every sample call checked into it.
-    func store() throws -> SQLiteResultStore {
-        let store = try SQLiteResultStore(path: dir.appendingPathComponent("qc.sqlite").path)
+    func store() throws -> SQLStore {
+        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let loader = TranscriptLoader()
         let files = try FileManager.default.contentsOfDirectory(atPath: WebTests.root.appendingPathComponent("samples").path).filter { $0.hasSuffix(".txt") }
         var results: [CallResult] = []
@@ -43,7 +43,7 @@ final class WebTests: XCTestCase {
         return store
     }
 
-    func app(_ config: WorkbenchConfig = WorkbenchConfig(), store: SQLiteResultStore? = nil) -> some ApplicationProtocol {
+    func app(_ config: WorkbenchConfig = WorkbenchConfig(), store: SQLStore? = nil) -> some ApplicationProtocol {
         Application(router: Workbench(config: config, checker: WebTests.checker, store: store).router())
     }
 

@@ -1,9 +1,8 @@
 import CallQC
 import Foundation
-import GRDB
 
 /// The case library in the store: training cases made from stored calls, and sharing them with the agent.
-extension SQLiteResultStore {
+extension SQLStore {
     public func addCase(_ c: TrainingCase) throws -> Int {
         let excerpt = JSONValue.array(c.excerpt.map { t in
             .object([("role", .string(t.role.rawValue)), ("speaker", .string(t.speaker)), ("start", .number(t.start)),
@@ -11,20 +10,19 @@ extension SQLiteResultStore {
         }).compact()
         let findings = JSONValue.object([("findings", .array(c.findings.map(ResultJSON.encode)))]).compact()
         let aspects = JSONValue.object(TrainingCase.aspectNames.map { ($0, .string(c.aspects[$0] ?? "")) }).compact()
-        return try queue.write { db in
-            try db.execute(sql: """
+        return try database.write { db in
+            return Int(try db.insert("""
                 INSERT INTO cases (call_id, agent, date, category, category_suggested, title, note, first_turn, last_turn,
                     excerpt, findings, score, grade, complaint_type, aspects, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [c.callID, c.agent, c.date, c.category.rawValue, c.categorySuggested, c.title, c.note,
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """, [c.callID, c.agent, c.date, c.category.rawValue, c.categorySuggested, c.title, c.note,
                                  c.turns.lowerBound, c.turns.upperBound, excerpt, findings, c.score, c.grade,
-                                 c.complaintType?.rawValue, aspects, c.createdAt])
-            return Int(db.lastInsertedRowID)
+                                 c.complaintType?.rawValue, aspects, c.createdAt]))
         }
     }
 
     public func cases() throws -> [TrainingCase] {
-        let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM cases ORDER BY id") }
+        let rows = try database.read { db in try db.rows("SELECT * FROM cases ORDER BY id") }
         return try rows.map { row in
             let excerptJSON = try JSONParser.parse((row["excerpt"] as String?) ?? "[]")
             let excerpt: [Turn] = (excerptJSON.arrayValue ?? []).map { t in
@@ -49,9 +47,8 @@ extension SQLiteResultStore {
 
     /// Shares a case with the agent of its call, or stops sharing it.
     public func shareCase(id: Int, shared: Bool) throws {
-        try queue.write { db in
-            try db.execute(sql: "UPDATE cases SET shared_with_agent = ? WHERE id = ?", arguments: [shared, id])
-            if db.changesCount == 0 { throw FloorError("no case \(id)") }
+        try database.write { db in
+            if try db.execute("UPDATE cases SET shared_with_agent = ? WHERE id = ?", [shared, id]) == 0 { throw FloorError("no case \(id)") }
         }
     }
 }
