@@ -1,9 +1,16 @@
 # The two commands of the README work without make; these are conveniences.
-.PHONY: bench bench-small eval test
+.PHONY: bench bench-small bench-store eval test
 
 # Benchmark against ripgrep and a Python baseline (50 MB and 500 MB corpora).
 bench:
 	bench/run.sh --sizes 50 500 --repeat 3 --write-docs
+	$(MAKE) bench-store
+
+# Results per second into SQLite and PostgreSQL with 1, 2 and 4 writers (docs/scale.md).
+bench-store:
+	scripts/install-deps
+	swift build -c release --product callqc
+	python3 bench/store.py --calls 8000
 
 # A quick run on a 20 MB corpus.
 bench-small:

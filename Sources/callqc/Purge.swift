@@ -45,7 +45,7 @@ struct Purge: ParsableCommand {
         for c in report.calls {
             out += "\(verb) call \(shown(c.id)) (\(c.date ?? "no date"), \(shown(c.source ?? "no source")))\n"
         }
-        out += "\(dryRun ? "dry run: " : "")\(verb) from \(shown(db)) before \(before): \(report.calls.count) call\(report.calls.count == 1 ? "" : "s") (transcripts), "
+        out += "\(dryRun ? "dry run: " : "")\(verb) from \(StoreAccess.shown(db)) before \(before): \(report.calls.count) call\(report.calls.count == 1 ? "" : "s") (transcripts), "
             + "\(report.results) result\(report.results == 1 ? "" : "s") with their findings, \(report.reviews) review\(report.reviews == 1 ? "" : "s")"
         if keepReviewed { out += "; kept \(report.keptReviewed) reviewed call\(report.keptReviewed == 1 ? "" : "s")" }
         out += "\n"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallQC
+import CallQCStore
 import Foundation
 
 struct Rules: ParsableCommand {
@@ -100,7 +101,7 @@ struct Rules: ParsableCommand {
                 }
             }
             let sink = try OutputSink(path: output)
-            sink.write(suggestions.yaml(roles: roles, redactor: noRedact ? nil : Redactor(), source: (db as NSString).lastPathComponent))
+            sink.write(suggestions.yaml(roles: roles, redactor: noRedact ? nil : Redactor(), source: SQLStore.isServerURL(db) ? StoreAccess.shown(db) : (db as NSString).lastPathComponent))
             if !suggestions.unmatched.isEmpty {
                 let ids = suggestions.unmatched.map { noRedact ? $0 : Redactor().redact($0) }
                 Console.warn("reviewed calls not in the store: \(ids.joined(separator: ", "))", redact: false)
