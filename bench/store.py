@@ -65,7 +65,7 @@ def run_writers(binary, lists, db):
 
 
 def psql(url, sql):
-    subprocess.run(["psql", url.split("?")[0], "-qc", sql], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["psql", url.split("?")[0], "-qc", sql], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def main():
@@ -106,7 +106,7 @@ def main():
                 cells[backend] = best
             rows.append((k, cells))
         print(f"{a.calls} calls (bench/gen_corpus.py), {os.cpu_count()} cores; wall time of all writers, fastest of {a.repeat}\n")
-        print("| writers | check only | + SQLite | + PostgreSQL | SQLite: results/s stored | PostgreSQL: results/s stored | store time per result, SQLite / PostgreSQL |")
+        print("| writers | check only | check + SQLite | check + PostgreSQL | calls/s stored, SQLite | calls/s stored, PostgreSQL | the store's time a result, SQLite / PostgreSQL |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         for k, c in rows:
             def rate(t):

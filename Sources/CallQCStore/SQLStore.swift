@@ -37,10 +37,10 @@ public final class SQLStore: ResultStore {
     public func save(_ results: [CallResult]) throws {
         if results.isEmpty { return }
         let now = ISO8601DateFormatter().string(from: Date())
-        let ordered = results.map { (hash: ContentHash.of($0.call), result: $0) }.sorted { $0.hash < $1.hash }
+        let ordered = results.map { (summary: CallSummary($0), result: $0) }.sorted { $0.summary.contentHash < $1.summary.contentHash }
         try database.write { db in
-            for (hash, r) in ordered {
-                let summary = CallSummary(r)
+            for (summary, r) in ordered {
+                let hash = summary.contentHash
                 try db.execute("""
                     INSERT INTO calls (content_hash, call_id, agent, date, source, language, script, transcript)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)

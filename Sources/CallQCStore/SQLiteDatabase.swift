@@ -319,7 +319,12 @@ struct GRDBConnection: SQLConnection {
 
     @discardableResult
     func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
-        try db.execute(sql: sql, arguments: GRDBConnection.arguments(arguments))
+        if arguments.isEmpty {
+            try db.execute(sql: sql)
+        } else {
+            // Statements with arguments are the store's few fixed ones: compiled once per connection.
+            try db.cachedStatement(sql: sql).execute(arguments: GRDBConnection.arguments(arguments))
+        }
         return db.changesCount
     }
 
