@@ -334,6 +334,27 @@ final class StoreConformanceTests: XCTestCase {
         }
     }
 
+    /// A login form's name or a forged X-Forwarded-For address can be of any length: the failure is
+    /// recorded and counted all the same (PostgreSQL refuses index entries over about 2.7 KB).
+    func testFailedLoginsOfLongNamesAndForgedAddressesAreCounted() throws {
+        try StoreBackends.each(in: dir) { store, backend in
+            let t0 = Date(timeIntervalSince1970: 1_796_000_000)
+            // Texts that do not compress (PostgreSQL compresses a long index entry first).
+            var generator = SystemRandomNumberGenerator()
+            let longName = "wangfang" + String((0..<3000).map { _ in Character(Unicode.Scalar(UInt32.random(in: 0x4E00...0x9FA5, using: &generator))!) })
+            let forged = "203.0.113.7, " + (0..<400).map { _ in "198.51.\(Int.random(in: 0...255, using: &generator)).\(Int.random(in: 0...255, using: &generator))" }
+                .joined(separator: ", ")
+            for i in 0..<3 {
+                try store.recordFailedLogin(user: longName, address: forged, at: t0.addingTimeInterval(Double(i)))
+            }
+            try store.recordFailedLogin(user: "wangfang", address: forged + "10.0.0.1", at: t0.addingTimeInterval(10))
+            XCTAssertEqual(try store.failedLogins(user: longName, address: nil, since: t0), 3, "[\(backend)]")
+            XCTAssertEqual(try store.failedLogins(user: nil, address: forged, since: t0), 4, "[\(backend)] alike in their first 200 characters: counted together")
+            XCTAssertEqual(try store.failedLogins(user: longName, address: forged, since: t0), 3, "[\(backend)]")
+            XCTAssertEqual(try store.failedLogins(user: "wangfang", address: nil, since: t0), 1, "[\(backend)] a real name is not confused with a long one")
+        }
+    }
+
     // MARK: Audit log
 
     func testAuditLogFiltersOrderAndUnknownActions() throws {
@@ -365,6 +386,37 @@ final class StoreConformanceTests: XCTestCase {
             // An action this version does not know (written by a newer one) is left out, not a failure.
             try backend.rawWrite("INSERT INTO audit_log (at, actor, action) VALUES ('2026-12-03T09:00:00Z', 'lihua', 'from-the-future')")
             XCTAssertEqual(try store.auditLog(from: nil, to: nil, actor: nil, action: nil).count, 5, "[\(backend)]")
+        }
+    }
+
+    // MARK: Texts with NUL
+
+    /// A NUL character (a form's `%00`, a JSON transcript's `\u0000`) is kept as U+FFFD on both
+    /// backends, and lookups with it answer: PostgreSQL used to refuse every such statement, SQLite to
+    /// cut the text at the NUL.
+    func testTextsWithNULAreKeptAlikeAndLookupsAnswer() throws {
+        var call = Self.call("C20261121-0077\u{0}x", date: "2026-11-21", "您好\u{0}，很高兴为您服务。")
+        call.call.agent = "A023\u{0}"
+        try StoreBackends.each(in: dir) { store, backend in
+            try store.save([call])
+            let summary = try XCTUnwrap(try store.summaries(from: nil, to: nil).first, "[\(backend)]")
+            XCTAssertEqual(summary.callID, "C20261121-0077\u{FFFD}x", "[\(backend)]")
+            XCTAssertEqual(summary.agent, "A023\u{FFFD}", "[\(backend)]")
+            let stored = try XCTUnwrap(try store.detail(callID: "C20261121-0077\u{0}x"), "[\(backend)] found by the id as given")
+            XCTAssertEqual(stored.call.turns[0].text, "您好\u{0}，很高兴为您服务。", "[\(backend)] the transcript (JSON) keeps it as it was")
+            XCTAssertNotNil(try store.detail(callID: summary.key), "[\(backend)] and by its key")
+            let review = Review(callID: summary.callID, reviewedAt: "2026-11-22T08:00:00Z", reviewer: "王组长\u{0}", note: "开头\u{0}结尾",
+                                contentHash: summary.contentHash)
+            try store.record(review)
+            XCTAssertEqual(try store.reviews().first?.note, "开头\u{FFFD}结尾", "[\(backend)] the text after the NUL is kept")
+            XCTAssertEqual(try store.reviews().first?.reviewer, "王组长\u{FFFD}", "[\(backend)]")
+            // What a login form may send: no user, no failure to record, no error.
+            XCTAssertNil(try store.user(named: "lihua\u{0}"), "[\(backend)]")
+            try store.recordFailedLogin(user: "lihua\u{0}", address: "10.8.0.21", at: Date())
+            XCTAssertEqual(try store.failedLogins(user: "lihua\u{0}", address: nil, since: .distantPast), 1, "[\(backend)]")
+            XCTAssertEqual(try store.failedLogins(user: "lihua", address: nil, since: .distantPast), 0, "[\(backend)]")
+            try store.audit(AuditEntry(at: "", actor: "lihua\u{0}", action: .loginFailed, target: "lihua\u{0}", detail: "wrong user or password"))
+            XCTAssertEqual(try store.auditLog(from: nil, to: nil, actor: "lihua\u{0}", action: nil).map(\.actor), ["lihua\u{FFFD}"], "[\(backend)]")
         }
     }
 
