@@ -335,7 +335,7 @@ final class PGConnection: SQLConnection {
     private func run(_ sql: String, _ arguments: [any SQLBindable]) throws -> PostgresQueryResult {
         var binds = PostgresBindings(capacity: arguments.count)
         for a in arguments {
-            switch a.sqlValue {
+            switch a.sqlValue.portable {
             case .null: binds.appendNull()
             case .integer(let i): binds.append(i)
             case .real(let d): binds.append(d)

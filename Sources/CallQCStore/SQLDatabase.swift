@@ -8,6 +8,17 @@ public enum SQLValue: Sendable, Hashable {
     case text(String)
 }
 
+extension SQLValue {
+    /// The value as every backend binds it. PostgreSQL's text cannot hold U+0000 (the server refuses
+    /// the whole statement) and SQLite's text binding stops at it (the rest of the text is silently
+    /// lost), so a NUL is bound as U+FFFD on both, in writes and lookups alike: a text keeps its
+    /// length, a lookup finds what a write kept, and neither fails. (JSON columns escape it: `\u0000`.)
+    public var portable: SQLValue {
+        if case .text(let s) = self, s.utf8.contains(0) { return .text(s.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")) }
+        return self
+    }
+}
+
 /// What a statement can take as an argument (`?` in the SQL, on every backend).
 public protocol SQLBindable: Sendable {
     var sqlValue: SQLValue { get }

@@ -87,7 +87,7 @@ public final class SQLStore: ResultStore {
                        r.score, r.max_score, r.grade, r.veto, r.veto_rules, r.agent_cpm, r.agent_wpm, r.duration
                 FROM results r JOIN calls c ON c.content_hash = r.content_hash
                 WHERE \(condition)
-                ORDER BY c.date NULLS FIRST, c.agent NULLS FIRST, r.call_id
+                ORDER BY c.date NULLS FIRST, c.agent NULLS FIRST, r.call_id, r.content_hash
                 """
             let rows = try db.rows(sql, args)
             // Sections and findings of the selected results only.

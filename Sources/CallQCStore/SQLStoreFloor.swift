@@ -207,10 +207,21 @@ extension SQLStore: FloorStore {
 
     // MARK: Failed logins
 
+    /// A failed login's user name or address as it is kept and counted: its first 200 characters.
+    /// Both come from the request (a name typed, an X-Forwarded-For header), so they can be of any
+    /// length, and PostgreSQL refuses an index entry over about 2.7 KB: a long one would fail the
+    /// insert, and the failure would not count. No account is lost (names have at most 64
+    /// characters); texts alike in their first 200 characters count together.
+    static func loginKey(_ text: String?) -> String? {
+        guard let text, text.count > 200 else { return text }
+        return String(text.prefix(200))
+    }
+
     /// Failures older than a week are dropped (the audit log keeps them).
     public func recordFailedLogin(user: String?, address: String?, at: Date) throws {
         try database.write { db in
-            try db.execute("INSERT INTO login_failures (\"user\", address, at) VALUES (?, ?, ?)", [user, address, FloorTime.string(at)])
+            try db.execute("INSERT INTO login_failures (\"user\", address, at) VALUES (?, ?, ?)",
+                           [SQLStore.loginKey(user), SQLStore.loginKey(address), FloorTime.string(at)])
             try db.execute("DELETE FROM login_failures WHERE at < ?", [FloorTime.string(at.addingTimeInterval(-7 * 86400))])
         }
     }
@@ -220,8 +231,8 @@ extension SQLStore: FloorStore {
         try database.read { db in
             var sql = "SELECT COUNT(*) FROM login_failures WHERE at >= ?"
             var args: [any SQLBindable] = [FloorTime.string(since)]
-            if let user { sql += " AND \"user\" = ?"; args.append(user) }
-            if let address { sql += " AND address = ?"; args.append(address) }
+            if let user = SQLStore.loginKey(user) { sql += " AND \"user\" = ?"; args.append(user) }
+            if let address = SQLStore.loginKey(address) { sql += " AND address = ?"; args.append(address) }
             return try db.int(sql, args) ?? 0
         }
     }

@@ -24,7 +24,7 @@ extension SQLStore {
         try database.transaction { db in
             let day = "COALESCE(c.date, (SELECT substr(MIN(r.checked_at), 1, 10) FROM results r WHERE r.content_hash = c.content_hash))"
             let reviewed = "(c.content_hash IN (SELECT content_hash FROM reviews WHERE content_hash IS NOT NULL) OR c.call_id IN (SELECT call_id FROM reviews WHERE content_hash IS NULL))"
-            let old = try db.rows("SELECT c.content_hash, c.call_id, c.date, c.source, \(reviewed) AS reviewed FROM calls c WHERE \(day) < ? ORDER BY c.date NULLS FIRST, c.call_id", [before])
+            let old = try db.rows("SELECT c.content_hash, c.call_id, c.date, c.source, \(reviewed) AS reviewed FROM calls c WHERE \(day) < ? ORDER BY c.date NULLS FIRST, c.call_id, c.content_hash", [before])
             var hashes: [String] = []
             for row in old {
                 if keepReviewed, (row["reviewed"] as Bool?) == true { report.keptReviewed += 1; continue }

@@ -308,7 +308,7 @@ struct GRDBConnection: SQLConnection {
 
     static func arguments(_ values: [any SQLBindable]) -> StatementArguments {
         StatementArguments(values.map { v -> DatabaseValue in
-            switch v.sqlValue {
+            switch v.sqlValue.portable {
             case .null: return .null
             case .integer(let i): return i.databaseValue
             case .real(let d): return d.databaseValue

@@ -25,40 +25,43 @@ final class HardeningStoreTests: XCTestCase {
     }
 
     func testCallsSharingAnIdAreBothKeptReportedAndQueued() throws {
-        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let results = twoCallsNamedE1()
-        try store.save([results[0]])
-        let collisions = try store.collisions([results[1]])
-        XCTAssertEqual(collisions.count, 1, "the second E1 is announced")
-        XCTAssertEqual(collisions.first?.source, "day2/E1.txt")
-        XCTAssertEqual(collisions.first?.otherSource, "day1/E1.txt")
-        XCTAssertTrue(collisions[0].message.contains("day1/E1.txt"))
-        XCTAssertEqual(try store.collisions([results[0]]), [], "the same transcript again is no collision")
-        try store.save([results[1]])
-        let all = try store.summaries(from: nil, to: nil)
-        XCTAssertEqual(all.count, 2, "neither call hides the other")
-        XCTAssertEqual(Set(all.map(\.key)), ["E1@2026-11-20", "E1@2026-11-21"])
-        XCTAssertEqual(try store.summaries(from: "2026-11-21", to: "2026-11-21").map(\.source), ["day2/E1.txt"])
-        // Addressing: the bare id is ambiguous, the keys and hashes are not.
-        XCTAssertThrowsError(try store.detail(callID: "E1")) { error in
-            XCTAssertTrue("\(error)".contains("E1@2026-11-20"), "\(error)")
+        try StoreBackends.each(in: dir) { store, backend in
+            try store.save([results[0]])
+            let collisions = try store.collisions([results[1]])
+            XCTAssertEqual(collisions.count, 1, "[\(backend)] the second E1 is announced")
+            XCTAssertEqual(collisions.first?.source, "day2/E1.txt", "[\(backend)]")
+            XCTAssertEqual(collisions.first?.otherSource, "day1/E1.txt", "[\(backend)]")
+            XCTAssertTrue(collisions[0].message.contains("day1/E1.txt"), "[\(backend)]")
+            XCTAssertEqual(try store.collisions([results[0]]), [], "[\(backend)] the same transcript again is no collision")
+            try store.save([results[1]])
+            let all = try store.summaries(from: nil, to: nil)
+            XCTAssertEqual(all.count, 2, "[\(backend)] neither call hides the other")
+            XCTAssertEqual(Set(all.map(\.key)), ["E1@2026-11-20", "E1@2026-11-21"], "[\(backend)]")
+            XCTAssertEqual(try store.summaries(from: "2026-11-21", to: "2026-11-21").map(\.source), ["day2/E1.txt"], "[\(backend)]")
+            // Addressing: the bare id is ambiguous, the keys and hashes are not.
+            XCTAssertThrowsError(try store.detail(callID: "E1"), "[\(backend)]") { error in
+                XCTAssertTrue("\(error)".contains("E1@2026-11-20"), "[\(backend)] \(error)")
+            }
+            XCTAssertEqual(try store.detail(callID: "E1@2026-11-21")?.summary.source, "day2/E1.txt", "[\(backend)]")
+            XCTAssertEqual(try store.detail(callID: all[0].contentHash)?.summary.contentHash, all[0].contentHash, "[\(backend)]")
+            XCTAssertEqual(try store.detail(callID: "E1@" + all[1].contentHash.prefix(8))?.summary.contentHash, all[1].contentHash, "[\(backend)]")
+            // Reports count both; the queue draws both, and a review of one leaves the other.
+            XCTAssertEqual(Report(all, by: .day).rows.count, 2, "[\(backend)]")
+            let plan = SamplingPlan(perAgent: 2, riskShare: 0.5, seed: 1)
+            XCTAssertEqual(plan.draw(all, reviewed: []).picks.count, 2, "[\(backend)]")
+            let risky = try XCTUnwrap(all.min { ($0.score ?? 0) < ($1.score ?? 0) }, "[\(backend)]")
+            try store.record(Review(callID: "E1", reviewedAt: "t", score: 10, contentHash: risky.contentHash))
+            let reviewed = Set(try store.reviews().compactMap(\.contentHash))
+            let after = plan.draw(all, reviewed: reviewed)
+            XCTAssertEqual(after.picks.map(\.call.key), [all.first { $0.contentHash != risky.contentHash }!.key], "[\(backend)]")
+            let calibration = Calibration(reviews: try store.reviews(), calls: all)
+            XCTAssertEqual(calibration.total?.mean, (risky.score ?? 0) - 10, "[\(backend)]")
         }
-        XCTAssertEqual(try store.detail(callID: "E1@2026-11-21")?.summary.source, "day2/E1.txt")
-        XCTAssertEqual(try store.detail(callID: all[0].contentHash)?.summary.contentHash, all[0].contentHash)
-        XCTAssertEqual(try store.detail(callID: "E1@" + all[1].contentHash.prefix(8))?.summary.contentHash, all[1].contentHash)
-        // Reports count both; the queue draws both, and a review of one leaves the other.
-        XCTAssertEqual(Report(all, by: .day).rows.count, 2)
-        let plan = SamplingPlan(perAgent: 2, riskShare: 0.5, seed: 1)
-        XCTAssertEqual(plan.draw(all, reviewed: []).picks.count, 2)
-        let risky = try XCTUnwrap(all.min { ($0.score ?? 0) < ($1.score ?? 0) })
-        try store.record(Review(callID: "E1", reviewedAt: "t", score: 10, contentHash: risky.contentHash))
-        let reviewed = Set(try store.reviews().compactMap(\.contentHash))
-        let after = plan.draw(all, reviewed: reviewed)
-        XCTAssertEqual(after.picks.map(\.call.key), [all.first { $0.contentHash != risky.contentHash }!.key])
-        let calibration = Calibration(reviews: try store.reviews(), calls: all)
-        XCTAssertEqual(calibration.total?.mean, (risky.score ?? 0) - 10)
     }
 
+    /// SQLite only: processes racing to create the file (PostgreSQL's advisory-locked migration is
+    /// PostgresStoreTests.testProcessesStartingAtOnceMigrateOnce).
     func testFirstUseBySeveralProcessesAtOnce() throws {
         for round in 0..<12 {
             let path = dir.appendingPathComponent("new-\(round).sqlite").path
@@ -111,6 +114,7 @@ final class HardeningRetentionTests: XCTestCase {
         ]))
     }
 
+    /// SQLite only: a server database has no file of the store's own.
     func testTheDatabaseIsCreatedReadableByItsOwnerOnly() throws {
         let old = umask(0o022)
         defer { umask(old) }
@@ -123,35 +127,38 @@ final class HardeningRetentionTests: XCTestCase {
     }
 
     func testPurgeDeletesOldCallsResultsAndReviewsAndKeepsReviewedOnAsk() throws {
-        let path = dir.appendingPathComponent("qc.sqlite").path
-        let store = try SQLStore(path: path)
-        try store.save([result("OLD1", "2026-10-01", "旧的甲号标记"), result("OLD2", "2026-10-02", "旧的乙号标记"), result("NEW1", "2026-11-21", "新的标记")])
-        let summaries = try store.summaries(from: nil, to: nil)
-        let old1 = try XCTUnwrap(summaries.first { $0.callID == "OLD1" })
-        try store.record(Review(callID: "OLD1", reviewedAt: "2026-10-03T08:00:00Z", score: 80, contentHash: old1.contentHash))
-        try store.record(Review(callID: "NEW1", reviewedAt: "2026-11-22T08:00:00Z", score: 90,
-                                contentHash: summaries.first { $0.callID == "NEW1" }!.contentHash))
-        // A dry run changes nothing.
-        let dry = try store.purge(before: "2026-11-01", keepReviewed: true, dryRun: true)
-        XCTAssertEqual(dry.calls.map(\.id), ["OLD2"])
-        XCTAssertEqual(try store.summaries(from: nil, to: nil).count, 3)
-        // Keep reviewed: OLD2 goes, OLD1 stays with its review.
-        let kept = try store.purge(before: "2026-11-01", keepReviewed: true)
-        XCTAssertEqual(kept.calls.map(\.id), ["OLD2"])
-        XCTAssertEqual(kept.results, 1)
-        XCTAssertEqual(kept.keptReviewed, 1)
-        XCTAssertEqual(Set(try store.summaries(from: nil, to: nil).map(\.callID)), ["OLD1", "NEW1"])
-        XCTAssertEqual(try store.reviews().count, 2)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        XCTAssertNil(bytes.range(of: Data("旧的乙号标记".utf8)), "the purged transcript is gone from the file, free pages included")
-        XCTAssertNotNil(bytes.range(of: Data("旧的甲号标记".utf8)))
-        // Without: OLD1 and its review go too; NEW1 and its review stay.
-        let all = try store.purge(before: "2026-11-01", keepReviewed: false)
-        XCTAssertEqual(all.calls.map(\.id), ["OLD1"])
-        XCTAssertEqual(all.reviews, 1)
-        XCTAssertEqual(try store.summaries(from: nil, to: nil).map(\.callID), ["NEW1"])
-        XCTAssertEqual(try store.reviews().map(\.callID), ["NEW1"])
-        XCTAssertNil(try store.detail(callID: "OLD1"))
-        XCTAssertEqual(try store.purgeLog().map(\.calls), [1, 1], "each purge is logged (the dry run is not)")
+        try StoreBackends.each(in: dir) { store, backend in
+            try store.save([result("OLD1", "2026-10-01", "旧的甲号标记"), result("OLD2", "2026-10-02", "旧的乙号标记"), result("NEW1", "2026-11-21", "新的标记")])
+            let summaries = try store.summaries(from: nil, to: nil)
+            let old1 = try XCTUnwrap(summaries.first { $0.callID == "OLD1" }, "[\(backend)]")
+            try store.record(Review(callID: "OLD1", reviewedAt: "2026-10-03T08:00:00Z", score: 80, contentHash: old1.contentHash))
+            try store.record(Review(callID: "NEW1", reviewedAt: "2026-11-22T08:00:00Z", score: 90,
+                                    contentHash: summaries.first { $0.callID == "NEW1" }!.contentHash))
+            // A dry run changes nothing.
+            let dry = try store.purge(before: "2026-11-01", keepReviewed: true, dryRun: true)
+            XCTAssertEqual(dry.calls.map(\.id), ["OLD2"], "[\(backend)]")
+            XCTAssertEqual(try store.summaries(from: nil, to: nil).count, 3, "[\(backend)]")
+            // Keep reviewed: OLD2 goes, OLD1 stays with its review.
+            let kept = try store.purge(before: "2026-11-01", keepReviewed: true)
+            XCTAssertEqual(kept.calls.map(\.id), ["OLD2"], "[\(backend)]")
+            XCTAssertEqual(kept.results, 1, "[\(backend)]")
+            XCTAssertEqual(kept.keptReviewed, 1, "[\(backend)]")
+            XCTAssertEqual(Set(try store.summaries(from: nil, to: nil).map(\.callID)), ["OLD1", "NEW1"], "[\(backend)]")
+            XCTAssertEqual(try store.reviews().count, 2, "[\(backend)]")
+            // The purged transcript is gone: from the SQLite file, free pages included (VACUUM); from
+            // every table of the PostgreSQL schema (VACUUM FULL rewrites them).
+            let bytes = try backend.storedBytes()
+            XCTAssertNil(bytes.range(of: Data("旧的乙号标记".utf8)), "[\(backend)] the purged transcript is gone")
+            XCTAssertNotNil(bytes.range(of: Data("旧的甲号标记".utf8)), "[\(backend)]")
+            // Without: OLD1 and its review go too; NEW1 and its review stay.
+            let all = try store.purge(before: "2026-11-01", keepReviewed: false)
+            XCTAssertEqual(all.calls.map(\.id), ["OLD1"], "[\(backend)]")
+            XCTAssertEqual(all.reviews, 1, "[\(backend)]")
+            XCTAssertEqual(try store.summaries(from: nil, to: nil).map(\.callID), ["NEW1"], "[\(backend)]")
+            XCTAssertEqual(try store.reviews().map(\.callID), ["NEW1"], "[\(backend)]")
+            XCTAssertNil(try store.detail(callID: "OLD1"), "[\(backend)]")
+            XCTAssertEqual(try store.purgeLog().map(\.calls), [1, 1], "[\(backend)] each purge is logged (the dry run is not)")
+            XCTAssertNil(try backend.storedBytes().range(of: Data("旧的甲号标记".utf8)), "[\(backend)]")
+        }
     }
 }

@@ -109,7 +109,6 @@ final class PIIDecoyTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-pii-decoys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         var results: [CallResult] = []
         for item in real {
             current = planted(item)
@@ -137,20 +136,27 @@ final class PIIDecoyTests: XCTestCase {
                   case .success(let jcopy) = TranscriptRedaction.redact(jinput, format: .json) else { XCTFail(item.id); continue }
             assertClean(String(decoding: jcopy.bytes, as: UTF8.self), "\(item.id) redact (JSON)")
         }
-        // The HTML report from the store.
-        current = real.flatMap(planted).filter { $0.count >= 8 }
-        try store.save(results)
-        let calls = try store.summaries(from: nil, to: nil)
-        var stored: [StoredResult] = []
-        for r in results { if let s = try store.detail(callID: r.call.id) { stored.append(s) } }
-        let page = HTMLReport(title: "t", period: "p", byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
-                              calls: stored, omittedCalls: 0, redact: true, generatedAt: "now").render()
-        assertClean(page, "HTML report")
-        // Cases made from the calls: Markdown, HTML and JSON exports.
-        for s in stored {
-            current = planted(real.first { $0.id == s.call.id }!)
-            let c = CaseBuilder().build(from: s, turns: 1...s.call.turns.count, createdAt: "now")
-            assertClean(CaseDocument.markdown(c) + CaseDocument.html(c) + CaseDocument.json(c).compact(), "\(s.call.id) case exports")
+        // The HTML report from the store, and cases made from the stored calls (Markdown, HTML and
+        // JSON exports), on each backend: what comes back from the store is masked alike.
+        try StoreBackends.each(in: dir) { store, backend in
+            current = real.flatMap(planted).filter { $0.count >= 8 }
+            try store.save(results)
+            let calls = try store.summaries(from: nil, to: nil)
+            var stored: [StoredResult] = []
+            for r in results { if let s = try store.detail(callID: r.call.id) { stored.append(s) } }
+            XCTAssertEqual(stored.count, results.count, "[\(backend)]")
+            for s in stored {
+                let original = try XCTUnwrap(results.first { $0.call.id == s.call.id })
+                XCTAssertEqual(s.call.turns.map(\.text), original.call.turns.map(\.text), "[\(backend)] \(s.call.id): the store keeps the text as it was")
+            }
+            let page = HTMLReport(title: "t", period: "p", byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
+                                  calls: stored, omittedCalls: 0, redact: true, generatedAt: "now").render()
+            assertClean(page, "[\(backend)] HTML report")
+            for s in stored {
+                current = planted(real.first { $0.id == s.call.id }!)
+                let c = CaseBuilder().build(from: s, turns: 1...s.call.turns.count, createdAt: "now")
+                assertClean(CaseDocument.markdown(c) + CaseDocument.html(c) + CaseDocument.json(c).compact(), "[\(backend)] \(s.call.id) case exports")
+            }
         }
     }
 

@@ -164,14 +164,15 @@ final class PrivacyTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-pii-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
-        try store.save([Shipped.sample("pii-readout.txt")])
-        let stored = try XCTUnwrap(try store.detail(callID: "C20261121-0080"))
-        XCTAssertTrue(stored.call.turns[1].text.contains("13812345678"), "the store is internal: originals are kept")
-        let calls = try store.summaries(from: nil, to: nil)
-        let page = HTMLReport(title: "t", period: "p", byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
-                              calls: [stored], omittedCalls: 0, redact: true, generatedAt: "now").render()
-        assertClean(page, "HTML report")
-        XCTAssertTrue(page.contains("138****5678"))
+        try StoreBackends.each(in: dir) { store, backend in
+            try store.save([Shipped.sample("pii-readout.txt")])
+            let stored = try XCTUnwrap(try store.detail(callID: "C20261121-0080"), "[\(backend)]")
+            XCTAssertTrue(stored.call.turns[1].text.contains("13812345678"), "[\(backend)] the store is internal: originals are kept")
+            let calls = try store.summaries(from: nil, to: nil)
+            let page = HTMLReport(title: "t", period: "p", byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
+                                  calls: [stored], omittedCalls: 0, redact: true, generatedAt: "now").render()
+            assertClean(page, "[\(backend)] HTML report")
+            XCTAssertTrue(page.contains("138****5678"), "[\(backend)]")
+        }
     }
 }

@@ -12,16 +12,19 @@ final class RecallTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
     func testMissedFindingsRoundTripThroughTheStore() throws {
-        let path = dir.appendingPathComponent("qc.sqlite").path
-        let store = try SQLStore(path: path)
-        let plain = Review(callID: "C1", reviewedAt: "2026-12-01T08:00:00Z", score: 80, confirmed: ["taboo"])
-        let misses = Review(callID: "C1", reviewedAt: "2026-12-01T09:00:00Z", reviewer: "王组长",
-                            missed: [MissedFinding(rule: "taboo.dont-know", turn: 3, note: "不清楚 = 不知道"), MissedFinding(rule: "pii.agent", turn: 12)],
-                            note: "复听")
-        try store.record(plain)
-        try store.record(misses)
-        XCTAssertEqual(try store.reviews(), [plain, misses])
-        XCTAssertEqual(try SQLStore(path: path).reviews()[1].missed.map(\.description), ["taboo.dont-know@3", "pii.agent@12"])
+        try StoreBackends.each(in: dir) { store, backend in
+            let plain = Review(callID: "C1", reviewedAt: "2026-12-01T08:00:00Z", score: 80, confirmed: ["taboo"])
+            let misses = Review(callID: "C1", reviewedAt: "2026-12-01T09:00:00Z", reviewer: "王组长",
+                                missed: [MissedFinding(rule: "taboo.dont-know", turn: 3, note: "不清楚 = 不知道"), MissedFinding(rule: "pii.agent", turn: 12)],
+                                note: "复听")
+            try store.record(plain)
+            try store.record(misses)
+            XCTAssertEqual(try store.reviews(), [plain, misses], "[\(backend)]")
+            XCTAssertEqual(try backend.open().reviews()[1].missed.map(\.description), ["taboo.dont-know@3", "pii.agent@12"], "[\(backend)]")
+            // A miss on turn 0 is refused by the database itself (turns count from 1), and the review with it.
+            XCTAssertThrowsError(try store.record(Review(callID: "C1", reviewedAt: "2026-12-01T10:00:00Z", missed: [MissedFinding(rule: "taboo", turn: 0)])), "[\(backend)]")
+            XCTAssertEqual(try store.reviews().count, 2, "[\(backend)] nothing of the refused review is kept")
+        }
     }
 
     func testParsingRuleAtTurn() {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 @testable import CallQCStore
 
@@ -13,6 +14,41 @@ struct TestBackend: CustomStringConvertible {
     func open() throws -> SQLStore { try SQLStore.open(location) }
 
     var description: String { kind.rawValue }
+
+    /// Everything the backend keeps of the store, as bytes to search for a secret: the SQLite file
+    /// (free pages included), or every row of every table of the PostgreSQL schema as text.
+    func storedBytes() throws -> Data {
+        switch kind {
+        case .sqlite:
+            return try Data(contentsOf: URL(fileURLWithPath: location))
+        case .postgres:
+            let db = try PostgresDatabase(try PostgresLocation(url: location), migrate: false)
+            defer { db.shutdown() }
+            return try db.read { c in
+                let tables: [String] = try c.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name")
+                    .map { $0["table_name"] }
+                var out = Data()
+                for table in tables {
+                    for row in try c.rows("SELECT t::text AS line FROM \"\(table)\" t") { out.append(Data((row["line"] as String).utf8)); out.append(10) }
+                }
+                return out
+            }
+        }
+    }
+
+    /// Runs statements on a connection of its own, not the store's (another process, as far as
+    /// the database can tell), in one transaction.
+    func rawWrite(_ sql: String) throws {
+        switch kind {
+        case .sqlite:
+            let other = try DatabaseQueue(path: location)
+            try other.write { db in try db.execute(sql: sql) }
+        case .postgres:
+            let other = try PostgresDatabase(try PostgresLocation(url: location), migrate: false)
+            defer { other.shutdown() }
+            try other.write { db in try db.execute(sql) }
+        }
+    }
 }
 
 /// The backends the store conformance tests run on. PostgreSQL is the database at

@@ -18,44 +18,55 @@ final class StoreTests: XCTestCase {
     }
 
     func testMigrationsAndIdempotentRechecks() throws {
-        let path = dir.appendingPathComponent("qc.sqlite").path
-        let store = try SQLStore(path: path)
-        XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2-cases", "v3-review-misses", "v4-review-hash", "v5-purge-log", "v6-floor", "v7-case-sharing"])
         let results = samples()
-        try store.save(results)
-        try store.save(results)
-        XCTAssertEqual(try store.resultCount(), results.count, "the same transcript with the same rule set version replaces")
-        // The same transcript from another folder is the same call.
-        var moved = results[0]
-        moved.call.source = "elsewhere/\(moved.call.id).txt"
-        try store.save([moved])
-        XCTAssertEqual(try store.resultCount(), results.count)
-        // A new rule set version adds a result beside the old one; summaries show the latest.
-        var newer = results[0]
-        newer.ruleSet = RuleSetStamp(name: newer.ruleSet!.name, version: "2099.1")
-        try store.save([newer])
-        XCTAssertEqual(try store.resultCount(), results.count + 1)
-        let summaries = try store.summaries(from: nil, to: nil)
-        XCTAssertEqual(summaries.count, results.count)
-        XCTAssertEqual(summaries.first { $0.callID == newer.call.id }?.ruleSetVersion, "2099.1")
-        // Reopening keeps everything.
-        let again = try SQLStore(path: path)
-        XCTAssertEqual(try again.resultCount(), results.count + 1)
+        try StoreBackends.each(in: dir) { store, backend in
+            XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2-cases", "v3-review-misses", "v4-review-hash", "v5-purge-log", "v6-floor", "v7-case-sharing"],
+                           "[\(backend)]")
+            try store.save(results)
+            try store.save(results)
+            XCTAssertEqual(try store.resultCount(), results.count, "[\(backend)] the same transcript with the same rule set version replaces")
+            // The same transcript from another folder is the same call.
+            var moved = results[0]
+            moved.call.source = "elsewhere/\(moved.call.id).txt"
+            try store.save([moved])
+            XCTAssertEqual(try store.resultCount(), results.count, "[\(backend)]")
+            XCTAssertEqual(try store.summaries(from: nil, to: nil).first { $0.contentHash == ContentHash.of(moved.call) }?.source,
+                           moved.call.source, "[\(backend)] the call's row takes the latest source")
+            // A new rule set version adds a result beside the old one; summaries show the latest.
+            var newer = results[0]
+            newer.ruleSet = RuleSetStamp(name: newer.ruleSet!.name, version: "2099.1")
+            try store.save([newer])
+            XCTAssertEqual(try store.resultCount(), results.count + 1, "[\(backend)]")
+            let summaries = try store.summaries(from: nil, to: nil)
+            XCTAssertEqual(summaries.count, results.count, "[\(backend)]")
+            XCTAssertEqual(summaries.first { $0.callID == newer.call.id }?.ruleSetVersion, "2099.1", "[\(backend)]")
+            // Reopening keeps everything.
+            let again = try backend.open()
+            XCTAssertEqual(try again.resultCount(), results.count + 1, "[\(backend)]")
+            XCTAssertEqual(try again.summaries(from: nil, to: nil), summaries, "[\(backend)]")
+            XCTAssertEqual(try again.appliedMigrations().count, 7, "[\(backend)] opening again migrates nothing more")
+        }
     }
 
     func testSummariesAndDetailRoundTrip() throws {
-        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         let results = samples()
-        try store.save(results)
-        let day = try store.summaries(from: "2026-11-20", to: "2026-11-20")
-        XCTAssertEqual(Set(day.map(\.date)), ["2026-11-20"])
-        XCTAssertEqual(day.count, results.filter { $0.call.date == "2026-11-20" }.count)
-        let rude = try XCTUnwrap(try store.detail(callID: "C20261120-0057"))
-        XCTAssertEqual(rude.summary.score, 55)
-        XCTAssertEqual(rude.call.turns.count, 22)
-        XCTAssertEqual(rude.result["score"]?["total"], .number(55))
-        XCTAssertEqual(rude.summary.findings.reduce(0) { $0 + $1.points }, 45)
-        XCTAssertNil(try store.detail(callID: "no-such-call"))
+        try StoreBackends.each(in: dir) { store, backend in
+            try store.save(results)
+            let day = try store.summaries(from: "2026-11-20", to: "2026-11-20")
+            XCTAssertEqual(Set(day.map(\.date)), ["2026-11-20"], "[\(backend)]")
+            XCTAssertEqual(day.count, results.filter { $0.call.date == "2026-11-20" }.count, "[\(backend)]")
+            let rude = try XCTUnwrap(try store.detail(callID: "C20261120-0057"), "[\(backend)]")
+            XCTAssertEqual(rude.summary.score, 55, "[\(backend)]")
+            XCTAssertEqual(rude.call.turns.count, 22, "[\(backend)]")
+            XCTAssertEqual(rude.result["score"]?["total"], .number(55), "[\(backend)]")
+            XCTAssertEqual(rude.summary.findings.reduce(0) { $0 + $1.points }, 45, "[\(backend)]")
+            XCTAssertNil(try store.detail(callID: "no-such-call"), "[\(backend)]")
+            // What was saved comes back as it was: the summary, the result JSON and the transcript.
+            let original = try XCTUnwrap(results.first { $0.call.id == "C20261120-0057" }, "[\(backend)]")
+            XCTAssertEqual(rude.summary, CallSummary(original), "[\(backend)]")
+            XCTAssertEqual(rude.result, ResultJSON.encode(original), "[\(backend)]")
+            XCTAssertEqual(CallJSON.encode(rude.call).compact(), CallJSON.encode(original.call).compact(), "[\(backend)]")
+        }
     }
 
     func testSamplingQuotaDeterminismRiskFirstAndReviewedExcluded() throws {
@@ -121,11 +132,13 @@ final class StoreTests: XCTestCase {
     }
 
     func testReviewsRoundTrip() throws {
-        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
-        let r = Review(callID: "C1", reviewedAt: "2026-11-29T08:00:00Z", reviewer: "王组长", score: 72,
-                       sectionScores: ["politeness": 20], confirmed: ["taboo"], rejected: ["address", "silence"], note: "态度生硬")
-        try store.record(r)
-        XCTAssertEqual(try store.reviews(), [r])
+        try StoreBackends.each(in: dir) { store, backend in
+            let r = Review(callID: "C1", reviewedAt: "2026-11-29T08:00:00Z", reviewer: "王组长", score: 72,
+                           sectionScores: ["politeness": 20], confirmed: ["taboo"], rejected: ["address", "silence"], note: "态度生硬")
+            try store.record(r)
+            XCTAssertEqual(try store.reviews(), [r], "[\(backend)]")
+            XCTAssertEqual(try backend.open().reviews(), [r], "[\(backend)] kept")
+        }
     }
 
     /// Memory stays flat: the runner never holds more than a batch, and JSON Lines are chunked.
@@ -200,24 +213,26 @@ final class StoreTests: XCTestCase {
     }
 
     func testHTMLReportIsSelfContainedAndRedacted() throws {
-        let store = try SQLStore(path: dir.appendingPathComponent("qc.sqlite").path)
         var results = samples()
         results[0].call.turns[1].text += " 我的手机是13812345678"
-        try store.save(results)
-        let calls = try store.summaries(from: nil, to: nil)
-        let stored = try calls.compactMap { try store.detail(callID: $0.callID) }
-        func html(redact: Bool) -> String {
-            HTMLReport(title: "质检报告", period: "all", byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
-                       calls: stored, omittedCalls: 0, redact: redact, generatedAt: "now").render()
+        try StoreBackends.each(in: dir) { store, backend in
+            try store.save(results)
+            let calls = try store.summaries(from: nil, to: nil)
+            let stored = try calls.compactMap { try store.detail(callID: $0.callID) }
+            XCTAssertEqual(stored.count, results.count, "[\(backend)]")
+            func html(redact: Bool) -> String {
+                HTMLReport(title: "质检报告", period: "all", byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
+                           calls: stored, omittedCalls: 0, redact: redact, generatedAt: "now").render()
+            }
+            let page = html(redact: true)
+            XCTAssertTrue(page.hasPrefix("<!doctype html>"), "[\(backend)]")
+            XCTAssertFalse(page.contains("13812345678"), "[\(backend)]")
+            XCTAssertTrue(page.contains("138****5678"), "[\(backend)]")
+            XCTAssertTrue(html(redact: false).contains("13812345678"), "[\(backend)]")
+            for external in ["<script", "src=\"http", "href=\"http", "@import", "url("] { XCTAssertFalse(page.contains(external), "[\(backend)] \(external)") }
+            XCTAssertTrue(page.contains("<svg"), "[\(backend)]")
+            XCTAssertTrue(page.contains("<mark class=\"sev-error\" title=\"taboo.dont-know\">不知道</mark>"), "[\(backend)]")
+            XCTAssertTrue(page.contains("歡迎致電") || page.contains("歡迎"), "[\(backend)] Traditional text is shown as written")
         }
-        let page = html(redact: true)
-        XCTAssertTrue(page.hasPrefix("<!doctype html>"))
-        XCTAssertFalse(page.contains("13812345678"))
-        XCTAssertTrue(page.contains("138****5678"))
-        XCTAssertTrue(html(redact: false).contains("13812345678"))
-        for external in ["<script", "src=\"http", "href=\"http", "@import", "url("] { XCTAssertFalse(page.contains(external), external) }
-        XCTAssertTrue(page.contains("<svg"))
-        XCTAssertTrue(page.contains("<mark class=\"sev-error\" title=\"taboo.dont-know\">不知道</mark>"))
-        XCTAssertTrue(page.contains("歡迎致電") || page.contains("歡迎"), "Traditional text is shown as written")
     }
 }
