@@ -244,11 +244,13 @@ def table_lines(spark, args):
         df = spark.table(args.table)
     columns = {c.lower(): c for c in df.columns}
     order = [c.strip() for c in args.order_by.split(",")] if args.order_by else [columns["id"]] if "id" in columns else []
-    if order:
+    if order and args.partitions:
+        # Ranges of the sorted rows, each sorted: partition by partition, the order.
+        df = df.repartitionByRange(args.partitions, *order).sortWithinPartitions(*order)
+    elif order:
         df = df.orderBy(*order)
-    if args.partitions:
-        # Keeps the order: ranges of the sorted rows, not a hash of them.
-        df = df.repartitionByRange(args.partitions, *order) if order else df.repartition(args.partitions)
+    elif args.partitions:
+        df = df.repartition(args.partitions)   # no order: positions are as Spark reads the rows
     if args.json_column:
         column = columns.get(args.json_column.lower(), args.json_column)
         rows = df.select(column).rdd.map(lambda r: one_line(r[0] if r[0] is not None else "null"))

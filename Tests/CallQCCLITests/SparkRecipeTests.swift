@@ -35,11 +35,11 @@ final class SparkRecipeTests: XCTestCase {
 
     /// Runs a command from the package root; standard input from a file, standard output to a file.
     @discardableResult
-    static func run(_ args: [String], stdin: URL? = nil, stdout: URL? = nil) throws -> Run {
+    static func run(_ args: [String], stdin: URL? = nil, stdout: URL? = nil, in folder: URL = CLITests.root) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = args
-        process.currentDirectoryURL = CLITests.root
+        process.currentDirectoryURL = folder
         if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) } else { process.standardInput = FileHandle.nullDevice }
         if let stdout {
             FileManager.default.createFile(atPath: stdout.path, contents: nil)
@@ -53,6 +53,13 @@ final class SparkRecipeTests: XCTestCase {
         let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// scripts/spark_check.py with master local[2], run in the test's folder (Spark and Derby
+    /// leave their files where they run).
+    func spark(_ args: [String], stdout: URL? = nil) throws -> Run {
+        try Self.run(["python3", CLITests.root.appendingPathComponent("scripts/spark_check.py").path, "--master", "local[2]",
+                      "--conf", "spark.ui.enabled=false"] + args, stdout: stdout, in: dir)
     }
 
     /// The lines of a JSON Lines output by call id (errors by line), for a readable failure.
@@ -99,38 +106,51 @@ final class SparkRecipeTests: XCTestCase {
 
         // Spark, local[2]: four partitions (each file split in two), a callqc process each.
         let out = dir.appendingPathComponent("results")
-        let spark = try Self.run(["python3", "scripts/spark_check.py", "--master", "local[2]", "--input", days.path,
-                                  "--out", out.path, "--out-format", "jsonl", "--partitions", "3",
-                                  "--callqc", binary, "--conf", "spark.ui.enabled=false"])
-        XCTAssertEqual(spark.status, 0, spark.stderr.suffix(3000).description)
-        XCTAssertTrue(spark.stderr.contains("spark_check: 4980 results, 20 error lines, "), spark.stderr.suffix(2000).description)
+        let piped = try spark(["--input", days.path, "--out", out.path, "--out-format", "jsonl", "--partitions", "3", "--callqc", binary])
+        XCTAssertEqual(piped.status, 0, piped.stderr.suffix(3000).description)
+        XCTAssertTrue(piped.stderr.contains("spark_check: 4980 results, 20 error lines, "), piped.stderr.suffix(2000).description)
         let parts = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix("part-") }.sorted()
         XCTAssertGreaterThanOrEqual(parts.count, 3, "at least --partitions part files: \(parts)")
         let got = try parts.map { try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8) }.joined()
         assertSameResults(got, expected, "Spark (JSON Lines)")
         XCTAssertTrue(got == expected, "the part files, in name order, are the single run's output byte for byte (input order; error lines name the line)")
+    }
 
-        // A table (a view over a JSON data source, one column per field) to Parquet, read back in order.
-        let table = dir.appendingPathComponent("table.jsonl")
-        let calls = lines.prefix(1200).filter { $0.hasPrefix("{\"id\":\"S") }
-        try (calls.joined(separator: "\n") + "\n").write(to: table, atomically: true, encoding: .utf8)
+    /// Tables: a view over a JSON data source (one column per field) to Parquet, read back in
+    /// order; a JDBC table (embedded Derby, which Spark ships) holding each call's JSON in a column.
+    func testTablesAndJDBCGiveTheResultsOfOneRun() throws {
+        let binary = try CLI.binary().path
+        let all = dir.appendingPathComponent("all.jsonl")
+        XCTAssertEqual(try Self.run(["python3", "bench/gen_calls.py", all.path, "400", "--seed", "7"]).status, 0)
+        let reference = dir.appendingPathComponent("single.jsonl")
+        XCTAssertEqual(try Self.run([binary, "check", "-", "--format", "jsonl", "--no-progress"], stdin: all, stdout: reference).status, 0)
+        let expected = try String(contentsOf: reference, encoding: .utf8)
+
         let parquet = dir.appendingPathComponent("results.parquet")
-        let viaTable = try Self.run(["python3", "scripts/spark_check.py", "--master", "local[2]",
-                                     "--sql", "CREATE TEMPORARY VIEW calls USING json OPTIONS (path '\(table.path)')",
-                                     "--table", "calls", "--order-by", "id", "--out", parquet.path, "--out-format", "parquet",
-                                     "--callqc", binary, "--conf", "spark.ui.enabled=false"])
+        let viaTable = try spark(["--sql", "CREATE TEMPORARY VIEW calls USING json OPTIONS (path '\(all.path)')",
+                                  "--table", "calls", "--order-by", "id", "--partitions", "2",
+                                  "--out", parquet.path, "--out-format", "parquet", "--callqc", binary])
         XCTAssertEqual(viaTable.status, 0, viaTable.stderr.suffix(3000).description)
-        XCTAssertTrue(viaTable.stderr.contains("spark_check: \(calls.count) results, 0 error lines"), viaTable.stderr.suffix(2000).description)
+        XCTAssertTrue(viaTable.stderr.contains("spark_check: 400 results, 0 error lines, 2 partitions"), viaTable.stderr.suffix(2000).description)
         let shown = dir.appendingPathComponent("shown.jsonl")
-        let show = try Self.run(["python3", "scripts/spark_check.py", "--master", "local[2]", "--show", parquet.path,
-                                 "--conf", "spark.ui.enabled=false"], stdout: shown)
+        let show = try spark(["--show", parquet.path], stdout: shown)
         XCTAssertEqual(show.status, 0, show.stderr.suffix(3000).description)
         let fromTable = try String(contentsOf: shown, encoding: .utf8)
         let ids = fromTable.split(separator: "\n").map { line in Self.byKey(String(line)).keys.first ?? "" }
-        XCTAssertEqual(ids.count, calls.count)
+        XCTAssertEqual(ids.count, 400)
         XCTAssertEqual(ids, ids.sorted(), "Parquet results come back in --order-by order")
-        let idSet = Set(ids)
-        let wanted = Self.byKey(expected).filter { key, _ in idSet.contains(key) }
-        assertSameResults(fromTable, wanted.values.joined(separator: "\n"), "Spark (table to Parquet)")
+        assertSameResults(fromTable, expected, "Spark (a table's columns, to Parquet)")
+
+        let derby = "jdbc:derby:\(dir.appendingPathComponent("derby").path)"
+        let driver = "org.apache.derby.iapi.jdbc.AutoloadedDriver"
+        let out = dir.appendingPathComponent("from-jdbc")
+        let viaJDBC = try spark(["--sql", "CREATE TEMPORARY VIEW source USING json OPTIONS (path '\(all.path)')",
+                                 "--sql", "CREATE TABLE derby_calls USING jdbc OPTIONS (url '\(derby);create=true', dbtable 'CALLS', driver '\(driver)') AS SELECT id, to_json(struct(*)) AS call FROM source",
+                                 "--jdbc", derby, "--jdbc-table", "CALLS", "--jdbc-driver", driver, "--json-column", "call",
+                                 "--out", out.path, "--callqc", binary])
+        XCTAssertEqual(viaJDBC.status, 0, viaJDBC.stderr.suffix(3000).description)
+        let parts = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix("part-") }.sorted()
+        let fromJDBC = try parts.map { try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8) }.joined()
+        assertSameResults(fromJDBC, expected, "Spark (a JDBC table, the call's JSON in a column)")
     }
 }
