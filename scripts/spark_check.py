@@ -122,6 +122,27 @@ def callqc_command(args, binary):
     return command
 
 
+def preflight(command):
+    """Runs callqc once on the driver over no input, when the driver has it: a usage error (a bad
+    flag, a rule set that cannot be read) stops here, before Spark starts, not in every task.
+    --db is left out: the database is the executors' to reach."""
+    if not os.path.isfile(command[0]):
+        return
+    probe = []
+    skip = False
+    for part in command:
+        if skip:
+            skip = False
+        elif part == "--db":
+            skip = True
+        else:
+            probe.append(part)
+    done = subprocess.run(probe, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if done.returncode != 0:
+        sys.exit(f"spark_check: callqc refuses the run (status {done.returncode}): {' '.join(probe)}\n"
+                 + done.stderr.decode("utf-8", "replace").strip())
+
+
 def is_blank(line):
     """What callqc skips without an answer: a line of spaces, tabs and line ends only."""
     return line.strip(" \t\r\n") == ""
@@ -317,12 +338,15 @@ def show(spark, directory):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    command = None
+    if not args.show:
+        command = callqc_command(args, find_callqc(args.callqc))
+        preflight(command)
     spark = session(args)
     try:
         if args.show:
             show(spark, args.show)
             return 0
-        command = callqc_command(args, find_callqc(args.callqc))
         for statement in args.sql:
             spark.sql(statement)
         pairs = input_lines(spark, args) if args.input else table_lines(spark, args)

@@ -116,6 +116,19 @@ final class SparkRecipeTests: XCTestCase {
         XCTAssertTrue(got == expected, "the part files, in name order, are the single run's output byte for byte (input order; error lines name the line)")
     }
 
+    /// A run callqc refuses (a rule set that cannot be read) stops before Spark starts, saying why.
+    func testAUsageErrorStopsTheJobBeforeSparkStarts() throws {
+        let calls = dir.appendingPathComponent("calls.jsonl")
+        try (PipeStageCLITests.callLine("R1", kind: 0) + "\n").write(to: calls, atomically: true, encoding: .utf8)
+        let refused = try spark(["--input", calls.path, "--out", dir.appendingPathComponent("out").path,
+                                 "--rules", "/no/such/rules", "--callqc", try CLI.binary().path])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("spark_check: callqc refuses the run (status 2)"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("no such rule set"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("SparkContext"), "Spark never started: \(refused.stderr.prefix(500))")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
+    }
+
     /// Tables: a view over a JSON data source (one column per field) to Parquet, read back in
     /// order; a JDBC table (embedded Derby, which Spark ships) holding each call's JSON in a column.
     func testTablesAndJDBCGiveTheResultsOfOneRun() throws {
