@@ -68,6 +68,32 @@ final class ReaderRegistryTests: XCTestCase {
         XCTAssertEqual(shape("\u{FEFF}{\"Sentences\": []}"), .jsonDocument, "a byte-order mark before JSON")
     }
 
+    /// Issue 17: JSON Lines whose first record is broken are still JSON Lines (each line is
+    /// answered in place), and standard input is decided from its first lines, not from 64 KB.
+    func testJSONLinesWithABrokenFirstRecordAndEarlyDecisions() {
+        let call = "{\"id\": \"a\", \"turns\": [{\"role\": \"agent\", \"text\": \"您好\"}]}"
+        func shape(_ text: String) -> InputShape { ReaderRegistry.contentShape(Array(text.utf8)[...]) }
+        func early(_ text: String) -> InputShape? { ReaderRegistry.earlyShape(Array(text.utf8)[...], complete: false) }
+        XCTAssertEqual(shape("not json\n\(call)\n\(call)\n"), .jsonLines)
+        XCTAssertEqual(shape("{\"id\": \"x\", \"turns\": [\n\(call)\n\(call)\n"), .jsonLines, "a broken record, then records")
+        XCTAssertEqual(shape("{broken\n\(call)\n"), .jsonLines, "one record after a broken one, and nothing more")
+        XCTAssertEqual(shape("\(call)\n{broken\n"), .jsonLines, "a whole object cannot be followed in a JSON document")
+        XCTAssertEqual(shape("\(call)\n"), .jsonDocument, "one object alone: the loader decides (a vendor's one-line JSON)")
+        // An object written over lines, even one whose lines are objects, stays a document.
+        XCTAssertEqual(shape("{\"id\": \"x\", \"turns\": [\n  {\"role\": \"agent\", \"text\": \"您好\"},\n  {\"role\": \"agent\", \"text\": \"再见\"}\n]}\n"), .jsonDocument)
+        XCTAssertEqual(shape("{\"id\": \"x\", \"turns\": [\n  {\"role\": \"agent\", \"text\": \"您好\"}\n]}\n"), .jsonDocument)
+        XCTAssertEqual(shape("# call: C1\n坐席：您好\n\(call)\n"), .text)
+        XCTAssertEqual(shape("[00:01.2-00:04.8] 坐席: 您好\n\(call)\n\(call)\n"), .jsonLines, "a timed line, then only records: a stream")
+        // Early: decided once the first lines tell, undecided before.
+        XCTAssertEqual(early("\(call)\n\(call)"), .jsonLines)
+        XCTAssertNil(early("\(call)\n"), "one line in: a document or the first record")
+        XCTAssertNil(early("\(call)"))
+        XCTAssertNil(early("not json\n\(call)\n"), "a second record decides")
+        XCTAssertEqual(early("坐席：您好\n客户：喂\n"), .text)
+        XCTAssertEqual(early("{\n  \"id\": \"x\",\n"), .jsonDocument)
+        XCTAssertNil(early("   \n"))
+    }
+
     /// A vendor format added by a test: its declaration is all the loader needs, and its reader
     /// gets the document that detection parsed — reading the bytes again would fail here.
     func testAReaderGetsTheParsedDocument() throws {

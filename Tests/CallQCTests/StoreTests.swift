@@ -168,8 +168,8 @@ final class StoreTests: XCTestCase {
         }
         XCTAssertEqual(calls, count)
         XCTAssertEqual(ids.count, count)
-        XCTAssertLessThanOrEqual(largest, 4 * 100, "a batch holds at most batchSize chunks of linesPerChunk calls")
-        XCTAssertGreaterThanOrEqual(batches, count / 400)
+        XCTAssertLessThanOrEqual(largest, 4, "a batch holds at most batchSize records")
+        XCTAssertGreaterThanOrEqual(batches, count / 4)
         XCTAssertEqual(errors.count, 1)
         XCTAssertEqual(errors.first?.line, count + 1, "line numbers count from the start of the file, across chunks")
     }

@@ -13,6 +13,15 @@ public struct WorkItem: Sendable {
     /// Whether `bytes` are still to be read from the file `source` (by the worker
     /// that takes the item, so that files are read on all cores).
     public var unread = false
+    /// Lines of a JSON Lines stream (or the problem of one of its lines): each line not blank
+    /// is one record, read on its own, answered by a result or an error in its place.
+    public var lineRecords = false
+
+    /// Records this item holds: its lines that are not blank (a chunk), else one.
+    public var recordCount: Int {
+        guard lineRecords, problem == nil else { return 1 }
+        return LineChunker.recordCount(bytes[...])
+    }
 
     /// The item with its file read; a file that cannot be read, or is larger than `maxBytes`, becomes a problem.
     public func loaded(maxBytes: Int = FileBytes.defaultLimit) -> WorkItem {
@@ -96,8 +105,10 @@ public enum FileBytes {
 /// working on: files as they are listed, and JSON Lines (from standard input or
 /// a file) in chunks of lines.
 public final class WorkSource {
-    /// Lines per chunk of JSON Lines.
+    /// Lines per chunk of JSON Lines, at most.
     public let linesPerChunk: Int
+    /// A line of JSON Lines longer than this is an error in its place, and is never held whole.
+    public let maxLineBytes: Int
 
     private var inputs: [InputRef]
     private var next = 0
@@ -105,25 +116,37 @@ public final class WorkSource {
     private var walk: DirectoryWalk?
     private let forced: ReaderDeclaration?
     private let registry: ReaderRegistry
+    /// `next` as other threads may read it (the progress line), while the runner takes items on its own.
+    private let taken = TakenCount()
 
-    public init(inputs: [InputRef], format: InputFormat?, linesPerChunk: Int = 64, registry: ReaderRegistry = .standard) {
+    public init(inputs: [InputRef], format: InputFormat?, linesPerChunk: Int = 64, maxLineBytes: Int = 1 << 20, registry: ReaderRegistry = .standard) {
         self.inputs = inputs
         self.forced = format.flatMap(registry.declaration(of:))
         self.registry = registry
-        self.linesPerChunk = linesPerChunk
+        self.linesPerChunk = max(1, linesPerChunk)
+        self.maxLineBytes = maxLineBytes
     }
 
     /// Number of inputs (files and streams), for progress.
     public var inputCount: Int { inputs.count }
-    /// Inputs taken so far.
-    public var inputsTaken: Int { next }
+    /// Inputs taken so far; safe to read from any thread.
+    public var inputsTaken: Int { taken.value }
 
     /// The next item, or nil when all inputs are done.
-    public func nextItem() -> WorkItem? {
+    public func nextItem() -> WorkItem? { nextItem(maxLines: linesPerChunk) }
+
+    /// The next item, a chunk of JSON Lines holding at most `maxLines` lines (and at most
+    /// ``linesPerChunk``), or nil when all inputs are done.
+    public func nextItem(maxLines: Int) -> WorkItem? {
         while true {
             if let s = stream {
-                if let chunk = s.nextChunk() { return chunk }
+                if let chunk = s.nextChunk(maxLines: max(1, min(maxLines, linesPerChunk))) { return chunk }
                 stream = nil
+                if !s.sawRecord {
+                    // Nothing to check, and nothing to answer: said on standard error only.
+                    return WorkItem(source: s.source, bytes: [], firstLine: 1, format: .jsonl,
+                                    problem: InputProblem(source: s.source, message: s.source == "-" ? "standard input is empty: no calls to check" : "no calls: the JSON Lines file has no lines that are not blank", severity: .warning))
+                }
             }
             var ref: InputRef
             if let w = walk {
@@ -147,25 +170,39 @@ public final class WorkSource {
                 guard next < inputs.count else { return nil }
                 ref = inputs[next]
                 next += 1
+                taken.value = next
             }
             switch ref {
             case .directory(let path):
                 walk = DirectoryWalk(root: path)
                 continue
             case .standardInput:
-                let chunker = LineChunker(handle: FileHandle.standardInput, source: "-", linesPerChunk: linesPerChunk, forced: forced, registry: registry)
+                let chunker = LineChunker(fd: STDIN_FILENO, source: "-", maxLineBytes: maxLineBytes, forced: forced, registry: registry)
                 if let whole = chunker.wholeIfNotJSONLines() { return whole }
                 stream = chunker
             case .file(let path):
                 // JSON Lines files are streamed in chunks of lines, whatever their size.
                 let isLines = (forced.map { $0.shape } ?? registry.claimant(ofExtension: InputFormat.fileExtension(path))?.shape) == .jsonLines
-                if isLines, let handle = FileHandle(forReadingAtPath: path) {
-                    stream = LineChunker(handle: handle, source: path, linesPerChunk: linesPerChunk, forced: forced ?? registry.fallback(.jsonLines), registry: registry)
-                    continue
+                if isLines {
+                    let fd = open(path, O_RDONLY | O_CLOEXEC)
+                    if fd >= 0 {
+                        stream = LineChunker(fd: fd, source: path, maxLineBytes: maxLineBytes, forced: forced ?? registry.fallback(.jsonLines), registry: registry, closeWhenDone: true)
+                        continue
+                    }
                 }
                 return WorkItem(source: path, bytes: [], firstLine: 1, format: forced?.format, problem: nil, unread: true)
             }
         }
+    }
+}
+
+/// A count written by one thread and read by others.
+private final class TakenCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int {
+        get { lock.withLock { count } }
+        set { lock.withLock { count = newValue } }
     }
 }
 
@@ -281,68 +318,168 @@ final class DirectoryWalk {
     }
 }
 
-/// Reads a handle in blocks and hands out chunks of whole lines.
+/// Reads a file descriptor in blocks and hands out chunks of whole lines, as soon as
+/// they are in: a pipe's writer that waits for the results of what it wrote gets them.
 final class LineChunker {
-    private let handle: FileHandle
-    private let source: String
-    private let linesPerChunk: Int
+    private let fd: Int32
+    let source: String
+    private let maxLineBytes: Int
     private var forced: ReaderDeclaration?
     private let registry: ReaderRegistry
+    private let closeWhenDone: Bool
     private var buffer: [UInt8] = []
+    /// Bytes of `buffer` already handed out (dropped from the front now and then, not per chunk).
+    private var consumed = 0
     private var eof = false
     private var line = 1
+    /// Whether a line that is not blank has been seen.
+    private(set) var sawRecord = false
 
-    init(handle: FileHandle, source: String, linesPerChunk: Int, forced: ReaderDeclaration?, registry: ReaderRegistry) {
-        self.handle = handle
+    init(fd: Int32, source: String, maxLineBytes: Int, forced: ReaderDeclaration?, registry: ReaderRegistry, closeWhenDone: Bool = false) {
+        self.fd = fd
         self.source = source
-        self.linesPerChunk = linesPerChunk
+        self.maxLineBytes = max(1, maxLineBytes)
         self.forced = forced
         self.registry = registry
+        self.closeWhenDone = closeWhenDone
+    }
+
+    deinit {
+        if closeWhenDone { close(fd) }
+    }
+
+    /// Where read(2) puts its bytes, allocated once.
+    private var block = [UInt8](repeating: 0, count: 1 << 20)
+
+    /// Reads what is there (one read(2), up to 1 MB) into `block`: a pipe gives what was
+    /// written so far, so a chunk is handed out without waiting for a full block. The count
+    /// read; 0 at the end (a read error ends the stream like its end: what was read is checked).
+    private func readBlock() -> Int {
+        if eof { return 0 }
+        var n = -1
+        while true {
+            n = block.withUnsafeMutableBufferPointer { p in Glibc.read(fd, p.baseAddress!, p.count) }
+            if n < 0, errno == EINTR { continue }
+            break
+        }
+        if n <= 0 { eof = true; return 0 }
+        return n
     }
 
     private func fill() {
-        if eof { return }
-        let data = handle.readData(ofLength: 1 << 20)
-        if data.isEmpty { eof = true } else { buffer.append(contentsOf: data) }
+        let n = readBlock()
+        if n > 0 { buffer.append(contentsOf: block[0..<n]) }
     }
 
     /// Standard input that is not JSON Lines (a plain transcript, one JSON document)
-    /// is read whole, as one item.
+    /// is read whole, as one item. The shape is decided from the first lines as soon as
+    /// they tell (at most 64 KB are looked at); `--input-format jsonl` reads nothing first.
     func wholeIfNotJSONLines() -> WorkItem? {
-        while buffer.count < 64 << 10 && !eof { fill() }
-        if (forced?.shape ?? registry.shape(source: source, bytes: buffer[...])) == .jsonLines {
-            if forced == nil { forced = registry.fallback(.jsonLines) }
-            return nil
+        if let forced, forced.shape == .jsonLines { return nil }
+        if forced == nil {
+            while !eof, buffer.count < 64 << 10, ReaderRegistry.earlyShape(buffer[...], complete: false) == nil { fill() }
+            if ReaderRegistry.earlyShape(buffer[...], complete: true) == .jsonLines {
+                forced = registry.fallback(.jsonLines)
+                return nil
+            }
         }
         while !eof { fill() }
+        if buffer.allSatisfy(ReaderRegistry.isSpace) {
+            // Empty: nothing to answer. nextChunk hands out nothing, and the source says so.
+            eof = true
+            buffer = []
+            forced = registry.fallback(.jsonLines)
+            return nil
+        }
         // The loader decides the format of the whole, parsing a JSON document once.
         let item = WorkItem(source: source, bytes: buffer, firstLine: 1, format: forced?.format, problem: nil)
         buffer = []
         return item
     }
 
-    func nextChunk() -> WorkItem? {
+    /// The next lines, at most `maxLines`, as soon as one whole line is in; nil at the end.
+    /// A line over `maxLineBytes` is handed out alone as its error, and is skipped as it is
+    /// read, never held whole.
+    func nextChunk(maxLines: Int) -> WorkItem? {
+        if consumed > 0 && consumed >= buffer.count / 2 {
+            buffer.removeFirst(consumed)
+            consumed = 0
+        }
         var lines = 0
-        var end = 0
-        var scan = 0
+        var end = consumed          // end of the last whole line found
+        var scan = consumed
         while true {
-            while scan < buffer.count {
-                if buffer[scan] == 0x0A {
-                    lines += 1
-                    end = scan + 1
-                    if lines == linesPerChunk { break }
-                }
-                scan += 1
+            let found: Int? = buffer.withUnsafeBufferPointer { p in
+                guard scan < p.count, let hit = memchr(p.baseAddress! + scan, 0x0A, p.count - scan) else { return nil }
+                return UnsafeRawPointer(hit) - UnsafeRawPointer(p.baseAddress!)
             }
-            if lines == linesPerChunk || eof { break }
+            if let at = found {
+                lines += 1
+                end = at + 1
+                scan = end
+                if lines == maxLines { break }
+                continue
+            }
+            scan = buffer.count
+            // Whole lines are in: hand them out now rather than wait for more.
+            if lines > 0 { break }
+            if eof { break }
+            if buffer.count - end > maxLineBytes { return overlongLine(from: end) }
             fill()
         }
-        if eof && end < buffer.count { end = buffer.count }
-        if end == 0 { return nil }
-        let chunk = Array(buffer[0..<end])
-        buffer.removeFirst(end)
-        let item = WorkItem(source: source, bytes: chunk, firstLine: line, format: forced?.format ?? .jsonl, problem: nil)
-        line += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        if lines == 0 && eof && end < buffer.count {
+            if buffer.count - end > maxLineBytes { return overlongLine(from: end) }
+            end = buffer.count    // the last line, without a line feed
+            lines = 1
+        }
+        if lines == 0 { return nil }
+        let chunk = Array(buffer[consumed..<end])
+        consumed = end
+        if !sawRecord, LineChunker.recordCount(chunk[...]) > 0 { sawRecord = true }
+        var item = WorkItem(source: source, bytes: chunk, firstLine: line, format: forced?.format ?? .jsonl, problem: nil)
+        item.lineRecords = true
+        line += lines
         return item
+    }
+
+    /// The line starting at `start` is longer than the limit: it is read to its end and
+    /// dropped as it comes, and stands as one error.
+    private func overlongLine(from start: Int) -> WorkItem {
+        var length = buffer.count - start
+        buffer = []
+        consumed = 0
+        while true {
+            let n = readBlock()
+            if n == 0 { break }
+            let at: Int? = block.withUnsafeBufferPointer { p in
+                memchr(p.baseAddress!, 0x0A, n).map { UnsafeRawPointer($0) - UnsafeRawPointer(p.baseAddress!) }
+            }
+            if let at {
+                length += at
+                buffer.append(contentsOf: block[(at + 1)..<n])
+                break
+            }
+            length += n
+        }
+        sawRecord = true
+        var item = WorkItem(source: source, bytes: [], firstLine: line, format: forced?.format ?? .jsonl,
+                            problem: TextInput.tooLong(source, line, length, maxLineBytes))
+        item.lineRecords = true
+        line += 1
+        return item
+    }
+
+    /// Lines that are not blank.
+    static func recordCount(_ bytes: ArraySlice<UInt8>) -> Int {
+        var count = 0, blank = true
+        for b in bytes {
+            if b == 0x0A {
+                if !blank { count += 1 }
+                blank = true
+            } else if !ReaderRegistry.isSpace(b) {
+                blank = false
+            }
+        }
+        return blank ? count : count + 1
     }
 }

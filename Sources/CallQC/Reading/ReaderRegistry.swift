@@ -69,25 +69,66 @@ public struct ReaderRegistry: Sendable {
         return ReaderRegistry.contentShape(bytes)
     }
 
-    /// The shape of content without a telling extension: `{` or `[{` starts JSON (one object a
-    /// line, each complete on its line, is JSON Lines); anything else is text, including
-    /// `[00:01.2-00:04.8] 坐席:` and `[Name] 11:02:09`.
+    /// The shape of content without a telling extension: `{` or `[{` starts JSON; anything
+    /// else is text, including `[00:01.2-00:04.8] 坐席:` and `[Name] 11:02:09`. JSON Lines:
+    /// a first line that is a whole JSON object with more text after it (a JSON document
+    /// cannot go on after its value), or a first line of anything followed by lines that are
+    /// whole objects (``recordsAfter(_:complete:otherwise:)``).
     static func contentShape(_ bytes: ArraySlice<UInt8>) -> InputShape {
-        guard let first = bytes.firstIndex(where: { !isSpace($0) && !isByteOrderMark($0) }) else { return .text }
+        earlyShape(bytes, complete: true) ?? .text
+    }
+
+    /// ``contentShape(_:)`` of the first bytes of a stream; nil while they cannot tell yet
+    /// (`complete` false: more may come), so that standard input is decided as soon as its
+    /// first lines are in, not when 64 KB are.
+    static func earlyShape(_ bytes: ArraySlice<UInt8>, complete: Bool) -> InputShape? {
+        guard let first = bytes.firstIndex(where: { !isSpace($0) && !isByteOrderMark($0) }) else { return complete ? .text : nil }
         switch bytes[first] {
         case UInt8(ascii: "["):
-            let next = bytes[(first + 1)...].prefix(64).first { !isSpace($0) }
-            return next == UInt8(ascii: "{") || next == UInt8(ascii: "]") ? .jsonDocument : .text
+            guard let next = bytes[(first + 1)...].prefix(64).first(where: { !isSpace($0) }) else { return complete ? .text : nil }
+            if next == UInt8(ascii: "{") || next == UInt8(ascii: "]") { return .jsonDocument }
+            return recordsAfter(bytes[first...], complete: complete, otherwise: .text)
         case UInt8(ascii: "{"):
-            // JSON Lines: the first line ends its object, and the next line that is not blank starts another.
-            let lineEnd = bytes[first...].firstIndex(of: 0x0A) ?? bytes.endIndex
-            guard lineEnd < bytes.endIndex,
-                  bytes[first..<lineEnd].last(where: { !isSpace($0) }) == UInt8(ascii: "}"),
-                  bytes[lineEnd...].first(where: { !isSpace($0) }) == UInt8(ascii: "{") else { return .jsonDocument }
-            return .jsonLines
+            guard let firstEnd = bytes[first...].firstIndex(of: 0x0A) else { return complete ? .jsonDocument : nil }
+            if isWholeObject(bytes[first..<firstEnd]) {
+                // A JSON document cannot go on after its value.
+                if bytes[firstEnd...].contains(where: { !isSpace($0) }) { return .jsonLines }
+                return complete ? .jsonDocument : nil
+            }
+            return recordsAfter(bytes[first...], complete: complete, otherwise: .jsonDocument)
         default:
-            return .text
+            return recordsAfter(bytes[first...], complete: complete, otherwise: .text)
         }
+    }
+
+    /// Content whose first line is not a whole JSON object: JSON Lines when each of the next
+    /// two lines that are not blank (or the one line there is) is a whole object, a stream
+    /// whose first record is broken (a transcript or an object over many lines has no such
+    /// lines); `otherwise` when one is not. nil while undecided and `complete` is false.
+    static func recordsAfter(_ bytes: ArraySlice<UInt8>, complete: Bool, otherwise: InputShape) -> InputShape? {
+        guard let firstEnd = bytes.firstIndex(of: 0x0A) else { return complete ? otherwise : nil }
+        var next: [ArraySlice<UInt8>] = []
+        var start = firstEnd + 1
+        while next.count < 2, start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: 0x0A)
+            if end == nil && !complete { break }
+            let line = bytes[start..<(end ?? bytes.endIndex)]
+            if line.contains(where: { !isSpace($0) }) {
+                if !isWholeObject(line) { return otherwise }
+                next.append(line)
+            }
+            start = (end ?? bytes.endIndex) + 1
+        }
+        if next.count == 2 || (complete && next.count == 1) { return .jsonLines }
+        return complete ? otherwise : nil
+    }
+
+    /// A line that is one JSON object, `{` to `}`, and parses.
+    static func isWholeObject(_ line: ArraySlice<UInt8>) -> Bool {
+        guard let first = line.firstIndex(where: { !isSpace($0) && !isByteOrderMark($0) }), line[first] == UInt8(ascii: "{"),
+              let last = line.lastIndex(where: { !isSpace($0) }), line[last] == UInt8(ascii: "}") else { return false }
+        guard case .object = try? JSONParser.parse(Array(line[first...last])) else { return false }
+        return true
     }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }

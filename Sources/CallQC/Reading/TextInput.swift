@@ -113,7 +113,7 @@ public struct TextInput: Sendable {
         return nil
     }
 
-    private static func tooLong(_ source: String, _ line: Int, _ length: Int, _ limit: Int) -> InputProblem {
+    static func tooLong(_ source: String, _ line: Int, _ length: Int, _ limit: Int) -> InputProblem {
         InputProblem(source: source, line: line, message: "line is \(length) bytes long, over the limit of \(limit) bytes: a transcript line is never that long (is this a transcript?)")
     }
 
