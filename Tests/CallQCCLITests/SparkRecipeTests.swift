@@ -1,3 +1,4 @@
+import CallQCStore
 import Foundation
 import XCTest
 
@@ -114,6 +115,53 @@ final class SparkRecipeTests: XCTestCase {
         let got = try parts.map { try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8) }.joined()
         assertSameResults(got, expected, "Spark (JSON Lines)")
         XCTAssertTrue(got == expected, "the part files, in name order, are the single run's output byte for byte (input order; error lines name the line)")
+    }
+
+    /// The recipe into PostgreSQL: every partition's callqc writes its own results (`--db`, nothing
+    /// collected on the driver); the store then holds what one `callqc check --db` stores, and a
+    /// second run of the job (as a retried task would) replaces the results instead of doubling them.
+    func testSparkWritesIntoPostgreSQLFromEachPartition() throws {
+        let binary = try CLI.binary().path
+        let base = ProcessInfo.processInfo.environment["CALLQC_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "postgres://callqc:callqc@127.0.0.1:5432/callqc_test"
+        func schemaURL() -> (String, String) {
+            let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            return (base + (base.contains("?") ? "&" : "?") + "schema=\(name)", name)
+        }
+        let (sparkDB, sparkSchema) = schemaURL(), (singleDB, singleSchema) = schemaURL()
+        do { _ = try SQLStore.open(sparkDB) } catch {
+            if ProcessInfo.processInfo.environment["CI"] != nil { return XCTFail("PostgreSQL is required in CI: \(error)") }
+            throw XCTSkip("no PostgreSQL: \(error)")
+        }
+        defer {
+            if var admin = try? PostgresLocation(url: base) {
+                admin.schema = nil
+                if let d = try? PostgresDatabase(admin, migrate: false) {
+                    for s in [sparkSchema, singleSchema] { _ = try? d.write { c in try c.execute("DROP SCHEMA IF EXISTS \"\(s)\" CASCADE") } }
+                    d.shutdown()
+                }
+            }
+        }
+        let calls = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: calls, withIntermediateDirectories: true)
+        let day = calls.appendingPathComponent("2026-12-01.jsonl")
+        let gen = try Self.run(["python3", "bench/gen_calls.py", day.path, "1200", "--bad-every", "300"])
+        XCTAssertEqual(gen.status, 0, gen.stderr)
+        let single = try Self.run([binary, "check", "-", "--db", singleDB, "--format", "jsonl", "--no-progress"], stdin: day)
+        XCTAssertEqual(single.status, 0, single.stderr.prefix(500).description)
+        for attempt in 1...2 {
+            let piped = try spark(["--input", calls.path, "--db", sparkDB, "--partitions", "3", "--callqc", binary])
+            XCTAssertEqual(piped.status, 0, "run \(attempt): \(piped.stderr.suffix(3000))")
+        }
+        let a = try SQLStore.open(sparkDB), b = try SQLStore.open(singleDB)
+        defer { [a, b].forEach { ($0.database as? PostgresDatabase)?.shutdown() } }
+        XCTAssertEqual(try a.resultCount(), 1196, "1,200 lines, 4 of them not calls; twice run, each call once")
+        let fromSpark = try a.summaries(from: nil, to: nil), fromOne = try b.summaries(from: nil, to: nil)
+        XCTAssertEqual(fromSpark.count, fromOne.count)
+        XCTAssertTrue(fromSpark == fromOne, "the stored summaries (scores, findings, sections) are one run's")
+        let findings = try a.database.read { db in try db.int("SELECT COUNT(*) FROM findings") }
+        let findingsOne = try b.database.read { db in try db.int("SELECT COUNT(*) FROM findings") }
+        XCTAssertEqual(findings, findingsOne)
     }
 
     /// A run callqc refuses (a rule set that cannot be read) stops before Spark starts, saying why.
