@@ -92,4 +92,46 @@ final class StoreCommandsCLITests: XCTestCase {
             XCTAssertTrue(said[0].hasPrefix("status 0") || args.contains("again"), "\(args): \(said[0])")
         }
     }
+
+    /// A call whose id (or agent, date, script) is absurdly long is refused on its own, on both
+    /// backends alike (PostgreSQL's indexes would refuse the whole batch), and the rest is stored.
+    func testOverlongNamesAreRefusedPerCallAndTheRestIsStored() throws {
+        let long = String(repeating: "呼", count: 3000)
+        let calls = [
+            #"{"id":"L1","agent":"A023","turns":[{"role":"agent","text":"您好，请问有什么可以帮您？"}]}"#,
+            #"{"id":"\#(long)","agent":"A023","turns":[{"role":"agent","text":"您好"}]}"#,
+            #"{"id":"L3","agent":"\#(String(repeating: "x", count: 300))","turns":[{"role":"agent","text":"Hello, how can I help?"}]}"#,
+            #"{"id":"L4","date":"2026-12-01","turns":[{"role":"agent","text":"您好，這裡是客服中心"}]}"#,
+        ].joined(separator: "\n") + "\n"
+        let base = ProcessInfo.processInfo.environment["CALLQC_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "postgres://callqc:callqc@127.0.0.1:5432/callqc_test"
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        var stores = [dir.appendingPathComponent("long.sqlite").path]
+        if (try? SQLStore.open(base + (base.contains("?") ? "&" : "?") + "schema=\(schema)")) != nil {
+            stores.append(base + (base.contains("?") ? "&" : "?") + "schema=\(schema)")
+        } else if !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty {
+            XCTFail("PostgreSQL is required in CI")
+        }
+        defer {
+            if var admin = try? PostgresLocation(url: base) {
+                admin.schema = nil
+                if let d = try? PostgresDatabase(admin, migrate: false) {
+                    _ = try? d.write { c in try c.execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
+                    d.shutdown()
+                }
+            }
+        }
+        for db in stores {
+            let run = try CLI.run(["check", "-", "--db", db, "--format", "jsonl", "--no-progress"], stdin: calls)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let lines = run.stdout.split(separator: "\n")
+            XCTAssertEqual(lines.count, 4, "one line per input line, in place")
+            XCTAssertTrue(lines[1].contains("callqc.error/1") && lines[1].contains("over the limit of 256"), String(lines[1].prefix(300)))
+            XCTAssertTrue(lines[2].contains("callqc.error/1") && lines[2].contains("the agent"), String(lines[2].prefix(300)))
+            XCTAssertLessThan(run.stderr.count, 2000, "the message quotes the start of the id, not all of it")
+            let store = try SQLStore.open(db)
+            XCTAssertEqual(try store.summaries(from: nil, to: nil).map(\.callID).sorted(), ["L1", "L4"], db)
+            (store.database as? PostgresDatabase)?.shutdown()
+        }
+    }
 }

@@ -170,14 +170,24 @@ public struct TranscriptLoader: Sendable {
         let reader = registry.declaration(of: input.format)?.reader ?? PlainTranscriptReader()
         let outcome = input.decision.document.map { reader.read(input.text, document: $0, options: options) }
             ?? reader.read(input.text, options: options)
-        return decideRoles(refuseHugeTurns(outcome, source: input.text.source), source: input.text.source)
+        return decideRoles(refuseOversized(outcome, source: input.text.source), source: input.text.source)
     }
 
     /// A call with a turn longer than the line limit (1 MB: some 46 hours of speech) is an error,
     /// not checked: JSON has no lines to limit, and checking a 100 MB string took gigabytes.
-    func refuseHugeTurns(_ outcome: ReadOutcome, source: String) -> ReadOutcome {
+    /// The longest call id, agent, date or script name a call may carry: they name the call in
+    /// pages, keys and the store's indexes (PostgreSQL's hold about 2,700 bytes), and no real one
+    /// comes near.
+    public static let maxNameCharacters = 256
+
+    func refuseOversized(_ outcome: ReadOutcome, source: String) -> ReadOutcome {
         var outcome = outcome
         outcome.calls.removeAll { call in
+            let names: [(String, String?)] = [("call id", call.id), ("agent", call.agent), ("date", call.date), ("script", call.script)]
+            if let (what, value) = names.first(where: { ($0.1?.count ?? 0) > TranscriptLoader.maxNameCharacters }), let value {
+                outcome.errors.append(InputProblem(source: source, message: "the \(what) '\(value.prefix(24))…' has \(value.count) characters, over the limit of \(TranscriptLoader.maxNameCharacters): the call is not checked"))
+                return true
+            }
             guard let (i, turn) = call.turns.enumerated().first(where: { $0.element.text.utf8.count > options.maxLineBytes }) else { return false }
             outcome.errors.append(InputProblem(source: source, message: "call \(call.id): turn \(i + 1) holds \(FileBytes.size(turn.text.utf8.count)) of text, over the limit of \(FileBytes.size(options.maxLineBytes)) for one turn: the call is not checked (is this a transcript?)"))
             return true
