@@ -201,9 +201,10 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
 
     // MARK: SQLDatabase
 
-    public func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+    /// `body` between `begin` and COMMIT on a pooled connection; ROLLBACK when it throws.
+    func inTransaction<T>(_ begin: String, _ body: (any SQLConnection) throws -> T) throws -> T {
         try withConnection { c in
-            try c.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try c.execute(begin)
             do {
                 let value = try body(c)
                 try c.execute("COMMIT")
@@ -215,23 +216,17 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         }
     }
 
+    public func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
     @discardableResult
     public func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try withConnection { c in
-                    try c.execute("BEGIN")
-                    do {
-                        let value = try body(c)
-                        try c.execute("COMMIT")
-                        return value
-                    } catch {
-                        _ = try? c.execute("ROLLBACK")
-                        throw error
-                    }
-                }
+                return try inTransaction("BEGIN", body)
             } catch let error as PostgresServerError where error.retryable && attempt < 5 {
                 usleep(useconds_t(5_000 * attempt))
             }

@@ -122,26 +122,8 @@ final class SparkRecipeTests: XCTestCase {
     /// second run of the job (as a retried task would) replaces the results instead of doubling them.
     func testSparkWritesIntoPostgreSQLFromEachPartition() throws {
         let binary = try CLI.binary().path
-        let base = ProcessInfo.processInfo.environment["CALLQC_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "postgres://callqc:callqc@127.0.0.1:5432/callqc_test"
-        func schemaURL() -> (String, String) {
-            let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            return (base + (base.contains("?") ? "&" : "?") + "schema=\(name)", name)
-        }
-        let (sparkDB, sparkSchema) = schemaURL(), (singleDB, singleSchema) = schemaURL()
-        do { _ = try SQLStore.open(sparkDB) } catch {
-            if ProcessInfo.processInfo.environment["CI"] != nil { return XCTFail("PostgreSQL is required in CI: \(error)") }
-            throw XCTSkip("no PostgreSQL: \(error)")
-        }
-        defer {
-            if var admin = try? PostgresLocation(url: base) {
-                admin.schema = nil
-                if let d = try? PostgresDatabase(admin, migrate: false) {
-                    for s in [sparkSchema, singleSchema] { _ = try? d.write { c in try c.execute("DROP SCHEMA IF EXISTS \"\(s)\" CASCADE") } }
-                    d.shutdown()
-                }
-            }
-        }
+        guard let sparkDB = try TestPostgres.require(), let singleDB = TestPostgres.fresh() else { return }
+        defer { [sparkDB, singleDB].forEach(TestPostgres.drop) }
         let calls = dir.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: calls, withIntermediateDirectories: true)
         let day = calls.appendingPathComponent("2026-12-01.jsonl")

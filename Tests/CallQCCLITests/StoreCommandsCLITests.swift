@@ -62,25 +62,8 @@ final class StoreCommandsCLITests: XCTestCase {
 
     func testEveryStoreCommandSaysTheSameOnBothBackends() throws {
         let sqlite = dir.appendingPathComponent("qc.sqlite").path
-        let base = ProcessInfo.processInfo.environment["CALLQC_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "postgres://callqc:callqc@127.0.0.1:5432/callqc_test"
-        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let postgres = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
-        do {
-            _ = try SQLStore.open(postgres)
-        } catch {
-            if !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty { return XCTFail("PostgreSQL is required in CI: \(error)") }
-            throw XCTSkip("no PostgreSQL: \(error)")
-        }
-        defer {
-            if var admin = try? PostgresLocation(url: postgres) {
-                admin.schema = nil
-                if let d = try? PostgresDatabase(admin, migrate: false) {
-                    _ = try? d.write { c in try c.execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
-                    d.shutdown()
-                }
-            }
-        }
+        guard let postgres = try TestPostgres.require() else { return }
+        defer { TestPostgres.drop(postgres) }
         for (args, stdin) in StoreCommandsCLITests.day {
             var said: [String] = []
             for db in [sqlite, postgres] {
@@ -103,24 +86,8 @@ final class StoreCommandsCLITests: XCTestCase {
             #"{"id":"L3","agent":"\#(String(repeating: "x", count: 300))","turns":[{"role":"agent","text":"Hello, how can I help?"}]}"#,
             #"{"id":"L4","date":"2026-12-01","turns":[{"role":"agent","text":"您好，這裡是客服中心"}]}"#,
         ].joined(separator: "\n") + "\n"
-        let base = ProcessInfo.processInfo.environment["CALLQC_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "postgres://callqc:callqc@127.0.0.1:5432/callqc_test"
-        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        var stores = [dir.appendingPathComponent("long.sqlite").path]
-        if (try? SQLStore.open(base + (base.contains("?") ? "&" : "?") + "schema=\(schema)")) != nil {
-            stores.append(base + (base.contains("?") ? "&" : "?") + "schema=\(schema)")
-        } else if !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty {
-            XCTFail("PostgreSQL is required in CI")
-        }
-        defer {
-            if var admin = try? PostgresLocation(url: base) {
-                admin.schema = nil
-                if let d = try? PostgresDatabase(admin, migrate: false) {
-                    _ = try? d.write { c in try c.execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
-                    d.shutdown()
-                }
-            }
-        }
+        let stores = [dir.appendingPathComponent("long.sqlite").path] + (TestPostgres.fresh().map { [$0] } ?? [])
+        defer { stores.forEach(TestPostgres.drop) }
         for db in stores {
             let run = try CLI.run(["check", "-", "--db", db, "--format", "jsonl", "--no-progress"], stdin: calls)
             XCTAssertEqual(run.status, 0, run.stderr)

@@ -58,34 +58,15 @@ final class StoreCrashCLITests: XCTestCase {
         }
     }
 
-    func backends() throws -> [String] {
-        var out = [dir.appendingPathComponent("qc.sqlite").path]
-        let base = ProcessInfo.processInfo.environment["CALLQC_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "postgres://callqc:callqc@127.0.0.1:5432/callqc_test"
-        let url = base + (base.contains("?") ? "&" : "?") + "schema=t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        do {
-            _ = try SQLStore.open(url)
-            out.append(url)
-        } catch {
-            if !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty { XCTFail("PostgreSQL is required in CI: \(error)") }
-        }
-        return out
-    }
-
-    func drop(_ db: String) {
-        guard let location = try? PostgresLocation(url: db), let schema = location.schema else { return }
-        var admin = location
-        admin.schema = nil
-        guard let d = try? PostgresDatabase(admin, migrate: false) else { return }
-        _ = try? d.write { c in try c.execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
-        d.shutdown()
+    func backends() -> [String] {
+        [dir.appendingPathComponent("qc.sqlite").path] + (TestPostgres.fresh().map { [$0] } ?? [])
     }
 
     func testKillNineMidBatchLosesNothingCommittedAndLeavesNothingHalfWritten() throws {
         let calls = 1500, batch = 40
         let input = try corpus(calls)
-        for db in try backends() {
-            defer { drop(db) }
+        for db in backends() {
+            defer { TestPostgres.drop(db) }
             let process = Process()
             process.executableURL = try CLI.binary()
             process.arguments = ["check", input.path, "--db", db, "--batch", String(batch), "--no-progress", "--format", "jsonl", "-o", "/dev/null"]
