@@ -37,17 +37,17 @@ public final class SQLStore: ResultStore {
     public func save(_ results: [CallResult]) throws {
         if results.isEmpty { return }
         let now = ISO8601DateFormatter().string(from: Date())
-        let ordered = results.map { (summary: CallSummary($0), result: $0) }.sorted { $0.summary.contentHash < $1.summary.contentHash }
+        let ordered = SQLStore.prepare(results).sorted { $0.summary.contentHash < $1.summary.contentHash }
         try database.write { db in
-            for (summary, r) in ordered {
-                let hash = summary.contentHash
+            for p in ordered {
+                let (summary, r, hash) = (p.summary, p.result, p.summary.contentHash)
                 try db.execute("""
                     INSERT INTO calls (content_hash, call_id, agent, date, source, language, script, transcript)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(content_hash) DO UPDATE SET call_id = excluded.call_id, agent = excluded.agent,
                         date = excluded.date, source = excluded.source, language = excluded.language, script = excluded.script
                     """, [hash, r.call.id, r.call.agent, r.call.date, r.call.source,
-                          r.metrics.language.rawValue, r.call.script, CallJSON.encode(r.call).compact()])
+                          r.metrics.language.rawValue, r.call.script, p.transcript])
                 try db.execute("DELETE FROM results WHERE content_hash = ? AND ruleset_name = ? AND ruleset_version = ?",
                                [hash, summary.ruleSet, summary.ruleSetVersion])
                 let id = try db.insert("""
@@ -56,8 +56,7 @@ public final class SQLStore: ResultStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                     """, [hash, r.call.id, summary.ruleSet, summary.ruleSetVersion, CallQCVersion.version, now,
                           summary.score, summary.maxScore, summary.grade, summary.veto, summary.vetoRules.joined(separator: " "),
-                          summary.duration, summary.agentCharsPerMinute, summary.agentWordsPerMinute,
-                          ResultJSON.encode(r).compact()])
+                          summary.duration, summary.agentCharsPerMinute, summary.agentWordsPerMinute, p.resultJSON])
                 try db.insertRows(into: "sections (result_id, section, title, score, max)", summary.sections.map { s in
                     [id, s.id, s.title, s.score, s.max]
                 })
@@ -68,6 +67,26 @@ public final class SQLStore: ResultStore {
             }
             try SQLStore.recordGrades(db, results)
         }
+    }
+
+    /// A result as a save writes it: its summary (with the content hash) and its two JSON texts.
+    struct PreparedResult: Sendable {
+        var result: CallResult
+        var summary: CallSummary
+        var transcript: String
+        var resultJSON: String
+    }
+
+    /// Encodes the results on every core before the transaction: the JSON and the content hash
+    /// cost as much as the check, and the transaction then only writes rows.
+    static func prepare(_ results: [CallResult]) -> [PreparedResult] {
+        let slots = PreparedSlots(count: results.count)
+        DispatchQueue.concurrentPerform(iterations: results.count) { i in
+            let r = results[i]
+            slots.set(i, PreparedResult(result: r, summary: CallSummary(r), transcript: CallJSON.encode(r.call).compact(),
+                                        resultJSON: ResultJSON.encode(r).compact()))
+        }
+        return slots.values
     }
 
     public func summaries(from: String?, to: String?) throws -> [CallSummary] {
@@ -258,4 +277,13 @@ public final class SQLStore: ResultStore {
         try database.read { db in try db.int("SELECT COUNT(*) FROM results") ?? 0 }
     }
 
+}
+
+/// Results prepared on several threads, each into its own slot.
+private final class PreparedSlots: @unchecked Sendable {
+    private var slots: [SQLStore.PreparedResult?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: SQLStore.PreparedResult) { lock.lock(); slots[i] = value; lock.unlock() }
+    var values: [SQLStore.PreparedResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
 }
