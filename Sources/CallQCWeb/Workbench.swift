@@ -21,7 +21,10 @@ public struct Workbench: Sendable {
         self.pool = WorkPool(workers: config.workers)
         self.config = config
         self.checker = checker
-        self.linter = ScriptLinter(checker: checker)
+        var linter = ScriptLinter(checker: checker)
+        linter.charactersPerMinute = config.charactersPerMinute
+        linter.wordsPerMinute = config.wordsPerMinute
+        self.linter = linter
         self.store = store
         self.loader = loader
     }

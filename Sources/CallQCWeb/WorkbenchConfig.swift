@@ -43,6 +43,9 @@ public struct WorkbenchConfig: Sendable {
     public var sessionMaxSeconds: Double = 12 * 3600
     /// Days after a call is checked in which its agent may appeal a finding.
     public var appealDays: Int = 7
+    /// The self-check's standard reading rate: Chinese characters, English words a minute.
+    public var charactersPerMinute: Double = 120
+    public var wordsPerMinute: Double = 150
     /// Failed logins allowed per account (and per address) within `loginWindowSeconds`.
     public var maxFailedLoginsPerAccount: Int = 5
     public var maxFailedLoginsPerAddress: Int = 20

@@ -29,12 +29,16 @@ struct Appeals: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List appeals, oldest first.")
 
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "Only appeals of this status.") var status: Appeal.Status?
         @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
-        @Flag(name: .customLong("no-redact"), help: "Show call ids, reasons and notes unmasked.") var noRedact = false
+        @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show call ids, reasons and notes unmasked.") var redactFlag: Bool?
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
+            let noRedact = !settings.redact(redactFlag).value
             let store = try StoreAccess.open(db)
             let appeals = try store.appeals(status: status)
             let redactor = Redactor()
@@ -76,9 +80,12 @@ struct Appeals: ParsableCommand {
         @Flag var decision: Decision
         @Option(name: .long, help: "The reason for the decision.") var note: String?
         @Option(name: .customLong("by"), help: "The supervisor or admin deciding (a workbench user); default cli:OSUSER.") var decider: String?
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             guard let appeal = try store.appeal(id: id) else {
                 Console.error("no appeal \(id) in \(StoreAccess.shown(db))", redact: false)
@@ -119,7 +126,8 @@ struct Appeals: ParsableCommand {
         @Flag(name: .long, help: "Dispute the call's score rather than one finding.") var score = false
         @Option(name: .long, help: "Why the agent disputes it.") var reason: String
         @Option(name: .long, help: "The user who appeals.") var agent: String
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
 
         func validate() throws {
             if (finding == nil) == !score { throw ValidationError("Give either --finding N or --score.") }
@@ -128,6 +136,8 @@ struct Appeals: ParsableCommand {
         }
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             if try store.user(named: agent) == nil, try store.hasUsers() {
                 Console.warn("--agent \(agent) is not a user of the workbench", redact: false)

@@ -16,13 +16,14 @@ struct AuditCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+    @OptionGroup var configFile: ConfigOptions
     @Option(name: .long, help: "From this day (YYYY-MM-DD) or time (ISO 8601, UTC).") var from: String?
     @Option(name: .long, help: "To this day (included) or time.") var to: String?
     @Option(name: .long, help: "Only what this user did (cli:OSUSER for the command line).") var user: String?
     @Option(name: .long, help: "Only this action.") var action: AuditAction?
     @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
-    @Flag(name: .customLong("no-redact"), help: "Show targets and details unmasked.") var noRedact = false
+    @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show targets and details unmasked.") var redactFlag: Bool?
 
     static func isTime(_ text: String) -> Bool {
         Sample.isDate(text) || ISO8601DateFormatter().date(from: text) != nil
@@ -35,6 +36,9 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
+        let settings = Settings.load(configFile)
+        let db = try settings.requireDatabase(self.db)
+        let noRedact = !settings.redact(redactFlag).value
         let store = try StoreAccess.open(db)
         let entries = try store.auditLog(from: from, to: to, actor: user, action: action)
         let redactor = Redactor()

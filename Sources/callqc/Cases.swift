@@ -27,7 +27,8 @@ struct Cases: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a case of a checked call: category, excerpt, findings, and the six aspects pre-filled.")
         @Argument(help: "The call id.") var callID: String
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "服务分享类, 客户投诉类 or 业务咨询类 (suggested when not given).") var category: String?
         @Option(name: .long, help: "The case's title.") var title: String?
         @Option(name: .long, help: "A note for the trainer.") var note: String?
@@ -45,6 +46,8 @@ struct Cases: ParsableCommand {
         }
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             let stored = try StoreAccess.call(callID, in: store)
             var c = CaseBuilder().build(from: stored, category: try Cases.category(category), title: title, note: note,
@@ -59,13 +62,14 @@ struct Cases: ParsableCommand {
 
     /// Filters shared by list and search.
     struct Filters: ParsableArguments {
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "Only this category.") var category: String?
         @Option(name: .long, help: "Only cases with a finding of this rule.") var rule: String?
         @Option(name: .long, help: "Only this agent's cases.") var agent: String?
 
         func select(_ text: String?) throws -> [TrainingCase] {
-            let store = try StoreAccess.open(db)
+            let store = try StoreAccess.open(try Settings.load(configFile).requireDatabase(db))
             let wanted = try Cases.category(category)
             return try store.cases().filter { c in
                 (wanted == nil || c.category == wanted)
@@ -102,10 +106,14 @@ struct Cases: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one case (Markdown, redacted).")
         @Argument(help: "The case id (7 or CASE-0007).") var id: String
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
-        @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked.") var noRedact = false
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
+        @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data unmasked.") var redactFlag: Bool?
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
+            let noRedact = !settings.redact(redactFlag).value
             let store = try StoreAccess.open(db)
             guard let c = try store.cases().first(where: { $0.id == Show.number(id) }) else {
                 Console.error("no case '\(id)' in \(StoreAccess.shown(db))")
@@ -123,10 +131,13 @@ struct Cases: ParsableCommand {
             discussion: "Example: callqc cases share 7 --db qc.sqlite; callqc cases share 7 --unshare --db qc.sqlite"
         )
         @Argument(help: "The case id (7 or CASE-0007).") var id: String
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Flag(name: .long, help: "Stop sharing it.") var unshare = false
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             guard let n = Show.number(id), try store.cases().contains(where: { $0.id == n }) else {
                 Console.error("no case '\(id)' in \(StoreAccess.shown(db))")
@@ -144,9 +155,11 @@ struct Cases: ParsableCommand {
         @OptionGroup var filters: Filters
         @Option(name: .long, help: "Document format.") var format: CaseFormat = .md
         @Option(name: .long, help: "The folder to write into.") var output: String = "cases"
-        @Flag(name: .customLong("no-redact"), help: "Keep personal data unmasked.") var noRedact = false
+        @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: keep personal data unmasked.") var redactFlag: Bool?
 
         func run() throws {
+            let settings = Settings.load(filters.configFile)
+            let noRedact = !settings.redact(redactFlag).value
             var cases = try filters.select(nil)
             if !ids.isEmpty {
                 let wanted = Set(ids.compactMap(Show.number))
@@ -163,7 +176,7 @@ struct Cases: ParsableCommand {
                 }
                 try OutputSink.writeFile((output as NSString).appendingPathComponent(name), text)
             }
-            if let store = try? StoreAccess.open(filters.db) {
+            if let store = try? StoreAccess.open(try settings.requireDatabase(filters.db)) {
                 for c in cases { try FloorAccess.audit(store, .caseExported, target: "case \(c.id)", detail: "\(format.rawValue) to \(output)\(noRedact ? ", not redacted" : "")") }
             }
             Console.out("wrote \(cases.count) case\(cases.count == 1 ? "" : "s") to \(output)/\(noRedact ? " (not redacted)" : "")")
@@ -172,11 +185,14 @@ struct Cases: ParsableCommand {
 
     struct Suggest: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Propose calls for the library: the best to share, representative complaints, each frequent finding.")
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String?
         @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             let existing = Set(try store.cases().map(\.callID))
             let suggestions = CaseSuggester().suggest(try store.summaries(from: from, to: to), existing: existing)

@@ -23,6 +23,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var ruleOptions: RuleOptions
+    @OptionGroup var configFile: ConfigOptions
 
     @Option(name: .long, help: "Output format.")
     var format: OutputFormat = .table
@@ -30,7 +31,7 @@ struct Check: ParsableCommand {
     @Option(name: [.short, .long], help: "Write results to this file instead of standard output.")
     var output: String?
 
-    @Option(name: .long, help: "Also store results in this database: a SQLite file (created if missing), or postgres://USER@HOST:5432/DB.")
+    @Option(name: .long, help: "Also store results in this database: a SQLite file (created if missing), or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).")
     var db: String?
 
     @Option(name: .customLong("fail-on"), help: "Exit with status 1 when a finding at or above this severity occurs: info, warning, error, critical.")
@@ -48,8 +49,8 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Calls read and checked at once (memory grows with it).")
     var batch: Int = 256
 
-    @Flag(name: .customLong("no-redact"), help: "Show personal data (phone, ID, card numbers, e-mail) unmasked in the output. Masked by default; the --db store always keeps the original.")
-    var noRedact = false
+    @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data (phone, ID, card numbers, e-mail) unmasked in the output. Masked by default (or as redact in .callqc.yml says); the --db store always keeps the original.")
+    var redactFlag: Bool?
 
     func validate() throws {
         if let f = failOn, Severity(rawValue: f) == nil {
@@ -59,8 +60,11 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try ruleOptions.catalog()
-        let scripts = try ruleOptions.scripts()
+        let settings = Settings.load(configFile)
+        let noRedact = !settings.redact(redactFlag).value
+        let db = settings.database(self.db).value
+        let catalog = try ruleOptions.catalog(settings)
+        let scripts = try ruleOptions.scripts(settings)
         let checker = Checker(catalog: catalog, scripts: scripts)
         let store = try db.map { try StoreAccess.open($0, create: true) }
         let sink = try OutputSink(path: output)
@@ -68,7 +72,7 @@ struct Check: ParsableCommand {
                                              sections: catalog.ruleSets[0].scoring.sections, byteOrderMark: bom)
         let threshold = failOn.flatMap(Severity.init(rawValue:))
         let redactor = Redactor()
-        let loader = input.loader
+        let loader = input.loader(settings)
         // Folders are walked as the run goes: their paths are never all held at once.
         let (inputs, expandProblems) = loader.expand(input.paths, walkDirectories: false)
         let walking = inputs.contains { if case .directory = $0 { return true }; return false }

@@ -9,6 +9,7 @@ struct Convert: ParsableCommand {
     )
 
     @OptionGroup var input: InputOptions
+    @OptionGroup var configFile: ConfigOptions
 
     @Option(name: .long, help: "Format to write.")
     var to: CallFormat = .jsonl
@@ -19,15 +20,17 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("output-dir"), help: "Write one file per call into this directory, named after the call id.")
     var outputDir: String?
 
-    @Flag(name: .customLong("no-redact"), help: "Keep personal data (phone, ID, card numbers, e-mail) as it is. Masked by default.")
-    var noRedact = false
+    @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: keep personal data (phone, ID, card numbers, e-mail) as it is. Masked by default (or as redact in .callqc.yml says).")
+    var redactFlag: Bool?
 
     func validate() throws {
         if output != nil && outputDir != nil { throw ValidationError("Give --output or --output-dir, not both.") }
     }
 
     func run() throws {
-        let loader = input.loader
+        let settings = Settings.load(configFile)
+        let noRedact = !settings.redact(redactFlag).value
+        let loader = input.loader(settings)
         let (inputs, expandProblems) = loader.expand(input.paths)
         var errors = 0
         for p in expandProblems {

@@ -27,10 +27,10 @@ struct Eval: ParsableCommand {
     @Argument(help: "Labelled files (.jsonl, labelled .txt transcripts) or folders of them.")
     var paths: [String] = []
 
-    @Option(name: .long, help: "A rule set (folder or YAML file) for every turn, instead of the one each record's lang picks.")
+    @Option(name: .long, help: "A rule set (folder or YAML file) for every turn, instead of the one each record's lang picks, or a folder of rule sets by language (default: rules in .callqc.yml).")
     var rules: String?
 
-    @Option(name: .long, help: "The lexicons folder holding zh-CN/ and en/ (default: as for check).")
+    @Option(name: .long, help: "The lexicons folder holding zh-CN/ and en/ (default: rules in .callqc.yml, else as for check).")
     var lexicons: String?
 
     @Option(name: .long, help: "Check kinds whose findings are scored, comma-separated.")
@@ -54,8 +54,10 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: "The row the thresholds apply to: taboo+curt, pii, all (every rule together) or a rule id (repeatable; default all).")
     var group: [String] = []
 
-    @Flag(name: .customLong("no-redact"), help: "Show personal data in the listed turns unmasked.")
-    var noRedact = false
+    @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data in the listed turns unmasked (default: masked, or as redact in .callqc.yml says).")
+    var redactFlag: Bool?
+
+    @OptionGroup var configFile: ConfigOptions
 
     @Flag(name: .long, help: "Match phrases literally only, as check --no-sound does: measures what the match by sound (recognisers' homophones such as 不知到) brings and costs.")
     var noSound = false
@@ -87,11 +89,18 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
+        let settings = Settings.load(configFile)
+        let noRedact = !settings.redact(redactFlag).value
         let catalog: RuleCatalog
-        do {
-            catalog = try RuleCatalog.load(rules: rules, lexicons: lexicons ?? RuleLoading.lexicons, soundMatching: !noSound)
-        } catch {
-            RuleLoading.fail(error)
+        if rules == nil, let lexicons {
+            // --lexicons is a flag: it beats the configuration's rules.
+            do {
+                catalog = try RuleCatalog.load(rules: nil, lexicons: lexicons, soundMatching: !noSound)
+            } catch {
+                RuleLoading.fail(error)
+            }
+        } else {
+            catalog = try RuleLoading.catalog(rules: settings.rules(rules).value, soundMatching: !noSound)
         }
         let known = Set(catalog.ruleSets.flatMap { $0.rules.map(\.header.kind.rawValue) })
         let unusedKinds = kindList.filter { !known.contains($0) && !Evaluator.defaultKinds.contains($0) }

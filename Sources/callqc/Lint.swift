@@ -27,7 +27,7 @@ struct Lint: ParsableCommand {
     @Option(name: .long, help: "Output format.")
     var format: TableOrJSON = .table
 
-    @Option(name: .long, help: "Speech rate for reading times: characters a minute for Chinese (default 120), words for English (default 150).")
+    @Option(name: .long, help: "Speech rate for reading times, characters a minute for Chinese, words for English (default: speech_rate in .callqc.yml, else 120 characters, 150 words).")
     var rate: Double?
 
     @Option(name: .customLong("max-clause"), help: "Longest stretch without a pause: characters for Chinese (default 25), words for English (default 20).")
@@ -36,14 +36,16 @@ struct Lint: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit with status 1 when an issue at or above this severity occurs: info, warning, error, critical.")
     var failOn: String?
 
-    @Option(name: .long, help: "A rule set to lint with instead of the language's default.")
+    @Option(name: .long, help: "A rule set to lint with instead of the language's default, or a folder of rule sets by language (default: rules in .callqc.yml).")
     var rules: String?
 
     @Flag(name: .long, help: "Match phrases literally only in call transcripts too (drafts and scripts are typed: never matched by sound).")
     var noSound = false
 
-    @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked in the report.")
-    var noRedact = false
+    @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data unmasked in the report (default: masked, or as redact in .callqc.yml says).")
+    var redactFlag: Bool?
+
+    @OptionGroup var configFile: ConfigOptions
 
     func validate() throws {
         if let a = `as`, LintReport.Mode(rawValue: a) == nil { throw ValidationError("Unknown --as '\(a)'. Use draft, script or transcript.") }
@@ -53,13 +55,19 @@ struct Lint: ParsableCommand {
     }
 
     func run() throws {
-        let linter = ScriptLinter(checker: Checker(catalog: try RuleLoading.catalog(rules: rules, soundMatching: !noSound)), rate: rate, maxClause: maxClause)
+        let settings = Settings.load(configFile)
+        let noRedact = !settings.redact(redactFlag).value
+        var linter = ScriptLinter(checker: Checker(catalog: try RuleLoading.catalog(rules: settings.rules(rules).value, soundMatching: !noSound)), rate: rate, maxClause: maxClause)
+        let rates = settings.readingRates(rate)
+        linter.charactersPerMinute = rates.characters.value
+        linter.wordsPerMinute = rates.words.value
+        let loader = TranscriptLoader(options: settings.readOptions())
         let threshold = failOn.flatMap(Severity.init(rawValue:))
         let color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         var reports: [LintReport] = []
         var unreadable = false
         for file in files {
-            switch lint(file, linter) {
+            switch lint(file, linter, loader) {
             case .success(let found):
                 for report in found { reports.append(noRedact ? report : report.redactedForOutput()) }
             case .failure(let unread):
@@ -81,7 +89,7 @@ struct Lint: ParsableCommand {
 
     /// One report per call of a transcript file, one for a draft or a script. Transcripts and
     /// drafts are read through the loader `check` uses: the format is decided there, once.
-    func lint(_ file: String, _ linter: ScriptLinter) -> Result<[LintReport], Unreadable> {
+    func lint(_ file: String, _ linter: ScriptLinter, _ loader: TranscriptLoader) -> Result<[LintReport], Unreadable> {
         let ext = (file as NSString).pathExtension.lowercased()
         var mode = `as`.flatMap(LintReport.Mode.init(rawValue:))
         if mode == nil && (ext == "yaml" || ext == "yml") { mode = .script }
@@ -93,7 +101,6 @@ struct Lint: ParsableCommand {
                 return .failure(Unreadable(problems: [InputProblem(source: file, line: error.line, message: error.message + (error.fix.map { "; \($0)" } ?? ""))]))
             }
         }
-        let loader = TranscriptLoader()
         let input: PreparedInput
         switch loader.prepare(.file(file)) {
         case .failure(let problem): return .failure(Unreadable(problems: [problem]))

@@ -19,17 +19,21 @@ struct Purge: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+    @OptionGroup var configFile: ConfigOptions
     @Option(name: .long, help: "Delete what is older than this day (YYYY-MM-DD).") var before: String
     @Flag(name: .customLong("keep-reviewed"), help: "Keep calls that have a review, with their results and reviews.") var keepReviewed = false
     @Flag(name: .customLong("dry-run"), help: "List what would be deleted; delete nothing.") var dryRun = false
-    @Flag(name: .customLong("no-redact"), help: "List call ids and sources unmasked.") var noRedact = false
+    @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: list call ids and sources unmasked.") var redactFlag: Bool?
 
     func validate() throws {
         guard Sample.isDate(before) else { throw ValidationError("--before must be YYYY-MM-DD, found '\(before)'.") }
     }
 
     func run() throws {
+        let settings = Settings.load(configFile)
+        let db = try settings.requireDatabase(self.db)
+        let noRedact = !settings.redact(redactFlag).value
         let store = try StoreAccess.open(db)
         let report: SQLStore.PurgeReport
         do {

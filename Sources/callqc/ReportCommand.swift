@@ -22,7 +22,8 @@ struct ReportCommand: ParsableCommand {
             """
         )
 
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "How to group the calls.") var by: Report.Grouping = .agent
         @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String?
         @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String?
@@ -30,7 +31,7 @@ struct ReportCommand: ParsableCommand {
         @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
         @Option(name: .long, help: "Daily volume target per agent.") var target: Int = 60
         @Option(name: .customLong("max-calls"), help: "HTML: calls shown in detail (lowest scores first).") var maxCalls: Int = 200
-        @Flag(name: .customLong("no-redact"), help: "HTML: show personal data (phone, ID and card numbers) unmasked. Reports are for sharing: masked by default.") var noRedact = false
+        @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: hTML: show personal data (phone, ID and card numbers) unmasked. Reports are for sharing: masked by default.") var redactFlag: Bool?
 
         func validate() throws {
             for d in [from, to].compactMap({ $0 }) where !Sample.isDate(d) { throw ValidationError("Dates are YYYY-MM-DD, found '\(d)'.") }
@@ -39,6 +40,9 @@ struct ReportCommand: ParsableCommand {
         }
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
+            let noRedact = !settings.redact(redactFlag).value
             let store = try StoreAccess.open(db)
             let calls = try store.summaries(from: from, to: to)
             let report = Report(calls, by: by, target: target)
@@ -72,12 +76,13 @@ struct ReportCommand: ParsableCommand {
             discussion: "Recall is confirmed ÷ (confirmed + missed): reviewers mark misses with callqc review CALL --missed RULE@TURN."
         )
 
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
-        @Flag(name: .customLong("no-redact"), help: "Show personal data in the missed turns unmasked.") var noRedact = false
+        @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data in the missed turns unmasked.") var redactFlag: Bool?
 
         /// The text of each missed turn, masked unless --no-redact; nil where the call or turn is not stored.
-        func missedTexts(_ c: Calibration, _ store: SQLStore) throws -> [String?] {
+        func missedTexts(_ c: Calibration, _ store: SQLStore, noRedact: Bool) throws -> [String?] {
             var calls: [String: Call?] = [:]
             let redactor = Redactor()
             return try c.missed.map { m in
@@ -90,10 +95,13 @@ struct ReportCommand: ParsableCommand {
         }
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
+            let noRedact = !settings.redact(redactFlag).value
             let store = try StoreAccess.open(db)
             let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil),
                                 appeals: try store.appeals(status: .accepted))
-            let texts = try missedTexts(c, store)
+            let texts = try missedTexts(c, store, noRedact: noRedact)
             if format == .json {
                 func diff(_ d: Calibration.Difference) -> JSONValue {
                     .object([("key", .string(d.key)), ("calls", .number(Double(d.count))), ("mean", .number(d.mean)), ("spread", .number(d.spread))])

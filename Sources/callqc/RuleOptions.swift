@@ -4,7 +4,7 @@ import Foundation
 
 /// Options that choose the rule sets and scripts.
 struct RuleOptions: ParsableArguments {
-    @Option(name: .long, help: "A rule set (a folder with ruleset.yaml, or one YAML file) to use for every call, instead of the language's default.")
+    @Option(name: .long, help: "A rule set (a folder with ruleset.yaml, or one YAML file) to use for every call, or a folder of rule sets by language (zh-CN/, en/, scripts/: what callqc init makes). Default: 'rules' in .callqc.yml, else the shipped rule sets.")
     var rules: String?
 
     @Option(name: .long, help: "A script file (YAML) to check every call against, instead of the script each call names.")
@@ -13,8 +13,8 @@ struct RuleOptions: ParsableArguments {
     @Flag(name: .long, help: "Match phrases literally only: no second, lower-confidence match by sound (recognisers' homophones such as 不知到).")
     var noSound = false
 
-    func catalog() throws -> RuleCatalog { try RuleLoading.catalog(rules: rules, soundMatching: !noSound) }
-    func scripts() throws -> ScriptCatalog { try RuleLoading.scripts(fixed: script) }
+    func catalog(_ settings: Settings) throws -> RuleCatalog { try RuleLoading.catalog(rules: settings.rules(rules).value, soundMatching: !noSound) }
+    func scripts(_ settings: Settings) throws -> ScriptCatalog { try RuleLoading.scripts(fixed: script, rules: settings.rules(rules).value) }
 }
 
 /// Loads rule sets and scripts for the commands; a mistake in them stops the run with exit status 2.
@@ -25,18 +25,38 @@ enum RuleLoading {
                                    executable: Bundle.main.executablePath ?? CommandLine.arguments[0])
     }
 
+    /// A folder of rule sets by language (`zh-CN/ruleset.yaml`…, as `lexicons/` and the folder
+    /// `callqc init` makes), rather than one rule set (a folder with `ruleset.yaml`, or a file).
+    static func isLexiconsFolder(_ path: String) -> Bool {
+        let fm = FileManager.default
+        return !fm.fileExists(atPath: (path as NSString).appendingPathComponent("ruleset.yaml"))
+            && RuleCatalog.defaultSetNames.contains { fm.fileExists(atPath: ((path as NSString).appendingPathComponent($0) as NSString).appendingPathComponent("ruleset.yaml")) }
+    }
+
+    /// The rule sets: `rules` when given (one set for every call, or a lexicons folder's sets by
+    /// language), else the shipped ones.
     static func catalog(rules: String?, soundMatching: Bool = true) throws -> RuleCatalog {
         do {
-            return try RuleCatalog.load(rules: rules, lexicons: lexicons, soundMatching: soundMatching)
+            return try load(rules: rules, soundMatching: soundMatching)
         } catch {
             fail(error)
         }
     }
 
-    /// The scripts under lexicons/scripts, and the one named by --script.
-    static func scripts(fixed: String?) throws -> ScriptCatalog {
+    /// As `catalog`, nil when the rule sets cannot be read (for commands that only look rules up).
+    static func catalogIfReadable(rules: String?) -> RuleCatalog? { try? load(rules: rules, soundMatching: true) }
+
+    private static func load(rules: String?, soundMatching: Bool) throws(RuleError) -> RuleCatalog {
+        if let rules, isLexiconsFolder(rules) { return try RuleCatalog.load(rules: nil, lexicons: rules, soundMatching: soundMatching) }
+        return try RuleCatalog.load(rules: rules, lexicons: lexicons, soundMatching: soundMatching)
+    }
+
+    /// The scripts under the lexicons' scripts/ (those of `rules` when it is a lexicons folder),
+    /// and the one named by --script.
+    static func scripts(fixed: String?, rules: String? = nil) throws -> ScriptCatalog {
+        let folder = rules.flatMap { isLexiconsFolder($0) ? $0 : nil } ?? lexicons
         do {
-            return try ScriptCatalog.load(directory: lexicons.map { ($0 as NSString).appendingPathComponent("scripts") }, fixed: fixed)
+            return try ScriptCatalog.load(directory: folder.map { ($0 as NSString).appendingPathComponent("scripts") }, fixed: fixed)
         } catch {
             fail(error)
         }

@@ -12,9 +12,10 @@ struct Rules: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the active rules: id, kind, section, points, severity, message.")
         @OptionGroup var ruleOptions: RuleOptions
+        @OptionGroup var configFile: ConfigOptions
 
         func run() throws {
-            for set in try ruleOptions.catalog().ruleSets {
+            for set in try ruleOptions.catalog(Settings.load(configFile)).ruleSets {
                 Console.out("\(set.name) \(set.version) (\(set.language)) — \(set.path): \(set.rules.count) rules, \(set.automatonStates) automaton states")
                 for rule in set.rules {
                     let h = rule.header
@@ -33,17 +34,37 @@ struct Rules: ParsableCommand {
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run every rule's examples: those it must flag and those it must pass.",
-            discussion: "Exit status 1 when an example fails. Example: callqc rules test my-rules/"
+            discussion: """
+            Tests a rule set (a folder with ruleset.yaml, or one YAML file), or a folder of rule sets \
+            by language with its scripts (callqc init's callqc-rules/). Without a path: the rules of \
+            .callqc.yml, else the shipped rule sets and scripts. Exit status 1 when an example fails.
+
+            Examples:
+              callqc rules test
+              callqc rules test callqc-rules/zh-CN
+              callqc rules test --rules my-rules/
+            """
         )
-        @Argument(help: "A rule set folder or file (default: the shipped rule sets).")
+        @Argument(help: "A rule set folder or file, or a folder of rule sets by language (default: rules in .callqc.yml, else the shipped rule sets).")
         var path: String?
 
+        @Option(name: .long, help: "The same as PATH, as check spells it.")
+        var rules: String?
+
+        @OptionGroup var configFile: ConfigOptions
+
+        func validate() throws {
+            if path != nil && rules != nil { throw ValidationError("Give the rule set as PATH or as --rules, not both.") }
+        }
+
         func run() throws {
-            let catalog = try RuleLoading.catalog(rules: path)
+            let chosen = Settings.load(configFile).rules(path ?? rules).value
+            let catalog = try RuleLoading.catalog(rules: chosen)
             let checker = Checker(catalog: catalog)
             var failures = 0
-            if path == nil {
-                for script in try RuleLoading.scripts(fixed: nil).scripts {
+            // The scripts go with the language sets: the shipped ones, or a lexicons folder's own.
+            if chosen == nil || RuleLoading.isLexiconsFolder(chosen!) {
+                for script in try RuleLoading.scripts(fixed: nil, rules: chosen).scripts {
                     let failed = script.testExamples()
                     for f in failed { Console.out("FAIL \(f)") }
                     Console.out("script \(script.id): \(script.exampleCount - failed.count) passed, \(failed.count) failed")
@@ -66,10 +87,11 @@ struct Rules: ParsableCommand {
     struct Phrases: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print every phrase of the active rule sets, folded, one per line (for other tools: rg -F -f).")
         @OptionGroup var ruleOptions: RuleOptions
+        @OptionGroup var configFile: ConfigOptions
 
         func run() throws {
             var seen = Set<String>()
-            for set in try ruleOptions.catalog().ruleSets {
+            for set in try ruleOptions.catalog(Settings.load(configFile)).ruleSets {
                 for p in set.foldedPhrases where seen.insert(p).inserted { Console.out(p) }
             }
         }
@@ -86,16 +108,20 @@ struct Rules: ParsableCommand {
             Example: callqc rules suggest-examples --db qc.sqlite -o suggestions.yaml
             """
         )
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
-        @Flag(name: .customLong("no-redact"), help: "Quote personal data unmasked.") var noRedact = false
+        @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: quote personal data unmasked.") var redactFlag: Bool?
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
+            let noRedact = !settings.redact(redactFlag).value
             let store = try StoreAccess.open(db)
             let suggestions = try ExampleSuggestions(reviews: try store.reviews(), stored: { try store.detail(callID: $0) })
             // Each rule's first role decides how an example is written; without the lexicons, agent.
             var roles: [String: Role] = [:]
-            if let catalog = try? RuleCatalog.load(rules: nil, lexicons: RuleLoading.lexicons) {
+            if let catalog = RuleLoading.catalogIfReadable(rules: settings.rules(nil).value) {
                 for set in catalog.ruleSets {
                     for rule in set.rules where roles[rule.header.id] == nil { roles[rule.header.id] = rule.header.roles.first ?? .agent }
                 }

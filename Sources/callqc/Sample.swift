@@ -14,7 +14,8 @@ struct Sample: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+    @OptionGroup var configFile: ConfigOptions
     @Option(name: .long, help: "The day to sample (YYYY-MM-DD).") var date: String
     @Option(name: .customLong("per-agent"), help: "Calls per agent (the center reviews 2).") var perAgent: Int = 2
     @Option(name: .long, help: "Random seed: the same seed gives the same queue.") var seed: UInt64 = 1
@@ -22,7 +23,7 @@ struct Sample: ParsableCommand {
     @Option(name: .customLong("risk-below"), help: "A call scoring below this is a risk candidate.") var riskBelow: Double = 90
     @Option(name: .long, help: "Output format.") var format: QueueFormat = .table
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
-    @Flag(name: .customLong("no-redact"), help: "Show call ids and sources unmasked.") var noRedact = false
+    @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show call ids and sources unmasked.") var redactFlag: Bool?
 
     func validate() throws {
         guard Sample.isDate(date) else { throw ValidationError("--date must be YYYY-MM-DD, found '\(date)'.") }
@@ -44,6 +45,9 @@ struct Sample: ParsableCommand {
     }
 
     func run() throws {
+        let settings = Settings.load(configFile)
+        let db = try settings.requireDatabase(self.db)
+        let noRedact = !settings.redact(redactFlag).value
         let store = try StoreAccess.open(db)
         let calls = try store.summaries(from: date, to: date)
         let reviewed = Set(try store.reviews().map { $0.contentHash ?? $0.callID })
@@ -116,7 +120,8 @@ struct ReviewCommand: ParsableCommand {
     )
 
     @Argument(help: "The call id.") var callID: String
-    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+    @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+    @OptionGroup var configFile: ConfigOptions
     @Option(name: .long, help: "The reviewer's score for the whole call.") var score: Double?
     @Option(name: .long, help: "A section score, as SECTION=POINTS (repeatable).") var section: [String] = []
     @Option(name: .long, help: "A rule whose findings in this call were right (repeatable).") var confirm: [String] = []
@@ -142,6 +147,8 @@ struct ReviewCommand: ParsableCommand {
     }
 
     func run() throws {
+        let settings = Settings.load(configFile)
+        let db = try settings.requireDatabase(self.db)
         let store = try StoreAccess.open(db)
         let stored = try StoreAccess.call(callID, in: store)
         let rules = Set(stored.summary.findings.map(\.rule))
@@ -160,7 +167,7 @@ struct ReviewCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        if !misses.isEmpty, let catalog = try? RuleCatalog.load(rules: nil, lexicons: RuleLoading.lexicons),
+        if !misses.isEmpty, let catalog = RuleLoading.catalogIfReadable(rules: settings.rules(nil).value),
            let set = catalog.ruleSets.first(where: { $0.name == stored.summary.ruleSet }) {
             for m in misses where set.headers[m.rule] == nil {
                 Console.error("--missed \(m): rule set \(set.name) has no rule '\(m.rule)'", redact: false)

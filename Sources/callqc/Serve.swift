@@ -22,47 +22,52 @@ struct Serve: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The results database (from callqc check … --db); without it only the self-check works.") var db: String?
-    @Option(name: .long, help: "The address to listen on.") var host: String = "127.0.0.1"
-    @Option(name: .long, help: "The port to listen on (0: any free port, printed at start).") var port: Int = 8080
+    @Option(name: .long, help: "The results database (from callqc check … --db); without it only the self-check works (default: db in .callqc.yml).") var db: String?
+    @Option(name: .long, help: "The address to listen on (default: serve.host in .callqc.yml, else 127.0.0.1).") var host: String?
+    @Option(name: .long, help: "The port to listen on, 0 for any free port, printed at start (default: serve.port, else 8080).") var port: Int?
     @Option(name: .long, help: "An access token every request must carry (default: CALLQC_TOKEN); required off loopback. Visible in ps: prefer --token-file or CALLQC_TOKEN.") var token: String?
-    @Option(name: .customLong("token-file"), help: "Read the access token from this file (its first line), so it does not show in ps.") var tokenFile: String?
-    @Option(name: .customLong("public-url"), help: "The URL users open (https://qc.example.com/): its host name is accepted in Host headers besides the loopback names (repeatable).") var publicURL: [String] = []
+    @Option(name: .customLong("token-file"), help: "Read the access token from this file (its first line), so it does not show in ps (default: CALLQC_TOKEN, else serve.token_file).") var tokenFile: String?
+    @Option(name: .customLong("public-url"), help: "The URL users open (https://qc.example.com/): its host name is accepted in Host headers besides the loopback names (repeatable; default: serve.public_url).") var publicURL: [String] = []
     @Option(name: .customLong("max-turns"), help: "The most turns (or draft lines) one request may hold.") var maxTurns: Int = 20_000
     @Option(name: .customLong("read-timeout"), help: "Seconds a connection may stay silent, and a request body may take to arrive.") var readTimeout: Double = 15
     @Option(name: .customLong("max-connections"), help: "Open connections at most; more wait to be accepted.") var maxConnections: Int = 64
-    @Option(name: .long, help: "The pages' language.") var lang: WorkbenchLanguage = .zh
-    @Flag(name: .customLong("no-redact"), help: "Show personal data unmasked on the pages.") var noRedact = false
+    @Option(name: .long, help: "The pages' language (default: serve.lang, else zh).") var lang: WorkbenchLanguage?
+    @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data unmasked on the pages (default: masked, or as redact in .callqc.yml says).") var redactFlag: Bool?
     @Option(name: .customLong("max-body"), help: "The largest request accepted, in MB.") var maxBody: Int = 2
-    @Flag(name: .customLong("behind-tls"), help: "A TLS proxy is in front: session cookies are Secure, and the client's address is the first of X-Forwarded-For.") var behindTLS = false
-    @Option(name: .customLong("session-idle"), help: "Minutes without a request after which a login session ends.") var sessionIdle: Double = 30
-    @Option(name: .customLong("appeal-days"), help: "Days after a call is checked in which its agent may appeal.") var appealDays: Int = 7
+    @Flag(name: .customLong("behind-tls"), inversion: .prefixedNo, help: "A TLS proxy is in front: session cookies are Secure, and the client's address is the first of X-Forwarded-For (default: serve.behind_tls, else no).") var behindTLS: Bool?
+    @Option(name: .customLong("session-idle"), help: "Minutes without a request after which a login session ends (default: serve.session_idle, else 30).") var sessionIdle: Double?
+    @Option(name: .customLong("appeal-days"), help: "Days after a call is checked in which its agent may appeal (default: serve.appeal_days, else 7).") var appealDays: Int?
     @OptionGroup var ruleOptions: RuleOptions
+    @OptionGroup var configFile: ConfigOptions
 
     /// Whether the database has accounts (then everyone logs in).
-    var accounts: Bool {
+    static func accounts(_ db: String?) -> Bool {
         guard let db, SQLStore.isServerURL(db) || FileManager.default.fileExists(atPath: db), let store = try? StoreAccess.open(db),
               let floor = store as Any as? any FloorStore else { return false }
         return (try? floor.hasUsers()) ?? false
     }
 
-    var config: WorkbenchConfig {
-        let env = ProcessInfo.processInfo.environment["CALLQC_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        var c = WorkbenchConfig(host: host, port: port, token: token ?? fileToken ?? env, language: lang,
-                               redact: !noRedact, maxBodyBytes: maxBody << 20, databasePath: db, maxTurns: maxTurns,
-                               readTimeoutSeconds: readTimeout, maxConnections: maxConnections, publicHosts: publicURL)
-        c.behindTLS = behindTLS
-        c.sessionIdleSeconds = sessionIdle * 60
-        c.appealDays = appealDays
-        c.accounts = accounts
-        return c
+    var flags: Settings.ServeFlags {
+        Settings.ServeFlags(host: host, port: port, behindTLS: behindTLS, sessionIdle: sessionIdle, appealDays: appealDays,
+                            publicURLs: publicURL, lang: lang, token: token, tokenFile: tokenFile)
     }
 
-    /// The first line of --token-file, trimmed.
-    var fileToken: String? {
-        guard let tokenFile, let data = FileManager.default.contents(atPath: tokenFile) else { return nil }
-        let first = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return first.trimmingCharacters(in: .whitespaces)
+    /// The workbench's configuration: each setting from its flag, else .callqc.yml, else its default.
+    func config(_ settings: Settings) throws -> WorkbenchConfig {
+        let serve: Settings.Serve
+        do { serve = try settings.serve(flags) } catch { RuleLoading.fail(error) }
+        let db = settings.database(self.db).value
+        var c = WorkbenchConfig(host: serve.host.value, port: serve.port.value, token: serve.token.value, language: serve.lang.value,
+                                redact: settings.redact(redactFlag).value, maxBodyBytes: maxBody << 20, databasePath: db, maxTurns: maxTurns,
+                                readTimeoutSeconds: readTimeout, maxConnections: maxConnections, publicHosts: serve.publicURLs.value)
+        c.behindTLS = serve.behindTLS.value
+        c.sessionIdleSeconds = serve.sessionIdle.value * 60
+        c.appealDays = serve.appealDays.value
+        let rates = settings.readingRates(nil)
+        c.charactersPerMinute = rates.characters.value
+        c.wordsPerMinute = rates.words.value
+        c.accounts = Serve.accounts(db)
+        return c
     }
 
     func validate() throws {
@@ -72,16 +77,23 @@ struct Serve: ParsableCommand {
         if token != nil && tokenFile != nil { throw ValidationError("Give --token or --token-file, not both.") }
         if let tokenFile {
             guard FileManager.default.isReadableFile(atPath: tokenFile) else { throw ValidationError("--token-file \(tokenFile): cannot read the file.") }
-            if (fileToken ?? "").isEmpty { throw ValidationError("--token-file \(tokenFile): the file's first line is empty.") }
+            if (Settings.firstLine(tokenFile) ?? "").isEmpty { throw ValidationError("--token-file \(tokenFile): the file's first line is empty.") }
         }
-        if let problem = config.problem() { throw ValidationError(problem) }
     }
 
     func run() throws {
-        let checker = Checker(catalog: try ruleOptions.catalog(), scripts: try ruleOptions.scripts())
-        let store = try db.map { try StoreAccess.open($0) }
-        let config = self.config
-        let app = Workbench(config: config, checker: checker, store: store).application { port in
+        let settings = Settings.load(configFile)
+        let config = try self.config(settings)
+        // Settings the workbench does not read yet are still checked where a deployment starts.
+        do { _ = try settings.audioRoot() } catch { RuleLoading.fail(error) }
+        if let problem = config.problem() {
+            Console.error(problem, redact: false)
+            throw ExitCode(2)
+        }
+        let checker = Checker(catalog: try ruleOptions.catalog(settings), scripts: try ruleOptions.scripts(settings))
+        let store = try config.databasePath.map { try StoreAccess.open($0) }
+        let loader = TranscriptLoader(options: settings.readOptions())
+        let app = Workbench(config: config, checker: checker, store: store, loader: loader).application { port in
             let shown = config.host.contains(":") ? "[\(config.host)]" : config.host
             let access = config.accounts ? "accounts: log in required" : config.token == nil ? "no token" : "token required"
             let line = "callqc workbench at http://\(shown):\(port)/ (\(access)\(config.redact ? "" : ", not redacted")\(store == nil ? ", no database: self-check only" : ""))\n"

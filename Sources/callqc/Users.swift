@@ -32,13 +32,16 @@ struct Users: ParsableCommand {
         @Option(name: .long, help: "The team the user belongs to or, for a supervisor, oversees.") var team: String?
         @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input (one line) instead of printing a link.") var passwordStdin = false
         @Option(name: .customLong("base-url"), help: "The workbench's address, put before the link's path (https://qc.example.com).") var baseURL: String?
-        @Option(name: .long, help: "The results database (created if missing).") var db: String
+        @Option(name: .long, help: "The results database (created if missing; default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
 
         func validate() throws {
             if role == .agent && (agentID ?? "").isEmpty { throw ValidationError("An agent needs --agent-id (the id their calls carry).") }
         }
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             try FloorAccess.refusing { try SQLStore.checkUserName(name) }
             let password = passwordStdin ? try FloorAccess.passwordFromStandardInput(user: name) : nil
             let store = try StoreAccess.open(db, create: true)
@@ -63,10 +66,13 @@ struct Users: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the users.")
 
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             let users = try store.users()
             if format == .json {
@@ -92,9 +98,12 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a user: no login, no API token, their sessions end.")
 
         @Argument(help: "The user.") var name: String
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             try FloorAccess.refusing { try store.setDisabled(name, true) }
             try FloorAccess.audit(store, .userDisabled, target: name, detail: "disabled")
@@ -106,9 +115,12 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.")
 
         @Argument(help: "The user.") var name: String
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             try FloorAccess.refusing { try store.setDisabled(name, false) }
             try FloorAccess.audit(store, .userEnabled, target: name, detail: nil)
@@ -125,9 +137,12 @@ struct Users: ParsableCommand {
         @Argument(help: "The user.") var name: String
         @Flag(name: .customLong("password-stdin"), help: "Read the new password from standard input (one line).") var passwordStdin = false
         @Option(name: .customLong("base-url"), help: "The workbench's address, put before the link's path.") var baseURL: String?
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             guard try store.user(named: name) != nil else {
                 Console.error("no user '\(name)' in \(StoreAccess.shown(db))", redact: false)
@@ -158,9 +173,12 @@ struct Users: ParsableCommand {
         @Argument(help: "The new role.") var role: FloorRole
         @Option(name: .customLong("agent-id"), help: "Set the agent id too (needed to make a user an agent).") var agentID: String?
         @Option(name: .long, help: "Set the team too.") var team: String?
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             guard let before = try store.user(named: name) else {
                 Console.error("no user '\(name)' in \(StoreAccess.shown(db))", redact: false)
@@ -186,9 +204,12 @@ struct Users: ParsableCommand {
 
         @Argument(help: "The user the token acts as.") var name: String
         @Option(name: .long, help: "What the token is for.") var label: String = ""
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             let token = FloorSecret.apiToken()
             let id = try FloorAccess.refusing {
@@ -204,10 +225,13 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List personal API tokens (never the tokens themselves).")
 
         @Argument(help: "Only this user's tokens.") var name: String?
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             let tokens = try store.tokens(user: name)
             if format == .json {
@@ -228,9 +252,12 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "revoke-token", abstract: "Revoke a personal API token by its id.")
 
         @Argument(help: "The token's id (callqc users tokens).") var id: Int
-        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB.") var db: String
+        @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
+        @OptionGroup var configFile: ConfigOptions
 
         func run() throws {
+            let settings = Settings.load(configFile)
+            let db = try settings.requireDatabase(self.db)
             let store = try StoreAccess.open(db)
             let user = try store.token(id: id)?.user
             try FloorAccess.refusing { try store.revokeToken(id: id, at: ISO8601DateFormatter().string(from: Date())) }

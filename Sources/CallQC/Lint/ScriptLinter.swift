@@ -5,8 +5,13 @@ import CallQCText
 /// too long for one breath, and the reading time of each line at the standard rate.
 public struct ScriptLinter: Sendable {
     public let checker: Checker
-    /// Characters (Chinese) or words (English) a minute; nil: 120 characters, 150 words.
+    /// Characters (Chinese) or words (English) a minute, whatever the language (`lint --rate`);
+    /// nil: `charactersPerMinute` or `wordsPerMinute` by the language.
     public var rate: Double?
+    /// The standard reading rate for Chinese (characters a minute) and English (words a minute):
+    /// 120 and 150 unless a center's configuration says otherwise (`speech_rate`).
+    public var charactersPerMinute: Double = 120
+    public var wordsPerMinute: Double = 150
     /// Longest clause without a pause; nil: 25 characters, 20 words.
     public var maxClause: Int?
 
@@ -28,7 +33,7 @@ public struct ScriptLinter: Sendable {
         let ruleSet = checker.catalog.ruleSet(for: language)
         let result = checker.check(call, with: ruleSet)
         let words = language.countsWords
-        let perMinute = rate ?? (words ? 150 : 120)
+        let perMinute = rate ?? (words ? wordsPerMinute : charactersPerMinute)
         let limit = maxClause ?? (words ? 20 : 25)
         let messages = LintMessages(chinese: !words)
 

@@ -18,6 +18,11 @@ struct YAMLNode: Sendable {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            // Yams points at the mapping; the line to fix is the key's second appearance.
+            let key = duplicates.first ?? ""
+            throw RuleError(file: file, line: YAMLNode.secondLine(of: key, in: text, from: context.mark.line) ?? context.mark.line,
+                            message: "duplicate key '\(key)'", fix: "keep one of them")
         } catch let error as YamlError {
             throw YAMLNode.describe(error, file: file)
         } catch {
@@ -54,6 +59,23 @@ struct YAMLNode: Sendable {
         default:
             return RuleError(file: file, message: "invalid YAML: \(error)")
         }
+    }
+
+    /// The line (1-based) where `key:` starts a line for the second time at or after `line`.
+    static func secondLine(of key: String, in text: String, from line: Int) -> Int? {
+        var seen = 0
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where i + 1 >= line {
+            var rest = raw.drop(while: { $0 == " " })
+            if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop(while: { $0 == " " }) }
+            for quote in ["", "\"", "'"] where rest.hasPrefix(quote + key + quote) {
+                let after = rest.dropFirst(key.count + 2 * quote.count).drop(while: { $0 == " " })
+                if after.hasPrefix(":") {
+                    seen += 1
+                    if seen == 2 { return i + 1 }
+                }
+            }
+        }
+        return nil
     }
 
     func error(_ message: String, fix: String? = nil) -> RuleError {
