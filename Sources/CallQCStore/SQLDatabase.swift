@@ -147,13 +147,15 @@ extension SQLConnection {
     public func string(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> String? { try value(sql, arguments) }
     public func double(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Double? { try value(sql, arguments) }
     /// Inserts rows in statements of many rows each (`table (columns)` as in an INSERT).
-    public func insertRows(into table: String, _ rows: [[any SQLBindable]]) throws {
+    /// `suffix` follows each statement (an `ON CONFLICT` clause).
+    public func insertRows(into table: String, _ rows: [[any SQLBindable]], suffix: String = "") throws {
         guard let width = rows.first?.count, width > 0 else { return }
         let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
         let perStatement = max(1, 4000 / width)
         for start in stride(from: 0, to: rows.count, by: perStatement) {
             let chunk = rows[start..<min(start + perStatement, rows.count)]
-            try execute("INSERT INTO \(table) VALUES " + Array(repeating: tuple, count: chunk.count).joined(separator: ", "),
+            try execute("INSERT INTO \(table) VALUES " + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
+                            + (suffix.isEmpty ? "" : " " + suffix),
                         chunk.flatMap { $0 })
         }
     }

@@ -37,34 +37,61 @@ public final class SQLStore: ResultStore {
     public func save(_ results: [CallResult]) throws {
         if results.isEmpty { return }
         let now = ISO8601DateFormatter().string(from: Date())
-        let ordered = SQLStore.prepare(results).sorted { $0.summary.contentHash < $1.summary.contentHash }
+        // The same transcript twice in one batch: the later result counts, as if saved after the first.
+        var latest: [String: SQLStore.PreparedResult] = [:]
+        for p in SQLStore.prepare(results) { latest[p.summary.contentHash + "\u{0}" + p.summary.ruleSet + "\u{0}" + p.summary.ruleSetVersion] = p }
+        let ordered = latest.values.sorted {
+            ($0.summary.contentHash, $0.summary.ruleSet, $0.summary.ruleSetVersion) < ($1.summary.contentHash, $1.summary.ruleSet, $1.summary.ruleSetVersion)
+        }
+        var calls: [String: SQLStore.PreparedResult] = [:]
+        for p in ordered { calls[p.summary.contentHash] = p }
+        // A few statements per batch, not per call: a server's round trips are what a save costs.
         try database.write { db in
-            for p in ordered {
-                let (summary, r, hash) = (p.summary, p.result, p.summary.contentHash)
-                try db.execute("""
-                    INSERT INTO calls (content_hash, call_id, agent, date, source, language, script, transcript)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(content_hash) DO UPDATE SET call_id = excluded.call_id, agent = excluded.agent,
-                        date = excluded.date, source = excluded.source, language = excluded.language, script = excluded.script
-                    """, [hash, r.call.id, r.call.agent, r.call.date, r.call.source,
-                          r.metrics.language.rawValue, r.call.script, p.transcript])
-                try db.execute("DELETE FROM results WHERE content_hash = ? AND ruleset_name = ? AND ruleset_version = ?",
-                               [hash, summary.ruleSet, summary.ruleSetVersion])
-                let id = try db.insert("""
+            try db.insertRows(into: "calls (content_hash, call_id, agent, date, source, language, script, transcript)",
+                              calls.values.sorted { $0.summary.contentHash < $1.summary.contentHash }.map { p in
+                                  [p.summary.contentHash, p.result.call.id, p.result.call.agent, p.result.call.date, p.result.call.source,
+                                   p.result.metrics.language.rawValue, p.result.call.script, p.transcript]
+                              }, suffix: """
+                                  ON CONFLICT(content_hash) DO UPDATE SET call_id = excluded.call_id, agent = excluded.agent,
+                                      date = excluded.date, source = excluded.source, language = excluded.language, script = excluded.script
+                                  """)
+            for chunk in stride(from: 0, to: ordered.count, by: 300).map({ Array(ordered[$0..<min($0 + 300, ordered.count)]) }) {
+                try db.execute("DELETE FROM results WHERE " + Array(repeating: "(content_hash = ? AND ruleset_name = ? AND ruleset_version = ?)",
+                                                                    count: chunk.count).joined(separator: " OR "),
+                               chunk.flatMap { p -> [any SQLBindable] in [p.summary.contentHash, p.summary.ruleSet, p.summary.ruleSetVersion] })
+            }
+            var ids: [String: Int64] = [:]
+            for chunk in stride(from: 0, to: ordered.count, by: 200).map({ Array(ordered[$0..<min($0 + 200, ordered.count)]) }) {
+                let tuple = "(" + Array(repeating: "?", count: 15).joined(separator: ", ") + ")"
+                let rows = try db.rows("""
                     INSERT INTO results (content_hash, call_id, ruleset_name, ruleset_version, tool_version, checked_at, score,
                         max_score, grade, veto, veto_rules, duration, agent_cpm, agent_wpm, result_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                    """, [hash, r.call.id, summary.ruleSet, summary.ruleSetVersion, CallQCVersion.version, now,
-                          summary.score, summary.maxScore, summary.grade, summary.veto, summary.vetoRules.joined(separator: " "),
-                          summary.duration, summary.agentCharsPerMinute, summary.agentWordsPerMinute, p.resultJSON])
-                try db.insertRows(into: "sections (result_id, section, title, score, max)", summary.sections.map { s in
-                    [id, s.id, s.title, s.score, s.max]
-                })
-                try db.insertRows(into: "findings (result_id, idx, rule, kind, section, severity, points, turn, start, text)",
-                                  r.findings.enumerated().map { i, f in
-                                      [id, i, f.rule, f.kind.rawValue, f.section, f.severity.rawValue, summary.findings[i].points, f.turn, f.start, f.text]
-                                  })
+                    VALUES \(Array(repeating: tuple, count: chunk.count).joined(separator: ", "))
+                    RETURNING id, content_hash, ruleset_name, ruleset_version
+                    """, chunk.flatMap { p -> [any SQLBindable] in
+                        let summary = p.summary
+                        return [summary.contentHash, p.result.call.id, summary.ruleSet, summary.ruleSetVersion, CallQCVersion.version, now,
+                                summary.score, summary.maxScore, summary.grade, summary.veto, summary.vetoRules.joined(separator: " "),
+                                summary.duration, summary.agentCharsPerMinute, summary.agentWordsPerMinute, p.resultJSON]
+                    })
+                for row in rows {
+                    let key: String = (row["content_hash"] as String) + "\u{0}" + (row["ruleset_name"] as String) + "\u{0}" + (row["ruleset_version"] as String)
+                    ids[key] = row["id"]
+                }
             }
+            var sections: [[any SQLBindable]] = [], findings: [[any SQLBindable]] = []
+            for p in ordered {
+                let summary = p.summary
+                guard let id = ids[summary.contentHash + "\u{0}" + summary.ruleSet + "\u{0}" + summary.ruleSetVersion] else {
+                    throw SQLStoreError("the result of call \(p.result.call.id) was not stored")
+                }
+                sections += summary.sections.map { s in [id, s.id, s.title, s.score, s.max] }
+                findings += p.result.findings.enumerated().map { i, f in
+                    [id, i, f.rule, f.kind.rawValue, f.section, f.severity.rawValue, summary.findings[i].points, f.turn, f.start, f.text]
+                }
+            }
+            try db.insertRows(into: "sections (result_id, section, title, score, max)", sections)
+            try db.insertRows(into: "findings (result_id, idx, rule, kind, section, severity, points, turn, start, text)", findings)
             try SQLStore.recordGrades(db, results)
         }
     }

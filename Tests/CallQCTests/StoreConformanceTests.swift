@@ -35,6 +35,26 @@ final class StoreConformanceTests: XCTestCase {
 
     // MARK: Summaries
 
+    /// One save holding the same transcript twice (a file listed twice, a duplicate line), and a
+    /// big batch: a save writes a few statements per batch, and the later copy counts, once.
+    func testTheSameTranscriptTwiceInOneBatchIsStoredOnce() throws {
+        try StoreBackends.each(in: dir) { store, backend in
+            let first = Self.call("D1", date: "2026-11-20", source: "a/D1.txt", Self.curt)
+            var again = first
+            again.call.source = "b/D1.txt"
+            let many = (0..<450).map { Self.call("B\($0)", date: "2026-11-21", $0 % 3 == 0 ? Self.curt : Self.polite + " 第\($0)号") }
+            try store.save([first] + many + [again])
+            XCTAssertEqual(try store.resultCount(), 451, "[\(backend)]")
+            let d1 = try XCTUnwrap(try store.detail(callID: "D1"))
+            XCTAssertEqual(d1.summary.source, "b/D1.txt", "[\(backend)] the later copy counts")
+            XCTAssertEqual(d1.summary.findings.map(\.rule), first.findings.map(\.rule))
+            let findings = try store.database.read { db in try db.int("SELECT COUNT(*) FROM findings") }
+            XCTAssertEqual(findings, ([first] + many).reduce(0) { $0 + $1.findings.count }, "[\(backend)] each result's findings once")
+            let b7 = try XCTUnwrap(try store.detail(callID: "B7"))
+            XCTAssertEqual(b7.summary.findings, CallSummary(many[7]).findings, "[\(backend)] findings stay with their own result")
+        }
+    }
+
     func testSummariesOrderAndDateRangesWithCallsWithoutDates() throws {
         let results = [
             Self.call("C20261122-0001", agent: "A093", date: "2026-11-22", Self.polite),
