@@ -204,6 +204,15 @@ final class PackageTests: XCTestCase {
         XCTAssertEqual(sourced.status, 0, sourced.stderr)
         XCTAssertTrue(sourced.output.contains("callqc"), sourced.output)
 
+        // The package's serve.yml is a configuration callqc reads without a mistake.
+        let serveYML = Self.root.appendingPathComponent("packaging/serve.yml").path
+        let config = try run([binary, "config", "--config", serveYML], in: elsewhere, environment: env)
+        XCTAssertEqual(config.status, 0, config.stderr)
+        for key in ["serve.host ", "serve.port ", "serve.behind_tls ", "serve.session_idle ", "serve.appeal_days ", "serve.lang ", "db ", "redact "] {
+            let line = config.output.split(separator: "\n").first { $0.hasPrefix(key) }.map(String.init) ?? ""
+            XCTAssertTrue(line.contains(serveYML + ":"), "\(key)from serve.yml: \(config.output)")
+        }
+
         // make uninstall leaves nothing.
         _ = try make(["uninstall", "DESTDIR=\(dest.path)", "PREFIX=/usr/local"])
         XCTAssertEqual(Self.files(under: dest).sorted(), [])
@@ -322,7 +331,8 @@ final class PackageTests: XCTestCase {
         XCTAssertEqual(secrets[.groupOwnerAccountName] as? String, "callqc")
 
         // The service, started as systemd would: its unit's user, folder, environment and command,
-        // on a free loopback port set where an administrator would (serve.env; 0: any free port).
+        // on a free loopback port set where an administrator would (serve.yml; 0: any free port),
+        // with an option of serve.env's CALLQC_SERVE_OPTIONS.
         let unitPath = "/lib/systemd/system/callqc-serve.service"
         let unit = try Self.serviceSection(String(contentsOfFile: unitPath, encoding: .utf8))
         XCTAssertEqual(unit["User"], ["callqc"])
@@ -340,13 +350,23 @@ final class PackageTests: XCTestCase {
         XCTAssertEqual(envFile, "/etc/callqc/serve.env")
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: envFile))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data("\n# the package test: any free port\nCALLQC_PORT=0\n".utf8))
+        try handle.write(contentsOf: Data("\n# the package test\nCALLQC_SERVE_OPTIONS=--max-connections 32\n".utf8))
         try handle.close()
         var serviceEnv = ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"]
         for assignment in unit["Environment"] ?? [] { serviceEnv.merge(Self.assignments(assignment)) { $1 } }
         serviceEnv.merge(Self.environmentFile(try String(contentsOfFile: envFile, encoding: .utf8))) { $1 }
         let command = Self.expand(try XCTUnwrap(unit["ExecStart"]?.first), serviceEnv)
-        XCTAssertEqual(command.first, "/usr/bin/callqc")
+        XCTAssertEqual(Array(command.prefix(4)), ["/usr/bin/callqc", "serve", "--config", "/etc/callqc/serve.yml"])
+        XCTAssertEqual(Array(command.dropFirst(4)), ["--max-connections", "32"], "serve.env's CALLQC_SERVE_OPTIONS")
+        let settings = "/etc/callqc/serve.yml"
+        let shipped = try String(contentsOfFile: settings, encoding: .utf8)
+        XCTAssertTrue(shipped.contains("\n  port: 8080\n"), shipped)
+        try shipped.replacingOccurrences(of: "\n  port: 8080\n", with: "\n  port: 0\n").write(toFile: settings, atomically: true, encoding: .utf8)
+        // callqc config shows the service's settings, read from the file as the service reads them.
+        let shown = try run(["runuser", "-u", "callqc", "--", "/usr/bin/callqc", "config", "--config", settings], in: URL(fileURLWithPath: "/var/lib/callqc"), environment: serviceEnv)
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        let portLine = shown.output.split(separator: "\n").first { $0.hasPrefix("serve.port ") }.map(String.init) ?? ""
+        XCTAssertTrue(portLine.contains(" 0 ") && portLine.contains(settings + ":"), "serve.port from serve.yml: \(shown.output)")
         let workingDirectory = unit["WorkingDirectory"]?.first ?? "/"
         let (process, address) = try startService(["runuser", "-u", "callqc", "--"] + command, in: workingDirectory, environment: serviceEnv)
         server = process
@@ -364,13 +384,12 @@ final class PackageTests: XCTestCase {
         server = nil
 
         // Installing again (an upgrade) keeps the administrator's settings.
-        let settings = "/etc/callqc/serve.yml"
-        let edited = try String(contentsOfFile: settings, encoding: .utf8) + "# edited by the administrator\n"
-        try edited.write(toFile: settings, atomically: true, encoding: .utf8)
+        let edited = try String(contentsOfFile: settings, encoding: .utf8)
+        XCTAssertTrue(edited.contains("\n  port: 0\n"))
         let again = try dpkg(["-i", deb])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(try String(contentsOfFile: settings, encoding: .utf8), edited, "serve.yml is not overwritten")
-        XCTAssertTrue(try String(contentsOfFile: envFile, encoding: .utf8).contains("CALLQC_PORT=0"), "serve.env is not overwritten")
+        XCTAssertTrue(try String(contentsOfFile: envFile, encoding: .utf8).contains("CALLQC_SERVE_OPTIONS=--max-connections 32"), "serve.env is not overwritten")
 
         // dpkg -r removes the files and keeps the configuration and the user; dpkg -P removes them too.
         let removed = try dpkg(["-r", "callqc"])
