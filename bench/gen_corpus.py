@@ -5,7 +5,9 @@ Chinese calls with realistic turn lengths and vocabulary, about one in ten writt
 Traditional characters, full-width punctuation, some spaces and ASR-style fillers, and
 the faults a QC run looks for (taboo phrases, missing greetings, fast agents).
 
-usage: gen_corpus.py OUT_DIR MEGABYTES [--seed N]
+usage: gen_corpus.py OUT_DIR MEGABYTES [--seed N] [--calls N]
+
+With --calls N it stops after N calls (MEGABYTES still bounds the size).
 """
 import os
 import random
@@ -74,9 +76,10 @@ def main():
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 20261129
     rng = random.Random(seed)
     target = int(mb * 1024 * 1024)
+    limit = int(sys.argv[sys.argv.index("--calls") + 1]) if "--calls" in sys.argv else None
     written = 0
     i = 0
-    while written < target:
+    while written < target and (limit is None or i < limit):
         d = os.path.join(out, f"{i // 1000:04d}")
         if i % 1000 == 0:
             os.makedirs(d, exist_ok=True)

@@ -101,12 +101,12 @@ enum CLI {
         return try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "callqc binary next to \(bundle.path)")
     }
 
-    static func run(_ args: [String], stdin: String? = nil) throws -> Run {
+    static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil) throws -> Run {
         let binary = try binary()
         let process = Process()
         process.executableURL = binary
         process.arguments = args
-        process.currentDirectoryURL = CLITests.root
+        process.currentDirectoryURL = cwd ?? CLITests.root
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
