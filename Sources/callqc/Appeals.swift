@@ -5,7 +5,7 @@ import Foundation
 
 /// Appeals (申诉) of findings and scores: the queue, decisions, and adding one from a script.
 struct Appeals: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "appeals", 
         abstract: "List, decide and add appeals (申诉) of findings and call scores.",
         discussion: """
         Accepting an appeal of a finding strikes it: the stored result stays as checked, and what \
@@ -27,7 +27,7 @@ struct Appeals: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List appeals, oldest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List appeals, oldest first.")
 
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
         @OptionGroup var configFile: ConfigOptions
@@ -74,7 +74,7 @@ struct Appeals: ParsableCommand {
     }
 
     struct Decide: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Accept or reject a pending appeal.")
+        static let configuration = CommandConfiguration(commandName: "decide", abstract: "Accept or reject a pending appeal.")
 
         @Argument(help: "The appeal's id (callqc appeals list).") var id: Int
         @Flag var decision: Decision
@@ -119,7 +119,7 @@ struct Appeals: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an appeal of a stored call's finding or score (for scripts).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an appeal of a stored call's finding or score (for scripts).")
 
         @Argument(help: "The stored call (its id, or key such as ID@DATE).") var call: String
         @Option(name: .long, help: "The finding disputed, numbered from 1 in the order callqc check lists them (the workbench's #N).") var finding: Int?

@@ -3,7 +3,7 @@ import CallQC
 import Foundation
 
 struct Cases: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "cases", 
         abstract: "The trainers' case library (案例库): turn checked calls into anonymised training cases.",
         discussion: """
         Examples:
@@ -25,7 +25,7 @@ struct Cases: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a case of a checked call: category, excerpt, findings, and the six aspects pre-filled.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Make a case of a checked call: category, excerpt, findings, and the six aspects pre-filled.")
         @Argument(help: "The call id.") var callID: String
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
         @OptionGroup var configFile: ConfigOptions
@@ -91,20 +91,20 @@ struct Cases: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List cases, by category, rule or agent.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List cases, by category, rule or agent.")
         @OptionGroup var filters: Filters
         func run() throws { Filters.list(try filters.select(nil)) }
     }
 
     struct Search: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Find cases whose title, note, excerpt or analysis contains a text.")
+        static let configuration = CommandConfiguration(commandName: "search", abstract: "Find cases whose title, note, excerpt or analysis contains a text.")
         @Argument(help: "The text to find.") var text: String
         @OptionGroup var filters: Filters
         func run() throws { Filters.list(try filters.select(text)) }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one case (Markdown, redacted).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one case (Markdown, redacted).")
         @Argument(help: "The case id (7 or CASE-0007).") var id: String
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
         @OptionGroup var configFile: ConfigOptions
@@ -126,7 +126,7 @@ struct Cases: ParsableCommand {
     }
 
     struct Share: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "share", 
             abstract: "Share a case with the agent of its call (they then read it in the workbench), or stop sharing it.",
             discussion: "Example: callqc cases share 7 --db qc.sqlite; callqc cases share 7 --unshare --db qc.sqlite"
         )
@@ -150,7 +150,7 @@ struct Cases: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write cases as documents for a training session, one file each, redacted.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Write cases as documents for a training session, one file each, redacted.")
         @Argument(help: "Case ids (default: all, or those the filters select).") var ids: [String] = []
         @OptionGroup var filters: Filters
         @Option(name: .long, help: "Document format.") var format: CaseFormat = .md
@@ -184,7 +184,7 @@ struct Cases: ParsableCommand {
     }
 
     struct Suggest: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Propose calls for the library: the best to share, representative complaints, each frequent finding.")
+        static let configuration = CommandConfiguration(commandName: "suggest", abstract: "Propose calls for the library: the best to share, representative complaints, each frequent finding.")
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
         @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String?

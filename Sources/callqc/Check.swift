@@ -4,7 +4,7 @@ import CallQCText
 import Foundation
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "check", 
         abstract: "Check calls against the rules and print findings and scores.",
         discussion: """
         Each call is checked with the rule set of its language (lexicons/zh-CN for Chinese, \

@@ -3,7 +3,7 @@ import CallQC
 import Foundation
 
 struct Convert: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "convert", 
         abstract: "Write calls in callqc's canonical JSON, JSON Lines or plain format.",
         discussion: "Example: callqc convert samples/good-call-broadband.txt --to json"
     )

@@ -95,7 +95,7 @@ struct Eval: ParsableCommand {
         if rules == nil, let lexicons {
             // --lexicons is a flag: it beats the configuration's rules.
             do {
-                catalog = try RuleCatalog.load(rules: nil, lexicons: lexicons, soundMatching: !noSound)
+                catalog = try RuleCatalog.load(rules: nil, lexicons: lexicons, soundMatching: !noSound, cache: RuleLoading.ruleCache)
             } catch {
                 RuleLoading.fail(error)
             }

@@ -3,7 +3,7 @@ import CallQC
 import Foundation
 
 struct Lint: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "lint", 
         abstract: "An agent's own check of a script draft or of their own call.",
         discussion: """
         Takes a script draft (plain text: every line is what the agent says; # starts a comment), \

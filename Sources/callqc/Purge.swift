@@ -5,7 +5,7 @@ import Foundation
 
 /// Retention: deletes old transcripts, results and reviews from the store, and says what it deleted.
 struct Purge: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "purge", 
         abstract: "Delete transcripts, results and reviews older than a date from the results database.",
         discussion: """
         Calls dated before --before (a call without a date goes by the day it was first checked) \

@@ -3,7 +3,7 @@ import CallQC
 import Foundation
 
 struct Redact: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "redact", 
         abstract: "Write redacted copies of transcripts, in their own format.",
         discussion: """
         Masks mobile and landline numbers, resident ID numbers (checksum-validated), bank card \

@@ -47,8 +47,13 @@ enum RuleLoading {
     static func catalogIfReadable(rules: String?) -> RuleCatalog? { try? load(rules: rules, soundMatching: true) }
 
     private static func load(rules: String?, soundMatching: Bool) throws(RuleError) -> RuleCatalog {
-        if let rules, isLexiconsFolder(rules) { return try RuleCatalog.load(rules: nil, lexicons: rules, soundMatching: soundMatching) }
-        return try RuleCatalog.load(rules: rules, lexicons: lexicons, soundMatching: soundMatching)
+        if let rules, isLexiconsFolder(rules) { return try RuleCatalog.load(rules: nil, lexicons: rules, soundMatching: soundMatching, cache: ruleCache) }
+        return try RuleCatalog.load(rules: rules, lexicons: lexicons, soundMatching: soundMatching, cache: ruleCache)
+    }
+
+    /// Parsed rule files kept between runs (docs/rules.md, "The rule cache"); CALLQC_NO_CACHE=1 turns it off.
+    static var ruleCache: RuleFileCache {
+        RuleFileCache(folder: RuleFileCache.folder(environment: ProcessInfo.processInfo.environment), version: CallQCVersion.version)
     }
 
     /// The scripts under the lexicons' scripts/ (those of `rules` when it is a lexicons folder),

@@ -4,13 +4,13 @@ import CallQCStore
 import Foundation
 
 struct Rules: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "rules", 
         abstract: "List, test and inspect rule sets.",
         subcommands: [List.self, Test.self, Kinds.self, Phrases.self, SuggestExamples.self]
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the active rules: id, kind, section, points, severity, message.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Show the active rules: id, kind, section, points, severity, message.")
         @OptionGroup var ruleOptions: RuleOptions
         @OptionGroup var configFile: ConfigOptions
 
@@ -32,7 +32,7 @@ struct Rules: ParsableCommand {
     }
 
     struct Test: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "test", 
             abstract: "Run every rule's examples: those it must flag and those it must pass.",
             discussion: """
             Tests a rule set (a folder with ruleset.yaml, or one YAML file), or a folder of rule sets \
@@ -85,7 +85,7 @@ struct Rules: ParsableCommand {
     }
 
     struct Phrases: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print every phrase of the active rule sets, folded, one per line (for other tools: rg -F -f).")
+        static let configuration = CommandConfiguration(commandName: "phrases", abstract: "Print every phrase of the active rule sets, folded, one per line (for other tools: rg -F -f).")
         @OptionGroup var ruleOptions: RuleOptions
         @OptionGroup var configFile: ConfigOptions
 

@@ -8,7 +8,7 @@ extension Rules {
             case text, markdown, json
         }
 
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "kinds", 
             abstract: "Describe every kind of check: what it finds, its parameters and defaults.",
             discussion: "The kinds section of docs/rules.md is this command's Markdown: callqc rules kinds --format markdown"
         )

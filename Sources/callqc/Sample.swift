@@ -3,7 +3,7 @@ import CallQC
 import Foundation
 
 struct Sample: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "sample", 
         abstract: "Build the day's review queue: K calls per agent, by risk first, then at random.",
         discussion: """
         Risk picks come first (vetoes, critical findings, lowest scores); the rest are drawn \

@@ -5,7 +5,7 @@ import CallQCWeb
 import Foundation
 
 struct Serve: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "serve", 
         abstract: "The web workbench: agents' self-check, the review queue, reports and the case library in a browser.",
         discussion: """
         Listens on 127.0.0.1 (this machine only) unless --host says otherwise; any other \

@@ -5,7 +5,7 @@ import Foundation
 
 /// Workbench accounts: the first admin and every other user are made here (there is no default password).
 struct Users: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "users", 
         abstract: "Manage the workbench's users, their roles, passwords and personal API tokens.",
         discussion: """
         Users live in the results database. Once one exists, everyone logs in to callqc serve. \
@@ -24,7 +24,7 @@ struct Users: ParsableCommand {
     static let linkHours = 72
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a user; prints a one-time set-password link unless --password-stdin.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user; prints a one-time set-password link unless --password-stdin.")
 
         @Argument(help: "The user's login name.") var name: String
         @Option(name: .long, help: "What the user may do.") var role: FloorRole
@@ -64,7 +64,7 @@ struct Users: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the users.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the users.")
 
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
         @OptionGroup var configFile: ConfigOptions
@@ -95,7 +95,7 @@ struct Users: ParsableCommand {
     }
 
     struct Disable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a user: no login, no API token, their sessions end.")
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a user: no login, no API token, their sessions end.")
 
         @Argument(help: "The user.") var name: String
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
@@ -112,7 +112,7 @@ struct Users: ParsableCommand {
     }
 
     struct Enable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.")
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled user again.")
 
         @Argument(help: "The user.") var name: String
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
@@ -198,7 +198,7 @@ struct Users: ParsableCommand {
     }
 
     struct Token: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "token", 
             abstract: "Create a personal API token for a user and print it once (use it as Authorization: Bearer TOKEN)."
         )
 
@@ -222,7 +222,7 @@ struct Users: ParsableCommand {
     }
 
     struct Tokens: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List personal API tokens (never the tokens themselves).")
+        static let configuration = CommandConfiguration(commandName: "tokens", abstract: "List personal API tokens (never the tokens themselves).")
 
         @Argument(help: "Only this user's tokens.") var name: String?
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?

@@ -138,4 +138,29 @@ final class OneRoadCLITests: XCTestCase {
             }
         }
     }
+
+    /// Every command names itself (`commandName:`): without it ArgumentParser derives the name from the type
+    /// through `String(describing:)`, which cost a third of a single check's start-up (docs/performance.md).
+    func testEveryCommandDeclaresItsName() throws {
+        let folder = CLITests.root.appendingPathComponent("Sources/callqc")
+        var seen = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            var rest = text[...]
+            while let open = rest.range(of: "CommandConfiguration(") {
+                // The arguments up to the matching parenthesis.
+                var depth = 1, end = open.upperBound
+                while depth > 0, end < rest.endIndex {
+                    if rest[end] == "(" { depth += 1 } else if rest[end] == ")" { depth -= 1 }
+                    end = rest.index(after: end)
+                }
+                let line = text[..<open.lowerBound].filter { $0 == "\n" }.count + 1
+                seen += 1
+                XCTAssertTrue(rest[open.upperBound..<end].contains("commandName:"),
+                              "Sources/callqc/\(name):\(line): give the command its name: CommandConfiguration(commandName: \"…\", …)")
+                rest = rest[end...]
+            }
+        }
+        XCTAssertGreaterThan(seen, 40)
+    }
 }

@@ -29,8 +29,9 @@ public struct RuleCatalog: Sendable {
     /// Without either, the error names `searched`: the places looked at for the lexicons (by
     /// default those `lexiconCandidates` gives for this process: its environment, current folder
     /// and executable).
-    public static func load(rules: String?, lexicons: String?, searched: [String]? = nil, folder: TextFolder = TextFolder(), soundMatching: Bool = true) throws(RuleError) -> RuleCatalog {
-        let loader = RuleSetLoader(folder: folder, soundMatching: soundMatching)
+    public static func load(rules: String?, lexicons: String?, searched: [String]? = nil, folder: TextFolder = TextFolder(), soundMatching: Bool = true,
+                            cache: RuleFileCache = .off) throws(RuleError) -> RuleCatalog {
+        let loader = RuleSetLoader(folder: folder, soundMatching: soundMatching, cache: cache)
         if let rules { return RuleCatalog(ruleSets: [try loader.load(rules)], fixed: true) }
         guard let lexicons else { throw lexiconsNotFound(searched: searched ?? processLexiconCandidates()) }
         var sets: [RuleSet] = []

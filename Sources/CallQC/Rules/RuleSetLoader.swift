@@ -8,10 +8,13 @@ public struct RuleSetLoader {
     let folder: TextFolder
     /// Whether phrases also match by sound (recognisers' homophones); `--no-sound` turns it off.
     var soundMatching: Bool
+    /// Parsed rule files kept between runs (off unless the caller gives one).
+    var cache: RuleFileCache
 
-    public init(folder: TextFolder = TextFolder(), soundMatching: Bool = true) {
+    public init(folder: TextFolder = TextFolder(), soundMatching: Bool = true, cache: RuleFileCache = .off) {
         self.folder = folder
         self.soundMatching = soundMatching
+        self.cache = cache
     }
 
     static let idPattern = Set("abcdefghijklmnopqrstuvwxyz0123456789.-_")
@@ -75,7 +78,9 @@ public struct RuleSetLoader {
     private func document(_ file: String) throws(RuleError) -> YAMLNode {
         guard let data = FileManager.default.contents(atPath: file) else { throw RuleError(file: file, message: "cannot read the file") }
         guard let text = String(data: data, encoding: .utf8) else { throw RuleError(file: file, message: "not UTF-8 text", fix: "save it as UTF-8") }
-        guard let node = try YAMLNode.parse(text, file: file) else { throw RuleError(file: file, message: "the file is empty") }
+        guard let node = try cache.tree(file: file, bytes: data, parse: { () throws(RuleError) in try YAMLNode.parse(text, file: file) }) else {
+            throw RuleError(file: file, message: "the file is empty")
+        }
         return node
     }
 

@@ -17,7 +17,10 @@ struct YAMLNode: Sendable {
     static func parse(_ text: String, file: String) throws(RuleError) -> YAMLNode? {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // The basic resolver: every scalar stays text (the readers below decide what a value means), so
+            // Yams does not run its regular expressions for booleans, numbers and dates on every scalar (a third
+            // of the start-up of a single check; docs/performance.md).
+            node = try Yams.compose(yaml: text, .basic)
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
             // Yams points at the mapping; the line to fix is the key's second appearance.
             let key = duplicates.first ?? ""
@@ -29,6 +32,13 @@ struct YAMLNode: Sendable {
             throw RuleError(file: file, message: "cannot read YAML: \(error)")
         }
         return node.map { YAMLNode(node: $0, file: file) }
+    }
+
+    init(value: Value, file: String, line: Int, column: Int) {
+        self.value = value
+        self.file = file
+        self.line = line
+        self.column = column
     }
 
     private init(node: Node, file: String) {
