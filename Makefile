@@ -1,11 +1,18 @@
 # The two commands of the README work without make; these are conveniences.
-.PHONY: bench bench-small bench-spark bench-store eval test
+.PHONY: bench bench-small bench-spark bench-store bench-web eval test
 .PHONY: all release man completions install install-files uninstall deb clean-package
 
 # Benchmark against ripgrep and a Python baseline (50 MB and 500 MB corpora).
 bench:
 	bench/run.sh --sizes 50 500 --repeat 3 --write-docs
-	$(MAKE) bench-store bench-spark
+	$(MAKE) bench-store bench-spark bench-web
+
+# The workbench's POST /api/check throughput with wrk on loopback (docs/performance.md).
+bench-web:
+	scripts/install-deps
+	command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+	swift build -c release --product callqc
+	python3 bench/web.py
 
 # Results per second into SQLite and PostgreSQL with 1, 2 and 4 writers (docs/scale.md).
 bench-store:
