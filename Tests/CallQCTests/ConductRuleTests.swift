@@ -195,6 +195,41 @@ final class ConductRuleTests: XCTestCase {
         }
     }
 
+    /// The banded edit distance gives exactly what the whole table gives, at every threshold: the same
+    /// similarity when the distance is within the budget, 0 when it is not.
+    func testBandedSimilarityEqualsTheWholeTable() {
+        func reference(_ a: [UInt32], _ b: [UInt32], least: Double) -> Double {
+            let longer = max(a.count, b.count)
+            if longer == 0 { return 1 }
+            if a.isEmpty || b.isEmpty { return 0 }
+            var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+            for i in 0...a.count { d[i][0] = i }
+            for j in 0...b.count { d[0][j] = j }
+            for i in 1...a.count { for j in 1...b.count {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            } }
+            let budget = Int((1 - least) * Double(longer) + 1e-9)
+            let distance = d[a.count][b.count]
+            return distance > budget ? 0 : 1 - Double(distance) / Double(longer)
+        }
+        var g = SystemRandomNumberGenerator()
+        let alphabet: [UInt32] = Array("您好请问有什么可以帮您套餐流量话费abc".unicodeScalars.map(\.value))
+        for _ in 0..<3000 {
+            let a = (0..<Int.random(in: 1...30, using: &g)).map { _ in alphabet.randomElement(using: &g)! }
+            var b = a
+            for _ in 0..<Int.random(in: 0...10, using: &g) {
+                switch Int.random(in: 0..<3, using: &g) {
+                case 0 where b.count > 1: b.remove(at: Int.random(in: 0..<b.count, using: &g))
+                case 1: b.insert(alphabet.randomElement(using: &g)!, at: Int.random(in: 0...b.count, using: &g))
+                default: b[Int.random(in: 0..<b.count, using: &g)] = alphabet.randomElement(using: &g)!
+                }
+            }
+            for least in [0.0, 0.5, 0.7, 0.8, 0.9, 1.0] {
+                XCTAssertEqual(RepetitionCheck.similarity(a, b, least: least), reference(a, b, least: least), "\(a) \(b) \(least)")
+            }
+        }
+    }
+
     // MARK: call facts
 
     func testAbnormalHangUpNeedsTimesAndTheCustomersUnansweredQuestion() throws {

@@ -54,7 +54,10 @@ public struct CheckContext: Sendable {
         let folded = call.turns.map { folder.fold($0.text) }
         self.folded = folded
         self.script = script.map { ScriptMatcher(script: $0).match(call, folded: folded) }
-        var hits = [[PhraseHit]](repeating: [], count: ruleSet.listNumbers.count)
+        // Every hit of the call into one array first, then each list's hits into an array of its exact size:
+        // appending hit by hit to one array per list regrew each of them from empty (4 % of a call's work).
+        var all: [(list: Int, hit: PhraseHit)] = []
+        all.reserveCapacity(64)
         var scratch = SoundIndex.Scratch()
         for (t, f) in folded.enumerated() where !f.isEmpty {
             for m in ruleSet.matcher.matches(in: f.bytes) {
@@ -64,15 +67,20 @@ public struct CheckContext: Sendable {
                                                       start: owner.latinStart, end: owner.latinEnd) {
                         continue
                     }
-                    hits[owner.list].append(PhraseHit(turn: t, start: m.start, end: m.end, phrase: owner.phrase))
+                    all.append((owner.list, PhraseHit(turn: t, start: m.start, end: m.end, phrase: owner.phrase)))
                 }
             }
             if let sound = ruleSet.sound, profiles[t].han >= 3 {
                 for (owner, range) in sound.hits(in: f, scratch: &scratch) {
-                    hits[owner.list].append(PhraseHit(turn: t, start: range.lowerBound, end: range.upperBound, phrase: owner.phrase, sound: true))
+                    all.append((owner.list, PhraseHit(turn: t, start: range.lowerBound, end: range.upperBound, phrase: owner.phrase, sound: true)))
                 }
             }
         }
+        var counts = [Int](repeating: 0, count: ruleSet.listNumbers.count)
+        for entry in all { counts[entry.list] += 1 }
+        var hits = [[PhraseHit]](repeating: [], count: counts.count)
+        for (list, count) in counts.enumerated() where count > 0 { hits[list].reserveCapacity(count) }
+        for entry in all { hits[entry.list].append(entry.hit) }     // in the order found: turn by turn
         self.hits = hits
         self.personalData = ruleSet.needsPersonalData
             ? PIIDetector().find(inTurns: Redactor.speakers(call)) : nil

@@ -166,20 +166,29 @@ struct RepetitionCheck: CheckDefinition {
         let budget = Int((1 - least) * Double(longer) + 1e-9)     // 0.8 of 20 allows 4 edits, not 3.9999
         if abs(a.count - b.count) > budget { return 0 }
         if a.isEmpty || b.isEmpty { return 0 }
-        var row = Array(0...b.count)
-        for i in 1...a.count {
-            var prev = row[0]
-            row[0] = i
-            var best = row[0]
-            for j in 1...b.count {
+        if a == b { return 1 }      // a sentence said again word for word: the common case, no table needed
+        // Only the band |i − j| ≤ budget of the table: a cell outside it is at least budget + 1 (the distance is
+        // at least the difference of the lengths), so `big` stands for all of them and every distance within the
+        // budget comes out exact; one beyond it comes out beyond it.
+        let n = a.count, m = b.count, big = budget + 1
+        var row = [Int](repeating: big, count: m + 1)
+        for j in 0...min(m, budget) { row[j] = j }
+        for i in 1...n {
+            let lo = max(1, i - budget), hi = min(m, i + budget)
+            if lo > hi { return 0 }
+            var prev = row[lo - 1]
+            row[lo - 1] = lo == 1 ? min(i, big) : big
+            var best = row[lo - 1]
+            let ai = a[i - 1]
+            for j in lo...hi {
                 let cur = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                row[j] = min(cur + 1, row[j - 1] + 1, prev + (ai == b[j - 1] ? 0 : 1))
                 prev = cur
                 best = min(best, row[j])
             }
             if best > budget { return 0 }
         }
-        let d = row[b.count]
+        let d = row[m]
         return d > budget ? 0 : 1 - Double(d) / Double(longer)
     }
 
