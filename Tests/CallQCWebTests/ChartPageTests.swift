@@ -34,7 +34,7 @@ final class ChartPageTests: XCTestCase {
         for text in ChartPageTests.generatedCalls() {
             results += try ChartPageTests.read(text).map(WebTests.checker.check)
         }
-        XCTAssertGreaterThan(results.count, 30)
+        XCTAssertEqual(results.count, 28, "4 days × (3 + 2 + 2) calls")
         try store.save(results)
         let users: [FloorUser] = [
             FloorUser(name: "root", role: .admin),
@@ -149,9 +149,10 @@ final class ChartPageTests: XCTestCase {
         return out
     }
 
-    static func assertClose(_ got: [String: Double], _ expected: [String: Double], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    /// `accuracy`: 0.006 for what the chart rounds to two decimals; more where the result JSON rounds the inputs (rates, one decimal).
+    static func assertClose(_ got: [String: Double], _ expected: [String: Double], _ what: String, accuracy: Double = 0.006, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(Set(got.keys), Set(expected.keys), what, file: file, line: line)
-        for (k, v) in expected { XCTAssertEqual(got[k] ?? .nan, v, accuracy: 0.006, "\(what): \(k)", file: file, line: line) }
+        for (k, v) in expected { XCTAssertEqual(got[k] ?? .nan, v, accuracy: accuracy, "\(what): \(k)", file: file, line: line) }
     }
 
     static func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
@@ -173,7 +174,7 @@ final class ChartPageTests: XCTestCase {
         var expectedBands: [String: Double] = ["<60": 0, "60–69": 0, "70–79": 0, "80–89": 0, "90–100": 0]
         var scoresByAgent: [String: [Double]] = [:]
         var findings: [(rule: String, day: String)] = []
-        var sectionShares: [String: [Double]] = [:], sectionTitles: [String: String] = [:]
+        var sectionShares: [String: [Double]] = [:]
         for s in try store.summaries(from: nil, to: nil) {
             let stored = try XCTUnwrap(try store.detail(callID: s.contentHash))
             let score = try XCTUnwrap(stored.result["score"]?["total"]?.numberValue)
@@ -185,10 +186,9 @@ final class ChartPageTests: XCTestCase {
                 findings.append((f["rule"]!.stringValue!, s.date!))
             }
             for sec in stored.result["score"]?["sections"]?.arrayValue ?? [] {
-                let id = sec["id"]!.stringValue!, max = sec["max"]!.numberValue!
+                let id = sec["id"]!.stringValue!, title = sec["title"]?.stringValue ?? "", max = sec["max"]!.numberValue!
                 guard max > 0 else { continue }
-                sectionTitles[id] = sec["title"]?.stringValue
-                sectionShares[id, default: []].append(sec["score"]!.numberValue! / max * 100)
+                sectionShares[title.isEmpty || title == id ? id : "\(title) (\(id))", default: []].append(sec["score"]!.numberValue! / max * 100)
             }
         }
         XCTAssertEqual(Set(scoresByAgent.keys), ["A101", "A102", "A201"])
@@ -196,9 +196,9 @@ final class ChartPageTests: XCTestCase {
         let topRules = ruleTotals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map(\.key)
         XCTAssertTrue(topRules.contains { $0.hasPrefix("taboo.") }, "\(ruleTotals)")
 
-        let expectedBands0 = expectedBands, scoresByAgent0 = scoresByAgent, findings0 = findings, sectionShares0 = sectionShares, sectionTitles0 = sectionTitles
+        let expectedBands0 = expectedBands, scoresByAgent0 = scoresByAgent, findings0 = findings, sectionShares0 = sectionShares
         try await app().test(.router) { client in
-            let expectedBands = expectedBands0, scoresByAgent = scoresByAgent0, findings = findings0, sectionShares = sectionShares0, sectionTitles = sectionTitles0
+            let expectedBands = expectedBands0, scoresByAgent = scoresByAgent0, findings = findings0, sectionShares = sectionShares0
             let page = String(buffer: try await client.execute(uri: "/reports", method: .get, headers: fx.headers("root")) { $0 }.body)
             ChartPageTests.assertClose(try ChartPageTests.values(page, "chart-distribution"),
                                        Dictionary(uniqueKeysWithValues: expectedBands.map { ("通话|" + $0.key, $0.value) }), "score distribution")
@@ -208,12 +208,11 @@ final class ChartPageTests: XCTestCase {
             for rule in topRules { for day in ChartPageTests.days { trends[rule + "|" + day] = Double(findings.filter { $0.rule == rule && $0.day == day }.count) } }
             ChartPageTests.assertClose(try ChartPageTests.values(page, "chart-rule-trends"), trends, "rule trends")
             var sections: [String: Double] = [:]
-            for (id, shares) in sectionShares {
-                let title = sectionTitles[id] ?? id
-                sections["得分率|" + (title == id || title.isEmpty ? id : "\(title) (\(id))")] = ChartPageTests.mean(shares)
-            }
+            for (label, shares) in sectionShares { sections["得分率|" + label] = ChartPageTests.mean(shares) }
             ChartPageTests.assertClose(try ChartPageTests.values(page, "chart-sections"), sections, "sections")
-            XCTAssertTrue(sections.keys.contains { $0.unicodeScalars.contains { $0.value >= 0x4E00 } }, "Chinese section titles: \(sections.keys)")
+            // The Chinese and the English scorecards' sections of one id are two bars.
+            XCTAssertNotNil(sections["得分率|礼貌及服务用语 (politeness)"], "\(sections.keys)")
+            XCTAssertNotNil(sections["得分率|Courtesy and service language (politeness)"], "\(sections.keys)")
             // The HTML report draws the same charts with the same renderer.
             let full = String(buffer: try await client.execute(uri: "/reports/full", method: .get, headers: fx.headers("root")) { $0 }.body)
             for id in ["chart-distribution", "chart-agents", "chart-rule-trends", "chart-sections"] {
@@ -363,7 +362,7 @@ final class ChartPageTests: XCTestCase {
                 ChartPageTests.assertClose(try ChartPageTests.values(page, "chart-my-score"),
                                            Dictionary(uniqueKeysWithValues: scoreByDay.map { ("平均分|" + $0.key, ChartPageTests.mean($0.value)) }), "\(user): score")
                 ChartPageTests.assertClose(try ChartPageTests.values(page, "chart-my-rate"),
-                                           Dictionary(uniqueKeysWithValues: rateByDay.map { ("字/分钟|" + $0.key, ChartPageTests.mean($0.value)) }), "\(user): rate")
+                                           Dictionary(uniqueKeysWithValues: rateByDay.map { ("字/分钟|" + $0.key, ChartPageTests.mean($0.value)) }), "\(user): rate", accuracy: 0.06)
                 // Another agent's calls, appeals and self-checks never appear.
                 for other in others { XCTAssertFalse(page.contains(other.callID), "\(user): \(other.callID) is not A101's") }
                 XCTAssertFalse(page.contains("south reason zzz"), user)

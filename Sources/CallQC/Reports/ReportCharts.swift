@@ -48,18 +48,19 @@ public struct ReportCharts: Sendable {
     }
 
     /// Each scorecard section's average, as a share of its points (per cent), in the order the sections come.
+    /// A section is its id and title: the Chinese and the English scorecard's `politeness` are two bars.
     public func sections(_ calls: [CallSummary], id: String = "chart-sections") -> SVGChart {
-        var order: [String] = [], titles: [String: String] = [:], shares: [String: [Double]] = [:]
+        var order: [String] = [], labels: [String: String] = [:], shares: [String: [Double]] = [:]
         for c in calls {
             for s in c.sections where s.max > 0 {
-                if titles[s.id] == nil { order.append(s.id); titles[s.id] = s.title }
-                shares[s.id, default: []].append(s.score / s.max * 100)
+                let key = s.id + "\u{0}" + s.title
+                if labels[key] == nil { order.append(key); labels[key] = s.title == s.id || s.title.isEmpty ? s.id : "\(s.title) (\(s.id))" }
+                shares[key, default: []].append(s.score / s.max * 100)
             }
         }
-        return SVGChart(id: id, kind: .bars, title: t("各评分项平均得分率", "Average by scorecard section"),
-                        categories: order.map { titles[$0] == $0 || (titles[$0] ?? "").isEmpty ? $0 : "\(titles[$0]!) (\($0))" },
-                        series: [.init(name: t("得分率", "share of points"), values: order.map { id in
-                            let v = shares[id] ?? []
+        return SVGChart(id: id, kind: .bars, title: t("各评分项平均得分率", "Average by scorecard section"), categories: order.map { labels[$0]! },
+                        series: [.init(name: t("得分率", "share of points"), values: order.map { key in
+                            let v = shares[key] ?? []
                             return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
                         })], unit: "%", maximum: 100,
                         categoryHeading: t("评分项", "Section"), tableLabel: t("数据表", "Data table"), emptyText: t("没有评分项。", "No sections."))
