@@ -261,6 +261,34 @@ final class ChartPageTests: XCTestCase {
         }
     }
 
+    func testLabelsFromTheStoreAreEscapedInTheCharts() async throws {
+        let fx = self.fx
+        let evil = "A9<b>&\"x'"
+        let text = """
+        # call: QEVIL-1
+        # agent: \(evil)
+        # date: 2026-11-21
+        [00:00.0-00:04.0] 坐席: 您好，很高兴为您服务。
+        [00:04.5-00:10.0] 客户: 我想查话费。
+        [00:11.0-00:14.0] 坐席: 不知道。
+
+        """
+        try store.save(try ChartPageTests.read(text).map(WebTests.checker.check))
+        XCTAssertEqual(try store.summaries(from: nil, to: nil).filter { $0.agent == evil }.count, 1, "the agent id is stored as written")
+        try await app().test(.router) { client in
+            for uri in ["/reports", "/reports/full", "/me?agent=" + Form.encode(evil)] {
+                let r = try await client.execute(uri: uri, method: .get, headers: fx.headers("root")) { $0 }
+                XCTAssertEqual(r.status, .ok, uri)
+                let page = String(buffer: r.body)
+                XCTAssertFalse(page.contains("<b>&"), "\(uri): markup from the store is text")
+                XCTAssertFalse(page.contains(evil), uri)
+                XCTAssertTrue(page.contains("A9&lt;b&gt;&amp;&quot;x&#39;"), uri)
+            }
+            let page = String(buffer: try await client.execute(uri: "/reports", method: .get, headers: fx.headers("root")) { $0 }.body)
+            XCTAssertNotNil(try ChartPageTests.values(page, "chart-agents")["平均分|" + evil], "the label reads back as the agent id")
+        }
+    }
+
     // MARK: CSV
 
     /// `callqc ARGS` run as the user would, its standard output as bytes.

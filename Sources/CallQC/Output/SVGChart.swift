@@ -109,7 +109,7 @@ public struct SVGChart: Sendable {
 
     /// Display width of a label in pixels at 11px (CJK characters twice as wide).
     static func width(_ s: String) -> Int {
-        s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 11 : 6) }
+        s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 12 : 7) }
     }
 
     /// A label cut to fit `pixels` (the whole label stays in the `<title>` and the table).
@@ -125,15 +125,19 @@ public struct SVGChart: Sendable {
         return out + "…"
     }
 
-    func legend(x: Int, y: Int) -> String {
-        guard series.count > 1 else { return "" }
-        var h = "<g class=\"legend\">", at = x
+    /// The series' names with their colours, in rows no wider than `width`; and the rows' height.
+    func legend(x: Int, y: Int, width: Int) -> (svg: String, height: Int) {
+        guard series.count > 1 else { return ("", 0) }
+        var h = "<g class=\"legend\">", at = x, row = 0
         for (k, s) in series.enumerated() {
-            h += "<rect x=\"\(at)\" y=\"\(y - 9)\" width=\"10\" height=\"10\" fill=\"\(SVGChart.palette[k % SVGChart.palette.count])\"/>"
-            h += "<text x=\"\(at + 14)\" y=\"\(y)\">\(e(s.name))</text>"
-            at += 24 + SVGChart.width(s.name)
+            let w = 24 + SVGChart.width(s.name)
+            if at > x && at + w > width { at = x; row += 1 }
+            let ty = y + row * 16
+            h += "<rect x=\"\(at)\" y=\"\(ty - 9)\" width=\"10\" height=\"10\" fill=\"\(SVGChart.palette[k % SVGChart.palette.count])\"/>"
+            h += "<text x=\"\(at + 14)\" y=\"\(ty)\">\(e(s.name))</text>"
+            at += w
         }
-        return h + "</g>"
+        return (h + "</g>", (row + 1) * 16 + 4)
     }
 
     func histogram() -> String {
@@ -174,9 +178,11 @@ public struct SVGChart: Sendable {
         let (top, _) = axis()
         let labelW = min(200, max(60, (categories.map(SVGChart.width).max() ?? 60) + 8))
         let barH = series.count > 1 ? 12 : 16, rowH = barH * series.count + 8, plotW = 360
-        let legendH = series.count > 1 ? 18 : 0
-        let width = labelW + plotW + 70, height = legendH + categories.count * rowH + 6
-        var h = svgStart(width: width, height: height) + legend(x: labelW, y: 12)
+        let width = labelW + plotW + 70
+        let legend = self.legend(x: labelW, y: 12, width: width)
+        let legendH = legend.height
+        let height = legendH + categories.count * rowH + 6
+        var h = svgStart(width: width, height: height) + legend.svg
         h += "<line x1=\"\(labelW)\" x2=\"\(labelW)\" y1=\"\(legendH)\" y2=\"\(height)\" stroke=\"#8c959f\"/>"
         for (i, label) in categories.enumerated() {
             let y = legendH + i * rowH + 4
@@ -194,19 +200,24 @@ public struct SVGChart: Sendable {
 
     func lines() -> String {
         let (top, ticks) = axis()
-        let left = 40, plotH = 160, topPad = series.count > 1 ? 26 : 12
-        let step = max(18, min(60, 560 / max(1, categories.count - 1)))
-        let plotW = max(1, categories.count - 1) * step
-        let width = left + plotW + 40, height = topPad + plotH + 34
-        var h = svgStart(width: width, height: height) + legend(x: left, y: 12)
+        let left = 40, plotH = 160
+        let plotW = max(320, min(560, (categories.count - 1) * 48))
+        let width = left + plotW + 40
+        let legend = self.legend(x: left, y: 12, width: width)
+        let topPad = series.count > 1 ? legend.height + 8 : 12
+        let height = topPad + plotH + 34
+        var h = svgStart(width: width, height: height) + legend.svg
         let y0 = topPad + plotH
         h += yAxis(ticks, top: top, left: left, right: left + plotW, y0: y0, plotH: plotH)
-        // Every label when they fit; else about ten of them, the last always.
-        let every = max(1, Int((Double(categories.count) / 10).rounded(.up)))
-        func x(_ i: Int) -> Int { left + (categories.count == 1 ? plotW / 2 : i * step) }
+        let step = categories.count > 1 ? Double(plotW) / Double(categories.count - 1) : 0
+        // As many labels as fit (the widest decides): the first, and the last unless it would touch the one before.
+        let labelWidth = (categories.map(SVGChart.width).max() ?? 40) + 10
+        let every = max(1, Int((Double(labelWidth) / max(step, 1)).rounded(.up)))
+        func x(_ i: Int) -> Int { left + (categories.count == 1 ? plotW / 2 : Int((Double(i) * step).rounded())) }
         func y(_ v: Double) -> Int { y0 - Int((Double(plotH) * v / top).rounded()) }
         for (i, label) in categories.enumerated() where i % every == 0 || i == categories.count - 1 {
-            h += "<text x=\"\(x(i))\" y=\"\(y0 + 15)\" text-anchor=\"middle\">\(e(SVGChart.fit(label, max(step * every - 4, 40))))</text>"
+            if i == categories.count - 1 && i % every != 0 && i % every < (every + 1) / 2 { continue }
+            h += "<text x=\"\(x(i))\" y=\"\(y0 + 15)\" text-anchor=\"middle\">\(e(SVGChart.fit(label, max(labelWidth, 40))))</text>"
         }
         for (k, s) in series.enumerated() {
             let colour = SVGChart.palette[k % SVGChart.palette.count]
@@ -228,9 +239,12 @@ public struct SVGChart: Sendable {
     func stacked() -> String {
         let (top, _) = axis()
         let labelW = min(200, max(60, (categories.map(SVGChart.width).max() ?? 60) + 8))
-        let barH = 18, rowH = 26, plotW = 360, legendH = 20
-        let width = labelW + plotW + 60, height = legendH + categories.count * rowH + 6
-        var h = svgStart(width: width, height: height) + legend(x: labelW, y: 12)
+        let barH = 18, rowH = 26, plotW = 360
+        let width = labelW + plotW + 60
+        let legend = self.legend(x: 8, y: 12, width: width)
+        let legendH = max(20, legend.height)
+        let height = legendH + categories.count * rowH + 6
+        var h = svgStart(width: width, height: height) + legend.svg
         for (i, label) in categories.enumerated() {
             let y = legendH + i * rowH + 4
             h += "<text x=\"\(labelW - 6)\" y=\"\(y + 13)\" text-anchor=\"end\">\(e(SVGChart.fit(label, labelW - 8)))<title>\(e(label))</title></text>"
