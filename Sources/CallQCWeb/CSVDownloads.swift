@@ -52,18 +52,23 @@ extension Workbench {
         }
     }
 
-    /// `GET /calibration/csv?table=rules|differences`.
+    /// `GET /calibration/csv?table=rules|missed|differences`.
     func calibrationCSV(_ request: Request) -> Response {
         let p = page(request)
         guard let store else { return noStore(p.t("校准", "Calibration"), p, active: "calibration") }
         let table = request.uri.queryParameters.get("table") ?? "rules"
-        guard table == "rules" || table == "differences" else {
-            return badCSV(p.t("没有这个表：'\(table)'（rules、differences）。", "No table '\(table)' (rules, differences)."), p, active: "calibration")
+        guard ["rules", "missed", "differences"].contains(table) else {
+            return badCSV(p.t("没有这个表：'\(table)'（rules、missed、differences）。", "No table '\(table)' (rules, missed, differences)."), p, active: "calibration")
         }
         do {
             let c = try calibration(store)
             try audit(.reportExported, target: "calibration/\(table).csv", detail: "csv")
-            let text = table == "rules" ? TableCSV.calibrationRules(c, byteOrderMark: true) : TableCSV.calibrationDifferences(c, byteOrderMark: true)
+            let text: String
+            switch table {
+            case "rules": text = TableCSV.calibrationRules(c, byteOrderMark: true)
+            case "missed": text = TableCSV.calibrationMissed(c, texts: try missedTexts(c, store), shown: { p.r($0) }, byteOrderMark: true)
+            default: text = TableCSV.calibrationDifferences(c, byteOrderMark: true)
+            }
             return Response.csv(text, name: "callqc-calibration-\(table).csv")
         } catch {
             return storeError(error, p)
@@ -74,6 +79,16 @@ extension Workbench {
     func calibration(_ store: SQLStore) throws -> Calibration {
         Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil).filter(seeing),
                     appeals: try floor?.appeals(status: .accepted) ?? [])
+    }
+
+    /// The text of each missed turn, unmasked (the caller masks); nil where the call or turn is not stored.
+    func missedTexts(_ c: Calibration, _ store: SQLStore) throws -> [String?] {
+        var calls: [String: Call?] = [:]
+        return try c.missed.map { m in
+            if calls[m.reference] == nil { calls[m.reference] = .some(try store.detail(callID: m.reference)?.call) }
+            guard let call = calls[m.reference] ?? nil, m.turn >= 1, m.turn <= call.turns.count else { return nil }
+            return call.turns[m.turn - 1].text
+        }
     }
 
     func badCSV(_ message: String, _ p: PageContext, active: String) -> Response {

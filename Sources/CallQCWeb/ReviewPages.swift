@@ -200,6 +200,7 @@ extension Workbench {
         var rulesCSVHref: String
         var hasDifferences: Bool
         var differencesCSVHref: String
+        var missedCSVHref: String
         var rules: [Rule]
         var hasMissedTurns: Bool
         var missedTurns: [Missed]
@@ -233,7 +234,7 @@ extension Workbench {
                 notice: c.rules.isEmpty && c.total == nil ? p.t("还没有复核记录：在质检队列里打开一通电话并保存复核结果。", "No reviews yet: open a call from the review queue and record a review.") : nil,
                 hasRules: !c.rules.isEmpty, chart: ReportCharts(english: p.lang == .en).calibration(c).render(),
                 rulesCSVHref: p.link("/calibration/csv", [("table", "rules")]), hasDifferences: c.total != nil || !c.bySection.isEmpty || !c.byAgent.isEmpty,
-                differencesCSVHref: p.link("/calibration/csv", [("table", "differences")]),
+                differencesCSVHref: p.link("/calibration/csv", [("table", "differences")]), missedCSVHref: p.link("/calibration/csv", [("table", "missed")]),
                 rules: c.rules.map { .init(rule: $0.rule, confirmed: $0.confirmed, rejected: $0.rejected, missed: $0.missed, precision: percent($0.precision), recall: percent($0.recall)) },
                 hasMissedTurns: !missed.isEmpty, missedTurns: missed,
                 differences: [table(p.t("总分", "Total"), c.total.map { [$0] } ?? [], "calibration-total"),

@@ -19,7 +19,7 @@ enum ReportFormat: String, CaseIterable, ExpressibleByArgument { case table, csv
 
 /// `--format` of sample.
 enum CalibrationFormat: String, CaseIterable, ExpressibleByArgument { case table, json, csv }
-enum CalibrationTable: String, CaseIterable, ExpressibleByArgument { case rules, differences }
+enum CalibrationTable: String, CaseIterable, ExpressibleByArgument { case rules, missed, differences }
 enum QueueFormat: String, CaseIterable, ExpressibleByArgument { case table, csv, json }
 
 /// `--format` of cases export: the file extension too.

@@ -80,7 +80,7 @@ struct ReportCommand: ParsableCommand {
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
         @OptionGroup var configFile: ConfigOptions
         @Option(name: .long, help: "Output format.") var format: CalibrationFormat = .table
-        @Option(name: .long, help: "CSV: the table to write: rules (precision and recall) or differences (machine minus human, overall, per section and per agent).") var table: CalibrationTable = .rules
+        @Option(name: .long, help: "CSV: the table to write: rules (precision and recall), missed (the missed turns, masked unless --no-redact) or differences (machine minus human, overall, per section and per agent).") var table: CalibrationTable = .rules
         @Flag(name: .long, help: "CSV: start with a UTF-8 byte-order mark, so Excel shows Chinese correctly.") var bom = false
         @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data in the missed turns unmasked.") var redactFlag: Bool?
 
@@ -105,7 +105,14 @@ struct ReportCommand: ParsableCommand {
             let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil),
                                 appeals: try store.appeals(status: .accepted))
             if format == .csv {
-                Console.out(self.table == .rules ? TableCSV.calibrationRules(c, byteOrderMark: bom) : TableCSV.calibrationDifferences(c, byteOrderMark: bom), terminator: "")
+                switch self.table {
+                case .rules: Console.out(TableCSV.calibrationRules(c, byteOrderMark: bom), terminator: "")
+                case .differences: Console.out(TableCSV.calibrationDifferences(c, byteOrderMark: bom), terminator: "")
+                case .missed:
+                    let redactor = Redactor()
+                    Console.out(TableCSV.calibrationMissed(c, texts: try missedTexts(c, store, noRedact: true), shown: { noRedact ? $0 : redactor.redact($0) },
+                                                           byteOrderMark: bom), terminator: "")
+                }
                 return
             }
             let texts = try missedTexts(c, store, noRedact: noRedact)

@@ -88,7 +88,7 @@ final class OneRoadCLITests: XCTestCase {
             (["report", "--db", path("qc.sqlite"), "--by", "week"], "--by", "'agent', 'day' or 'rule'"),
             (["report", "summary", "--db", path("qc.sqlite"), "--format", "pdf"], "--format", "'table', 'csv', 'json' or 'html'"),
             (["report", "calibration", "--db", path("qc.sqlite"), "--format", "html"], "--format", "'table', 'json' or 'csv'"),
-            (["report", "calibration", "--db", path("qc.sqlite"), "--format", "csv", "--table", "agents"], "--table", "'rules' and 'differences'"),
+            (["report", "calibration", "--db", path("qc.sqlite"), "--format", "csv", "--table", "agents"], "--table", "'rules', 'missed' or 'differences'"),
             (["sample", "--db", path("qc.sqlite"), "--date", "2026-11-21", "--format", "html"], "--format", "'table', 'csv' or 'json'"),
             (["cases", "export", "--db", path("qc.sqlite"), "--format", "docx"], "--format", "'md', 'html' or 'json'"),
             (["check", "samples", "--input-format", "docx"], "--input-format", "aws-call-analytics"),

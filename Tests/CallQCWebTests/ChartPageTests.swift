@@ -314,7 +314,8 @@ final class ChartPageTests: XCTestCase {
         _ = (fx, csrf, store)
         let withTaboo = try store.summaries(from: nil, to: nil).filter { $0.findings.contains { $0.rule == "taboo.dont-know" } }
         try store.record(Review(callID: withTaboo[0].callID, reviewedAt: "2026-11-21T10:00:00Z", reviewer: "sup", score: 50, sectionScores: [:],
-                                confirmed: ["taboo.dont-know"], contentHash: withTaboo[0].contentHash))
+                                confirmed: ["taboo.dont-know"], missed: [MissedFinding(rule: "closing", turn: 2, note: "客户说号码\(ChartPageTests.phone)后没有结束语")],
+                                contentHash: withTaboo[0].contentHash))
         let day = ChartPageTests.days[2]
         let expected: [(String, [String])] = [
             ("/reports/csv?table=by-agent", ["report", "--by", "agent"]),
@@ -323,6 +324,7 @@ final class ChartPageTests: XCTestCase {
             ("/queue/csv?date=\(day)&per_agent=2&seed=1", ["sample", "--date", day, "--per-agent", "2", "--seed", "1"]),
             ("/calibration/csv?table=rules", ["report", "calibration"]),
             ("/calibration/csv?table=differences", ["report", "calibration", "--table", "differences"]),
+            ("/calibration/csv?table=missed", ["report", "calibration", "--table", "missed"]),
         ]
         var cliOutputs: [String: [UInt8]] = [:]
         for (path, args) in expected { cliOutputs[path] = try cli(args + ["--db", dbPath, "--format", "csv", "--bom"]) }
@@ -338,6 +340,10 @@ final class ChartPageTests: XCTestCase {
                 XCTAssertEqual(bytes, outputs[path], "\(path) is the command line's CSV")
                 XCTAssertGreaterThan(String(decoding: bytes, as: UTF8.self).split(separator: "\r\n").count, 1, "\(path) has rows")
             }
+            // Personal data masked as on the page: the number in the reviewer's note is not in the download.
+            let missed = String(buffer: try await client.execute(uri: "/calibration/csv?table=missed", method: .get, headers: fx.headers("root")) { $0 }.body)
+            XCTAssertFalse(missed.contains(ChartPageTests.phone), missed)
+            XCTAssertTrue(missed.contains("139****5678"), missed)
             // The page's visibility: a supervisor downloads their team's agents only.
             let north = String(buffer: try await client.execute(uri: "/reports/csv?table=by-agent", method: .get, headers: fx.headers("sup-north")) { $0 }.body)
             XCTAssertEqual(north.split(separator: "\r\n").dropFirst().map { String($0.split(separator: ",").first!) }, ["A101", "A102"])
@@ -348,7 +354,7 @@ final class ChartPageTests: XCTestCase {
             let page = String(buffer: try await client.execute(uri: "/reports?from=2026-11-18", method: .get, headers: fx.headers("root")) { $0 }.body)
             XCTAssertTrue(page.contains("href=\"/reports/csv?table=by-agent&amp;from=2026-11-18\""), page)
         }
-        XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "root", action: .reportExported).count, expected.count, "each download is audited")
+        XCTAssertEqual(try floor.auditLog(from: nil, to: nil, actor: "root", action: .reportExported).count, expected.count + 1, "each download is audited (the missed turns twice)")
     }
 
     // MARK: The agent's own page

@@ -37,6 +37,17 @@ public enum TableCSV {
         return out
     }
 
+    /// Calibration's missed turns with the turn's text (`texts`, in the order of `c.missed`; nil where the
+    /// call or turn is not stored); `shown` masks call ids, texts and notes (or not, with --no-redact).
+    public static func calibrationMissed(_ c: Calibration, texts: [String?], shown: (String) -> String, byteOrderMark: Bool = false) -> String {
+        var out = bom(byteOrderMark) + CSVRenderer.line(["rule", "call", "turn", "text", "note", "reviewer", "reviewed_at"])
+        for (i, m) in c.missed.enumerated() {
+            let text = i < texts.count ? texts[i] : nil
+            out += CSVRenderer.line([m.rule, shown(m.callID), String(m.turn), text.map(shown) ?? "", m.note.map(shown) ?? "", m.reviewer ?? "", m.reviewedAt])
+        }
+        return out
+    }
+
     /// Calibration's machine-minus-human differences: overall, per section and per agent.
     public static func calibrationDifferences(_ c: Calibration, byteOrderMark: Bool = false) -> String {
         var out = bom(byteOrderMark) + CSVRenderer.line(["scope", "key", "calls", "mean_difference", "spread"])

@@ -52,7 +52,7 @@ let libraryTemplates: [String: String] = [
     </tbody></table>
     {{/hasRules}}
     {{#hasMissedTurns}}
-    <h2>{{#t}}漏检的句子||Missed turns{{/t}}</h2>
+    <h2>{{#t}}漏检的句子||Missed turns{{/t}} <a href="{{missedCSVHref}}" class="csv" id="csv-calibration-missed" download>CSV</a></h2>
     <table id="calibration-missed"><thead><tr><th>{{#t}}规则||Rule{{/t}}</th><th>{{#t}}通话||Call{{/t}}</th><th>#</th><th>{{#t}}内容||Text{{/t}}</th><th>{{#t}}说明||Note{{/t}}</th><th>{{#t}}复核人||Reviewer{{/t}}</th></tr></thead><tbody>
     {{#missedTurns}}
     <tr><td>{{rule}}</td><td><a href="{{href}}">{{call}}</a></td><td>{{turn}}</td><td>{{text}}</td><td>{{note}}</td><td>{{reviewer}}</td></tr>
