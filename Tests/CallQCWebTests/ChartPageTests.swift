@@ -423,6 +423,11 @@ final class ChartPageTests: XCTestCase {
                 XCTAssertEqual(r.status, status, "\(user) \(uri)")
                 XCTAssertFalse(String(buffer: r.body).contains("chart-my-score"), "\(user) \(uri)")
             }
+            // In English: the same numbers under English names.
+            let en = String(buffer: try await client.execute(uri: "/me?lang=en", method: .get, headers: fx.headers("wang")) { $0 }.body)
+            XCTAssertTrue(en.contains("My most frequent findings"), en)
+            ChartPageTests.assertClose(try ChartPageTests.values(en, "chart-my-score"),
+                                       Dictionary(uniqueKeysWithValues: scoreByDay.map { ("mean score|" + $0.key, ChartPageTests.mean($0.value)) }), "en: score")
             // A supervisor without an agent chooses among their team's agents.
             let choose = String(buffer: try await client.execute(uri: "/me", method: .get, headers: fx.headers("sup-north")) { $0 }.body)
             XCTAssertTrue(choose.contains("href=\"/me?agent=A101\""), choose)
