@@ -299,6 +299,28 @@ public final class SQLiteDatabase: SQLDatabase {
         m.registerMigration("v7-case-sharing") { db in
             try db.execute(sql: "ALTER TABLE cases ADD COLUMN shared_with_agent INTEGER NOT NULL DEFAULT 0")
         }
+        // The workbench's self-checks, per user: what was checked, when, the score and finding counts (never the text).
+        m.registerMigration("v8-self-checks") { db in
+            try db.execute(sql: """
+                CREATE TABLE self_checks (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user TEXT NOT NULL,
+                    agent_id TEXT,
+                    label TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('transcript', 'draft')),
+                    checked_at TEXT NOT NULL,
+                    score REAL,
+                    max_score REAL,
+                    grade TEXT,
+                    findings INTEGER NOT NULL,
+                    critical INTEGER NOT NULL,
+                    errors INTEGER NOT NULL,
+                    warnings INTEGER NOT NULL
+                );
+                CREATE INDEX self_checks_user ON self_checks(user, checked_at);
+                CREATE INDEX self_checks_agent ON self_checks(agent_id, checked_at);
+                """)
+        }
     }
 }
 

@@ -40,6 +40,7 @@ enum FloorPolicy {
         case (.post, "calls", 3) where parts[2] == "review": return supervisors
         case (_, "queue", _), (_, "calibration", _), (_, "reports", _): return supervisors
         case (.get, "appeals", 1): return [.agent, .supervisor, .admin]              // agents: their own
+        case (.get, "me", 1): return [.agent, .supervisor, .admin]                   // agents: their own; others: an agent they may see
         case (.post, "appeals", 3) where parts[2] == "decide": return supervisors
         case (.get, "cases", _): return [.agent, .supervisor, .trainer, .admin]       // agents: their own calls' cases
         case (.post, "cases", 1), (.post, "cases", 3): return [.trainer, .admin]     // add; share with the agent

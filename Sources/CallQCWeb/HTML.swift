@@ -63,6 +63,7 @@ enum Layout {
     static func page(_ title: String, _ body: String, _ p: PageContext, active: String = "") -> String {
         var nav: [(String, String, String)] = [
             ("/self-check", p.t("自检", "Self-check"), "self-check"),
+            ("/me", p.t("我的质检", "My QC"), "me"),
             ("/queue", p.t("质检队列", "Review queue"), "queue"),
             ("/calibration", p.t("校准", "Calibration"), "calibration"),
             ("/reports", p.t("报表", "Reports"), "reports"),
@@ -76,6 +77,8 @@ enum Layout {
             nav.append(("/admin/audit", p.t("审计", "Audit"), "audit"))
             nav.append(("/account", p.t("我的账号", "Account"), "account"))
             nav = nav.filter { FloorPolicy.roles(.get, $0.0).contains(user.role) }
+            // An agent's own page is theirs: supervisors reach an agent's from the reports.
+            if user.role != .agent { nav.removeAll { $0.0 == "/me" } }
             account = Account(name: user.name, role: user.role.rawValue)
         }
         let sep = p.here.contains("?") ? "&" : "?"
@@ -101,5 +104,9 @@ enum Layout {
     footer{margin-top:3rem;border-top:1px solid #d0d7de;padding-top:.5rem}
     table.review td{vertical-align:middle}
     ol.transcript li{grid-template-columns:8rem 5rem 1fr}
+    figure.chart{margin:1rem 0}figure.chart figcaption{font-weight:600;margin-bottom:.3rem}
+    details.chart-data summary{color:#656d76;font-size:.85rem;cursor:pointer}details.chart-data table{width:auto}
+    .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:0 2rem}
+    a.csv{font-size:.85rem;margin-left:.6rem}
     """
 }

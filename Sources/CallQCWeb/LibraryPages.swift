@@ -16,12 +16,15 @@ extension Workbench {
     }
 
     struct ReportsModel: TemplateModel {
-        struct Row: TemplateModel { var key: String; var calls: Int; var spread: Int; var mean: String; var lowest: String; var vetoes: Int; var rate: String; var under: Int; var top: String }
-        struct Table: TemplateModel { var heading: String; var id: String; var byAgent: Bool; var target: String; var rows: [Row] }
+        struct Row: TemplateModel { var key: String; var href: String?; var calls: Int; var spread: Int; var mean: String; var lowest: String; var vetoes: Int; var rate: String; var under: Int; var top: String }
+        struct Table: TemplateModel { var heading: String; var id: String; var byAgent: Bool; var target: String; var csvHref: String; var rows: [Row] }
         var error: String?
         var from: String, to: String, fullHref: String
         var calls: Int, agents: Int, mean: String, vetoes: Int
         var distribution: String
+        /// The charts' HTML (``SVGChart``, every label escaped there).
+        var charts: String
+        var ruleCSVHref: String
         var tables: [Table]
     }
 
@@ -42,16 +45,23 @@ extension Workbench {
                                      calls: byAgent.calls, agents: byAgent.rows.count,
                                      mean: byAgent.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "–", vetoes: byAgent.vetoes,
                                      distribution: byAgent.distribution.map { "\($0.0) \($0.1)" }.joined(separator: " · "),
-                                     tables: [reportTable(byAgent, p.t("按坐席", "By agent"), id: "by-agent"), reportTable(byDay, p.t("按日期", "By day"), id: "by-day")])
+                                     charts: ReportCharts(english: p.lang == .en).report(calls).map { $0.render() }.joined(),
+                                     ruleCSVHref: csvLink(p, "by-rule", from, to),
+                                     tables: [reportTable(byAgent, p.t("按坐席", "By agent"), id: "by-agent", p, csv: csvLink(p, "by-agent", from, to)),
+                                              reportTable(byDay, p.t("按日期", "By day"), id: "by-day", p, csv: csvLink(p, "by-day", from, to))])
             return Response.html(Templates.page("reports", title: title, model, p, active: "reports"), p)
         } catch {
             return storeError(error, p)
         }
     }
 
-    func reportTable(_ r: Report, _ heading: String, id: String) -> ReportsModel.Table {
-        ReportsModel.Table(heading: heading, id: id, byAgent: r.grouping == .agent, target: "\(r.target)", rows: r.rows.map { row in
-            .init(key: row.key, calls: row.calls, spread: row.spread, mean: row.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "–",
+    func csvLink(_ p: PageContext, _ table: String, _ from: String?, _ to: String?) -> String {
+        p.link("/reports/csv", [("table", table)] + (from.map { [("from", $0)] } ?? []) + (to.map { [("to", $0)] } ?? []))
+    }
+
+    func reportTable(_ r: Report, _ heading: String, id: String, _ p: PageContext, csv: String) -> ReportsModel.Table {
+        ReportsModel.Table(heading: heading, id: id, byAgent: r.grouping == .agent, target: "\(r.target)", csvHref: csv, rows: r.rows.map { row in
+            .init(key: row.key, href: r.grouping == .agent && row.key != "(no agent)" ? p.link("/me", [("agent", row.key)]) : nil, calls: row.calls, spread: row.spread, mean: row.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "–",
                   lowest: row.minScore.map(Format.points) ?? "–", vetoes: row.vetoes, rate: Report.rateText(row), under: row.daysUnderTarget ?? 0,
                   top: row.topFindings.map { "\($0.0) ×\($0.1)" }.joined(separator: "、"))
         })
@@ -73,7 +83,7 @@ extension Workbench {
                 let periodText = [from, to].compactMap { $0 }.isEmpty ? "all dates" : "\(from ?? "…") – \(to ?? "…")"
                 let html = HTMLReport(title: "callqc 质检报告", period: periodText, byAgent: Report(calls, by: .agent), byRule: Report(calls, by: .rule),
                                       calls: stored, omittedCalls: calls.count - stored.count, redact: masked,
-                                      generatedAt: ISO8601DateFormatter().string(from: Date())).render()
+                                      generatedAt: ISO8601DateFormatter().string(from: Date()), summaries: calls).render()
                 return Response.html(html, p)
             } catch {
                 return storeError(error, p)

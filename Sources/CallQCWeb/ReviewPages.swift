@@ -54,6 +54,9 @@ extension Workbench {
         var summary: String?
         var notice: String?
         var hasPicks = false
+        /// The risk mix (``SVGChart``'s HTML) and the picks as CSV.
+        var chart = ""
+        var csvHref = ""
         var picks: [Pick] = []
         var short: [String] = []
         var hasDone = false
@@ -82,6 +85,8 @@ extension Workbench {
             model.summary = p.t(zhLine, enLine)
             if calls.isEmpty { model.notice = p.t("这一天没有存储的通话。", "No calls stored for this day.") }
             model.hasPicks = !queue.picks.isEmpty
+            model.chart = ReportCharts(english: p.lang == .en).riskMix(queue).render()
+            model.csvHref = p.link("/queue/csv", [("date", qr.date), ("per_agent", String(qr.plan.perAgent)), ("seed", String(qr.plan.seed))])
             model.picks = queue.picks.map { pick in
                 .init(agent: pick.agent, href: p.link(p.callPath(pick.call.key, hash: pick.call.contentHash)), key: p.r(pick.call.key),
                       score: pick.call.score.map(Format.points) ?? "–", grade: pick.call.grade ?? "–", reason: pick.reason)
@@ -190,6 +195,12 @@ extension Workbench {
         struct Differences: TemplateModel { var heading: String; var id: String; var rows: [Row] }
         var notice: String?
         var hasRules: Bool
+        /// Precision and recall (``SVGChart``'s HTML); the tables as CSV.
+        var chart: String
+        var rulesCSVHref: String
+        var hasDifferences: Bool
+        var differencesCSVHref: String
+        var missedCSVHref: String
         var rules: [Rule]
         var hasMissedTurns: Bool
         var missedTurns: [Missed]
@@ -203,8 +214,7 @@ extension Workbench {
         guard let store else { return noStore(title, p, active: "calibration") }
         do {
             // An accepted appeal counts as a wrongly flagged finding of its rule, as a rejected one in review does.
-            let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil).filter(seeing),
-                                appeals: try floor?.appeals(status: .accepted) ?? [])
+            let c = try calibration(store)
             func percent(_ v: Double?) -> String { v.map { "\(Int(($0 * 100).rounded()))%" } ?? "–" }
             var calls: [String: Call?] = [:]
             var missed: [CalibrationModel.Missed] = []
@@ -222,7 +232,9 @@ extension Workbench {
             }
             let model = CalibrationModel(
                 notice: c.rules.isEmpty && c.total == nil ? p.t("还没有复核记录：在质检队列里打开一通电话并保存复核结果。", "No reviews yet: open a call from the review queue and record a review.") : nil,
-                hasRules: !c.rules.isEmpty,
+                hasRules: !c.rules.isEmpty, chart: ReportCharts(english: p.lang == .en).calibration(c).render(),
+                rulesCSVHref: p.link("/calibration/csv", [("table", "rules")]), hasDifferences: c.total != nil || !c.bySection.isEmpty || !c.byAgent.isEmpty,
+                differencesCSVHref: p.link("/calibration/csv", [("table", "differences")]), missedCSVHref: p.link("/calibration/csv", [("table", "missed")]),
                 rules: c.rules.map { .init(rule: $0.rule, confirmed: $0.confirmed, rejected: $0.rejected, missed: $0.missed, precision: percent($0.precision), recall: percent($0.recall)) },
                 hasMissedTurns: !missed.isEmpty, missedTurns: missed,
                 differences: [table(p.t("总分", "Total"), c.total.map { [$0] } ?? [], "calibration-total"),

@@ -111,6 +111,9 @@ extension Workbench {
                 status = .unprocessableContent
             case .calls(let results, let seconds, let warnings)?:
                 model.warnings = warnings.map { p.r($0.description) }
+                recordSelfChecks(results.map { r in
+                    (results.count == 1 ? name : "\(name) · \(r.call.id)", .transcript, r.scorecard?.total, r.scorecard?.max, r.scorecard?.grade, r.findings.map(\.severity))
+                }, into: &model, p)
                 model.hasCalls = true
                 // CallView's HTML (escaped there) goes into the template as it is.
                 model.calls = zip(results, seconds).map { result, secs in
@@ -118,9 +121,30 @@ extension Workbench {
                 }
             case .draft(let report)?:
                 model.draft = LintView.render(p.redact ? report.redactedForOutput() : report, p)
+                recordSelfChecks([(name, .draft, nil, nil, nil, report.allIssues.map(\.severity))], into: &model, p)
             }
         }
         return Response.html(Templates.page("self-check-result", title: p.t("自检结果", "Self-check result"), model, p, active: "self-check"), status: status, p)
+    }
+}
+
+extension Workbench {
+    /// Keeps a logged-in user's self-checks for their history (`/me`): label, time, score and finding
+    /// counts, never the text. Without accounts there is nobody to keep them for.
+    func recordSelfChecks(_ checks: [(label: String, kind: SelfCheckRecord.Kind, score: Double?, max: Double?, grade: String?, severities: [Severity])],
+                          into model: inout SelfCheckModel, _ p: PageContext) {
+        guard let store, let user = FloorRequest.user else { return }
+        let now = Workbench.now()
+        do {
+            for c in checks {
+                try store.addSelfCheck(SelfCheckRecord(user: user.name, agentID: user.agentID, label: c.label, kind: c.kind, checkedAt: now,
+                                                       score: c.score, maxScore: c.max, grade: c.grade, findings: c.severities.count,
+                                                       critical: c.severities.filter { $0 == .critical }.count, errors: c.severities.filter { $0 == .error }.count,
+                                                       warnings: c.severities.filter { $0 == .warning }.count))
+            }
+        } catch {
+            model.warnings.append(p.t("自检记录没有保存：", "The self-check was not recorded: ") + "\(error)")
+        }
     }
 }
 

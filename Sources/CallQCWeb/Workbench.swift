@@ -61,6 +61,8 @@ public struct Workbench: Sendable {
         router.get("/self-check") { request, _ in self.selfCheckForm(request) }
         router.post("/self-check") { request, _ in try await self.selfCheckPost(request) }
         router.get("/queue") { request, _ in self.queuePage(request) }
+        router.get("/queue/csv") { request, _ in self.queueCSV(request) }
+        router.get("/me") { request, _ in self.agentPage(request) }
         router.get("/calls/:id") { request, context in self.callPage(request, id: Workbench.param(context, "id"), status: .ok, error: nil) }
         router.post("/calls/:id/review") { request, context in try await self.reviewPost(request, id: Workbench.param(context, "id")) }
         router.post("/calls/:id/appeal") { request, context in try await self.appealPost(request, id: Workbench.param(context, "id")) }
@@ -79,7 +81,9 @@ public struct Workbench: Sendable {
         }
         router.get("/api/calls/:id") { request, context in self.apiCall(request, id: Workbench.param(context, "id")) }
         router.get("/calibration") { request, _ in self.calibrationPage(request) }
+        router.get("/calibration/csv") { request, _ in self.calibrationCSV(request) }
         router.get("/reports") { request, _ in self.reportsPage(request) }
+        router.get("/reports/csv") { request, _ in self.reportsCSV(request) }
         router.get("/reports/full") { request, _ in self.fullReport(request) }
         router.get("/cases") { request, _ in self.casesPage(request) }
         router.post("/cases") { request, _ in try await self.casePost(request) }

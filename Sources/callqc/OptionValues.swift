@@ -18,6 +18,8 @@ enum TableOrJSON: String, CaseIterable, ExpressibleByArgument { case table, json
 enum ReportFormat: String, CaseIterable, ExpressibleByArgument { case table, csv, json, html }
 
 /// `--format` of sample.
+enum CalibrationFormat: String, CaseIterable, ExpressibleByArgument { case table, json, csv }
+enum CalibrationTable: String, CaseIterable, ExpressibleByArgument { case rules, missed, differences }
 enum QueueFormat: String, CaseIterable, ExpressibleByArgument { case table, csv, json }
 
 /// `--format` of cases export: the file extension too.

@@ -32,6 +32,7 @@ struct ReportCommand: ParsableCommand {
         @Option(name: .long, help: "Daily volume target per agent.") var target: Int = 60
         @Option(name: .customLong("max-calls"), help: "HTML: calls shown in detail (lowest scores first).") var maxCalls: Int = 200
         @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: hTML: show personal data (phone, ID and card numbers) unmasked. Reports are for sharing: masked by default.") var redactFlag: Bool?
+        @Flag(name: .long, help: "CSV: start with a UTF-8 byte-order mark, so Excel shows Chinese correctly (as the workbench's downloads do).") var bom = false
 
         func validate() throws {
             for d in [from, to].compactMap({ $0 }) where !Sample.isDate(d) { throw ValidationError("Dates are YYYY-MM-DD, found '\(d)'.") }
@@ -57,12 +58,12 @@ struct ReportCommand: ParsableCommand {
                 let html = HTMLReport(title: "callqc 质检报告", period: period, byAgent: Report(calls, by: .agent, target: target),
                                       byRule: Report(calls, by: .rule, target: target), calls: stored,
                                       omittedCalls: calls.count - stored.count, redact: !noRedact,
-                                      generatedAt: ISO8601DateFormatter().string(from: Date()))
+                                      generatedAt: ISO8601DateFormatter().string(from: Date()), summaries: calls)
                 sink.write(html.render())
             case .json:
                 sink.write(ReportText.json(report, period: period).pretty() + "\n")
             case .csv:
-                sink.write(ReportText.csv(report))
+                sink.write(TableCSV.report(report, byteOrderMark: bom))
             case .table:
                 sink.write(ReportText.table(report, period: period))
             }
@@ -78,7 +79,9 @@ struct ReportCommand: ParsableCommand {
 
         @Option(name: .long, help: "The results database: a SQLite file, or postgres://USER@HOST:5432/DB (default: db in .callqc.yml).") var db: String?
         @OptionGroup var configFile: ConfigOptions
-        @Option(name: .long, help: "Output format.") var format: TableOrJSON = .table
+        @Option(name: .long, help: "Output format.") var format: CalibrationFormat = .table
+        @Option(name: .long, help: "CSV: the table to write: rules (precision and recall), missed (the missed turns, masked unless --no-redact) or differences (machine minus human, overall, per section and per agent).") var table: CalibrationTable = .rules
+        @Flag(name: .long, help: "CSV: start with a UTF-8 byte-order mark, so Excel shows Chinese correctly.") var bom = false
         @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data in the missed turns unmasked.") var redactFlag: Bool?
 
         /// The text of each missed turn, masked unless --no-redact; nil where the call or turn is not stored.
@@ -101,6 +104,17 @@ struct ReportCommand: ParsableCommand {
             let store = try StoreAccess.open(db)
             let c = Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil),
                                 appeals: try store.appeals(status: .accepted))
+            if format == .csv {
+                switch self.table {
+                case .rules: Console.out(TableCSV.calibrationRules(c, byteOrderMark: bom), terminator: "")
+                case .differences: Console.out(TableCSV.calibrationDifferences(c, byteOrderMark: bom), terminator: "")
+                case .missed:
+                    let redactor = Redactor()
+                    Console.out(TableCSV.calibrationMissed(c, texts: try missedTexts(c, store, noRedact: true), shown: { noRedact ? $0 : redactor.redact($0) },
+                                                           byteOrderMark: bom), terminator: "")
+                }
+                return
+            }
             let texts = try missedTexts(c, store, noRedact: noRedact)
             if format == .json {
                 func diff(_ d: Calibration.Difference) -> JSONValue {
@@ -194,18 +208,6 @@ enum ReportText {
                 line += DisplayWidth.pad(rate, 10) + under + top
                 out += line + "\n"
             }
-        }
-        return out
-    }
-
-    static func csv(_ r: Report) -> String {
-        var out = CSVRenderer.line(["key", "calls", r.grouping == .rule ? "calls_with_finding" : (r.grouping == .agent ? "days" : "agents"),
-                                    "mean_score", "min_score", "vetoes", "median_chars_per_minute", "median_words_per_minute", "days_under_target", "findings", "points", "top_findings"])
-        for row in r.rows {
-            out += CSVRenderer.line([row.key, String(row.calls), String(row.spread), row.meanScore.map { Format.points(($0 * 100).rounded() / 100) } ?? "",
-                                     row.minScore.map(Format.points) ?? "", String(row.vetoes), row.medianRate.map { Format.points($0.rounded()) } ?? "", row.medianWordRate.map { Format.points($0.rounded()) } ?? "",
-                                     row.daysUnderTarget.map(String.init) ?? "", row.findings.map(String.init) ?? "", row.points.map(Format.points) ?? "",
-                                     row.topFindings.map { "\($0.0)×\($0.1)" }.joined(separator: " ")])
         }
         return out
     }

@@ -24,6 +24,7 @@ struct Sample: ParsableCommand {
     @Option(name: .long, help: "Output format.") var format: QueueFormat = .table
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
     @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show call ids and sources unmasked.") var redactFlag: Bool?
+    @Flag(name: .long, help: "CSV: start with a UTF-8 byte-order mark, so Excel shows Chinese correctly (as the workbench's downloads do).") var bom = false
 
     func validate() throws {
         guard Sample.isDate(date) else { throw ValidationError("--date must be YYYY-MM-DD, found '\(date)'.") }
@@ -60,11 +61,7 @@ struct Sample: ParsableCommand {
         func shown(_ s: String) -> String { noRedact ? s : redactor.redact(s) }
         switch format {
         case .csv:
-            var out = CSVRenderer.line(["agent", "call", "score", "grade", "reason", "source", "content_hash"])
-            for p in queue.picks {
-                out += CSVRenderer.line([p.agent, shown(p.call.key), p.call.score.map(JSONValue.format) ?? "", p.call.grade ?? "", p.reason, shown(p.call.source ?? ""), p.call.contentHash])
-            }
-            sink.write(out)
+            sink.write(TableCSV.queue(queue, shown: shown, byteOrderMark: bom))
         case .json:
             sink.write(JSONValue.object([
                 ("schema", .string("callqc.queue/1")), ("date", .string(date)), ("per_agent", .number(Double(perAgent))), ("seed", .number(Double(seed))),

@@ -70,7 +70,7 @@ final class HardeningStoreTests: XCTestCase {
                 do { _ = try SQLStore(path: path) } catch { failures.add("\(error)") }
             }
             XCTAssertEqual(failures.items, [], "round \(round)")
-            XCTAssertEqual(try SQLStore(path: path).appliedMigrations().last, "v7-case-sharing")
+            XCTAssertEqual(try SQLStore(path: path).appliedMigrations().last, "v8-self-checks")
         }
     }
 

@@ -88,7 +88,7 @@ final class PostgresStoreTests: XCTestCase {
         }
         XCTAssertEqual(failures.items, [])
         let store = try backend.open()
-        XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2-cases", "v3-review-misses", "v4-review-hash", "v5-purge-log", "v6-floor", "v7-case-sharing"])
+        XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2-cases", "v3-review-misses", "v4-review-hash", "v5-purge-log", "v6-floor", "v7-case-sharing", "v8-self-checks"])
         let once = try store.database.read { db in try db.int("SELECT COUNT(*) FROM callqc_migrations") }
         XCTAssertEqual(once, 7, "each migration recorded once")
     }

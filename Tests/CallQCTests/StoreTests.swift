@@ -20,7 +20,7 @@ final class StoreTests: XCTestCase {
     func testMigrationsAndIdempotentRechecks() throws {
         let results = samples()
         try StoreBackends.each(in: dir) { store, backend in
-            XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2-cases", "v3-review-misses", "v4-review-hash", "v5-purge-log", "v6-floor", "v7-case-sharing"],
+            XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2-cases", "v3-review-misses", "v4-review-hash", "v5-purge-log", "v6-floor", "v7-case-sharing", "v8-self-checks"],
                            "[\(backend)]")
             try store.save(results)
             try store.save(results)
@@ -44,7 +44,7 @@ final class StoreTests: XCTestCase {
             let again = try backend.open()
             XCTAssertEqual(try again.resultCount(), results.count + 1, "[\(backend)]")
             XCTAssertEqual(try again.summaries(from: nil, to: nil), summaries, "[\(backend)]")
-            XCTAssertEqual(try again.appliedMigrations().count, 7, "[\(backend)] opening again migrates nothing more")
+            XCTAssertEqual(try again.appliedMigrations().count, 8, "[\(backend)] opening again migrates nothing more")
         }
     }
 

@@ -103,6 +103,11 @@ final class FloorWebTests: XCTestCase {
             (.post, "/calls/\(north)/appeal", [("finding", "score"), ("reason", "the customer hung up")], ["root": .forbidden, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .seeOther, "li": .notFound, "trainer": .forbidden]),
             (.get, "/appeals", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .ok, "li": .ok, "trainer": .forbidden]),
             (.post, "/appeals/\(southAppeal)/decide", [("decision", "reject"), ("note", "heard it")], ["sup-north": .notFound, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/me", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .ok, "li": .ok, "trainer": .forbidden]),
+            (.get, "/me?agent=A023", [], ["root": .ok, "sup-north": .ok, "sup-south": .notFound, "wang": .ok, "li": .notFound, "trainer": .forbidden]),
+            (.get, "/reports/csv?table=by-agent", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/queue/csv", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/calibration/csv", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
             (.get, "/admin/audit", [], ["root": .ok, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
             (.get, "/admin/users", [], ["root": .ok, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
         ]

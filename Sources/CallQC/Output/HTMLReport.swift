@@ -13,8 +13,12 @@ public struct HTMLReport: Sendable {
     /// Mask personal data (the default: a report is for sharing).
     public var redact: Bool
     public var generatedAt: String
+    /// Every call of the period, for the charts (``ReportCharts``, as the workbench's report page draws them).
+    public var summaries: [CallSummary]
 
-    public init(title: String, period: String, byAgent: Report, byRule: Report, calls: [StoredResult], omittedCalls: Int, redact: Bool, generatedAt: String) {
+    public init(title: String, period: String, byAgent: Report, byRule: Report, calls: [StoredResult], omittedCalls: Int, redact: Bool, generatedAt: String,
+                summaries: [CallSummary] = []) {
+        self.summaries = summaries
         self.title = title
         self.period = period
         self.byAgent = byAgent
@@ -41,8 +45,7 @@ public struct HTMLReport: Sendable {
 
         """
         h += overview()
-        h += "<section><h2>分数分布 <small>Score distribution</small></h2>\(scoreChart())</section>\n"
-        h += "<section><h2>问题分布 <small>Findings by rule</small></h2>\(ruleChart())</section>\n"
+        h += charts()
         h += agentTable()
         h += "<section><h2>通话明细 <small>Calls</small></h2>\n"
         if calls.isEmpty { h += "<p>没有通话。</p>\n" }
@@ -66,36 +69,20 @@ public struct HTMLReport: Sendable {
         """
     }
 
-    func scoreChart() -> String {
-        let bands = byAgent.distribution
-        let top = max(1, bands.map(\.1).max() ?? 1)
-        let w = 480, h = 180, barW = 70, gap = 20
-        var svg = "<svg role=\"img\" aria-label=\"score distribution\" viewBox=\"0 0 \(w) \(h + 40)\" width=\"\(w)\" height=\"\(h + 40)\">"
-        for (i, (label, count)) in bands.enumerated() {
-            let bh = Int(Double(h - 20) * Double(count) / Double(top))
-            let x = 20 + i * (barW + gap)
-            svg += "<rect x=\"\(x)\" y=\"\(h - bh)\" width=\"\(barW)\" height=\"\(bh)\" class=\"band\(i)\"/>"
-            svg += "<text x=\"\(x + barW / 2)\" y=\"\(h - bh - 4)\" text-anchor=\"middle\">\(count)</text>"
-            svg += "<text x=\"\(x + barW / 2)\" y=\"\(h + 18)\" text-anchor=\"middle\">\(esc(label))</text>"
-        }
-        return svg + "</svg>"
-    }
-
-    func ruleChart() -> String {
+    /// The report's charts: the score distribution, findings by rule, then (from the summaries) mean score
+    /// by agent, the frequent rules by day and the sections' averages.
+    func charts() -> String {
+        let charts = ReportCharts(english: false)
+        var h = "<section><h2>分数分布 <small>Score distribution</small></h2>\(charts.distribution(of: byAgent).render())</section>\n"
         let rows = Array(byRule.rows.prefix(15))
-        if rows.isEmpty { return "<p>没有发现问题。</p>" }
-        let top = max(1, rows.map { $0.findings ?? 0 }.max() ?? 1)
-        let lineH = 24, w = 640, labelW = 170
-        var svg = "<svg role=\"img\" aria-label=\"findings by rule\" viewBox=\"0 0 \(w) \(rows.count * lineH + 10)\" width=\"\(w)\" height=\"\(rows.count * lineH + 10)\">"
-        for (i, r) in rows.enumerated() {
-            let n = r.findings ?? 0
-            let bw = Int(Double(w - labelW - 60) * Double(n) / Double(top))
-            let y = i * lineH + 4
-            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(r.key))</text>"
-            svg += "<rect x=\"\(labelW)\" y=\"\(y)\" width=\"\(max(bw, 1))\" height=\"18\" class=\"sev-\(r.severity?.rawValue ?? "info")\"/>"
-            svg += "<text x=\"\(labelW + bw + 6)\" y=\"\(y + 15)\">\(n) · \(r.spread) 通</text>"
-        }
-        return svg + "</svg>"
+        let rules = SVGChart(id: "chart-rules", kind: .bars, title: "问题分布（发现数） Findings by rule", categories: rows.map(\.key),
+                             series: [.init(name: "发现 findings", values: rows.map { Double($0.findings ?? 0) })], categoryHeading: "规则 Rule", emptyText: "没有发现问题。")
+        h += "<section><h2>问题分布 <small>Findings by rule</small></h2>\(rules.render())</section>\n"
+        guard !summaries.isEmpty else { return h }
+        h += "<section><h2>坐席平均分 <small>Mean score by agent</small></h2>\(charts.agents(summaries).render())</section>\n"
+        h += "<section><h2>高频规则趋势 <small>Rules by day</small></h2>\(charts.ruleTrends(summaries).render())</section>\n"
+        h += "<section><h2>评分项 <small>Sections</small></h2>\(charts.sections(summaries).render())</section>\n"
+        return h
     }
 
     func agentTable() -> String {
@@ -224,9 +211,8 @@ public struct HTMLReport: Sendable {
     .meta{color:#656d76;font-size:.9rem}
     .kpis{display:flex;gap:1rem;flex-wrap:wrap}.kpis div{border:1px solid #d0d7de;border-radius:8px;padding:.8rem 1.2rem;min-width:8rem}.kpis b{display:block;font-size:1.8rem}.kpis span{color:#656d76}
     table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.92rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f6f8fa}
-    svg text{font-size:12px;fill:#1f2328}
-    .band0{fill:#cf222e}.band1{fill:#e16f24}.band2{fill:#d4a72c}.band3{fill:#4d9e55}.band4{fill:#1a7f37}
-    rect.sev-critical{fill:#82071e}rect.sev-error{fill:#cf222e}rect.sev-warning{fill:#d4a72c}rect.sev-info{fill:#8c959f}
+    svg text{font-size:11px;fill:#1f2328}figure.chart{margin:.8rem 0}figure.chart figcaption{font-weight:600;margin-bottom:.3rem}
+    details.chart-data summary{color:#656d76;font-size:.85rem;cursor:pointer}details.chart-data table{width:auto}
     .call{border:1px solid #d0d7de;border-radius:8px;padding:.4rem 1rem 1rem;margin:1.2rem 0}
     .score{float:right;font-size:1rem;padding:.1rem .6rem;border-radius:1rem;background:#f6f8fa}
     .grade-A{background:#dafbe1}.grade-B{background:#eef7e4}.grade-C{background:#fff8c5}.grade-D{background:#ffebd9}.grade-E{background:#ffebe9}

@@ -18,6 +18,8 @@ let libraryTemplates: [String: String] = [
     {{/summary}}
     {{> notice}}
     {{#hasPicks}}
+    {{{chart}}}
+    <p class="meta"><a href="{{csvHref}}" class="csv" id="csv-queue" download>{{#t}}下载 CSV||Download CSV{{/t}}</a></p>
     <table id="queue"><thead><tr><th>{{#t}}坐席||Agent{{/t}}</th><th>{{#t}}通话||Call{{/t}}</th><th>{{#t}}分数||Score{{/t}}</th><th>{{#t}}等级||Grade{{/t}}</th><th>{{#t}}抽取原因||Why{{/t}}</th></tr></thead><tbody>
     {{#picks}}
     <tr><td>{{agent}}</td><td><a href="{{href}}">{{key}}</a></td><td>{{score}}</td><td>{{grade}}</td><td>{{reason}}</td></tr>
@@ -41,6 +43,8 @@ let libraryTemplates: [String: String] = [
     <p>{{#t}}机器发现与复核人员结论的一致程度：每条规则的准确率（确认 ÷ (确认 + 驳回)）与召回率（确认 ÷ (确认 + 漏检)），漏检的句子，机器分与人工分之差。||How far machine and reviewers agree: each rule's precision (confirmed ÷ (confirmed + rejected)) and recall (confirmed ÷ (confirmed + missed)), the missed turns, and machine minus human scores.{{/t}}</p>
     {{> notice}}
     {{#hasRules}}
+    {{{chart}}}
+    <p class="meta"><a href="{{rulesCSVHref}}" class="csv" id="csv-calibration-rules" download>{{#t}}下载 CSV||Download CSV{{/t}}</a></p>
     <table id="calibration-rules"><thead><tr><th>{{#t}}规则||Rule{{/t}}</th><th>{{#t}}确认||Confirmed{{/t}}</th><th>{{#t}}驳回||Rejected{{/t}}</th><th>{{#t}}漏检||Missed{{/t}}</th><th>{{#t}}准确率||Precision{{/t}}</th><th>{{#t}}召回率||Recall{{/t}}</th></tr></thead><tbody>
     {{#rules}}
     <tr><td>{{rule}}</td><td>{{confirmed}}</td><td>{{rejected}}</td><td>{{missed}}</td><td>{{precision}}</td><td>{{recall}}</td></tr>
@@ -48,13 +52,14 @@ let libraryTemplates: [String: String] = [
     </tbody></table>
     {{/hasRules}}
     {{#hasMissedTurns}}
-    <h2>{{#t}}漏检的句子||Missed turns{{/t}}</h2>
+    <h2>{{#t}}漏检的句子||Missed turns{{/t}} <a href="{{missedCSVHref}}" class="csv" id="csv-calibration-missed" download>CSV</a></h2>
     <table id="calibration-missed"><thead><tr><th>{{#t}}规则||Rule{{/t}}</th><th>{{#t}}通话||Call{{/t}}</th><th>#</th><th>{{#t}}内容||Text{{/t}}</th><th>{{#t}}说明||Note{{/t}}</th><th>{{#t}}复核人||Reviewer{{/t}}</th></tr></thead><tbody>
     {{#missedTurns}}
     <tr><td>{{rule}}</td><td><a href="{{href}}">{{call}}</a></td><td>{{turn}}</td><td>{{text}}</td><td>{{note}}</td><td>{{reviewer}}</td></tr>
     {{/missedTurns}}
     </tbody></table>
     {{/hasMissedTurns}}
+    {{#hasDifferences}}<p class="meta"><a href="{{differencesCSVHref}}" class="csv" id="csv-calibration-differences" download>{{#t}}机器与人工分差 CSV||Machine − human differences, CSV{{/t}}</a></p>{{/hasDifferences}}
     {{#differences}}
     <h2>{{heading}}</h2>
     <table id="{{id}}"><thead><tr><th></th><th>{{#t}}通话||Calls{{/t}}</th><th>{{#t}}机器−人工（均值）||Machine − human (mean){{/t}}</th><th>{{#t}}离散度||Spread{{/t}}</th></tr></thead><tbody>
@@ -77,14 +82,16 @@ let libraryTemplates: [String: String] = [
     <a href="{{fullHref}}" id="full-report">{{#t}}完整报告（含通话明细）||Full report (with the calls){{/t}}</a></form>
     <section class="kpis"><div><b>{{calls}}</b><span>{{#t}}通话||calls{{/t}}</span></div><div><b>{{agents}}</b><span>{{#t}}坐席||agents{{/t}}</span></div><div><b>{{mean}}</b><span>{{#t}}平均分||mean score{{/t}}</span></div><div><b>{{vetoes}}</b><span>{{#t}}一票否决||vetoes{{/t}}</span></div></section>
     <p class="meta">{{#t}}分数分布||Scores{{/t}}: {{distribution}}</p>
+    <div class="charts">{{{charts}}}</div>
+    <p class="meta"><a href="{{ruleCSVHref}}" class="csv" id="csv-by-rule" download>{{#t}}按规则汇总 CSV||By rule, CSV{{/t}}</a></p>
     {{#tables}}
-    <h2>{{heading}}</h2>
+    <h2>{{heading}} <a href="{{csvHref}}" class="csv" id="csv-{{id}}" download>CSV</a></h2>
     <table id="{{id}}"><thead><tr><th>{{#byAgent}}{{#t}}坐席||Agent{{/t}}{{/byAgent}}{{^byAgent}}{{#t}}日期||Day{{/t}}{{/byAgent}}</th><th>{{#t}}通话||Calls{{/t}}</th><th>{{#byAgent}}{{#t}}天数||Days{{/t}}{{/byAgent}}{{^byAgent}}{{#t}}坐席数||Agents{{/t}}{{/byAgent}}</th><th>{{#t}}平均分||Mean{{/t}}</th><th>{{#t}}最低分||Lowest{{/t}}</th><th>{{#t}}否决||Vetoes{{/t}}</th><th>{{#t}}语速中位数||Median rate{{/t}}</th>{{#byAgent}}<th>{{#t}}低于日目标({{target}})的天数||Days under {{target}}/day{{/t}}</th>{{/byAgent}}<th>{{#t}}主要问题||Top findings{{/t}}</th></tr></thead><tbody>
     {{^rows}}
     <tr><td colspan="9">{{#t}}没有通话。||No calls.{{/t}}</td></tr>
     {{/rows}}
     {{#rows}}
-    <tr><td>{{key}}</td><td>{{calls}}</td><td>{{spread}}</td><td>{{mean}}</td><td>{{lowest}}</td><td>{{vetoes}}</td><td>{{rate}}</td>{{#byAgent}}<td>{{under}}</td>{{/byAgent}}<td>{{top}}</td></tr>
+    <tr><td>{{#href}}<a href="{{href}}">{{key}}</a>{{/href}}{{^href}}{{key}}{{/href}}</td><td>{{calls}}</td><td>{{spread}}</td><td>{{mean}}</td><td>{{lowest}}</td><td>{{vetoes}}</td><td>{{rate}}</td>{{#byAgent}}<td>{{under}}</td>{{/byAgent}}<td>{{top}}</td></tr>
     {{/rows}}
     </tbody></table>
     {{/tables}}
