@@ -73,14 +73,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CallQCTextTests", dependencies: ["CallQCText"]),
+        // What several test targets share: the test PostgreSQL's fresh schemas (Tests/CallQCTestSupport).
+        .target(name: "CallQCTestSupport", dependencies: ["CallQCStore"], path: "Tests/CallQCTestSupport"),
         // Fixtures/: real vendor outputs (each folder with its SOURCE.txt and licence) and hand-made edge cases.
-        .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore", "CallQCTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     resources: [.copy("Fixtures")]),
         // Runs the built `callqc` binary: exit codes, output streams, the README's commands.
-        .testTarget(name: "CallQCCLITests", dependencies: ["callqc", "CallQC", "CallQCStore"]),
+        .testTarget(name: "CallQCCLITests", dependencies: ["callqc", "CallQC", "CallQCStore", "CallQCTestSupport"]),
         // The workbench's handlers through HummingbirdTesting, and end-to-end runs in headless Chromium
         // (FloorBrowserTests drives it over the DevTools protocol with WSClient).
-        .testTarget(name: "CallQCWebTests", dependencies: ["CallQCWeb", "CallQC", "CallQCStore", "callqc",
+        .testTarget(name: "CallQCWebTests", dependencies: ["CallQCWeb", "CallQC", "CallQCStore", "callqc", "CallQCTestSupport",
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                           .product(name: "WSClient", package: "swift-websocket"),
                                                           .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import CallQCStore
 import Foundation
 import XCTest
+import CallQCTestSupport
 
 /// Issue 17: the recipe of docs/scale.md, "Batch checks on Spark", run as written: PySpark with
 /// master local[2] pipes 5,000 generated calls (and lines that are not calls) through

@@ -1,6 +1,7 @@
 import CallQCStore
 import Foundation
 import XCTest
+import CallQCTestSupport
 
 /// Every command that takes `--db`, run as a center would run a day, once on a SQLite file and
 /// once on PostgreSQL: each says the same on both (times and the database's name aside).

@@ -2,6 +2,7 @@ import CallQC
 import CallQCStore
 import Foundation
 import XCTest
+import CallQCTestSupport
 
 /// `kill -9` in the middle of `callqc check --db`: every batch is one transaction, so what was
 /// committed stays whole and nothing is half-written; a re-run completes the store without

@@ -1,6 +1,7 @@
 import CallQCStore
 import Foundation
 import XCTest
+import CallQCTestSupport
 
 /// Two `callqc serve` processes on one PostgreSQL database, as behind a load balancer: a session
 /// made on one works on the other, a review recorded through one shows on the other, a logout on
@@ -18,34 +19,14 @@ final class MultiInstanceTests: XCTestCase {
 
     override func tearDownWithError() throws {
         for s in servers where s.isRunning { s.terminate(); s.waitUntilExit() }
-        if let schemaURL, let location = try? PostgresLocation(url: schemaURL), let schema = location.schema {
-            var admin = location
-            admin.schema = nil
-            if let db = try? PostgresDatabase(admin, migrate: false) {
-                _ = try? db.write { c in try c.execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
-                db.shutdown()
-            }
-        }
+        if let schemaURL { TestPostgres.drop(schemaURL) }
         try? FileManager.default.removeItem(at: dir)
     }
 
     /// The test database (scripts/install-deps starts it), in a fresh schema; nil off CI without a server.
     func postgresURL() throws -> String? {
-        let base = ProcessInfo.processInfo.environment["CALLQC_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "postgres://callqc:callqc@127.0.0.1:5432/callqc_test"
-        let url = base + (base.contains("?") ? "&" : "?") + "schema=t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        do {
-            let store = try SQLStore.open(url)
-            (store.database as? PostgresDatabase)?.shutdown()
-        } catch {
-            if !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty {
-                XCTFail("PostgreSQL is required in CI (scripts/install-deps starts it): \(error)")
-                return nil
-            }
-            throw XCTSkip("no PostgreSQL at \(PostgresLocation.redacted(base)): \(error)")
-        }
-        schemaURL = url
-        return url
+        schemaURL = try TestPostgres.require()
+        return schemaURL
     }
 
     struct Reply {
