@@ -101,5 +101,7 @@ enum Layout {
     footer{margin-top:3rem;border-top:1px solid #d0d7de;padding-top:.5rem}
     table.review td{vertical-align:middle}
     ol.transcript li{grid-template-columns:8rem 5rem 1fr}
+    #player{position:sticky;top:0;background:#fff;padding:.4rem 0;z-index:1}#player audio{width:100%;max-width:40rem;vertical-align:middle}
+    #speed button[aria-pressed=true]{font-weight:bold}a.seek{color:inherit;text-decoration:underline dotted}ol.transcript li.playing{background:#fff8c5;outline:2px solid #d4a72c}
     """
 }

@@ -247,7 +247,8 @@ final class Chromium: @unchecked Sendable {
     let cdp = CDPConnection()
     var session = ""
 
-    init(profile: URL, log: URL) throws {
+    /// `arguments`: more of Chromium's switches (`--autoplay-policy=no-user-gesture-required` for a player).
+    init(profile: URL, log: URL, arguments: [String] = []) throws {
         self.profile = profile
         self.log = log
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
@@ -256,7 +257,7 @@ final class Chromium: @unchecked Sendable {
         process.arguments = ["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-dev-shm-usage",
                              "--remote-debugging-port=0",
                              // WSClient sends the Origin ws://127.0.0.1, which DevTools refuses unless allowed.
-                             "--remote-allow-origins=ws://127.0.0.1", "--user-data-dir=\(profile.path)", "about:blank"]
+                             "--remote-allow-origins=ws://127.0.0.1", "--user-data-dir=\(profile.path)"] + arguments + ["about:blank"]
         let out = try FileHandle(forWritingTo: log)
         process.standardOutput = out
         process.standardError = out
