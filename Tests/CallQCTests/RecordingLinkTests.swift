@@ -153,6 +153,19 @@ final class RecordingLinkTests: XCTestCase {
         XCTAssertEqual(back.audio, call.audio)
     }
 
+    func testConvertKeepsTheLink() throws {
+        let call = try XCTUnwrap(read("# call: 回访-0042\n# audio: /srv/录音/回访-0042.wav\n[00:00.3-00:04.8] 坐席: 您好\n").calls.first)
+        let plain = PlainTranscriptWriter.write(call)
+        XCTAssertTrue(plain.contains("# audio: /srv/录音/回访-0042.wav\n"), plain)
+        XCTAssertEqual(read(plain).calls.first?.audio, "/srv/录音/回访-0042.wav")
+        let json = CallJSON.encode(call).compact()
+        XCTAssertEqual(read(json, name: "calls/c.json").calls.first?.audio, "/srv/录音/回访-0042.wav")
+        // Without a link, neither form names one.
+        let none = try XCTUnwrap(read("# call: C1\n坐席: 您好\n").calls.first)
+        XCTAssertFalse(PlainTranscriptWriter.write(none).contains("audio"))
+        XCTAssertFalse(CallJSON.encode(none).compact().contains("audio"))
+    }
+
     func testWhatALinkMayBe() {
         XCTAssertNil(RecordingLink.problem("a.wav"))
         XCTAssertNil(RecordingLink.problem("s3://bucket/key"), "a URL without an extension may be a recording")
