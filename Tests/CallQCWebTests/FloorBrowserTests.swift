@@ -10,7 +10,7 @@ import XCTest
 /// would use it: logging in through the form, following links by URL, filling and submitting
 /// the pages' forms. Each journey has its own browser profile (its own cookies).
 ///
-/// The pages carry no scripts (strict CSP), so the test's JavaScript comes in through
+/// The pages carry no scripts of their own but the recording player (strict CSP), so the test's JavaScript comes in through
 /// `Runtime.evaluate`, which DevTools runs outside the page's CSP.
 final class FloorBrowserTests: XCTestCase {
     static let chromium = BrowserTests.chromium
