@@ -11,7 +11,11 @@ enum CallView {
     struct Model: TemplateModel {
         struct Score: TemplateModel { var grade: String; var text: String }
         struct Heading: TemplateModel { var id: String; var score: Score?; var facts: String }
-        struct Deduction: TemplateModel { var first: Bool; var rule: String; var points: String; var turnNumber: Int?; var message: String?; var capped: Bool }
+        struct Deduction: TemplateModel {
+            var first: Bool; var rule: String; var points: String; var turnNumber: Int?; var message: String?; var capped: Bool
+            /// Where its finding was said (seconds), and with a playable recording the link there.
+            var at: Double? = nil; var href: String? = nil; var seek: String? = nil
+        }
         struct Section: TemplateModel { var title: String; var score: String; var deductions: [Deduction] }
         struct General: TemplateModel { var severity: String; var rule: String; var message: String; var detail: String?; var suggestion: String?; var href: String? = nil; var seek: String? = nil }
         struct Near: TemplateModel { var nearTurn: Int; var similarity: Int; var nearText: String; var nearNote: String? }
@@ -132,7 +136,7 @@ enum CallView {
             if let rs = result["ruleset"]?["name"]?.stringValue { facts.append(p.t("规则 ", "rules ") + rs + " " + (result["ruleset"]?["version"]?.stringValue ?? "")) }
             head = .init(id: p.r(call.id), score: score, facts: p.r(facts.joined(separator: " · ")))
         }
-        let sections = scorecard(result, findings, p)
+        var sections = scorecard(result, findings, p)
         var general = self.general(findings, p)
         let recording = self.recording(audio, link: result["call"]?["audio"]?.stringValue, p)
         var turns = transcript(call, findings, p)
@@ -142,6 +146,13 @@ enum CallView {
             func link(_ t: Double) -> (String, String) { (src + "#t=" + seconds(t), seconds(t)) }
             let whole = findings.filter { $0["turn"]?.isNull ?? true }
             for (i, f) in whole.enumerated() where i < general.count { if let t = f["start"]?.numberValue { (general[i].href, general[i].seek) = link(t) } }
+            for i in (sections ?? []).indices {
+                for k in sections![i].deductions.indices {
+                    let d = sections![i].deductions[k]
+                    guard let t = d.at ?? d.turnNumber.flatMap({ $0 >= 1 && $0 <= call.turns.count ? call.turns[$0 - 1].start : nil }) else { continue }
+                    (sections![i].deductions[k].href, sections![i].deductions[k].seek) = link(t)
+                }
+            }
             var byTurn: [Int: [JSONValue]] = [:]
             for f in findings { if let t = f["turn"]?.numberValue { byTurn[Int(t), default: []].append(f) } }
             for (i, turn) in call.turns.enumerated() where i < turns.count {
@@ -166,7 +177,7 @@ enum CallView {
                 let f = idx >= 0 && idx < findings.count ? findings[idx] : nil
                 return .init(first: i == 0, rule: d["rule"]?.stringValue ?? "", points: Format.points(d["points"]?.numberValue ?? 0),
                              turnNumber: f?["turn"]?.numberValue.map { Int($0) }, message: f?["message"]?.stringValue.map { p.r($0) },
-                             capped: d["capped"] == .bool(true))
+                             capped: d["capped"] == .bool(true), at: f?["start"]?.numberValue)
             }
             return .init(title: sec["title"]?.stringValue ?? "",
                          score: "\(Format.points(sec["score"]?.numberValue ?? 0))/\(Format.points(sec["max"]?.numberValue ?? 0))", deductions: deductions)

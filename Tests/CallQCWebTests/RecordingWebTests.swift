@@ -275,6 +275,9 @@ final class RecordingWebTests: XCTestCase {
             XCTAssertTrue(html.contains("data-start=\"44.3\""), html)
             XCTAssertTrue(html.contains("<a class=\"seek\" href=\"\(src)#t=44.3\" data-t=\"44.3\">00:44.3–"), html)
             XCTAssertTrue(html.contains("<a class=\"seek\" href=\"\(src)#t=44.3\" data-t=\"44.3\">taboo.dont-know</a>"), html)
+            // And in the scorecard, the deduction of that finding.
+            let scorecard = String(html[html.range(of: "id=\"scorecard\"")!.lowerBound...].prefix { _ in true }).components(separatedBy: "</table>")[0]
+            XCTAssertTrue(scorecard.contains("<b><a class=\"seek\" href=\"\(src)#t=44.3\" data-t=\"44.3\">taboo.dont-know</a></b>"), scorecard)
             XCTAssertTrue(html.contains("点击每句的时间或问题即可跳到录音的那一刻"))
             let csp = try XCTUnwrap(r.headers[HTTPField.Name("Content-Security-Policy")!])
             XCTAssertTrue(csp.contains("script-src 'self'"), csp)

@@ -12,7 +12,7 @@ let callViewTemplates: [String: String] = [
     {{#hasSections}}
     <table class="card" id="scorecard"><thead><tr><th>{{#t}}评分项||Section{{/t}}</th><th>{{#t}}得分||Score{{/t}}</th><th>{{#t}}扣分明细||Deductions{{/t}}</th></tr></thead><tbody>
     {{#sections}}
-    <tr><td>{{title}}</td><td>{{score}}</td><td>{{#deductions}}{{^first}}<br>{{/first}}<b>{{rule}}</b> −{{points}}{{#turnNumber}}{{#t}} 第{{.}}句|| turn {{.}}{{/t}}{{/turnNumber}}{{#message}}：{{.}}{{/message}}{{#capped}}{{#t}}（封顶）|| (capped){{/t}}{{/capped}}{{/deductions}}{{^deductions}}—{{/deductions}}</td></tr>
+    <tr><td>{{title}}</td><td>{{score}}</td><td>{{#deductions}}{{^first}}<br>{{/first}}<b>{{#href}}<a class="seek" href="{{href}}" data-t="{{seek}}">{{rule}}</a>{{/href}}{{^href}}{{rule}}{{/href}}</b> −{{points}}{{#turnNumber}}{{#t}} 第{{.}}句|| turn {{.}}{{/t}}{{/turnNumber}}{{#message}}：{{.}}{{/message}}{{#capped}}{{#t}}（封顶）|| (capped){{/t}}{{/capped}}{{/deductions}}{{^deductions}}—{{/deductions}}</td></tr>
     {{/sections}}
     </tbody></table>
     {{/hasSections}}
