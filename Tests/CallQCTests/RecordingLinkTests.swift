@@ -18,7 +18,19 @@ final class RecordingLinkTests: XCTestCase {
     func read(_ text: String, name: String = "calls/call.txt", roots: [String] = []) -> ReadOutcome {
         var options = ReadOptions()
         options.audioRoots = roots
-        return TranscriptLoader(options: options).read(bytes: Array(text.utf8), source: dir.appendingPathComponent(name).path)
+        // The transcript is a file, as `check` reads it: a relative link is relative to its folder.
+        let url = dir.appendingPathComponent(name)
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? Data(text.utf8).write(to: url)
+        return TranscriptLoader(options: options).load(.file(url.path))
+    }
+
+    func testPastedTextOrStandardInputKeepsARelativeLinkAsWritten() {
+        // Not a file: no folder to be relative to (the workbench resolves it under its roots).
+        for source in ["-", "pasted text", dir.appendingPathComponent("calls/never-written.txt").path] {
+            let outcome = TranscriptLoader().read(bytes: Array("# audio: 回访-0042.wav\n坐席: 您好\n".utf8), source: source)
+            XCTAssertEqual(outcome.calls.first?.audio, "回访-0042.wav", source)
+        }
     }
 
     func touch(_ relative: String) throws -> String {

@@ -63,7 +63,8 @@ public enum RecordingLink {
     ///
     /// - A URL loses its query and fragment.
     /// - A relative path is looked for under each root; if no root holds it, it is relative to
-    ///   the transcript's folder (standard input: kept as written, for the workbench's roots).
+    ///   the transcript's folder (standard input, or text that is not a file: kept as written,
+    ///   for the workbench's roots).
     /// - A call without a link gets `ROOT/CALL_ID.EXT`, the first that exists, in the order of
     ///   the roots and ``extensions``. A call id with a `/` is never looked up.
     public static func resolve(_ call: inout Call, source: String, roots: [String]) -> String? {
@@ -84,7 +85,8 @@ public enum RecordingLink {
                 call.audio = absolute(join(root, link))
                 return nil
             }
-            if source != "-", !source.isEmpty, !isURL(source) {
+            // Only a transcript read from a file has a folder (not standard input, nor a pasted text).
+            if source != "-", !source.isEmpty, !isURL(source), isFile(source) {
                 let folder = (absolute(source) as NSString).deletingLastPathComponent
                 call.audio = absolute(join(folder, link))
             } else {
