@@ -21,8 +21,6 @@ enum CallView {
         struct Near: TemplateModel { var nearTurn: Int; var similarity: Int; var nearText: String; var nearNote: String? }
         struct Step: TemplateModel { var status: String; var label: String; var optional: Bool; var statusText: String; var turn: String; var said: String; var near: Near?; var conflict: String? }
         struct Script: TemplateModel { var title: String; var coverage: Int; var steps: [Step] }
-        // The models repeated for every turn name their members themselves: no reflection in the
-        // loop that a 20,000-turn call runs (reflection made such a page five times slower).
         /// The call's recording: a player (`src`), or a notice that it is missing, unavailable or elsewhere.
         struct Recording: TemplateModel {
             struct Speed: TemplateModel { var rate: String; var label: String }
@@ -32,6 +30,8 @@ enum CallView {
             var unavailable: Bool
             var remote: String?
         }
+        // The models repeated for every turn name their members themselves: no reflection in the
+        // loop that a 20,000-turn call runs (reflection made such a page five times slower).
         /// `href`/`seek`: the recording at the finding's (or its turn's) start, when the call has a playable recording.
         struct Note: TemplateModel {
             var severity: String; var rule: String; var message: String; var sound: Bool; var detail: String?; var suggestion: String?; var seeAlso: String?
