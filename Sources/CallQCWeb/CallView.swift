@@ -11,18 +11,35 @@ enum CallView {
     struct Model: TemplateModel {
         struct Score: TemplateModel { var grade: String; var text: String }
         struct Heading: TemplateModel { var id: String; var score: Score?; var facts: String }
-        struct Deduction: TemplateModel { var first: Bool; var rule: String; var points: String; var turnNumber: Int?; var message: String?; var capped: Bool }
+        struct Deduction: TemplateModel {
+            var first: Bool; var rule: String; var points: String; var turnNumber: Int?; var message: String?; var capped: Bool
+            /// Where its finding was said (seconds), and with a playable recording the link there.
+            var at: Double? = nil; var href: String? = nil; var seek: String? = nil
+        }
         struct Section: TemplateModel { var title: String; var score: String; var deductions: [Deduction] }
-        struct General: TemplateModel { var severity: String; var rule: String; var message: String; var detail: String?; var suggestion: String? }
+        struct General: TemplateModel { var severity: String; var rule: String; var message: String; var detail: String?; var suggestion: String?; var href: String? = nil; var seek: String? = nil }
         struct Near: TemplateModel { var nearTurn: Int; var similarity: Int; var nearText: String; var nearNote: String? }
         struct Step: TemplateModel { var status: String; var label: String; var optional: Bool; var statusText: String; var turn: String; var said: String; var near: Near?; var conflict: String? }
         struct Script: TemplateModel { var title: String; var coverage: Int; var steps: [Step] }
+        /// The call's recording: a player (`src`), or a notice that it is missing, unavailable or elsewhere.
+        struct Recording: TemplateModel {
+            struct Speed: TemplateModel { var rate: String; var label: String }
+            var src: String?
+            var speeds: [Speed]
+            var missing: String?
+            var unavailable: Bool
+            var remote: String?
+        }
         // The models repeated for every turn name their members themselves: no reflection in the
         // loop that a 20,000-turn call runs (reflection made such a page five times slower).
+        /// `href`/`seek`: the recording at the finding's (or its turn's) start, when the call has a playable recording.
         struct Note: TemplateModel {
             var severity: String; var rule: String; var message: String; var sound: Bool; var detail: String?; var suggestion: String?; var seeAlso: String?
+            var href: String? = nil; var seek: String? = nil
             func child(named name: String) -> Any? {
                 switch name {
+                case "href": return href
+                case "seek": return seek
                 case "severity": return severity
                 case "rule": return rule
                 case "message": return message
@@ -47,8 +64,13 @@ enum CallView {
         /// `said`: the turn's text, masked and escaped, with each finding's span marked (HTML).
         struct Turn: TemplateModel {
             var role: String; var time: String; var who: String; var said: String; var notes: [Note]; var evidence: [Evidence]
+            /// With a playable recording and a start time: the seconds to seek to, where the turn ends, the link.
+            var seek: String? = nil; var seekEnd: String? = nil; var href: String? = nil
             func child(named name: String) -> Any? {
                 switch name {
+                case "seek": return seek
+                case "seekEnd": return seekEnd
+                case "href": return href
                 case "role": return role
                 case "time": return time
                 case "who": return who
@@ -65,15 +87,35 @@ enum CallView {
         var hasGeneral: Bool
         var general: [General]
         var script: Script?
+        var recording: Recording?
         var turns: [Turn]
     }
 
     /// The `call-view` template's HTML, for a page's `{{{view}}}`.
-    static func render(result: JSONValue, call: Call, _ p: PageContext, heading: Bool = true) -> String {
-        Templates.render("call-view", model(result: result, call: call, p, heading: heading), p)
+    /// `audio`: the address of the call's recording and where its link leads (nil: the call has none).
+    static func render(result: JSONValue, call: Call, _ p: PageContext, heading: Bool = true, audio: (src: String, file: RecordingFile)? = nil) -> String {
+        Templates.render("call-view", model(result: result, call: call, p, heading: heading, audio: audio), p)
     }
 
-    static func model(result: JSONValue, call: Call, _ p: PageContext, heading: Bool = true) -> Model {
+    /// The speeds reviewers listen at.
+    static let speeds: [Model.Recording.Speed] = [("1", "1×"), ("1.25", "1.25×"), ("1.5", "1.5×"), ("2", "2×")].map { .init(rate: $0.0, label: $0.1) }
+
+    static func recording(_ audio: (src: String, file: RecordingFile)?, link: String?, _ p: PageContext) -> Model.Recording? {
+        guard let audio else { return nil }
+        switch audio.file {
+        case .playable: return .init(src: audio.src, speeds: speeds, missing: nil, unavailable: false, remote: nil)
+        case .missing:
+            let name = (link ?? "").split(separator: "/").last.map(String.init) ?? ""
+            return .init(src: nil, speeds: [], missing: p.r(name), unavailable: false, remote: nil)
+        case .refused: return .init(src: nil, speeds: [], missing: nil, unavailable: true, remote: nil)
+        case .remote(let url): return .init(src: nil, speeds: [], missing: nil, unavailable: false, remote: p.r(url))
+        }
+    }
+
+    /// Seconds as a link writes them: `12.34`.
+    static func seconds(_ t: Double) -> String { JSONValue.format((t * 1000).rounded() / 1000) }
+
+    static func model(result: JSONValue, call: Call, _ p: PageContext, heading: Bool = true, audio: (src: String, file: RecordingFile)? = nil) -> Model {
         let findings = result["findings"]?.arrayValue ?? []
         var head: Model.Heading?
         if heading {
@@ -94,10 +136,37 @@ enum CallView {
             if let rs = result["ruleset"]?["name"]?.stringValue { facts.append(p.t("规则 ", "rules ") + rs + " " + (result["ruleset"]?["version"]?.stringValue ?? "")) }
             head = .init(id: p.r(call.id), score: score, facts: p.r(facts.joined(separator: " · ")))
         }
-        let sections = scorecard(result, findings, p)
-        let general = self.general(findings, p)
+        var sections = scorecard(result, findings, p)
+        var general = self.general(findings, p)
+        let recording = self.recording(audio, link: result["call"]?["audio"]?.stringValue, p)
+        var turns = transcript(call, findings, p)
+        if let src = recording?.src {
+            // Each turn's time and each finding seek the player (JavaScript), or open the recording
+            // at that second (a media fragment) without it.
+            func link(_ t: Double) -> (String, String) { (src + "#t=" + seconds(t), seconds(t)) }
+            let whole = findings.filter { $0["turn"]?.isNull ?? true }
+            for (i, f) in whole.enumerated() where i < general.count { if let t = f["start"]?.numberValue { (general[i].href, general[i].seek) = link(t) } }
+            for i in (sections ?? []).indices {
+                for k in sections![i].deductions.indices {
+                    let d = sections![i].deductions[k]
+                    guard let t = d.at ?? d.turnNumber.flatMap({ $0 >= 1 && $0 <= call.turns.count ? call.turns[$0 - 1].start : nil }) else { continue }
+                    (sections![i].deductions[k].href, sections![i].deductions[k].seek) = link(t)
+                }
+            }
+            var byTurn: [Int: [JSONValue]] = [:]
+            for f in findings { if let t = f["turn"]?.numberValue { byTurn[Int(t), default: []].append(f) } }
+            for (i, turn) in call.turns.enumerated() where i < turns.count {
+                guard let start = turn.start else { continue }
+                (turns[i].href, turns[i].seek) = link(start)
+                turns[i].seekEnd = turn.end.map(seconds)
+                let marks = byTurn[i + 1] ?? []
+                for k in turns[i].notes.indices where k < marks.count {
+                    (turns[i].notes[k].href, turns[i].notes[k].seek) = link(marks[k]["start"]?.numberValue ?? start)
+                }
+            }
+        }
         return Model(heading: head, hasSections: sections != nil, sections: sections ?? [], hasGeneral: !general.isEmpty, general: general,
-                     script: script(result["script"], p), turns: transcript(call, findings, p))
+                     script: script(result["script"], p), recording: recording, turns: turns)
     }
 
     static func scorecard(_ result: JSONValue, _ findings: [JSONValue], _ p: PageContext) -> [Model.Section]? {
@@ -108,7 +177,7 @@ enum CallView {
                 let f = idx >= 0 && idx < findings.count ? findings[idx] : nil
                 return .init(first: i == 0, rule: d["rule"]?.stringValue ?? "", points: Format.points(d["points"]?.numberValue ?? 0),
                              turnNumber: f?["turn"]?.numberValue.map { Int($0) }, message: f?["message"]?.stringValue.map { p.r($0) },
-                             capped: d["capped"] == .bool(true))
+                             capped: d["capped"] == .bool(true), at: f?["start"]?.numberValue)
             }
             return .init(title: sec["title"]?.stringValue ?? "",
                          score: "\(Format.points(sec["score"]?.numberValue ?? 0))/\(Format.points(sec["max"]?.numberValue ?? 0))", deductions: deductions)

@@ -35,6 +35,8 @@ enum FloorPolicy {
         case (.get, "api", 3) where parts[1] == "calls": return everyone           // visibility in the handler
         case (_, "api", _): return supervisors                                        // queue, reviews
         case (.get, "calls", 2): return everyone                                      // visibility in the handler
+        case (.get, "calls", 3) where parts[2] == "audio", (.head, "calls", 3) where parts[2] == "audio": return everyone  // the call's visibility in the handler
+        case (.get, "static", 2): return everyone                                     // the player's script
         case (.post, "calls", 3) where parts[2] == "appeal": return [.agent]
         case (.post, "calls", 3) where parts[2] == "unmask": return supervisors
         case (.post, "calls", 3) where parts[2] == "review": return supervisors

@@ -108,5 +108,7 @@ enum Layout {
     details.chart-data summary{color:#656d76;font-size:.85rem;cursor:pointer}details.chart-data table{width:auto}
     .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:0 2rem}
     a.csv{font-size:.85rem;margin-left:.6rem}
+    #player{position:sticky;top:0;background:#fff;padding:.4rem 0;z-index:1}#player audio{width:100%;max-width:40rem;vertical-align:middle}
+    #speed button[aria-pressed=true]{font-weight:bold}a.seek{color:inherit;text-decoration:underline dotted}ol.transcript li.playing{background:#fff8c5;outline:2px solid #d4a72c}
     """
 }

@@ -175,7 +175,7 @@ extension Workbench {
             let query = request.uri.queryParameters
             let model = CallModel(
                 error: error, notice: query.get("saved") == "1" ? p.t("复核结果已保存。", "The review was recorded.") : nil,
-                view: CallView.render(result: stored.result, call: stored.call, p),
+                view: CallView.render(result: stored.result, call: stored.call, p, audio: recordingOf(stored, p)),
                 hasReviews: !lines.isEmpty, reviews: lines, appealed: query.get("appealed") == "1",
                 floor: floorSection(stored, id: id, p, unmasked: unmasked),
                 review: role == nil || role == .supervisor || role == .admin ? reviewForm(id: id, stored: stored, p, form: form) : nil,

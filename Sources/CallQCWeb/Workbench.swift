@@ -64,6 +64,9 @@ public struct Workbench: Sendable {
         router.get("/queue/csv") { request, _ in self.queueCSV(request) }
         router.get("/me") { request, _ in self.agentPage(request) }
         router.get("/calls/:id") { request, context in self.callPage(request, id: Workbench.param(context, "id"), status: .ok, error: nil) }
+        router.get("/calls/:id/audio") { request, context in try await self.recording(request, id: Workbench.param(context, "id"), context: context) }
+        router.head("/calls/:id/audio") { request, context in try await self.recording(request, id: Workbench.param(context, "id"), context: context) }
+        router.get("/static/recording.js") { _, _ in self.recordingScript() }
         router.post("/calls/:id/review") { request, context in try await self.reviewPost(request, id: Workbench.param(context, "id")) }
         router.post("/calls/:id/appeal") { request, context in try await self.appealPost(request, id: Workbench.param(context, "id")) }
         router.post("/calls/:id/unmask") { request, context in try await self.unmaskPost(request, id: Workbench.param(context, "id")) }
@@ -222,7 +225,7 @@ extension Response {
     /// and the CSRF cookie when the request had none.
     static func html(_ html: String, status: HTTPResponse.Status = .ok, _ p: PageContext) -> Response {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; script-src 'self'; media-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         headers[.cacheControl] = "no-store"

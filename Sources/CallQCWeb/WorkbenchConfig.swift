@@ -41,6 +41,9 @@ public struct WorkbenchConfig: Sendable {
     /// A session ends after this long without a request, and after `sessionMaxSeconds` in all.
     public var sessionIdleSeconds: Double = 30 * 60
     public var sessionMaxSeconds: Double = 12 * 3600
+    /// The folders of recordings (`--audio-root`, `audio_root`): a call page plays a recording
+    /// only when its file is inside one of them, symbolic links resolved.
+    public var audioRoots: [String] = []
     /// Days after a call is checked in which its agent may appeal a finding.
     public var appealDays: Int = 7
     /// The self-check's standard reading rate: Chinese characters, English words a minute.

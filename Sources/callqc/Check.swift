@@ -16,6 +16,7 @@ struct Check: ParsableCommand {
           callqc check samples/
           callqc check calls/ --format jsonl -o results.jsonl
           callqc check calls/ --db qc.sqlite
+          callqc check calls/ --db qc.sqlite --audio-root recordings/
           callqc check calls/ --format csv --bom -o results.csv
           callqc check call.txt --fail-on error
         """
@@ -46,6 +47,9 @@ struct Check: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "No progress line on standard error.")
     var noProgress = false
 
+    @Option(name: .customLong("audio-root"), help: ArgumentHelp("A folder of recordings: a call without a recording gets DIR/CALL_ID.wav (or .mp3, .m4a, .opus, .ogg) when it exists (repeatable; default: audio_root in .callqc.yml).", valueName: "dir"))
+    var audioRoot: [String] = []
+
     @Option(name: .long, help: "Calls read and checked at once (memory grows with it).")
     var batch: Int = 256
 
@@ -57,6 +61,7 @@ struct Check: ParsableCommand {
             throw ValidationError("Unknown --fail-on '\(f)'. Use info, warning, error or critical.")
         }
         if batch < 1 { throw ValidationError("--batch must be at least 1.") }
+        try Settings.validateAudioRoots(audioRoot)
     }
 
     func run() throws {
@@ -72,7 +77,8 @@ struct Check: ParsableCommand {
                                              sections: catalog.ruleSets[0].scoring.sections, byteOrderMark: bom)
         let threshold = failOn.flatMap(Severity.init(rawValue:))
         let redactor = Redactor()
-        let loader = input.loader(settings)
+        var loader = input.loader(settings)
+        do { loader.options.audioRoots = try settings.audioRoots(audioRoot).value } catch { RuleLoading.fail(error) }
         // Folders are walked as the run goes: their paths are never all held at once.
         let (inputs, expandProblems) = loader.expand(input.paths, walkDirectories: false)
         let walking = inputs.contains { if case .directory = $0 { return true }; return false }

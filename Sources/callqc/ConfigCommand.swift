@@ -43,6 +43,7 @@ struct ConfigCommand: ParsableCommand {
     @Option(name: .customLong("public-url"), help: "As serve --public-url.") var publicURL: [String] = []
     @Option(name: .long, help: "As serve --lang.") var lang: WorkbenchLanguage?
     @Option(name: .customLong("token-file"), help: "As serve --token-file.") var tokenFile: String?
+    @Option(name: .customLong("audio-root"), help: "As check and serve --audio-root.") var audioRoot: [String] = []
 
     /// One line of the output.
     struct Row {
@@ -114,7 +115,10 @@ struct ConfigCommand: ParsableCommand {
             let set = !(env["PGPASSWORD"] ?? "").isEmpty
             add("db.password", Setting(value: set, origin: set ? .env("PGPASSWORD") : .default), secret)
         }
-        add("audio_root", try settings.audioRoot()) { (text($0), $0 ?? "(none)") }
+        // One folder is a string (as the file writes it), several (repeated --audio-root) a list.
+        add("audio_root", try settings.audioRoots(flags.audioRoot)) { roots in
+            (roots.count > 1 ? .array(roots.map(JSONValue.string)) : text(roots.first), roots.isEmpty ? "(none)" : roots.joined(separator: ", "))
+        }
         let serve = try settings.serve(Settings.ServeFlags(host: flags.host, port: flags.port, behindTLS: flags.behindTLS, sessionIdle: flags.sessionIdle,
                                                             appealDays: flags.appealDays, publicURLs: flags.publicURL, lang: flags.lang, tokenFile: flags.tokenFile))
         add("serve.host", serve.host) { (.string($0), $0) }

@@ -17,6 +17,7 @@ struct Serve: ParsableCommand {
         Examples:
           callqc serve --db qc.sqlite
           callqc serve --db qc.sqlite --port 9000 --lang en
+          callqc serve --db qc.sqlite --audio-root /srv/recordings
           CALLQC_TOKEN=s3cret callqc serve --db qc.sqlite --host 0.0.0.0
           PGPASSWORD=… callqc serve --db postgres://qc@db.example:5432/qc --port 8081
         """
@@ -37,6 +38,7 @@ struct Serve: ParsableCommand {
     @Flag(name: .customLong("behind-tls"), inversion: .prefixedNo, help: "A TLS proxy is in front: session cookies are Secure, and the client's address is the first of X-Forwarded-For (default: serve.behind_tls, else no).") var behindTLS: Bool?
     @Option(name: .customLong("session-idle"), help: "Minutes without a request after which a login session ends (default: serve.session_idle, else 30).") var sessionIdle: Double?
     @Option(name: .customLong("appeal-days"), help: "Days after a call is checked in which its agent may appeal (default: serve.appeal_days, else 7).") var appealDays: Int?
+    @Option(name: .customLong("audio-root"), help: ArgumentHelp("A folder of recordings the call pages may play: only files under these folders are served (repeatable; default: audio_root in .callqc.yml).", valueName: "dir")) var audioRoot: [String] = []
     @OptionGroup var ruleOptions: RuleOptions
     @OptionGroup var configFile: ConfigOptions
 
@@ -67,6 +69,7 @@ struct Serve: ParsableCommand {
         c.charactersPerMinute = rates.characters.value
         c.wordsPerMinute = rates.words.value
         c.accounts = Serve.accounts(db)
+        do { c.audioRoots = try settings.audioRoots(audioRoot).value } catch { RuleLoading.fail(error) }
         return c
     }
 
@@ -75,6 +78,7 @@ struct Serve: ParsableCommand {
         guard readTimeout.isFinite, (0.1...3600).contains(readTimeout) else { throw ValidationError("--read-timeout must be between 0.1 and 3600 seconds.") }
         guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 100000.") }
         if token != nil && tokenFile != nil { throw ValidationError("Give --token or --token-file, not both.") }
+        try Settings.validateAudioRoots(audioRoot)
         if let tokenFile {
             guard FileManager.default.isReadableFile(atPath: tokenFile) else { throw ValidationError("--token-file \(tokenFile): cannot read the file.") }
             if (Settings.firstLine(tokenFile) ?? "").isEmpty { throw ValidationError("--token-file \(tokenFile): the file's first line is empty.") }
@@ -84,8 +88,6 @@ struct Serve: ParsableCommand {
     func run() throws {
         let settings = Settings.load(configFile)
         let config = try self.config(settings)
-        // Settings the workbench does not read yet are still checked where a deployment starts.
-        do { _ = try settings.audioRoot() } catch { RuleLoading.fail(error) }
         if let problem = config.problem() {
             Console.error(problem, redact: false)
             throw ExitCode(2)

@@ -168,6 +168,24 @@ struct Settings {
         return root
     }
 
+    /// `--audio-root` (repeatable; each made absolute), else `audio_root`, else none: the folders
+    /// of recordings that `check` looks in and `serve` serves from. A file's root must be a folder.
+    func audioRoots(_ flag: [String]) throws(RuleError) -> Setting<[String]> {
+        if !flag.isEmpty { return Setting(value: flag.map { URL(fileURLWithPath: $0).standardized.path }, origin: .flag("--audio-root")) }
+        let file = try audioRoot()
+        return Setting(value: file.value.map { [$0] } ?? [], origin: file.origin)
+    }
+
+    /// `--audio-root` given on the command line: each must be a folder.
+    static func validateAudioRoots(_ roots: [String]) throws {
+        for root in roots {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--audio-root \(root) is not a folder.")
+            }
+        }
+    }
+
     /// The workbench's flags; nil (or empty) where not given.
     struct ServeFlags {
         var host: String?

@@ -314,6 +314,45 @@ final class ConfigCLITests: XCTestCase {
         XCTAssertTrue(token.stderr.contains(".callqc.yml:2: 'token_file' \(dir.appendingPathComponent("no-such-token").path): cannot read the file"), token.stderr)
     }
 
+    /// `--audio-root` over `audio_root` over none: check links each call to CALL_ID.wav (…) under
+    /// the root in effect; config shows it; only the JSON result gains `audio`, the table does not change.
+    func testAudioRootFlagOverFileOverDefault() throws {
+        try write("audio_root: recordings\n", ".callqc.yml")
+        try write("# call: 回访-0042\n# agent: A017\n[00:00.3-00:04.8] 坐席: 您好，很高兴为您服务。\n[00:05.0-00:08.0] 客户: 我想问一下宽带。\n[00:08.5-00:10.0] 坐席: 感谢您的来电，再见。\n", "call.txt")
+        try write("RIFF", "recordings/回访-0042.wav")
+        try write("ID3", "other/回访-0042.mp3")
+        let recordings = dir.appendingPathComponent("recordings").path, other = dir.appendingPathComponent("other").path
+        func audio(_ args: [String]) throws -> String? {
+            let r = try ConfigRun.run(["check", "call.txt", "--format", "jsonl", "--no-progress", "--no-redact"] + args, in: dir)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+            return (doc["call"] as? [String: Any])?["audio"] as? String
+        }
+        XCTAssertEqual(try audio([]), recordings + "/回访-0042.wav", "the file's audio_root")
+        XCTAssertEqual(try audio(["--audio-root", "other"]), other + "/回访-0042.mp3", "the flag wins")
+        XCTAssertEqual(try audio(["--audio-root", "other", "--audio-root", "recordings"]), other + "/回访-0042.mp3", "the roots in order")
+        XCTAssertNil(try audio(["--no-config"]), "no root: no link, and no `audio` member")
+
+        let table = try ConfigRun.run(["check", "call.txt", "--no-color", "--no-progress"], in: dir)
+        let plain = try ConfigRun.run(["check", "call.txt", "--no-color", "--no-progress", "--no-config"], in: dir)
+        XCTAssertEqual(table.stdout, plain.stdout, "the table does not show recordings")
+
+        let bad = try ConfigRun.run(["check", "call.txt", "--audio-root", "no-such-folder"], in: dir)
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--audio-root no-such-folder is not a folder"), bad.stderr)
+        XCTAssertEqual(try ConfigRun.run(["serve", "--port", "0", "--audio-root", "no-such-folder"], in: dir).status, 2)
+
+        var s = try shown(try ConfigRun.run(["config", "--format", "json"], in: dir))
+        XCTAssertEqual(s["audio_root"]?["value"] as? String, recordings)
+        XCTAssertEqual(s["audio_root"]?["origin"] as? String, "file")
+        s = try shown(try ConfigRun.run(["config", "--format", "json", "--audio-root", "other", "--audio-root", "recordings"], in: dir))
+        XCTAssertEqual(s["audio_root"]?["value"] as? [String], [other, recordings])
+        XCTAssertEqual(s["audio_root"]?["origin"] as? String, "flag")
+        let text = try ConfigRun.run(["config", "--audio-root", "other"], in: dir)
+        XCTAssertTrue(text.stdout.contains(other), text.stdout)
+        XCTAssertTrue(text.stdout.contains("flag --audio-root"), text.stdout)
+    }
+
     // MARK: callqc config
 
     func testConfigShowsEachSettingAndWhereItCameFrom() throws {

@@ -10,7 +10,7 @@ import XCTest
 /// would use it: logging in through the form, following links by URL, filling and submitting
 /// the pages' forms. Each journey has its own browser profile (its own cookies).
 ///
-/// The pages carry no scripts (strict CSP), so the test's JavaScript comes in through
+/// The pages carry no scripts of their own but the recording player (strict CSP), so the test's JavaScript comes in through
 /// `Runtime.evaluate`, which DevTools runs outside the page's CSP.
 final class FloorBrowserTests: XCTestCase {
     static let chromium = BrowserTests.chromium
@@ -247,7 +247,8 @@ final class Chromium: @unchecked Sendable {
     let cdp = CDPConnection()
     var session = ""
 
-    init(profile: URL, log: URL) throws {
+    /// `arguments`: more of Chromium's switches (`--autoplay-policy=no-user-gesture-required` for a player).
+    init(profile: URL, log: URL, arguments: [String] = []) throws {
         self.profile = profile
         self.log = log
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
@@ -256,7 +257,7 @@ final class Chromium: @unchecked Sendable {
         process.arguments = ["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-dev-shm-usage",
                              "--remote-debugging-port=0",
                              // WSClient sends the Origin ws://127.0.0.1, which DevTools refuses unless allowed.
-                             "--remote-allow-origins=ws://127.0.0.1", "--user-data-dir=\(profile.path)", "about:blank"]
+                             "--remote-allow-origins=ws://127.0.0.1", "--user-data-dir=\(profile.path)"] + arguments + ["about:blank"]
         let out = try FileHandle(forWritingTo: log)
         process.standardOutput = out
         process.standardError = out

@@ -61,9 +61,13 @@ public struct Call: Sendable, Hashable {
     /// Any other key–value metadata from the source.
     public var metadata: [String: String]
     public var turns: [Turn]
+    /// The call's recording, when the source names one (`# audio:`, `"audio"`, a recogniser's
+    /// media field) or `--audio-root` finds it: a path, or a URL kept as a reference (never fetched).
+    public var audio: String?
 
     public init(id: String, agent: String? = nil, date: String? = nil, language: String? = nil, script: String? = nil,
-                source: String? = nil, metadata: [String: String] = [:], turns: [Turn] = []) {
+                source: String? = nil, metadata: [String: String] = [:], turns: [Turn] = [], audio: String? = nil) {
+        self.audio = audio
         self.id = id
         self.agent = agent
         self.date = date

@@ -78,6 +78,8 @@ public enum ResultJSON {
         w.key("metadata"); w.beginObject()
         for (k, v) in call.metadata.sorted(by: { $0.key < $1.key }) { w.key(k); w.string(v) }
         w.endObject()
+        // Only a call with a recording has the field: other results stay as they were.
+        if let audio = call.audio { w.member("audio", audio) }
         w.endObject()
         w.key("score")
         if let s = result.scorecard {

@@ -6,6 +6,7 @@ public enum PlainTranscriptWriter {
         if let date = call.date { out += "# date: \(oneLine(date))\n" }
         if let script = call.script { out += "# script: \(oneLine(script))\n" }
         if let language = call.language { out += "# language: \(oneLine(language))\n" }
+        if let audio = call.audio { out += "# audio: \(oneLine(audio))\n" }
         for (key, value) in call.metadata.sorted(by: { $0.key < $1.key }) where PlainTranscriptWriter.safeKey(key) {
             out += "# \(key): \(oneLine(value))\n"
         }

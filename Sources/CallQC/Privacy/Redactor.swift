@@ -61,6 +61,7 @@ extension Call {
         // Recordings are often named after the caller's number: the id and path too.
         c.id = r.redact(id)
         c.source = r.redact(source)
+        c.audio = r.redact(audio)
         c.metadata = metadata.mapValues { r.redact($0) }
         if !redactTurns { return c }
         let found = r.detector.find(inTurns: Redactor.speakers(self))

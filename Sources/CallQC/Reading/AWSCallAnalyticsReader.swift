@@ -35,6 +35,10 @@ public struct AWSCallAnalyticsReader: VendorJSONReader {
         if let meta = document["CustomerMetadata"], let contact = try VendorJSON.string(meta, "ContactId", at: "CustomerMetadata") {
             call.metadata["contact_id"] = contact
         }
+        // Contact Lens names the recording it analysed.
+        if let meta = document["CustomerMetadata"], let uri = try VendorJSON.string(meta, "InputS3Uri", at: "CustomerMetadata"), !uri.isEmpty {
+            call.audio = uri
+        }
 
         var roleOfID: [String: String] = [:]
         for (i, p) in (try VendorJSON.array(document, "Participants", at: "output") ?? []).enumerated() {

@@ -39,6 +39,13 @@ public struct AWSPCAReader: VendorJSONReader {
                 call.metadata["conversation_time"] = time
                 if time.count >= 10, VendorJSON.isoDateTime(String(time.prefix(10)) + "T00:00:00Z") != nil { call.date = String(time.prefix(10)) }
             }
+            // The recording transcribed (its times are the turns'), else the one uploaded.
+            for (i, info) in (try VendorJSON.array(analytics, "SourceInformation", at: at) ?? []).enumerated() where call.audio == nil {
+                guard let job = info["TranscribeJobInfo"], case .object = job else { continue }
+                let jat = "\(at).SourceInformation[\(i)].TranscribeJobInfo"
+                let transcribed = try VendorJSON.string(job, "MediaFileUri", at: jat), original = try VendorJSON.string(job, "MediaOriginalUri", at: jat)
+                call.audio = transcribed ?? original
+            }
             for (i, label) in (try VendorJSON.array(analytics, "SpeakerLabels", at: at) ?? []).enumerated() {
                 let lat = "\(at).SpeakerLabels[\(i)]"
                 if let speaker = try VendorJSON.string(label, "Speaker", at: lat), let text = try VendorJSON.string(label, "DisplayText", at: lat) {

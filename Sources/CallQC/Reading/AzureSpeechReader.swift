@@ -34,6 +34,8 @@ public struct AzureSpeechReader: VendorJSONReader {
                 throw VendorError("not an Azure Speech result: no 'recognizedPhrases' array")
             }
             phrases = list
+            // The batch service's `source`: the recording's URL.
+            if let media = try VendorJSON.string(document, "source", at: "result"), !media.isEmpty { call.audio = media }
             if let stamp = try VendorJSON.string(document, ["timestamp", "timeStamp"], at: "result") {
                 call.metadata["timestamp"] = stamp
             }

@@ -102,6 +102,7 @@ public enum CallJSON {
             ("source", .string(call.source)),
             ("metadata", .object(call.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
         ]
+        if let audio = call.audio { members.append(("audio", .string(audio))) }
         members.append(("turns", .array(call.turns.map { turn in
             var t: [(String, JSONValue)] = [
                 ("role", .string(turn.role.rawValue)),
@@ -156,6 +157,8 @@ public enum CallJSON {
                 }
             }
         }
+        // Checked, with a warning for a link that is no recording, where calls are loaded (RecordingLink).
+        call.audio = try optionalString(value, "audio")
         for (i, item) in turnItems.enumerated() {
             call.turns.append(try turn(item, number: i + 1, roleMap: roleMap))
         }

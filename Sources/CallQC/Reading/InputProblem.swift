@@ -70,6 +70,9 @@ public struct ReadOptions: Sendable {
     public var lineOffset = 0
     /// Files larger than this are refused before they are read (`--max-file-size`).
     public var maxFileBytes = FileBytes.defaultLimit
+    /// Folders of recordings (`--audio-root`, `audio_root`): a call without a recording gets
+    /// `ROOT/CALL_ID.wav` (or .mp3, .m4a, .opus, .ogg) when one exists (``RecordingLink``).
+    public var audioRoots: [String] = []
 
     public init(roleMap: RoleMap = .standard, maxLineBytes: Int = 1 << 20, agentSpeakers: [String] = [], agentChannels: [Int] = []) {
         self.roleMap = roleMap

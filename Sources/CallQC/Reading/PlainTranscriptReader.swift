@@ -41,6 +41,8 @@ public struct PlainTranscriptReader: TranscriptReader {
             if PlainTranscriptReader.starts(b, line, with: "#") || PlainTranscriptReader.starts(b, line, with: "＃") {
                 guard inHeader, let (key, value) = PlainTranscriptReader.header(b, line) else { continue }
                 if let problem = apply(header: key, value: value, to: &call, roleMap: &roleMap, source: input.source, line: number) {
+                    // A recording that cannot be one is a warning: the call is checked without it.
+                    if problem.severity == .warning { warnings.append(problem); continue }
                     return .failure(problem)
                 }
                 labels.forgetRoles()
@@ -128,6 +130,14 @@ public struct PlainTranscriptReader: TranscriptReader {
         case "date", "日期": call.date = value.isEmpty ? nil : value
         case "script", "话术", "问卷": call.script = value.isEmpty ? nil : value
         case "language", "lang", "语言": call.language = value.isEmpty ? nil : value
+        case "audio", "recording", "录音", "錄音", "录音文件", "錄音檔":
+            if value.isEmpty {
+                return InputProblem(source: source, line: line, message: "empty recording in header '# \(key):': give the recording's path, as in '# \(key): recordings/C0042.wav'; the call is checked without it", severity: .warning)
+            }
+            if let problem = RecordingLink.problem(value) {
+                return InputProblem(source: source, line: line, message: "'\(value)' in header '# \(key):' \(problem); the call is checked without it", severity: .warning)
+            }
+            call.audio = value
         case "speakers", "roles":
             for pair in value.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" }) {
                 let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmed() }

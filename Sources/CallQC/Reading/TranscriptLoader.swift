@@ -170,7 +170,20 @@ public struct TranscriptLoader: Sendable {
         let reader = registry.declaration(of: input.format)?.reader ?? PlainTranscriptReader()
         let outcome = input.decision.document.map { reader.read(input.text, document: $0, options: options) }
             ?? reader.read(input.text, options: options)
-        return decideRoles(refuseOversized(outcome, source: input.text.source), source: input.text.source)
+        return linkRecordings(decideRoles(refuseOversized(outcome, source: input.text.source), source: input.text.source), source: input.text.source)
+    }
+
+    /// Checks each call's link to its recording, and finds the recordings of calls without one
+    /// under the audio roots (``RecordingLink/resolve(_:source:roots:)``).
+    func linkRecordings(_ outcome: ReadOutcome, source: String) -> ReadOutcome {
+        if options.audioRoots.isEmpty, !outcome.calls.contains(where: { $0.audio != nil }) { return outcome }
+        var outcome = outcome
+        for i in outcome.calls.indices {
+            if let warning = RecordingLink.resolve(&outcome.calls[i], source: source, roots: options.audioRoots) {
+                outcome.warnings.append(InputProblem(source: source, message: warning, severity: .warning))
+            }
+        }
+        return outcome
     }
 
     /// A call with a turn longer than the line limit (1 MB: some 46 hours of speech) is an error,

@@ -243,7 +243,9 @@ public struct CallIDCollision: Sendable, Hashable {
 public enum ContentHash {
     public static func of(_ call: Call) -> String {
         var c = call
+        // Where it was read from and where its recording is are not the transcript.
         c.source = nil
+        c.audio = nil
         let text = CallJSON.encode(c).compact()
         // FNV-1a, 64 bits, twice with different offsets: 128 bits of fingerprint.
         var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
