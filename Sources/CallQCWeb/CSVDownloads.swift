@@ -76,9 +76,18 @@ extension Workbench {
     }
 
     /// Calibration over the calls the user may see (an accepted appeal counts as a wrongly flagged finding).
+    /// Reviews and appeals of calls the user may not see are left out before counting, so that neither the counts,
+    /// the chart, the missed turns (their text) nor the downloads hold another team's calls.
     func calibration(_ store: SQLStore) throws -> Calibration {
-        Calibration(reviews: try store.reviews(), calls: try store.summaries(from: nil, to: nil).filter(seeing),
-                    appeals: try floor?.appeals(status: .accepted) ?? [])
+        let all = try store.summaries(from: nil, to: nil)
+        let calls = all.filter(seeing)
+        let reviews = try store.reviews(), appeals = try floor?.appeals(status: .accepted) ?? []
+        // Whoever sees every call sees every review (those of purged calls too, as "unmatched").
+        guard calls.count < all.count else { return Calibration(reviews: reviews, calls: calls, appeals: appeals) }
+        let hashes = Set(calls.map(\.contentHash)), ids = Set(calls.map(\.callID))
+        func visible(_ hash: String?, _ id: String) -> Bool { hash.map(hashes.contains) ?? ids.contains(id) }
+        return Calibration(reviews: reviews.filter { visible($0.contentHash, $0.callID) }, calls: calls,
+                           appeals: appeals.filter { visible($0.contentHash, $0.callID) })
     }
 
     /// The text of each missed turn, unmasked (the caller masks); nil where the call or turn is not stored.

@@ -81,14 +81,16 @@ enum ByteRange: Equatable {
     static func parse(_ header: String?, size: Int) -> ByteRange {
         guard let header else { return .whole }
         let value = header.trimmingCharacters(in: .whitespaces)
-        guard value.lowercased().hasPrefix("bytes=") else { return .unsatisfiable }
+        // A unit other than bytes is ignored (RFC 9110 §14.2): the whole file.
+        guard value.lowercased().hasPrefix("bytes=") else { return .whole }
         let specs = value.dropFirst("bytes=".count).split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         // Browsers ask for one range; several are answered with the whole file, as RFC 9110 allows.
         if specs.count > 1 { return specs.allSatisfy { !$0.isEmpty } ? .whole : .unsatisfiable }
         let spec = specs[0]
         guard let dash = spec.firstIndex(of: "-") else { return .unsatisfiable }
         let first = spec[..<dash], last = spec[spec.index(after: dash)...]
-        func number(_ s: Substring) -> Int? { !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } ? Int(s) : nil }
+        // Digits beyond Int's range stand for "more than the file holds" (an end is then the file's last byte).
+        func number(_ s: Substring) -> Int? { !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } ? Int(s) ?? Int.max : nil }
         if first.isEmpty {
             // `-N`: the last N bytes.
             guard let n = number(last), n > 0, size > 0 else { return .unsatisfiable }
@@ -112,6 +114,10 @@ extension Workbench {
         do {
             guard let found = try store.detail(callID: id), canSee(agent: found.summary.agent) else {
                 return Workbench.plain(.notFound, p.t("没有这通电话。", "No such call."))
+            }
+            // A recording is the call unmasked (a voice, numbers said aloud): not for trainers, who see masked text only.
+            guard mayHearRecordings else {
+                return Workbench.plain(.notFound, p.t("这通电话的录音不可用。", "This call's recording is not available."))
             }
             stored = found
         } catch is AmbiguousCallReference {
@@ -141,6 +147,10 @@ extension Workbench {
         }
         headers[.contentLength] = String(range?.count ?? 0)
         if request.method == .head || range == nil { return Response(status: status, headers: headers) }
+        // Listening is in the audit log, as unmasking is: once per playing (the request from the start of the file).
+        if FloorRequest.user != nil, range?.lowerBound == 0 {
+            try? audit(.recordingPlayed, target: stored.summary.key, detail: stored.summary.callID)
+        }
         // Read in chunks as the client takes them: a long recording is never in memory whole.
         let body = try await FileIO().loadFile(path: path, range: range!, context: context)
         return Response(status: status, headers: headers, body: body)
@@ -148,9 +158,12 @@ extension Workbench {
 
     /// The address of a stored call's recording and where its link leads; nil for a call without one.
     func recordingOf(_ stored: StoredResult, _ p: PageContext) -> (src: String, file: RecordingFile)? {
-        guard let link = stored.result["call"]?["audio"]?.stringValue else { return nil }
+        guard mayHearRecordings, let link = stored.result["call"]?["audio"]?.stringValue else { return nil }
         return (p.callPath(stored.summary.key, hash: stored.summary.contentHash) + "/audio", RecordingFile.locate(link, roots: config.audioRoots))
     }
+
+    /// Whether the user may hear recordings: everyone who may see the call, except trainers (masked text only).
+    var mayHearRecordings: Bool { FloorRequest.user?.role != .trainer }
 
     /// A short text answer (the audio route's errors: an `<audio>` element shows no page).
     static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {

@@ -25,9 +25,13 @@ final class RecordingLinkTests: XCTestCase {
         return TranscriptLoader(options: options).load(.file(url.path))
     }
 
-    func testPastedTextOrStandardInputKeepsARelativeLinkAsWritten() {
-        // Not a file: no folder to be relative to (the workbench resolves it under its roots).
-        for source in ["-", "pasted text", dir.appendingPathComponent("calls/never-written.txt").path] {
+    func testPastedTextOrStandardInputKeepsARelativeLinkAsWritten() throws {
+        // Not a file: no folder to be relative to (the workbench resolves it under its roots). Bytes whose name happens
+        // to be a file that exists (a request's ?source=notes.txt) are not that file: looking it up would tell a
+        // client what the server's folder holds.
+        let existing = dir.appendingPathComponent("notes.txt")
+        try Data("笔记".utf8).write(to: existing)
+        for source in ["-", "pasted text", dir.appendingPathComponent("calls/never-written.txt").path, existing.path] {
             let outcome = TranscriptLoader().read(bytes: Array("# audio: 回访-0042.wav\n坐席: 您好\n".utf8), source: source)
             XCTAssertEqual(outcome.calls.first?.audio, "回访-0042.wav", source)
         }
@@ -190,6 +194,10 @@ final class RecordingLinkTests: XCTestCase {
         XCTAssertTrue(RecordingLink.isURL("https://a/b.wav"))
         XCTAssertFalse(RecordingLink.isURL("C:/rec/a.wav"))
         XCTAssertFalse(RecordingLink.isURL("录音://a.wav"))
+        // A user name and password in a URL are secrets, as a signed URL's query is.
+        XCTAssertEqual(RecordingLink.reference("https://qcuser:S3cretPass@nas.example.com/rec/U1.wav?sig=abc#t=3"), "https://nas.example.com/rec/U1.wav")
+        XCTAssertEqual(RecordingLink.reference("s3://bucket/录音/a@b.wav"), "s3://bucket/录音/a@b.wav", "an @ after the host is part of the path")
+        XCTAssertEqual(RecordingLink.reference("ftp://u@host:21/a.wav"), "ftp://host:21/a.wav")
     }
 }
 

@@ -19,6 +19,14 @@ final class ReviewCheckTests: XCTestCase {
         XCTAssertEqual(line, "N[2J1,A,x]0;tyz,a\tb,\"two\nlines\"\r\n")
     }
 
+    /// A cell a spreadsheet would run as a formula gets a leading quote: = + - @, a leading tab or carriage return
+    /// (OWASP's list) and the full-width ＝ ＋ － ＠; numbers and text that only contain them stay as they are.
+    func testCSVCellsNeverStartAFormula() {
+        XCTAssertEqual(CSVRenderer.line(["=HYPERLINK(\"http://x\")", "@SUM(1)", "+1", "-3+3", "\t=1+1", "\r=2+2", "＝1+1", "＋86", "－3", "＠a"]),
+                       "\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),'+1,'-3+3,'\t=1+1,\"'\r=2+2\",'＝1+1,'＋86,'－3,'＠a\r\n")
+        XCTAssertEqual(CSVRenderer.line(["-3", "-2.5", "A023", "客户=投诉", "a\tb"]), "-3,-2.5,A023,客户=投诉,a\tb\r\n")
+    }
+
     /// 感谢您的来电 inside the opening (您好，感谢您的来电，工号…为您服务) is no closing when the
     /// customer hangs up; a closing that ends the greeting's turn still is one.
     func testThankYouForCallingInsideTheOpeningIsNoClosing() {

@@ -67,7 +67,7 @@ final class RecordingWebTests: XCTestCase {
             if let name = calls.first(where: { $0.1.id == s.callID })?.0 { keys[name] = s.key }
         }
         for u in [FloorUser(name: "wang", role: .agent, agentID: "A023", team: "north"), FloorUser(name: "li", role: .agent, agentID: "A031", team: "south"),
-                  FloorUser(name: "sup-north", role: .supervisor, team: "north")] {
+                  FloorUser(name: "sup-north", role: .supervisor, team: "north"), FloorUser(name: "liu", role: .trainer)] {
             try floor.addUser(u)
             _ = try floor.addToken(user: u.name, label: "test", tokenHash: FloorWebTests.sha("cqc_test_" + u.name), createdAt: "2026-12-01T00:00:00Z")
         }
@@ -122,7 +122,7 @@ final class RecordingWebTests: XCTestCase {
                 XCTAssertEqual(r.headers[.acceptRanges], "bytes", range)
                 XCTAssertEqual(Array(buffer: r.body), Array(all[want]), range)
             }
-            for bad in ["bytes=\(size)-", "bytes=20000-30000", "bytes=500-400", "bytes=-0", "bytes=abc", "bytes=1-2-3", "bytes=", "items=0-10", "bytes=-", "bytes=0x10-20", "bytes=+1-2"] {
+            for bad in ["bytes=\(size)-", "bytes=20000-30000", "bytes=500-400", "bytes=-0", "bytes=abc", "bytes=1-2-3", "bytes=", "bytes=-", "bytes=0x10-20", "bytes=+1-2"] {
                 let r = try await get(bad)
                 XCTAssertEqual(r.status, .rangeNotSatisfiable, bad)
                 XCTAssertEqual(r.headers[.contentRange], "bytes */\(size)", bad)
@@ -180,6 +180,33 @@ final class RecordingWebTests: XCTestCase {
             XCTAssertNotEqual(anonymous.status, .ok)
             XCTAssertNotEqual(anonymous.headers[.contentType], "audio/wav")
         }
+    }
+
+    /// A recording is the call unmasked (a voice, the numbers said aloud): trainers, who see masked text only, get
+    /// neither the file nor a player; everyone else's listening is in the audit log, once per playing.
+    func testTrainersGetNoRecordingAndListeningIsAudited() async throws {
+        let north = audioPath("north")
+        try await app().test(.router) { client in
+            for method in [HTTPRequest.Method.get, .head] {
+                let r = try await client.execute(uri: north, method: method, headers: RecordingWebTests.headers("liu", range: "bytes=0-15"))
+                XCTAssertEqual(r.status, .notFound, "trainer \(method)")
+                XCTAssertNotEqual(r.headers[.contentType]?.hasPrefix("audio/"), true)
+            }
+            let page = try await client.execute(uri: String(north.dropLast("/audio".count)), method: .get, headers: RecordingWebTests.headers("liu"))
+            XCTAssertEqual(page.status, .ok, "the trainer still sees the (masked) call")
+            XCTAssertFalse(String(buffer: page.body).contains("<audio"), "no player for a trainer")
+            let supervisorPage = try await client.execute(uri: String(north.dropLast("/audio".count)), method: .get, headers: RecordingWebTests.headers("sup-north"))
+            XCTAssertTrue(String(buffer: supervisorPage.body).contains("<audio"))
+
+            // A playing starts at byte 0 (logged); the seeks after it are not.
+            _ = try await client.execute(uri: north, method: .get, headers: RecordingWebTests.headers("sup-north", range: "bytes=0-"))
+            _ = try await client.execute(uri: north, method: .get, headers: RecordingWebTests.headers("sup-north", range: "bytes=100-200"))
+            _ = try await client.execute(uri: north, method: .head, headers: RecordingWebTests.headers("sup-north"))
+        }
+        let played = try floor.auditLog(from: nil, to: nil, actor: nil, action: .recordingPlayed)
+        XCTAssertEqual(played.count, 1, "\(played)")
+        XCTAssertEqual(played.first?.actor, "sup-north")
+        XCTAssertEqual(played.first?.target, keys["north"])
     }
 
     func testTraversalAndLinksOutOfTheRootAreRefused() async throws {
@@ -254,7 +281,10 @@ final class RecordingWebTests: XCTestCase {
         XCTAssertEqual(ByteRange.parse("bytes=0-0", size: 0), .unsatisfiable, "an empty file has no first byte")
         XCTAssertEqual(ByteRange.parse("bytes=-1", size: 0), .unsatisfiable)
         XCTAssertEqual(ByteRange.parse("bytes=٣-٤", size: 10), .unsatisfiable, "Arabic-Indic digits are not digits here")
-        XCTAssertEqual(ByteRange.parse("bytes=99999999999999999999-", size: 10), .unsatisfiable, "an overflowing number")
+        XCTAssertEqual(ByteRange.parse("bytes=99999999999999999999-", size: 10), .unsatisfiable, "an overflowing start")
+        XCTAssertEqual(ByteRange.parse("bytes=0-99999999999999999999", size: 10), .part(0...9), "an overflowing end is the last byte")
+        XCTAssertEqual(ByteRange.parse("bytes=-99999999999999999999", size: 10), .part(0...9), "an overflowing suffix is the whole file")
+        XCTAssertEqual(ByteRange.parse("items=0-5", size: 10), .whole, "an unknown unit is ignored (RFC 9110 §14.2)")
         XCTAssertEqual(ByteRange.parse("bytes=0-1,", size: 10), .unsatisfiable)
     }
 

@@ -65,7 +65,7 @@ public struct BatchRunner: Sendable {
         var reader = loader
         if let f = item.format { reader.format = f }
         reader.options.lineOffset = item.firstLine - 1
-        let outcome = reader.read(bytes: item.bytes, source: item.source)
+        let outcome = reader.read(bytes: item.bytes, source: item.source, fromFile: item.fromFile)
         return ItemOutcome(source: item.source, results: outcome.calls.map { checker.check($0) },
                            errors: outcome.errors, warnings: outcome.warnings)
     }
@@ -87,7 +87,7 @@ public struct BatchRunner: Sendable {
             defer { start = end; number += 1 }
             guard bytes[start..<end].contains(where: { !ReaderRegistry.isSpace($0) }) else { continue }
             reader.options.lineOffset = number - 1
-            let outcome = reader.read(bytes: Array(bytes[start..<end]), source: item.source)
+            let outcome = reader.read(bytes: Array(bytes[start..<end]), source: item.source, fromFile: item.fromFile)
             if let error = outcome.errors.first {
                 var problem = error
                 problem.line = number

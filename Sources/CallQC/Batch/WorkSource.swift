@@ -16,6 +16,8 @@ public struct WorkItem: Sendable {
     /// Lines of a JSON Lines stream (or the problem of one of its lines): each line not blank
     /// is one record, read on its own, answered by a result or an error in its place.
     public var lineRecords = false
+    /// Whether `bytes` are the file `source` (read by path), not standard input.
+    public var fromFile = false
 
     /// Records this item holds: its lines that are not blank (a chunk), else one.
     public var recordCount: Int {
@@ -29,7 +31,7 @@ public struct WorkItem: Sendable {
         var item = self
         item.unread = false
         switch FileBytes.read(source, maxBytes: maxBytes) {
-        case .success(let bytes): item.bytes = bytes
+        case .success(let bytes): item.bytes = bytes; item.fromFile = true
         case .failure(let problem): item.problem = problem
         }
         return item
@@ -392,7 +394,8 @@ final class LineChunker {
             return nil
         }
         // The loader decides the format of the whole, parsing a JSON document once.
-        let item = WorkItem(source: source, bytes: buffer, firstLine: 1, format: forced?.format, problem: nil)
+        var item = WorkItem(source: source, bytes: buffer, firstLine: 1, format: forced?.format, problem: nil)
+        item.fromFile = closeWhenDone      // a file opened by its path, not standard input
         buffer = []
         return item
     }
@@ -438,6 +441,7 @@ final class LineChunker {
         if !sawRecord, LineChunker.recordCount(chunk[...]) > 0 { sawRecord = true }
         var item = WorkItem(source: source, bytes: chunk, firstLine: line, format: forced?.format ?? .jsonl, problem: nil)
         item.lineRecords = true
+        item.fromFile = closeWhenDone
         line += lines
         return item
     }

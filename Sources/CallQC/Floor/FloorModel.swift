@@ -82,6 +82,8 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable {
     case passwordSet = "password-set", passwordReset = "password-reset"
     case tokenCreated = "token-created", tokenRevoked = "token-revoked"
     case reportExported = "report-exported"
+    /// A recording was fetched from its start (a player's first request; the seeks that follow are not logged).
+    case recordingPlayed = "recording-played"
 }
 
 /// One line of the append-only audit log: who did what, to what, when, from where.

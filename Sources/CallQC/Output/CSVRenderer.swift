@@ -46,7 +46,10 @@ public struct CSVRenderer: ResultRenderer {
         if c.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || (0x7F...0x9F).contains($0.value) }) {
             c = String(String.UnicodeScalarView(c.unicodeScalars.filter { !(($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || (0x7F...0x9F).contains($0.value)) }))
         }
-        if let first = c.first, "=+@".contains(first) || (first == "-" && Double(c) == nil) { c = "'" + c }
+        // Spreadsheets also start a formula after a leading tab or carriage return (OWASP's list), and a Chinese
+        // spreadsheet may take the full-width ＝ ＋ － ＠ for the ASCII ones: all get the quote too.
+        if let first = c.unicodeScalars.first, "=+@\t\r\u{FF1D}\u{FF0B}\u{FF20}\u{FF0D}".unicodeScalars.contains(first)
+            || (first == "-" && Double(c) == nil) { c = "'" + c }
         if c.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + c.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }

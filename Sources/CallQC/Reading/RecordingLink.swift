@@ -37,10 +37,16 @@ public enum RecordingLink {
         return scheme.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) }
     }
 
-    /// A URL without its query and fragment; any other link as it is.
+    /// A URL without its query and fragment, and without a user name and password before its host (secrets, like
+    /// a signed URL's signature); any other link as it is.
     public static func reference(_ link: String) -> String {
         guard isURL(link) else { return link }
-        return String(link.prefix { $0 != "?" && $0 != "#" })
+        var s = String(link.prefix { $0 != "?" && $0 != "#" })
+        if let scheme = s.range(of: "://") {
+            let authority = s[scheme.upperBound...].prefix { $0 != "/" }
+            if let at = authority.lastIndex(of: "@") { s.removeSubrange(scheme.upperBound...at) }
+        }
+        return s
     }
 
     /// Why a link cannot name a recording (an empty value, a control character, a file that is
@@ -67,7 +73,7 @@ public enum RecordingLink {
     ///   for the workbench's roots).
     /// - A call without a link gets `ROOT/CALL_ID.EXT`, the first that exists, in the order of
     ///   the roots and ``extensions``. A call id with a `/` is never looked up.
-    public static func resolve(_ call: inout Call, source: String, roots: [String]) -> String? {
+    public static func resolve(_ call: inout Call, source: String, fromFile: Bool, roots: [String]) -> String? {
         let fm = FileManager.default
         func isFile(_ path: String) -> Bool {
             var directory: ObjCBool = false
@@ -85,8 +91,9 @@ public enum RecordingLink {
                 call.audio = absolute(join(root, link))
                 return nil
             }
-            // Only a transcript read from a file has a folder (not standard input, nor a pasted text).
-            if source != "-", !source.isEmpty, !isURL(source), isFile(source) {
+            // Only a transcript read from a file has a folder (not standard input, a pasted text, nor a request
+            // whose `source` is only a name: looking that name up would tell a client what the server's folder holds).
+            if fromFile, source != "-", !source.isEmpty, !isURL(source) {
                 let folder = (absolute(source) as NSString).deletingLastPathComponent
                 call.audio = absolute(join(folder, link))
             } else {

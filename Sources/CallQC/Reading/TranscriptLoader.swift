@@ -126,8 +126,10 @@ public struct TranscriptLoader: Sendable {
     }
 
     /// Reads bytes that came from `source`.
-    public func read(bytes raw: [UInt8], source: String) -> ReadOutcome {
-        switch prepare(bytes: raw, source: source) {
+    /// `fromFile`: the bytes are the file `source` (a relative recording link is then relative to its folder);
+    /// else `source` is only a name (standard input, a request's `?source=`, an upload's file name).
+    public func read(bytes raw: [UInt8], source: String, fromFile: Bool = false) -> ReadOutcome {
+        switch prepare(bytes: raw, source: source, fromFile: fromFile) {
         case .success(let prepared): return read(prepared)
         case .failure(let problem): return .failure(problem)
         }
@@ -149,18 +151,19 @@ public struct TranscriptLoader: Sendable {
         case .directory(let path):
             return .failure(InputProblem(source: path, message: "is a directory"))
         }
+        if case .file = input { return prepare(bytes: raw, source: input.description, fromFile: true) }
         return prepare(bytes: raw, source: input.description)
     }
 
     /// Bytes that came from `source`, checked to be text, with their format decided.
-    public func prepare(bytes raw: [UInt8], source: String) -> Result<PreparedInput, InputProblem> {
+    public func prepare(bytes raw: [UInt8], source: String, fromFile: Bool = false) -> Result<PreparedInput, InputProblem> {
         let forced = format.flatMap(registry.declaration(of:))
         // Recognisers write their JSON on one line, megabytes long for an hour's call:
         // the line limit is for line-based text, not for one JSON document.
         let shape = forced?.shape ?? registry.shape(source: source, bytes: raw[...])
         return TextInput.validate(source: source, bytes: raw, maxLineBytes: shape == .jsonDocument ? Int.max : options.maxLineBytes).map { text in
             let decision = forced.map { registry.decision(for: $0, text: text.bytes) } ?? registry.decide(source: source, text: text.bytes)
-            return PreparedInput(text: text, decision: decision)
+            return PreparedInput(text: text, decision: decision, fromFile: fromFile)
         }
     }
 
@@ -170,16 +173,17 @@ public struct TranscriptLoader: Sendable {
         let reader = registry.declaration(of: input.format)?.reader ?? PlainTranscriptReader()
         let outcome = input.decision.document.map { reader.read(input.text, document: $0, options: options) }
             ?? reader.read(input.text, options: options)
-        return linkRecordings(decideRoles(refuseOversized(outcome, source: input.text.source), source: input.text.source), source: input.text.source)
+        return linkRecordings(decideRoles(refuseOversized(outcome, source: input.text.source), source: input.text.source), source: input.text.source,
+                              fromFile: input.fromFile)
     }
 
     /// Checks each call's link to its recording, and finds the recordings of calls without one
-    /// under the audio roots (``RecordingLink/resolve(_:source:roots:)``).
-    func linkRecordings(_ outcome: ReadOutcome, source: String) -> ReadOutcome {
+    /// under the audio roots (``RecordingLink/resolve(_:source:fromFile:roots:)``).
+    func linkRecordings(_ outcome: ReadOutcome, source: String, fromFile: Bool) -> ReadOutcome {
         if options.audioRoots.isEmpty, !outcome.calls.contains(where: { $0.audio != nil }) { return outcome }
         var outcome = outcome
         for i in outcome.calls.indices {
-            if let warning = RecordingLink.resolve(&outcome.calls[i], source: source, roots: options.audioRoots) {
+            if let warning = RecordingLink.resolve(&outcome.calls[i], source: source, fromFile: fromFile, roots: options.audioRoots) {
                 outcome.warnings.append(InputProblem(source: source, message: warning, severity: .warning))
             }
         }
@@ -239,6 +243,8 @@ public struct PreparedInput: Sendable {
 
     public var format: InputFormat { decision.format }
     public var source: String { text.source }
+    /// Whether the text is the file `source` (not standard input, a pasted text or an upload that only carries a name).
+    public var fromFile = false
 
     /// Whether the input was meant as a transcript rather than a script draft: JSON, a format
     /// recognised by its content (subtitles, Zoom), or a plain transcript with a timed line
