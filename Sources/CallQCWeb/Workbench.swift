@@ -63,6 +63,7 @@ public struct Workbench: Sendable {
         router.get("/queue") { request, _ in self.queuePage(request) }
         router.get("/queue/csv") { request, _ in self.queueCSV(request) }
         router.get("/me") { request, _ in self.agentPage(request) }
+        router.get("/me/csv") { request, _ in self.agentCSV(request) }
         router.get("/calls/:id") { request, context in self.callPage(request, id: Workbench.param(context, "id"), status: .ok, error: nil) }
         router.post("/calls/:id/review") { request, context in try await self.reviewPost(request, id: Workbench.param(context, "id")) }
         router.post("/calls/:id/appeal") { request, context in try await self.appealPost(request, id: Workbench.param(context, "id")) }
