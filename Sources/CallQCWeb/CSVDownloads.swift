@@ -218,6 +218,11 @@ extension Workbench.AgentModel.SelfCheck: CSVRow {
     var csvCells: [String] { [when, label, kind, cell(score), String(findings), String(critical), String(errors), String(warnings)] }
 }
 
+extension Workbench.AuditModel.Entry: CSVRow {
+    static let csvHeader = ["at", "user", "action", "target", "detail", "address"]
+    var csvCells: [String] { [at, who, action, target, detail, address] }
+}
+
 extension Response {
     /// A CSV file to download.
     static func csv(_ text: String, name: String) -> Response {

@@ -75,6 +75,7 @@ public struct Workbench: Sendable {
         router.post("/account/tokens") { request, _ in try await self.tokenPost(request) }
         router.post("/account/tokens/:id/revoke") { request, context in try await self.tokenRevoke(request, id: Workbench.param(context, "id")) }
         router.get("/admin/audit") { request, _ in self.auditPage(request) }
+        router.get("/admin/audit/csv") { request, _ in self.auditCSV(request) }
         router.get("/admin/users") { request, _ in self.usersPage(request) }
         router.post("/admin/users") { request, _ in try await self.userAdd(request) }
         router.post("/admin/users/:name/:action") { request, context in

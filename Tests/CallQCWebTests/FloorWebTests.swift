@@ -116,6 +116,7 @@ final class FloorWebTests: XCTestCase {
             (.get, "/me/csv?table=findings", [], ["wang": .ok, "li": .ok, "trainer": .forbidden]),
             (.get, "/me/csv?table=agents", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .badRequest, "li": .badRequest, "trainer": .forbidden]),
             (.get, "/admin/audit", [], ["root": .ok, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/admin/audit/csv", [], ["root": .ok, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
             (.get, "/admin/users", [], ["root": .ok, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
         ]
         let fx = self.fx

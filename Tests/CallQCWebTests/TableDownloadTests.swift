@@ -8,7 +8,7 @@ import HummingbirdTesting
 import XCTest
 
 /// Every other table of the workbench as CSV (issue 18): the queue's reviewed calls, each chart's data
-/// table, and `/me`'s tables. Each download against the table on its page (both parsed), on the generated
+/// table, `/me`'s tables and the audit log. Each download against the table on its page (both parsed), on the generated
 /// calls of ``ChartPageTests``; who may download what; masking; and quoting of Chinese and English cells
 /// with commas, quotes and line breaks.
 extension ChartPageTests {
@@ -191,6 +191,7 @@ extension ChartPageTests {
         _ = try addAwkwardRecords()
         let day = ChartPageTests.days[2]
         let before = try floor.auditLog(from: nil, to: nil, actor: "wang", action: .reportExported).count
+        try floor.audit(AuditEntry(at: "2026-11-23T08:00:00Z", actor: "sup-north", action: .unmask, target: "QA101", detail: "客户 \(ChartPageTests.phone) 投诉, \"升级\"\n第二行", address: nil))
         let fx = self.fx
         try await app().test(.router) { client in
             // The number read out in one of A101's calls is masked in the findings' example, for the agent and the supervisor.
@@ -224,6 +225,16 @@ extension ChartPageTests {
             // A supervisor's charts are their team's agents.
             let agents = try CSVText.parse(try await ChartPageTests.csvBody(client, fx, "sup-south", "/reports/csv?table=chart-agents"))
             XCTAssertEqual(agents.dropFirst().map(\.first), ["A201"])
+            // The admin's audit log, filtered as the page is; the number in an unmask reason masked in both.
+            let audit = try await ChartPageTests.pair(client, fx, user: "root", page: "/admin/audit?action=unmask", table: "audit", csv: "/admin/audit/csv?action=unmask")
+            ChartPageTests.assertSameCells(audit, "audit")
+            XCTAssertEqual(audit.header, ["at", "user", "action", "target", "detail", "address"])
+            XCTAssertEqual(audit.rows.map { $0[4] }, ["客户 139****5678 投诉, \"升级\"\n第二行"])
+            let wholeLog = try await ChartPageTests.csvBody(client, fx, "root", "/admin/audit/csv")
+            XCTAssertFalse(wholeLog.contains(ChartPageTests.phone), wholeLog)
+            XCTAssertTrue(wholeLog.contains("me/A101/findings.csv"), "the downloads are in the log")
+            let supervisorAudit = try await client.execute(uri: "/admin/audit/csv", method: .get, headers: fx.headers("sup-north")) { $0.status }
+            XCTAssertEqual(supervisorAudit, .forbidden)
             // The filename: ASCII, the table and the date.
             let r = try await client.execute(uri: "/me/csv?table=findings", method: .get, headers: fx.headers("wang")) { $0 }
             XCTAssertEqual(r.headers[HTTPField.Name("Content-Disposition")!], "attachment; filename=\"callqc-me-A101-findings-\(Workbench.today()).csv\"")
