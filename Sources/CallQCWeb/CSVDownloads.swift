@@ -4,10 +4,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The report pages' tables as CSV files: UTF-8 with a byte-order mark (for Excel), written by
-/// the command line's writer (``TableCSV``), so a download equals `callqc report --format csv --bom`,
-/// `callqc sample --format csv --bom` and `callqc report calibration --format csv --bom`. The same
-/// calls as the page (the user's visibility), the same masking, and the audit log records each download.
+/// The workbench's tables as CSV files: UTF-8 with a byte-order mark (for Excel), all written by the
+/// command line's writer (``TableCSV``). A table a command writes too is its bytes: `callqc report
+/// --format csv --bom`, `callqc sample --format csv --bom`, `callqc report calibration --format csv --bom`.
+/// The others (the queue's reviewed calls, `/me`'s tables, the audit log) come from the model that renders
+/// the page's table (``CSVRow``), and a chart's from its series (``TableCSV/chart(_:byteOrderMark:)``).
+/// Each download is built by its page's own code: the same calls (the user's visibility), refusals and
+/// masking; and the audit log records each.
 extension Workbench {
     /// `GET /reports/csv?table=by-agent|by-day|by-rule|chart-distribution|chart-agents|chart-rule-trends|chart-sections&from=&to=`.
     func reportsCSV(_ request: Request) -> Response {

@@ -1,7 +1,8 @@
 /// The report tables as CSV, as the command line writes them (`callqc report --format csv`,
 /// `callqc sample --format csv`, `callqc report calibration --format csv`) and the workbench
 /// downloads them: one writer (``CSVRenderer/line(_:)``), so a download and the command's output
-/// are the same bytes. With `byteOrderMark`, a UTF-8 BOM first, for Excel.
+/// are the same bytes. The workbench's other tables and its charts' data go through ``table(_:_:byteOrderMark:)``
+/// and ``chart(_:byteOrderMark:)``. With `byteOrderMark`, a UTF-8 BOM first, for Excel.
 public enum TableCSV {
     static func bom(_ yes: Bool) -> String { yes ? "\u{FEFF}" : "" }
 
