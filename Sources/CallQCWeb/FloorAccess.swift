@@ -43,6 +43,7 @@ enum FloorPolicy {
         case (_, "queue", _), (_, "calibration", _), (_, "reports", _): return supervisors
         case (.get, "appeals", 1): return [.agent, .supervisor, .admin]              // agents: their own
         case (.get, "me", 1): return [.agent, .supervisor, .admin]                   // agents: their own; others: an agent they may see
+        case (.get, "me", 2) where parts[1] == "csv": return [.agent, .supervisor, .admin]  // the page's tables, refused as the page is
         case (.post, "appeals", 3) where parts[2] == "decide": return supervisors
         case (.get, "cases", _): return [.agent, .supervisor, .trainer, .admin]       // agents: their own calls' cases
         case (.post, "cases", 1), (.post, "cases", 3): return [.trainer, .admin]     // add; share with the agent

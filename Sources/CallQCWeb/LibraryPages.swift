@@ -45,7 +45,7 @@ extension Workbench {
                                      calls: byAgent.calls, agents: byAgent.rows.count,
                                      mean: byAgent.meanScore.map { Format.points(($0 * 10).rounded() / 10) } ?? "–", vetoes: byAgent.vetoes,
                                      distribution: byAgent.distribution.map { "\($0.0) \($0.1)" }.joined(separator: " · "),
-                                     charts: ReportCharts(english: p.lang == .en).report(calls).map { $0.render() }.joined(),
+                                     charts: ReportCharts(english: p.lang == .en).report(calls).map { linked($0, p, "/reports/csv", period(from, to)).render() }.joined(),
                                      ruleCSVHref: csvLink(p, "by-rule", from, to),
                                      tables: [reportTable(byAgent, p.t("按坐席", "By agent"), id: "by-agent", p, csv: csvLink(p, "by-agent", from, to)),
                                               reportTable(byDay, p.t("按日期", "By day"), id: "by-day", p, csv: csvLink(p, "by-day", from, to))])
@@ -56,7 +56,12 @@ extension Workbench {
     }
 
     func csvLink(_ p: PageContext, _ table: String, _ from: String?, _ to: String?) -> String {
-        p.link("/reports/csv", [("table", table)] + (from.map { [("from", $0)] } ?? []) + (to.map { [("to", $0)] } ?? []))
+        p.link("/reports/csv", [("table", table)] + period(from, to))
+    }
+
+    /// `from` and `to` as query parameters (those given).
+    func period(_ from: String?, _ to: String?) -> [(String, String)] {
+        (from.map { [("from", $0)] } ?? []) + (to.map { [("to", $0)] } ?? [])
     }
 
     func reportTable(_ r: Report, _ heading: String, id: String, _ p: PageContext, csv: String) -> ReportsModel.Table {

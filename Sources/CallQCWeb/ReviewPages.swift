@@ -60,6 +60,7 @@ extension Workbench {
         var picks: [Pick] = []
         var short: [String] = []
         var hasDone = false
+        var doneCSVHref = ""
         var done: [Done] = []
     }
 
@@ -76,37 +77,47 @@ extension Workbench {
                 return Response.html(Templates.page("queue", title: title, model, p, active: "queue"), status: .badRequest, p)
             case .success(let v): qr = v
             }
-            let calls = try store.summaries(from: qr.date, to: qr.date).filter(seeing)
-            let reviews = try store.reviews()
-            let queue = qr.plan.draw(calls, reviewed: Set(reviews.map { $0.contentHash ?? $0.callID }))
-            var model = QueueModel(date: qr.date, perAgent: qr.plan.perAgent, seed: qr.plan.seed)
-            let zhLine = "\(qr.date)：共 \(calls.count) 通，抽取 \(queue.picks.count) 通，每位坐席 \(qr.plan.perAgent) 通（风险优先，其余随机，种子 \(qr.plan.seed)）"
-            let enLine = "\(qr.date): \(calls.count) calls, \(queue.picks.count) drawn, \(qr.plan.perAgent) per agent (risky first, the rest at random, seed \(qr.plan.seed))"
-            model.summary = p.t(zhLine, enLine)
-            if calls.isEmpty { model.notice = p.t("这一天没有存储的通话。", "No calls stored for this day.") }
-            model.hasPicks = !queue.picks.isEmpty
-            model.chart = ReportCharts(english: p.lang == .en).riskMix(queue).render()
-            model.csvHref = p.link("/queue/csv", [("date", qr.date), ("per_agent", String(qr.plan.perAgent)), ("seed", String(qr.plan.seed))])
-            model.picks = queue.picks.map { pick in
-                .init(agent: pick.agent, href: p.link(p.callPath(pick.call.key, hash: pick.call.contentHash)), key: p.r(pick.call.key),
-                      score: pick.call.score.map(Format.points) ?? "–", grade: pick.call.grade ?? "–", reason: pick.reason)
-            }
-            model.short = queue.short.map { s in
-                let zhLine = "坐席 \(s.agent) 当天只有 \(s.calls) 通（已复核 \(s.reviewed) 通），少于每人 \(s.quota) 通的配额。"
-                let enLine = "Agent \(s.agent) has \(s.calls) call\(s.calls == 1 ? "" : "s") that day (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)."
-                return p.t(zhLine, enLine)
-            }
-            let dayHashes = Set(calls.map(\.contentHash)), dayIDs = Set(calls.map(\.callID))
-            let done = reviews.filter { $0.contentHash.map(dayHashes.contains) ?? dayIDs.contains($0.callID) }
-            model.hasDone = !done.isEmpty
-            model.done = done.map { r in
-                .init(href: p.link(p.callPath(r.callID, hash: r.contentHash)), call: p.r(r.callID), score: r.score.map(Format.points) ?? "–",
-                      confirmed: r.confirmed.joined(separator: ", "), rejected: r.rejected.joined(separator: ", "), reviewer: p.r(r.reviewer ?? "–"), when: r.reviewedAt)
-            }
+            let model = try queueView(qr, store, p).model
             return Response.html(Templates.page("queue", title: title, model, p, active: "queue"), p)
         } catch {
             return storeError(error, p)
         }
+    }
+
+    /// The queue page's model for a day and plan, with the queue drawn and its risk-mix chart
+    /// (the page renders them; `/queue/csv` downloads their tables).
+    func queueView(_ qr: QueueRequest, _ store: SQLStore, _ p: PageContext) throws -> (model: QueueModel, queue: ReviewQueue, chart: SVGChart) {
+        let calls = try store.summaries(from: qr.date, to: qr.date).filter(seeing)
+        let reviews = try store.reviews()
+        let queue = qr.plan.draw(calls, reviewed: Set(reviews.map { $0.contentHash ?? $0.callID }))
+        var model = QueueModel(date: qr.date, perAgent: qr.plan.perAgent, seed: qr.plan.seed)
+        let zhLine = "\(qr.date)：共 \(calls.count) 通，抽取 \(queue.picks.count) 通，每位坐席 \(qr.plan.perAgent) 通（风险优先，其余随机，种子 \(qr.plan.seed)）"
+        let enLine = "\(qr.date): \(calls.count) calls, \(queue.picks.count) drawn, \(qr.plan.perAgent) per agent (risky first, the rest at random, seed \(qr.plan.seed))"
+        model.summary = p.t(zhLine, enLine)
+        if calls.isEmpty { model.notice = p.t("这一天没有存储的通话。", "No calls stored for this day.") }
+        model.hasPicks = !queue.picks.isEmpty
+        let chart = linked(ReportCharts(english: p.lang == .en).riskMix(queue), p, "/queue/csv",
+                           [("date", qr.date), ("per_agent", String(qr.plan.perAgent)), ("seed", String(qr.plan.seed))])
+        model.chart = chart.render()
+        model.csvHref = p.link("/queue/csv", [("date", qr.date), ("per_agent", String(qr.plan.perAgent)), ("seed", String(qr.plan.seed))])
+        model.picks = queue.picks.map { pick in
+            .init(agent: pick.agent, href: p.link(p.callPath(pick.call.key, hash: pick.call.contentHash)), key: p.r(pick.call.key),
+                  score: pick.call.score.map(Format.points) ?? "–", grade: pick.call.grade ?? "–", reason: pick.reason)
+        }
+        model.short = queue.short.map { s in
+            let zhLine = "坐席 \(s.agent) 当天只有 \(s.calls) 通（已复核 \(s.reviewed) 通），少于每人 \(s.quota) 通的配额。"
+            let enLine = "Agent \(s.agent) has \(s.calls) call\(s.calls == 1 ? "" : "s") that day (\(s.reviewed) already reviewed), fewer than the quota of \(s.quota)."
+            return p.t(zhLine, enLine)
+        }
+        let dayHashes = Set(calls.map(\.contentHash)), dayIDs = Set(calls.map(\.callID))
+        let done = reviews.filter { $0.contentHash.map(dayHashes.contains) ?? dayIDs.contains($0.callID) }
+        model.hasDone = !done.isEmpty
+        model.doneCSVHref = p.link("/queue/csv", [("table", "reviewed"), ("date", qr.date)])
+        model.done = done.map { r in
+            .init(href: p.link(p.callPath(r.callID, hash: r.contentHash)), call: p.r(r.callID), score: r.score.map(Format.points) ?? "–",
+                  confirmed: r.confirmed.joined(separator: ", "), rejected: r.rejected.joined(separator: ", "), reviewer: p.r(r.reviewer ?? "–"), when: r.reviewedAt)
+        }
+        return (model, queue, chart)
     }
 
     func callPage(_ request: Request, id: String, status: HTTPResponse.Status, error: String?, form: Form? = nil, lang: String? = nil) -> Response {
@@ -232,7 +243,7 @@ extension Workbench {
             }
             let model = CalibrationModel(
                 notice: c.rules.isEmpty && c.total == nil ? p.t("还没有复核记录：在质检队列里打开一通电话并保存复核结果。", "No reviews yet: open a call from the review queue and record a review.") : nil,
-                hasRules: !c.rules.isEmpty, chart: ReportCharts(english: p.lang == .en).calibration(c).render(),
+                hasRules: !c.rules.isEmpty, chart: linked(ReportCharts(english: p.lang == .en).calibration(c), p, "/calibration/csv").render(),
                 rulesCSVHref: p.link("/calibration/csv", [("table", "rules")]), hasDifferences: c.total != nil || !c.bySection.isEmpty || !c.byAgent.isEmpty,
                 differencesCSVHref: p.link("/calibration/csv", [("table", "differences")]), missedCSVHref: p.link("/calibration/csv", [("table", "missed")]),
                 rules: c.rules.map { .init(rule: $0.rule, confirmed: $0.confirmed, rejected: $0.rejected, missed: $0.missed, precision: percent($0.precision), recall: percent($0.recall)) },

@@ -63,6 +63,7 @@ public struct Workbench: Sendable {
         router.get("/queue") { request, _ in self.queuePage(request) }
         router.get("/queue/csv") { request, _ in self.queueCSV(request) }
         router.get("/me") { request, _ in self.agentPage(request) }
+        router.get("/me/csv") { request, _ in self.agentCSV(request) }
         router.get("/calls/:id") { request, context in self.callPage(request, id: Workbench.param(context, "id"), status: .ok, error: nil) }
         router.get("/calls/:id/audio") { request, context in try await self.recording(request, id: Workbench.param(context, "id"), context: context) }
         router.head("/calls/:id/audio") { request, context in try await self.recording(request, id: Workbench.param(context, "id"), context: context) }
@@ -77,6 +78,7 @@ public struct Workbench: Sendable {
         router.post("/account/tokens") { request, _ in try await self.tokenPost(request) }
         router.post("/account/tokens/:id/revoke") { request, context in try await self.tokenRevoke(request, id: Workbench.param(context, "id")) }
         router.get("/admin/audit") { request, _ in self.auditPage(request) }
+        router.get("/admin/audit/csv") { request, _ in self.auditCSV(request) }
         router.get("/admin/users") { request, _ in self.usersPage(request) }
         router.post("/admin/users") { request, _ in try await self.userAdd(request) }
         router.post("/admin/users/:name/:action") { request, context in

@@ -322,6 +322,7 @@ final class ChartPageTests: XCTestCase {
             ("/reports/csv?table=by-day&from=2026-11-18&to=2026-11-19", ["report", "--by", "day", "--from", "2026-11-18", "--to", "2026-11-19"]),
             ("/reports/csv?table=by-rule", ["report", "--by", "rule"]),
             ("/queue/csv?date=\(day)&per_agent=2&seed=1", ["sample", "--date", day, "--per-agent", "2", "--seed", "1"]),
+            ("/queue/csv?table=picks&date=\(day)&per_agent=3&seed=7", ["sample", "--date", day, "--per-agent", "3", "--seed", "7"]),
             ("/calibration/csv?table=rules", ["report", "calibration"]),
             ("/calibration/csv?table=differences", ["report", "calibration", "--table", "differences"]),
             ("/calibration/csv?table=missed", ["report", "calibration", "--table", "missed"]),

@@ -108,7 +108,15 @@ final class FloorWebTests: XCTestCase {
             (.get, "/reports/csv?table=by-agent", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
             (.get, "/queue/csv", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
             (.get, "/calibration/csv", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/queue/csv?table=reviewed", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/queue/csv?table=chart-risk-mix", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/reports/csv?table=chart-agents", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/calibration/csv?table=chart-calibration", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/me/csv?table=calls&agent=A023", [], ["root": .ok, "sup-north": .ok, "sup-south": .notFound, "wang": .ok, "li": .notFound, "trainer": .forbidden]),
+            (.get, "/me/csv?table=findings", [], ["wang": .ok, "li": .ok, "trainer": .forbidden]),
+            (.get, "/me/csv?table=agents", [], ["root": .ok, "sup-north": .ok, "sup-south": .ok, "wang": .badRequest, "li": .badRequest, "trainer": .forbidden]),
             (.get, "/admin/audit", [], ["root": .ok, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
+            (.get, "/admin/audit/csv", [], ["root": .ok, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
             (.get, "/admin/users", [], ["root": .ok, "sup-north": .forbidden, "sup-south": .forbidden, "wang": .forbidden, "li": .forbidden, "trainer": .forbidden]),
         ]
         let fx = self.fx

@@ -36,6 +36,10 @@ public struct SVGChart: Sendable {
     public var tableLabel: String
     /// Shown instead of the chart when there is nothing to draw.
     public var emptyText: String
+    /// Where the data table downloads as CSV (the workbench's pages); no link when nil (the HTML report).
+    public var csvHref: String?
+    /// The download link's text.
+    public var csvLabel = "CSV"
 
     public init(id: String, kind: Kind, title: String, categories: [String], series: [Series], unit: String = "", maximum: Double? = nil,
                 categoryHeading: String = "", tableLabel: String = "数据表 Data", emptyText: String = "没有数据 No data") {
@@ -56,7 +60,7 @@ public struct SVGChart: Sendable {
 
     var hasData: Bool { series.contains { $0.values.contains { $0 != nil } } && !categories.isEmpty }
 
-    /// The figure: heading, SVG and the data table.
+    /// The figure: heading, SVG, the data table and, with `csvHref`, the link to download it.
     public func render() -> String {
         var h = "<figure class=\"chart\" id=\"\(e(id))\" data-kind=\"\(kind.rawValue)\"><figcaption>\(e(title))</figcaption>"
         if !hasData { return h + "<p class=\"meta\">\(e(emptyText))</p></figure>" }
@@ -66,7 +70,9 @@ public struct SVGChart: Sendable {
         case .lines: h += lines()
         case .stacked: h += stacked()
         }
-        return h + table() + "</figure>"
+        h += table()
+        if let csvHref { h += "<p class=\"meta\"><a href=\"\(e(csvHref))\" class=\"csv\" id=\"csv-\(e(id))\" download>\(e(csvLabel))</a></p>" }
+        return h + "</figure>"
     }
 
     // MARK: Pieces

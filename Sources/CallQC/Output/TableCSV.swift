@@ -1,7 +1,8 @@
 /// The report tables as CSV, as the command line writes them (`callqc report --format csv`,
 /// `callqc sample --format csv`, `callqc report calibration --format csv`) and the workbench
 /// downloads them: one writer (``CSVRenderer/line(_:)``), so a download and the command's output
-/// are the same bytes. With `byteOrderMark`, a UTF-8 BOM first, for Excel.
+/// are the same bytes. The workbench's other tables and its charts' data go through ``table(_:_:byteOrderMark:)``
+/// and ``chart(_:byteOrderMark:)``. With `byteOrderMark`, a UTF-8 BOM first, for Excel.
 public enum TableCSV {
     static func bom(_ yes: Bool) -> String { yes ? "\u{FEFF}" : "" }
 
@@ -58,5 +59,22 @@ public enum TableCSV {
             out += CSVRenderer.line([scope, d.key, String(d.count), JSONValue.format((d.mean * 100).rounded() / 100), JSONValue.format((d.spread * 100).rounded() / 100)])
         }
         return out
+    }
+
+    /// Any table: a header and its rows, each row as many cells as the header (the workbench's page tables).
+    public static func table(_ header: [String], _ rows: [[String]], byteOrderMark: Bool = false) -> String {
+        rows.reduce(bom(byteOrderMark) + CSVRenderer.line(header)) { $0 + CSVRenderer.line($1) }
+    }
+
+    /// A chart's data table: a row per category, a column per series (the series' name, with the unit
+    /// in brackets when there is one), each value as the chart's `data-value` holds it (two decimals at
+    /// most), empty where the chart has no value.
+    public static func chart(_ c: SVGChart, byteOrderMark: Bool = false) -> String {
+        let unit = c.unit.trimmingCharacters(in: .whitespaces)
+        let header = [c.categoryHeading.isEmpty ? "category" : c.categoryHeading] + c.series.map { unit.isEmpty ? $0.name : "\($0.name) (\(unit))" }
+        let rows = c.categories.indices.map { i in
+            [c.categories[i]] + c.series.map { s in (i < s.values.count ? s.values[i] : nil).map(SVGChart.number) ?? "" }
+        }
+        return table(header, rows, byteOrderMark: byteOrderMark)
     }
 }

@@ -41,6 +41,7 @@ let floorTemplates: [String: String] = [
     <label>{{#t}}用户||User{{/t}} <input type="text" name="user" value="{{actor}}"></label>
     <label>{{#t}}动作||Action{{/t}} <select name="action"><option value="">{{#t}}全部||all{{/t}}</option>{{#actions}}<option{{#selected}} selected{{/selected}}>{{name}}</option>{{/actions}}</select></label>
     <button type="submit">{{#t}}筛选||Filter{{/t}}</button></form>
+    <p class="meta"><a href="{{csvHref}}" class="csv" id="csv-audit" download>{{#t}}下载 CSV||Download CSV{{/t}}</a></p>
     <table id="audit"><thead><tr><th>{{#t}}时间||When{{/t}}</th><th>{{#t}}用户||Who{{/t}}</th><th>{{#t}}动作||Action{{/t}}</th><th>{{#t}}对象||Target{{/t}}</th><th>{{#t}}说明||Detail{{/t}}</th><th>{{#t}}地址||Address{{/t}}</th></tr></thead><tbody>
     {{#entries}}
     <tr><td>{{at}}</td><td>{{who}}</td><td>{{action}}</td><td>{{target}}</td><td>{{detail}}</td><td>{{address}}</td></tr>

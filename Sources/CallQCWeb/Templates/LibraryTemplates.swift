@@ -30,7 +30,7 @@ let libraryTemplates: [String: String] = [
     <p class="meta">{{.}}</p>
     {{/short}}
     {{#hasDone}}
-    <h2>{{#t}}已复核||Reviewed{{/t}}</h2>
+    <h2>{{#t}}已复核||Reviewed{{/t}} <a href="{{doneCSVHref}}" class="csv" id="csv-reviewed" download>{{#t}}下载 CSV||Download CSV{{/t}}</a></h2>
     <table id="reviewed"><thead><tr><th>{{#t}}通话||Call{{/t}}</th><th>{{#t}}人工分||Human score{{/t}}</th><th>{{#t}}确认||Confirmed{{/t}}</th><th>{{#t}}驳回||Rejected{{/t}}</th><th>{{#t}}复核人||Reviewer{{/t}}</th><th>{{#t}}时间||When{{/t}}</th></tr></thead><tbody>
     {{#done}}
     <tr><td><a href="{{href}}">{{call}}</a></td><td>{{score}}</td><td>{{confirmed}}</td><td>{{rejected}}</td><td>{{reviewer}}</td><td>{{when}}</td></tr>
