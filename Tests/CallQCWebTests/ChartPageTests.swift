@@ -261,6 +261,33 @@ final class ChartPageTests: XCTestCase {
         }
     }
 
+    /// Calibration is over the calls the user may see: a review of another team's call (its counts, its missed turn's
+    /// text and note) is in no chart, table or download of a team's supervisor.
+    func testCalibrationHoldsOnlyTheTeamsReviews() async throws {
+        let fx = self.fx, store: SQLStore = self.store
+        let summaries = try store.summaries(from: nil, to: nil)
+        let south = try XCTUnwrap(summaries.first { $0.agent == "A201" }), north = try XCTUnwrap(summaries.first { $0.agent == "A101" })
+        try store.record(Review(callID: south.callID, reviewedAt: "2026-11-21T11:00:00Z", reviewer: "sup-south", confirmed: ["southonly.rule"],
+                                missed: [MissedFinding(rule: "politeness", turn: 1, note: "south note 南区备注")], contentHash: south.contentHash))
+        try store.record(Review(callID: north.callID, reviewedAt: "2026-11-21T11:01:00Z", reviewer: "sup-north", confirmed: ["northonly.rule"],
+                                contentHash: north.contentHash))
+        try await app().test(.router) { client in
+            for (user, sees, hidden) in [("sup-north", "northonly.rule", "southonly.rule"), ("sup-south", "southonly.rule", "northonly.rule")] {
+                let page = String(buffer: try await client.execute(uri: "/calibration", method: .get, headers: fx.headers(user)) { $0 }.body)
+                XCTAssertTrue(page.contains(sees), user)
+                XCTAssertFalse(page.contains(hidden), "\(user) sees another team's review on the page")
+                for table in ["rules", "missed", "differences", "chart-calibration"] {
+                    let csv = String(buffer: try await client.execute(uri: "/calibration/csv?table=\(table)", method: .get, headers: fx.headers(user)) { $0 }.body)
+                    XCTAssertFalse(csv.contains(hidden), "\(user) \(table).csv holds another team's review")
+                }
+            }
+            let northMissed = String(buffer: try await client.execute(uri: "/calibration/csv?table=missed", method: .get, headers: fx.headers("sup-north")) { $0 }.body)
+            XCTAssertFalse(northMissed.contains("南区备注"), "the south review's note")
+            let rootMissed = String(buffer: try await client.execute(uri: "/calibration/csv?table=missed", method: .get, headers: fx.headers("root")) { $0 }.body)
+            XCTAssertTrue(rootMissed.contains("南区备注"), "an admin sees every review")
+        }
+    }
+
     func testLabelsFromTheStoreAreEscapedInTheCharts() async throws {
         let fx = self.fx
         let evil = "A9<b>&\"x'"
