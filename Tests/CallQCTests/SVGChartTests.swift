@@ -40,6 +40,19 @@ final class SVGChartTests: XCTestCase {
         }
     }
 
+    /// Values that are not finite, or absurdly large, never trap or hang the drawing: they are left out or cut.
+    func testNonFiniteAndHugeValuesDrawWithoutTrapping() {
+        for kind in [SVGChart.Kind.histogram, .bars, .lines, .stacked] {
+            for values: [Double?] in [[.nan, 3], [.infinity, 2], [-.infinity, 1], [.greatestFiniteMagnitude, 1], [-5, 4], [0.5]] {
+                let chart = SVGChart(id: "odd", kind: kind, title: "odd", categories: values.indices.map { "d\($0)" },
+                                     series: [SVGChart.Series(name: "s", values: values)], maximum: kind == .bars ? .infinity : nil)
+                let html = chart.render()
+                XCTAssertFalse(html.contains("nan") || html.contains("inf"), "\(kind) \(values): \(html.prefix(300))")
+                XCTAssertLessThan(html.count, 200_000, "\(kind) \(values)")
+            }
+        }
+    }
+
     func testLabelsAreEscaped() {
         let evil = "<script>alert(\"x\")</script> & 'q'"
         for kind in [SVGChart.Kind.histogram, .bars, .lines, .stacked] {

@@ -14,9 +14,11 @@ public struct SVGChart: Sendable {
     public struct Series: Sendable, Hashable {
         public var name: String
         public var values: [Double?]
+        /// A value that is not finite is left out (no point, no bar), and magnitudes beyond 10^15 are cut there: the
+        /// drawing's arithmetic never meets NaN or infinity.
         public init(name: String, values: [Double?]) {
             self.name = name
-            self.values = values
+            self.values = values.map { $0.flatMap { $0.isFinite ? min(max($0, -1e15), 1e15) : nil } }
         }
     }
 
@@ -102,14 +104,14 @@ public struct SVGChart: Sendable {
     func axis() -> (top: Double, ticks: [Double]) {
         let largest = series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0
         let stackedLargest = kind == .stacked ? categories.indices.map { i in series.reduce(0) { $0 + ($1.values[safe: i].flatMap { $0 } ?? 0) } }.max() ?? 0 : 0
-        let top = max(maximum ?? 0, largest, stackedLargest, 1e-9)
+        let top = max(maximum.flatMap { $0.isFinite ? min($0, 1e15) : nil } ?? 0, largest, stackedLargest, 1e-9)
         let rough = top / 4
         let power = pow(10, floor(log10(rough)))
         let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? rough
-        let roundedTop = maximum.map { max($0, largest, stackedLargest) } ?? (ceil(top / step) * step)
+        let roundedTop = maximum.flatMap { $0.isFinite ? max(min($0, 1e15), largest, stackedLargest) : nil } ?? (ceil(top / step) * step)
         var ticks: [Double] = []
         var t = 0.0
-        while t <= roundedTop + step * 1e-6 { ticks.append(t); t += step }
+        while t <= roundedTop + step * 1e-6, ticks.count < 50 { ticks.append(t); t += step }
         return (roundedTop, ticks)
     }
 
