@@ -133,6 +133,26 @@ final class LiveServeTests: XCTestCase {
             try await WebSocketClient.connect(url: url, logger: logger) { _, _, _ in XCTFail("upgraded without a token") }
         } catch {}
     }
+
+    /// The load generator's small run (bench/live/run.py, 30 calls): no alert dropped or duplicated.
+    func testLoadGeneratorSmallRun() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["bench/live/run.py", "--binary", try BrowserTests.binary().path, "--calls", "30", "--turns", "6", "--json"]
+        process.currentDirectoryURL = BrowserTests.root
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any], String(decoding: data, as: UTF8.self))
+        XCTAssertEqual(process.terminationStatus, 0, "\(report)")
+        XCTAssertEqual(report["completed"] as? Int, 30)
+        XCTAssertEqual(report["alerts_expected"] as? Int, 60, "two taboo rules at each call's 3rd agent turn")
+        XCTAssertEqual(report["dropped"] as? Int, 0)
+        XCTAssertEqual(report["duplicated"] as? Int, 0)
+        XCTAssertEqual(report["unexpected"] as? Int, 0)
+    }
 }
 
 /// Frames collected by a WebSocket handler.
