@@ -40,10 +40,14 @@ public struct Workbench: Sendable {
             router: router(),
             // A connection silent for the read timeout is closed (a request head trickled byte by byte
             // included); at most maxConnections are open, others wait in the backlog.
-            // WebSocket upgrades (`/api/live`) go to their own router, behind the same checks.
-            server: .http1WebSocketUpgrade(webSocketRouter: socketRouter(),
-                                           configuration: .init(http1: .init(idleTimeout: .milliseconds(Int64(config.readTimeoutSeconds * 1000))),
-                                                                ws: .init(maxFrameSize: max(1 << 16, config.maxBodyBytes)))),
+            // WebSocket upgrades (`/api/live`) go to their own router, behind the same checks. Opt-in
+            // (--live-websocket): hummingbird-websocket's upgrade channel starts the idle timeout only
+            // once a request head is complete, so a client trickling its head is not dropped.
+            server: config.liveWebSocket
+                ? .http1WebSocketUpgrade(webSocketRouter: socketRouter(),
+                                         configuration: .init(http1: .init(idleTimeout: .milliseconds(Int64(config.readTimeoutSeconds * 1000))),
+                                                              ws: .init(maxFrameSize: max(1 << 16, config.maxBodyBytes))))
+                : .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.readTimeoutSeconds * 1000)))),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "callqc",
                                  availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

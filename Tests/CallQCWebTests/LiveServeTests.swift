@@ -98,7 +98,7 @@ final class LiveServeTests: XCTestCase {
     }
 
     func testWebSocketStream() async throws {
-        let base = try serve([])
+        let base = try serve(["--live-websocket"])
         let turns = sampleTurns()
         let frames = Frames()
         var logger = Logger(label: "live-test")

@@ -209,7 +209,7 @@ async def main(args):
         env = dict(os.environ, CALLQC_TOKEN=args.token) if args.token else dict(os.environ)
         lex = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lexicons")
         server = subprocess.Popen([args.binary, "serve", "--no-config", "--port", "0", "--max-connections", str(args.calls + 100),
-                                   "--live-idle", "600", "--rules", os.path.normpath(lex)],
+                                   "--live-idle", "600", "--live-websocket", "--rules", os.path.normpath(lex)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         line = server.stdout.readline()
         m = re.search(r":(\d+)", line)
