@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // The live stream in (`/api/live`, docs/live.md).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         // Tests only: the WebSocket client (WSClient) that speaks the DevTools protocol to headless
         // Chromium in FloorBrowserTests (Foundation's URLSessionWebSocketTask has no WebSocket support on Linux).
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
@@ -58,6 +60,7 @@ let package = Package(
         .target(name: "CallQCWeb", dependencies: [
             "CallQC", "CallQCStore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -33,6 +33,7 @@ enum FloorPolicy {
         case (_, "", 0), (_, "self-check", 1), (_, "account", _): return everyone
         case (.post, "api", 2) where parts[1] == "check" || parts[1] == "lint": return everyone
         case (.get, "api", 3) where parts[1] == "calls": return everyone           // visibility in the handler
+        case (_, "api", _) where parts.count >= 2 && parts[1] == "live": return [.agent, .supervisor, .admin]  // live QC: whose calls in the handler
         case (_, "api", _): return supervisors                                        // queue, reviews
         case (.get, "calls", 2): return everyone                                      // visibility in the handler
         case (.get, "calls", 3) where parts[2] == "audio", (.head, "calls", 3) where parts[2] == "audio": return everyone  // the call's visibility in the handler
@@ -48,6 +49,8 @@ enum FloorPolicy {
         case (.get, "cases", _): return [.agent, .supervisor, .trainer, .admin]       // agents: their own calls' cases
         case (.post, "cases", 1), (.post, "cases", 3): return [.trainer, .admin]     // add; share with the agent
         case (_, "admin", _): return [.admin]
+        case (.get, "live", 1): return [.agent, .supervisor, .admin]                 // the live board; agents: their own call
+        case (.get, "static", 2): return everyone
         default: return []
         }
     }

@@ -68,6 +68,7 @@ enum Layout {
             ("/calibration", p.t("校准", "Calibration"), "calibration"),
             ("/reports", p.t("报表", "Reports"), "reports"),
             ("/cases", p.t("案例库", "Case library"), "cases"),
+            ("/live", p.t("实时监控", "Live board"), "live"),
         ]
         var account: Account?
         if let user = p.user {

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import HummingbirdWebSocket
 import Logging
 
 /// The web workbench behind `callqc serve`: agents' self-check, supervisors' review
@@ -16,6 +17,8 @@ public struct Workbench: Sendable {
     let store: SQLStore?
     let loader: TranscriptLoader
     let pool: WorkPool
+    /// The calls in progress (live QC) and the board's watchers.
+    let live: LiveBoard
 
     public init(config: WorkbenchConfig, checker: Checker, store: SQLStore?, loader: TranscriptLoader = TranscriptLoader()) {
         self.pool = WorkPool(workers: config.workers)
@@ -27,15 +30,24 @@ public struct Workbench: Sendable {
         self.linter = linter
         self.store = store
         self.loader = loader
+        self.live = LiveBoard(checker: checker, idleSeconds: config.liveIdleSeconds, store: store)
     }
 
     /// The application, listening where the configuration says; `onRunning` gets the bound port.
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+        live.startClock()
+        return Application(
             router: router(),
             // A connection silent for the read timeout is closed (a request head trickled byte by byte
             // included); at most maxConnections are open, others wait in the backlog.
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.readTimeoutSeconds * 1000)))),
+            // WebSocket upgrades (`/api/live`) go to their own router, behind the same checks. Opt-in
+            // (--live-websocket): hummingbird-websocket's upgrade channel starts the idle timeout only
+            // once a request head is complete, so a client trickling its head is not dropped.
+            server: config.liveWebSocket
+                ? .http1WebSocketUpgrade(webSocketRouter: socketRouter(),
+                                         configuration: .init(http1: .init(idleTimeout: .milliseconds(Int64(config.readTimeoutSeconds * 1000))),
+                                                              ws: .init(maxFrameSize: max(1 << 16, config.maxBodyBytes))))
+                : .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.readTimeoutSeconds * 1000)))),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "callqc",
                                  availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
@@ -94,6 +106,11 @@ public struct Workbench: Sendable {
         router.post("/cases") { request, _ in try await self.casePost(request) }
         router.get("/cases/:id") { request, context in self.casePage(request, id: Workbench.param(context, "id")) }
         router.get("/cases/:id/export") { request, context in self.caseExport(request, id: Workbench.param(context, "id")) }
+        router.post("/api/live/:id/turns") { request, context in await self.liveTurns(request, id: Workbench.param(context, "id")) }
+        router.post("/api/live/:id/end") { request, context in await self.liveEnd(request, id: Workbench.param(context, "id")) }
+        router.get("/api/live/events") { request, _ in self.liveEvents(request) }
+        router.get("/live") { request, _ in self.livePage(request) }
+        router.get("/static/live.js") { _, _ in Workbench.liveScriptResponse() }
         router.post("/api/check") { request, _ in try await self.apiCheck(request) }
         router.post("/api/lint") { request, _ in try await self.apiLint(request) }
         router.get("/api/queue") { request, _ in self.apiQueue(request) }
@@ -227,7 +244,7 @@ extension Response {
     /// and the CSRF cookie when the request had none.
     static func html(_ html: String, status: HTTPResponse.Status = .ok, _ p: PageContext) -> Response {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; script-src 'self'; media-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; script-src 'self'; connect-src 'self'; media-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         headers[.cacheControl] = "no-store"

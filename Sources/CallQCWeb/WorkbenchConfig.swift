@@ -53,6 +53,10 @@ public struct WorkbenchConfig: Sendable {
     public var maxFailedLoginsPerAccount: Int = 5
     public var maxFailedLoginsPerAddress: Int = 20
     public var loginWindowSeconds: Double = 15 * 60
+    /// A live call without a turn for this long is finalised (its result stored), with a note.
+    public var liveIdleSeconds: Double = 120
+    /// Accept the live stream over a WebSocket (`/api/live`) too; see docs/live.md for why it is opt-in.
+    public var liveWebSocket: Bool = false
 
     public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, language: WorkbenchLanguage = .zh,
                 redact: Bool = true, maxBodyBytes: Int = 2 << 20, databasePath: String? = nil, maxTurns: Int = 20_000,

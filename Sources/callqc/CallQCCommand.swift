@@ -21,7 +21,7 @@ struct CallQCCommand: ParsableCommand {
         (the rest are still reported), 2 for usage errors.
         """,
         version: "\(CallQCVersion.name) \(CallQCVersion.version) (ICU \(ICU.version))",
-        subcommands: [Check.self, Eval.self, Lint.self, Sample.self, ReviewCommand.self, ReportCommand.self, Convert.self, Redact.self, Cases.self, Rules.self, Serve.self, Init.self, ConfigCommand.self, Purge.self, Users.self, AuditCommand.self, Appeals.self]
+        subcommands: [Check.self, Live.self, Eval.self, Lint.self, Sample.self, ReviewCommand.self, ReportCommand.self, Convert.self, Redact.self, Cases.self, Rules.self, Serve.self, Init.self, ConfigCommand.self, Purge.self, Users.self, AuditCommand.self, Appeals.self]
     )
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64).

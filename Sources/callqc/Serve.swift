@@ -32,6 +32,8 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("max-turns"), help: "The most turns (or draft lines) one request may hold.") var maxTurns: Int = 20_000
     @Option(name: .customLong("read-timeout"), help: "Seconds a connection may stay silent, and a request body may take to arrive.") var readTimeout: Double = 15
     @Option(name: .customLong("max-connections"), help: "Open connections at most; more wait to be accepted.") var maxConnections: Int = 64
+    @Option(name: .customLong("live-idle"), help: "Seconds without a turn after which a live call is finalised (its result stored), with a note.") var liveIdle: Double = 120
+    @Flag(name: .customLong("live-websocket"), help: "Also take live calls over a WebSocket (/api/live). Off by default: a client trickling a request head is then not dropped after --read-timeout.") var liveWebSocket = false
     @Option(name: .long, help: "The pages' language (default: serve.lang, else zh).") var lang: WorkbenchLanguage?
     @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data unmasked on the pages (default: masked, or as redact in .callqc.yml says).") var redactFlag: Bool?
     @Option(name: .customLong("max-body"), help: "The largest request accepted, in MB.") var maxBody: Int = 2
@@ -65,6 +67,8 @@ struct Serve: ParsableCommand {
         c.behindTLS = serve.behindTLS.value
         c.sessionIdleSeconds = serve.sessionIdle.value * 60
         c.appealDays = serve.appealDays.value
+        c.liveIdleSeconds = liveIdle
+        c.liveWebSocket = liveWebSocket
         let rates = settings.readingRates(nil)
         c.charactersPerMinute = rates.characters.value
         c.wordsPerMinute = rates.words.value
@@ -74,6 +78,7 @@ struct Serve: ParsableCommand {
     }
 
     func validate() throws {
+        guard liveIdle.isFinite, (0.5...86_400).contains(liveIdle) else { throw ValidationError("--live-idle must be between 0.5 and 86400 seconds.") }
         guard (1...1024).contains(maxBody) else { throw ValidationError("--max-body must be between 1 and 1024 (MB).") }
         guard readTimeout.isFinite, (0.1...3600).contains(readTimeout) else { throw ValidationError("--read-timeout must be between 0.1 and 3600 seconds.") }
         guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 100000.") }

@@ -18,7 +18,7 @@ enum Templates {
     /// Every template by name.
     static let sources: [String: String] = {
         var all: [String: String] = [:]
-        for part in [layoutTemplates, floorTemplates, selfCheckTemplates, reviewTemplates, libraryTemplates, callViewTemplates, agentTemplates] {
+        for part in [layoutTemplates, floorTemplates, selfCheckTemplates, reviewTemplates, libraryTemplates, callViewTemplates, agentTemplates, liveTemplates] {
             all.merge(part) { a, _ in a }
         }
         return all
