@@ -102,7 +102,9 @@ final class LiveBoard: Sendable {
             return (s.live.finish(), s.producer)
         }
         _ = slots.withLock { $0[slot.id] === slot ? $0.removeValue(forKey: slot.id) : nil }
-        guard let (result, producer) = ended else { return nil }
+        guard var (result, producer) = ended else { return nil }
+        // A call finalised by the server (idle) says so in its stored result, for the reviewer who opens it.
+        if let note { result.call.metadata["live_note"] = note }
         if let store, !result.call.turns.isEmpty { try store.save([result]) }
         var w = JSONWriter(capacity: 256)
         w.beginObject()

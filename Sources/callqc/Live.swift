@@ -7,7 +7,7 @@ import Foundation
 /// `callqc live`: checks calls while they go on, from a recogniser's stream of turns
 /// (JSON Lines on standard input) or a transcript file that grows (--follow).
 struct Live: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "live",
         abstract: "Check calls as they go on: alerts as the words are said, the final result at the end.",
         discussion: """
         Reads turns as JSON Lines from standard input, one a line, as a recogniser's stream \

@@ -4,6 +4,7 @@ import HTTPTypes
 import Logging
 import WSClient
 import XCTest
+import CallQCStore
 
 /// Live QC against a real `callqc serve`: turns over HTTP and over the WebSocket, alerts back,
 /// the final result equal to a batch check, the board's event stream, the producers' token,
@@ -95,6 +96,32 @@ final class LiveServeTests: XCTestCase {
         let bad = try LiveHTTP.request(base, "POST", "/api/live/H2/turns", body: #"[{"role":"agent","text":"您好"},{"role":"agent"}]"#, token: LiveServeTests.token)
         XCTAssertEqual(bad.status, 400)
         XCTAssertTrue(bad.body.contains("item 2: a turn needs 'text'"), bad.body)
+    }
+
+    /// A call that stops sending turns is finalised by the server after --live-idle seconds and stored like a batch
+    /// result, with a note saying why; a call that is ended normally carries no note.
+    func testIdleCallsAreFinalisedWithANoteAndStored() throws {
+        let db = dir.appendingPathComponent("live.sqlite").path
+        do {
+            let store = try SQLStore(path: db)
+            try store.save([Checker(catalog: LiveServeTests.catalog).check(Call(id: "SEED", agent: "A001", turns: sampleTurns("good-call-broadband.txt")))])
+        }
+        let base = try serve(["--db", db, "--live-idle", "1"])
+        let turns = sampleTurns()
+        let r = try LiveHTTP.request(base, "POST", "/api/live/IDLE-1/turns?agent=A023", body: "[" + turns.prefix(3).map { LiveServeTests.json($0) }.joined(separator: ",") + "]",
+                                     token: LiveServeTests.token)
+        XCTAssertEqual(r.status, 200, r.body)
+        var stored: StoredResult?
+        for _ in 0..<60 where stored == nil {
+            Thread.sleep(forTimeInterval: 0.25)
+            stored = try? SQLStore(path: db).detail(callID: "IDLE-1")
+        }
+        let found = try XCTUnwrap(stored, "the idle call was not stored within 15 s")
+        XCTAssertEqual(found.call.turns.count, 3)
+        XCTAssertEqual(found.result["call"]?["metadata"]?["live_note"]?.stringValue, "finalised after 1 s without a turn")
+        // Gone from the live calls: more turns open a new call rather than reviving the finalised one's state.
+        let end = try LiveHTTP.request(base, "POST", "/api/live/IDLE-1/end", body: "", token: LiveServeTests.token)
+        XCTAssertEqual(end.status, 404, end.body)
     }
 
     func testWebSocketStream() async throws {
