@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 
 /// The web workbench behind `callqc serve`: agents' self-check, supervisors' review
 /// queue and calibration, reports, and the trainers' case library, as server-rendered
@@ -33,6 +34,21 @@ public struct Workbench: Sendable {
         self.live = LiveBoard(checker: checker, idleSeconds: config.liveIdleSeconds, store: store)
     }
 
+    var readTimeout: TimeAmount { .milliseconds(Int64(config.readTimeoutSeconds * 1000)) }
+
+    /// HTTP/1 with WebSocket upgrades for `/api/live`, every connection's first request head due within the read timeout.
+    func webSocketServer() -> HTTPServerBuilder {
+        let webSocketResponder = socketRouter().buildResponder()
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: .init(idleTimeout: readTimeout),
+                                                                       ws: .init(maxFrameSize: max(1 << 16, config.maxBodyBytes)))
+        let deadline = readTimeout
+        return HTTPServerBuilder { responder in
+            RequestHeadDeadline(inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+                                                                    configuration: configuration),
+                                timeout: deadline)
+        }
+    }
+
     /// The application, listening where the configuration says; `onRunning` gets the bound port.
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         live.startClock()
@@ -40,14 +56,10 @@ public struct Workbench: Sendable {
             router: router(),
             // A connection silent for the read timeout is closed (a request head trickled byte by byte
             // included); at most maxConnections are open, others wait in the backlog.
-            // WebSocket upgrades (`/api/live`) go to their own router, behind the same checks. Opt-in
-            // (--live-websocket): hummingbird-websocket's upgrade channel starts the idle timeout only
-            // once a request head is complete, so a client trickling its head is not dropped.
-            server: config.liveWebSocket
-                ? .http1WebSocketUpgrade(webSocketRouter: socketRouter(),
-                                         configuration: .init(http1: .init(idleTimeout: .milliseconds(Int64(config.readTimeoutSeconds * 1000))),
-                                                              ws: .init(maxFrameSize: max(1 << 16, config.maxBodyBytes))))
-                : .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.readTimeoutSeconds * 1000)))),
+            // WebSocket upgrades (`/api/live`) go to their own router, behind the same checks. The upgrade channel
+            // of hummingbird-websocket starts its idle timeout only once a request head is complete, so
+            // RequestHeadDeadline closes a connection whose first head does not arrive within the read timeout.
+            server: config.liveWebSocket ? webSocketServer() : .http1(configuration: .init(idleTimeout: readTimeout)),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "callqc",
                                  availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

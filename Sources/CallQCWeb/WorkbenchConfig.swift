@@ -55,8 +55,8 @@ public struct WorkbenchConfig: Sendable {
     public var loginWindowSeconds: Double = 15 * 60
     /// A live call without a turn for this long is finalised (its result stored), with a note.
     public var liveIdleSeconds: Double = 120
-    /// Accept the live stream over a WebSocket (`/api/live`) too; see docs/live.md for why it is opt-in.
-    public var liveWebSocket: Bool = false
+    /// Accept the live stream over a WebSocket (`/api/live`) too (on by default; `--no-live-websocket`).
+    public var liveWebSocket: Bool = true
 
     public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, language: WorkbenchLanguage = .zh,
                 redact: Bool = true, maxBodyBytes: Int = 2 << 20, databasePath: String? = nil, maxTurns: Int = 20_000,

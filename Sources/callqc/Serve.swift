@@ -33,7 +33,7 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("read-timeout"), help: "Seconds a connection may stay silent, and a request body may take to arrive.") var readTimeout: Double = 15
     @Option(name: .customLong("max-connections"), help: "Open connections at most; more wait to be accepted.") var maxConnections: Int = 64
     @Option(name: .customLong("live-idle"), help: "Seconds without a turn after which a live call is finalised (its result stored), with a note.") var liveIdle: Double = 120
-    @Flag(name: .customLong("live-websocket"), help: "Also take live calls over a WebSocket (/api/live). Off by default: a client trickling a request head is then not dropped after --read-timeout.") var liveWebSocket = false
+    @Flag(name: .customLong("live-websocket"), inversion: .prefixedNo, help: "Take live calls over a WebSocket (/api/live) as well as over HTTP.") var liveWebSocket = true
     @Option(name: .long, help: "The pages' language (default: serve.lang, else zh).") var lang: WorkbenchLanguage?
     @Flag(name: .customLong("redact"), inversion: .prefixedNo, help: "--no-redact: show personal data unmasked on the pages (default: masked, or as redact in .callqc.yml says).") var redactFlag: Bool?
     @Option(name: .customLong("max-body"), help: "The largest request accepted, in MB.") var maxBody: Int = 2
