@@ -76,7 +76,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CallQCTextTests", dependencies: ["CallQCText"]),
-        // What several test targets share: the test PostgreSQL's fresh schemas (Tests/CallQCTestSupport).
+        // What several test targets share (Tests/CallQCTestSupport): the test PostgreSQL's fresh schemas, a chart's SVG data points.
         .target(name: "CallQCTestSupport", dependencies: ["CallQCStore"], path: "Tests/CallQCTestSupport"),
         // Fixtures/: real vendor outputs (each folder with its SOURCE.txt and licence) and hand-made edge cases.
         .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore", "CallQCTestSupport", .product(name: "GRDB", package: "GRDB.swift")],

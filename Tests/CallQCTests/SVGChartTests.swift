@@ -1,31 +1,18 @@
 import Foundation
 import XCTest
+import CallQCTestSupport
 @testable import CallQC
 
 /// The chart renderer: data points readable from the SVG, every label escaped, accessible names
 /// and the data table, for each kind of chart.
 final class SVGChartTests: XCTestCase {
-    /// `(series, label, value)` of every data point, attributes unescaped.
-    static func points(_ html: String) -> [(series: String, label: String, value: Double)] {
-        let pattern = try! NSRegularExpression(pattern: "data-series=\"([^\"]*)\" data-label=\"([^\"]*)\" data-value=\"([^\"]*)\"")
-        let ns = html as NSString
-        return pattern.matches(in: html, range: NSRange(location: 0, length: ns.length)).map { m in
-            (unescape(ns.substring(with: m.range(at: 1))), unescape(ns.substring(with: m.range(at: 2))), Double(ns.substring(with: m.range(at: 3))) ?? .nan)
-        }
-    }
-
-    static func unescape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
-            .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
-    }
-
     func testEveryKindCarriesItsValuesAndSkipsMissingOnes() {
         let series = [SVGChart.Series(name: "礼貌用语", values: [3, nil, 7.25]), SVGChart.Series(name: "closing", values: [0, 2, 1])]
         for kind in [SVGChart.Kind.histogram, .bars, .lines, .stacked] {
             let chart = SVGChart(id: "c-\(kind.rawValue)", kind: kind, title: "测试 test", categories: ["2026-11-20", "2026-11-21", "2026-11-22"],
                                  series: kind == .histogram ? [series[0]] : series)
             let html = chart.render()
-            let got = SVGChartTests.points(html)
+            let got = SVGPoints.points(html)
             var expected: [(String, String, Double)] = [("礼貌用语", "2026-11-20", 3), ("礼貌用语", "2026-11-22", 7.25)]
             // A stacked bar draws no segment of zero.
             if kind != .histogram { expected += kind == .stacked ? [("closing", "2026-11-21", 2), ("closing", "2026-11-22", 1)] : [("closing", "2026-11-20", 0), ("closing", "2026-11-21", 2), ("closing", "2026-11-22", 1)] }
@@ -66,8 +53,8 @@ final class SVGChartTests: XCTestCase {
             XCTAssertTrue(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;"), "\(kind)")
             XCTAssertTrue(html.contains("id=\"x&quot;&gt;&lt;b&gt;\""), "\(kind)")
             // The attributes still read back as the labels.
-            XCTAssertEqual(SVGChartTests.points(html).map(\.label), [evil, "A&B"], "\(kind)")
-            XCTAssertEqual(SVGChartTests.points(html).map(\.series), [evil, evil], "\(kind)")
+            XCTAssertEqual(SVGPoints.points(html).map(\.label), [evil, "A&B"], "\(kind)")
+            XCTAssertEqual(SVGPoints.points(html).map(\.series), [evil, evil], "\(kind)")
         }
     }
 
