@@ -2,9 +2,13 @@
 """The callqc benchmark: callqc against ripgrep and a pyahocorasick baseline, measured
 in the same run on the same corpus and the same phrase lists, reported as ratios.
 
-usage: bench/run.py [--sizes 50 500] [--repeat 3] [--write-docs]
+usage: bench/run.py [--sizes 50 500] [--repeat 3] [--no-installed] [--write-docs]
 
 --repeat N runs every measurement N times and keeps the median (default 1).
+--no-installed skips the installed binary's start-up (`make release`: Swift's runtime linked
+statically, in .build-static; a cold build of it takes about 9 minutes here).
+
+The last table it prints sets the measurements against issue 21's targets.
 """
 import os
 import platform
@@ -16,6 +20,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench-out")
 CALLQC = os.path.join(ROOT, ".build", "release", "callqc")
+# What `make install` and the Debian package install: the same code, Swift's runtime linked statically.
+INSTALLED = os.path.join(ROOT, ".build-static", "release", "callqc")
+ONE_CALL = "samples/good-call-broadband.txt"
 
 
 def sh(cmd, **kw):
@@ -61,6 +68,10 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     print("building callqc (release)…", flush=True)
     sh(["swift", "build", "-c", "release", "--product", "callqc"], stdout=subprocess.DEVNULL)
+    installed = "--no-installed" not in args
+    if installed:
+        print("building the installed binary (make release)…", flush=True)
+        sh(["make", "--no-print-directory", "release"], stdout=subprocess.DEVNULL)
     rulesets = {}
     for n in (20, 2000):
         d = os.path.join(OUT, f"rules-{n}")
@@ -106,32 +117,61 @@ def main():
 
     # Single-call latency, what an agent waits for.
     single = {}
-    for name, cmd in {"check one call": [CALLQC, "check", "samples/good-call-broadband.txt", "-o", "/dev/null"],
-                      "lint one draft": [CALLQC, "lint", "samples/drafts/survey-draft.draft"]}.items():
+    singles = {"check one call": [CALLQC, "check", ONE_CALL, "-o", "/dev/null"],
+               "lint one draft": [CALLQC, "lint", "samples/drafts/survey-draft.draft"]}
+    if installed:
+        singles["check one call, installed binary"] = [INSTALLED, "check", ONE_CALL, "-o", "/dev/null"]
+    for name, cmd in singles.items():
+        measure(cmd)   # the rule cache written, the binary's pages read
         times = [measure(cmd)["seconds"] for _ in range(7)]
         single[name] = statistics.median(times)
 
     # Instruction counts: repeatable whatever the machine's load, unlike seconds.
     counts = instruction_counts(rows, phrase_files)
+    startup = startup_counts(installed)
 
-    table = render(rows, single, counts)
+    table = render(rows, single, counts, startup)
     print("\n" + table)
     if "--write-docs" in args:
         write_docs(table, sizes, repeat)
 
 
-def collected(cmd):
+def collected(cmd, env=None):
     """Instructions a command executes, by valgrind's callgrind (None when it cannot run)."""
     out = os.path.join(OUT, "callgrind.out")
     try:
         run = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + cmd, cwd=ROOT,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     except FileNotFoundError:
         return None
     for line in run.stderr.splitlines():
         if "Collected :" in line:
             return int(line.split(":")[-1].strip())
     return None
+
+
+def startup_counts(installed):
+    """Instructions of `callqc check ONE-CALL` from start to finish, with the rule cache warm
+    (a second run) and with it off (CALLQC_NO_CACHE=1): the release build and, when built, the
+    installed binary."""
+    binaries = {"release build": CALLQC}
+    if installed and os.path.exists(INSTALLED):
+        binaries["installed (static runtime)"] = INSTALLED
+    result = {}
+    for name, path in binaries.items():
+        copy = os.path.join(OUT, "startup-nodebug")
+        sh(["cp", path, copy])
+        sh(["strip", "-g", copy])
+        cmd = [copy, "check", ONE_CALL, "-o", "/dev/null"]
+        subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        warm = collected(cmd)
+        env = dict(os.environ, CALLQC_NO_CACHE="1")
+        cold = collected(cmd, env=env)
+        if warm is None or cold is None:
+            return None
+        result[name] = {"warm": warm, "no_cache": cold}
+        print(f"  start-up {name}: {warm:,} instructions (rule cache warm), {cold:,} (no cache)", flush=True)
+    return result
 
 
 def instruction_counts(rows, phrase_files):
@@ -163,7 +203,39 @@ def instruction_counts(rows, phrase_files):
     return result
 
 
-def render(rows, single, counts=None):
+def targets(rows, single, counts, startup):
+    """Issue 21's targets against this run's measurements."""
+    lines = ["Issue 21's targets, against this run:", "",
+             "| target | measured here | status |", "| --- | --- | --- |"]
+    def status(ok):
+        return "met" if ok else "**missed**"
+    if counts:
+        per_call = counts["callqc"]["per_call"]
+        lines.append(f"| ≤ 250,000 instructions a call (default zh-CN rules) | {per_call:,.0f} | {status(per_call <= 250_000)} |")
+    if rows:
+        ratios = [r["rg"]["seconds"] / r["callqc"]["seconds"] for _, _, _, _, _, r in rows]
+        lines.append(f"| ≥ 0.4× ripgrep's throughput | {min(ratios):.2f}–{max(ratios):.2f}× | {status(min(ratios) >= 0.4)} |")
+    if startup:
+        parts = [f"{name}: {v['warm'] / 1e6:.1f} M ({v['no_cache'] / 1e6:.1f} M without the rule cache)" for name, v in startup.items()]
+        best = min(v["warm"] for v in startup.values())
+        lines.append(f"| start-up ≤ 40 M instructions (`check` of one call, from start to finish) | {'; '.join(parts)} | {status(best <= 40_000_000)} |")
+    checks = {k: v for k, v in single.items() if k.startswith("check one call")}
+    if checks:
+        parts = [f"{k.replace('check one call', '').strip(', ') or 'release build'}: {v * 1000:.0f} ms" for k, v in checks.items()]
+        best = min(checks.values())
+        lines.append(f"| a single `callqc check` under 30 ms (median of 7; seconds drift with the machine's load) | {'; '.join(parts)} | {status(best < 0.030)} |")
+    peaks = {}
+    for mb, _, _, _, _, r in rows:
+        peaks.setdefault(mb, []).append(r["callqc"]["rss_mb"])
+    if peaks:
+        text = "; ".join(f"{mb} MB: {min(v):.0f}–{max(v):.0f} MB" for mb, v in sorted(peaks.items()))
+        flat = len(peaks) < 2 or max(peaks[max(peaks)]) <= 1.5 * max(peaks[min(peaks)])
+        lines.append(f"| memory flat (peak RSS by corpus size) | {text} | {status(flat) if len(peaks) >= 2 else 'one size run'} |")
+    lines.append("| outputs byte-identical on the golden corpus | `GoldenOutputTests` (run by the tests, not here) | see the tests |")
+    return lines
+
+
+def render(rows, single, counts=None, startup=None):
     lines = ["| corpus | phrases | tool | MB/s | calls/s | peak MB | CPU | callqc ÷ tool |",
              "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for mb, size, calls, name, count, result in rows:
@@ -204,6 +276,8 @@ def render(rows, single, counts=None):
             c = counts[tool]
             ratio = "" if tool == "callqc" else f"{c['per_call'] / cq:.2f}×"
             lines.append(f"| {tool} | {c['per_call']:,.0f} | {c['startup']:,} | {ratio} |")
+    lines.append("")
+    lines += targets(rows, single, counts, startup)
     return "\n".join(lines)
 
 

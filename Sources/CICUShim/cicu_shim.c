@@ -8,6 +8,9 @@
 #include <unicode/uversion.h>
 #include <unicode/uregex.h>
 #include <unicode/utext.h>
+#include <unicode/utf8.h>
+#include <unicode/utf16.h>
+#include <stdlib.h>
 
 void cqc_icu_version(char *buffer, int32_t capacity) {
     if (buffer == NULL || capacity <= 0) return;
@@ -119,25 +122,76 @@ void *cqc_regex_clone(void *regex, int32_t *status) {
     return U_FAILURE(st) ? NULL : copy;
 }
 
+/* The text is given to ICU as UTF-16, with the UTF-8 offset of every UTF-16 unit kept beside it to turn the
+   matches' offsets back. ICU's UTF-8 UText converted it chunk by chunk on every move of the matcher
+   (utext_setNativeIndex), several thousand instructions a turn; the conversion here is one pass. Short texts
+   (every turn of an ordinary call) use the stack; longer ones are allocated, and ICU's UTF-8 UText is kept for a
+   text that cannot be. Ill-formed UTF-8 (never given by Swift strings) reads as U+FFFD, as the UText reads it. */
+#define CQC_REGEX_STACK 1024
+
+static int32_t cqc_regex_collect(URegularExpression *re, const int32_t *map, int32_t *ranges, int32_t capacity, UErrorCode *st) {
+    int32_t count = 0;
+    while (U_SUCCESS(*st) && uregex_findNext(re, st)) {
+        int32_t s = uregex_start(re, 0, st), e = uregex_end(re, 0, st);
+        if (U_FAILURE(*st)) break;
+        if (count < capacity) {
+            ranges[2 * count] = map ? map[s] : s;
+            ranges[2 * count + 1] = map ? map[e] : e;
+        }
+        count++;
+        if (count >= capacity) break;
+    }
+    return count;
+}
+
 int32_t cqc_regex_matches_utf8(void *regex, const char *text, int32_t length, int32_t *ranges, int32_t capacity, int32_t *status) {
     UErrorCode st = U_ZERO_ERROR;
     URegularExpression *re = (URegularExpression *)regex;
-    UText ut = UTEXT_INITIALIZER;
-    utext_openUTF8(&ut, text, length, &st);
-    uregex_setUText(re, &ut, &st);
-    int32_t count = 0;
-    while (U_SUCCESS(st) && uregex_findNext(re, &st)) {
-        int64_t s = uregex_start64(re, 0, &st), e = uregex_end64(re, 0, &st);
-        if (U_FAILURE(st)) break;
-        if (count < capacity) { ranges[2 * count] = (int32_t)s; ranges[2 * count + 1] = (int32_t)e; }
-        count++;
-        if (count >= capacity) break;
+    UChar stackText[CQC_REGEX_STACK];
+    int32_t stackMap[CQC_REGEX_STACK + 1];
+    UChar *units = stackText;
+    int32_t *map = stackMap;
+    int32_t count;
+    if (length < 0) length = 0;
+    if (length > CQC_REGEX_STACK) {
+        units = (UChar *)malloc(sizeof(UChar) * (size_t)length);
+        map = (int32_t *)malloc(sizeof(int32_t) * ((size_t)length + 1));
+    }
+    if (units != NULL && map != NULL) {
+        /* UTF-16 never needs more units than UTF-8 has bytes. */
+        const uint8_t *bytes = (const uint8_t *)text;
+        int32_t i = 0, n = 0;
+        while (i < length) {
+            int32_t at = i;
+            UChar32 c;
+            U8_NEXT(bytes, i, length, c);
+            if (c < 0) c = 0xFFFD;
+            if (c <= 0xFFFF) {
+                map[n] = at; units[n++] = (UChar)c;
+            } else {
+                map[n] = at; units[n++] = U16_LEAD(c);
+                map[n] = at; units[n++] = U16_TRAIL(c);
+            }
+        }
+        map[n] = length;
+        uregex_setText(re, units, n, &st);
+        count = cqc_regex_collect(re, map, ranges, capacity, &st);
+    } else {
+        UText ut = UTEXT_INITIALIZER;
+        utext_openUTF8(&ut, text, length, &st);
+        uregex_setUText(re, &ut, &st);
+        count = cqc_regex_collect(re, NULL, ranges, capacity, &st);
+        UErrorCode detach = U_ZERO_ERROR;
+        static const UChar none[1] = {0};
+        uregex_setText(re, none, 0, &detach);
+        utext_close(&ut);
     }
     /* Detach the text before it goes. */
     UErrorCode reset = U_ZERO_ERROR;
     static const UChar empty[1] = {0};
     uregex_setText(re, empty, 0, &reset);
-    utext_close(&ut);
+    if (units != stackText) free(units);
+    if (map != stackMap) free(map);
     if (status) *status = st;
     return U_FAILURE(st) ? -1 : count;
 }

@@ -61,7 +61,7 @@ enum RuleLoading {
     static func scripts(fixed: String?, rules: String? = nil) throws -> ScriptCatalog {
         let folder = rules.flatMap { isLexiconsFolder($0) ? $0 : nil } ?? lexicons
         do {
-            return try ScriptCatalog.load(directory: folder.map { ($0 as NSString).appendingPathComponent("scripts") }, fixed: fixed)
+            return try ScriptCatalog.load(directory: folder.map { ($0 as NSString).appendingPathComponent("scripts") }, fixed: fixed, cache: ruleCache)
         } catch {
             fail(error)
         }

@@ -276,6 +276,27 @@ final class ConductRuleTests: XCTestCase {
         XCTAssertEqual(results.values, Array(repeating: 400, count: 8))
     }
 
+    /// ICU reads the text as UTF-16 with a map back to UTF-8 offsets: matches after four-byte scalars (an emoji,
+    /// 𠀀 from CJK extension B) and in a text longer than the shim's stack buffer still come back as the right
+    /// UTF-8 byte ranges, and a case-insensitive English pattern with word boundaries finds the same matches.
+    func testICURegexByteOffsetsAfterFourByteScalarsAndInLongTexts() throws {
+        let re = try ICURegex("(赔偿|补偿|返还|退|送)(您|你)?[0-9一二两三四五六七八九十百千万]+(元|块)")
+        func quoted(_ text: String) -> [String] {
+            let bytes = Array(text.utf8)
+            return re.matches(in: bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+        }
+        XCTAssertEqual(quoted("😀😀给您补偿50元，𠀀再送你两百块🎁"), ["补偿50元", "送你两百块"])
+        let long = String(repeating: "您好😀这个套餐𠀀每个月的费用是不变的，", count: 60) + "我们给您返还三十元"
+        XCTAssertGreaterThan(long.utf8.count, 1024)
+        XCTAssertEqual(quoted(long), ["返还三十元"])
+        let ranges = re.matches(in: Array(long.utf8))
+        XCTAssertEqual(ranges.first?.upperBound, long.utf8.count)
+        let english = try ICURegex(#"(?i)\b(credit|refund)\w*\s+(you\s+)?(\$\s?\d+|\d+\s*(dollars|bucks))"#)
+        let text = "👍 I'll REFUND you $20 now, and credit 15 dollars — not discredit 5 bucks"
+        let bytes = Array(text.utf8)
+        XCTAssertEqual(english.matches(in: bytes).map { String(decoding: bytes[$0], as: UTF8.self) }, ["REFUND you $20", "credit 15 dollars"])
+    }
+
     // MARK: composite
 
     func testBenefitsComposite() throws {

@@ -221,6 +221,54 @@ final class FastPathTests: XCTestCase {
         }
     }
 
+    /// The gate's numeral filter (a 256-bit table on the low byte) lets every digit of `PIIDetector.digit` through,
+    /// and nothing else: a wrong bit would silently skip a number said in Chinese (幺三八…) or run the detectors
+    /// on every Han character.
+    func testGateNumeralFilterIsExactlyTheDigitTest() {
+        var numerals = 0
+        for v in UInt32(0x3007)...UInt32(0x2FFFF) {
+            let exact = Unicode.Scalar(v).map { PIIDetector.digit($0) != nil } ?? false
+            XCTAssertEqual(PIIDetector.Gate.isNumeral(v), exact, String(v, radix: 16))
+            if exact { numerals += 1 }
+        }
+        XCTAssertEqual(numerals, 33, "零〇洞 一幺壹 二两贰 三叁 四肆 五伍 六陆 七柒 八捌 九玖 and ０–９")
+        // Numbers read out in Han numerals, in Simplified and Traditional text, still open the gate.
+        for text in ["我的号码是幺三八幺二三四五六七八", "帳號零壹叁捌肆伍柒捌玖零", "電話洞幺零捌捌捌捌陆陆陆陆"] {
+            XCTAssertTrue(PIIDetector.Gate(text).mayHold, text)
+        }
+    }
+
+    /// The detectors' word tests without a String per word: `hasDigitWord` says what splitting the text into
+    /// lower-cased words and looking each up said, on random mixes of digit words, their prefixes and extensions
+    /// (fiver, ONE, Oh, seventeen), Han text and punctuation; and `contextTokens` still finds ids and passwords
+    /// after WeChat / PASSWORD / Passcode in any case, and nothing after a longer word that starts with one.
+    func testDetectorWordTestsAgreeWithSplittingTheText() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["one", "ONE", "Oh", "o", "fiver", "seventeen", "nin", "nine", "zero", "eight", "eighty", "two",
+                      "您好", "号码", " ", ",", "-", "1", "9", "x", "abc", "Zero", "Wechat", "passwords"]
+        func reference(_ chars: [Unicode.Scalar]) -> Bool {
+            var words: [String] = [], current = ""
+            for c in chars {
+                if PIIDetector.isASCIILetter(c) { current.unicodeScalars.append(c) } else if !current.isEmpty { words.append(current); current = "" }
+            }
+            if !current.isEmpty { words.append(current) }
+            return words.contains { PIIDetector.digitWords[$0.lowercased()] != nil }
+        }
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let chars = Array(text.unicodeScalars)
+            XCTAssertEqual(PIIDetector.hasDigitWord(chars), reference(chars), text)
+        }
+        let detector = PIIDetector()
+        for (text, kind) in [("我的WeChat是 zhangsan_88", PIIKind.wechat), ("PASSWORD: abc12345", .password),
+                             ("the Passcode is qwe789", .password), ("微信号zhangsan_88", .wechat)] {
+            XCTAssertEqual(detector.contextTokens(Array(text.unicodeScalars)).map(\.kind), [kind], text)
+        }
+        for text in ["wechatter zhangsan_88", "passwords abc12345", "mypassword abc12345"] {
+            XCTAssertEqual(detector.contextTokens(Array(text.unicodeScalars)).count, 0, text)
+        }
+    }
+
     // MARK: JSON writer
 
     func testJSONWriterWritesWhatTheValueTreeWrote() throws {

@@ -146,4 +146,36 @@ final class ScriptTests: XCTestCase {
         try "id: s\nthreshold: 2\nsteps:\n  - id: a\n    say: [好]\n".write(to: file, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ScriptLoader().load(file.path)) { e in XCTAssertTrue("\(e)".contains("between 0 and 1"), "\(e)") }
     }
+
+    /// Script files go through the rule cache too (docs/rules.md): a cached load checks calls exactly as a parsed one,
+    /// the cache really holds them, and a script with a mistake fails with its line on every run, cached or not.
+    func testCachedScriptsCheckLikeParsedOnesAndMistakesStillFail() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-scriptcache-\(UUID().uuidString.filter(\.isLetter))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = RuleFileCache(folder: dir.appendingPathComponent("cache").path, version: "test")
+        let parsed = try ScriptCatalog.load(directory: Shipped.lexicons + "/scripts", fixed: nil)
+        _ = try ScriptCatalog.load(directory: Shipped.lexicons + "/scripts", fixed: nil, cache: cache)
+        let stored = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("cache").path).filter { $0.hasSuffix(".tree") }
+        XCTAssertEqual(stored.count, 2, "one tree per shipped script: \(stored)")
+        let cached = try ScriptCatalog.load(directory: Shipped.lexicons + "/scripts", fixed: nil, cache: cache)
+        XCTAssertEqual(cached.scripts.map(\.id), parsed.scripts.map(\.id))
+        for name in ["outbound-survey.txt", "sales-call.txt", "survey-skipped-step.txt", "survey-out-of-order.txt"] {
+            let path = Shipped.root.appendingPathComponent("samples/\(name)").path
+            let call = TranscriptLoader().load(.file(path)).calls[0]
+            let a = Checker(catalog: Shipped.catalog, scripts: parsed).check(call)
+            let b = Checker(catalog: Shipped.catalog, scripts: cached).check(call)
+            XCTAssertEqual(ResultJSON.compact(a), ResultJSON.compact(b), name)
+            XCTAssertNotNil(b.script, name)
+        }
+        // A mistake the YAML parser does not see (a duplicate step id) is found again from the cached tree.
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try "id: s\nsteps:\n  - id: a\n    say: [请问您现在方便吗]\n  - id: a\n    say: [好]\n".write(to: bad, atomically: true, encoding: .utf8)
+        for run in 1...2 {
+            XCTAssertThrowsError(try ScriptLoader(cache: cache).load(bad.path), "run \(run)") { e in
+                XCTAssertEqual((e as? RuleError)?.line, 5)
+                XCTAssertTrue("\(e)".contains("duplicate step id 'a'"), "\(e)")
+            }
+        }
+    }
 }

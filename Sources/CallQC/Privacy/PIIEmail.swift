@@ -117,6 +117,9 @@ extension PIIDetector {
     static let tokenFillers: Set<Unicode.Scalar> = ["号", "號", "是", "为", "為", "叫", "码", "碼", "呢", "啊", "嗯", "就", "的", "我", "也",
                                                     "：", ":", " ", "　", "「", "」", "“", "”", "\"", "'", "，", ","]
 
+    /// wechat, password and passcode, packed as ``Gate/pack(_:)`` packs them.
+    static let wechatCode = Gate.pack("wechat"), passwordCode = Gate.pack("password"), passcodeCode = Gate.pack("passcode")
+
     /// WeChat ids (a letter, then letters, digits, `_`, `-`: 6–20 characters) after 微信 / 微信号 /
     /// wechat, and passwords with letters and digits after 密码 / password. Digits alone are
     /// ``digitRuns(_:latin:)``'s.
@@ -134,9 +137,12 @@ extension PIIDetector {
             else if PIIDetector.isASCIILetter(c), i == 0 || !PIIDetector.isASCIILetter(chars[i - 1]) {
                 var e = i
                 while e < n, PIIDetector.isASCIILetter(chars[e]), e - i < 10 { e += 1 }
-                let w = String(String.UnicodeScalarView(chars[i..<e])).lowercased()
-                if w == "wechat" { kind = .wechat; word = "WeChat"; end = e }
-                else if w == "password" || w == "passcode" { kind = .password; word = "password"; end = e }
+                // The word in lower case, packed a letter a byte (no String made for every word of the text).
+                let length = e - i
+                var packed: UInt64 = 0
+                if length == 6 || length == 8 { for x in i..<e { packed = packed << 8 | UInt64(chars[x].value | 0x20) } }
+                if length == 6 && packed == PIIDetector.wechatCode { kind = .wechat; word = "WeChat"; end = e }
+                else if length == 8 && (packed == PIIDetector.passwordCode || packed == PIIDetector.passcodeCode) { kind = .password; word = "password"; end = e }
                 else { i = e; continue }
             }
             guard let k = kind else { i += 1; continue }

@@ -9,8 +9,26 @@ extension PIIDetector {
         "six": 6, "seven": 7, "eight": 8, "nine": 9,
     ]
 
+    /// Whether a word of the text (a run of ASCII letters) is a digit word, in any case.
+    static func hasDigitWord(_ chars: [Unicode.Scalar]) -> Bool {
+        var packed: UInt64 = 0, letters = 0
+        for c in chars {
+            if isASCIILetter(c) {
+                if letters < 6 { packed = packed << 8 | UInt64(c.value | 0x20) }
+                letters += 1
+                continue
+            }
+            if letters > 0 && letters <= 5 && Gate.isDigitWord(packed) { return true }
+            packed = 0
+            letters = 0
+        }
+        return letters > 0 && letters <= 5 && Gate.isDigitWord(packed)
+    }
+
     /// "five five five one two three four five six seven": digits said as words.
     func wordRuns(_ chars: [Unicode.Scalar]) -> [Hit] {
+        // Nothing to find without a digit word: decided without making a String of every word.
+        guard PIIDetector.hasDigitWord(chars) else { return [] }
         // Words with their ranges.
         var words: [(String, Range<Int>)] = []
         var i = 0

@@ -22,9 +22,11 @@ public struct ScriptCatalog: Sendable {
         return scripts.first { $0.id == name }
     }
 
-    /// Loads every `*.yaml` in a folder (sorted), and `fixed` when given.
-    public static func load(directory: String?, fixed: String?, folder: TextFolder = TextFolder()) throws(RuleError) -> ScriptCatalog {
-        let loader = ScriptLoader(folder: folder)
+    /// Loads every `*.yaml` in a folder (sorted), and `fixed` when given; `cache` keeps the files' parsed YAML
+    /// between runs, as for rule files.
+    public static func load(directory: String?, fixed: String?, folder: TextFolder = TextFolder(),
+                            cache: RuleFileCache = .off) throws(RuleError) -> ScriptCatalog {
+        let loader = ScriptLoader(folder: folder, cache: cache)
         var scripts: [Script] = []
         if let directory, FileManager.default.fileExists(atPath: directory) {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
@@ -44,17 +46,24 @@ public struct ScriptCatalog: Sendable {
 /// Reads and validates a script file: file:line errors with the fix, as for rules.
 public struct ScriptLoader {
     let folder: TextFolder
+    /// Parsed script files kept between runs (off unless the caller gives one).
+    let cache: RuleFileCache
     /// Similarity a step needs when neither the step nor the script says.
     public static let defaultThreshold = 0.6
 
-    public init(folder: TextFolder = TextFolder()) { self.folder = folder }
+    public init(folder: TextFolder = TextFolder(), cache: RuleFileCache = .off) {
+        self.folder = folder
+        self.cache = cache
+    }
 
     public func load(_ file: String) throws(RuleError) -> Script {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw RuleError(file: file, message: "cannot read the script file", fix: "check the path")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw RuleError(file: file, message: "not UTF-8 text", fix: "save it as UTF-8") }
-        guard let root = try YAMLNode.parse(text, file: file) else { throw RuleError(file: file, message: "the script file is empty") }
+        guard let root = try cache.tree(file: file, bytes: data, parse: { () throws(RuleError) in try YAMLNode.parse(text, file: file) }) else {
+            throw RuleError(file: file, message: "the script file is empty")
+        }
         var fields = try FieldReader(root, what: "the script")
         let id = try fields.string("id", required: true)!
         guard !id.isEmpty, id.allSatisfy({ RuleSetLoader.idPattern.contains($0) }) else {
