@@ -232,6 +232,11 @@ final class FastPathTests: XCTestCase {
             if exact { numerals += 1 }
         }
         XCTAssertEqual(numerals, 33, "零〇洞 一幺壹 二两贰 三叁 四肆 五伍 六陆 七柒 八捌 九玖 and ０–９")
+        // Where the first and last digit are, in scalars (an emoji is one), as the split-number search needs them.
+        let g = PIIDetector.Gate("工号93号，为您服务😀幺三")
+        XCTAssertEqual([g.scalarCount, g.firstDigit, g.lastDigit], [13, 2, 12])
+        let none = PIIDetector.Gate("您好，请问有什么可以帮您")
+        XCTAssertEqual([none.firstDigit, none.lastDigit], [-1, -1])
         // Numbers read out in Han numerals, in Simplified and Traditional text, still open the gate.
         for text in ["我的号码是幺三八幺二三四五六七八", "帳號零壹叁捌肆伍柒捌玖零", "電話洞幺零捌捌捌捌陆陆陆陆"] {
             XCTAssertTrue(PIIDetector.Gate(text).mayHold, text)

@@ -21,6 +21,9 @@ extension PIIDetector {
         // Turns with a digit near their start or end: only they can hold a part.
         let hasDigit = gates.map { $0.longestDigitChain > 0 }
         for k in 0..<turns.count where hasDigit[k] {
+            // No digit in the first seven scalars nor in the last four: neither test below can hold, and the
+            // turn's scalars are not needed (most turns that hold a digit at all: 工号93号, 2026年11月).
+            if gates[k].firstDigit > 6 && gates[k].scalarCount - 1 - gates[k].lastDigit > 3 { continue }
             let c = scalars(k)
             // 1. A context word at the end of the turn before.
             if k > 0, let first = c.firstIndex(where: { PIIDetector.digit($0) != nil }), first <= 6,

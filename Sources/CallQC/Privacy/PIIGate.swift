@@ -23,6 +23,11 @@ extension PIIDetector {
         var tokenContext = false
         /// The longest run of ASCII letters, digits, '_' and '-'.
         var longestTokenRun = 0
+        /// Scalars in the text, and where its first and last digit are (scalar offsets; -1 without a digit):
+        /// only a turn with a digit near its start or end can hold part of a number said across turns.
+        var scalarCount = 0
+        var firstDigit = -1
+        var lastDigit = -1
 
         /// Whether the detectors may find anything: ten digits, an '@', a spoken address, or a
         /// context word with four digits (a QQ number, a password) or a token of letters and digits.
@@ -45,6 +50,7 @@ extension PIIDetector {
             var longestDigitChain = 0, longestWordChain = 0, at = false
             var wordsInChain = 0
             var atWord = false, dotWord = false, aiTe = false, dian = false, period = false, context = false, han = false, tokenContext = false, tokenRun = 0, longestTokenRun = 0
+            var count = 0, firstDigit = -1, lastDigit = -1
             // A token that can be a digit: a digit word (`isWord`) or an ASCII digit. Digits said
             // as words need three words at least in the run (``wordRuns(_:)``): a run of bare
             // digits is ``digitRuns(_:)``'s.
@@ -76,6 +82,8 @@ extension PIIDetector {
             while i < n {
                 let (v, length) = UTF8Scalar.decode(p, at: i)
                 i += length
+                let position = count
+                count += 1
                 // A Han character, most of a Chinese text: the same steps as below, with what cannot apply to
                 // it left out (it is no letter, separator, '@' or '.'), and the numeral test made once.
                 if v >= 0x4E00 && v <= 0x9FFF {
@@ -88,6 +96,8 @@ extension PIIDetector {
                     }
                     if letters > 0 { endLetters() }
                     if numeral {
+                        if firstDigit < 0 { firstDigit = position }
+                        lastDigit = position
                         digitChain = gap == 0 || (gapAllSeparators && (gap <= 2 || (gap == 3 && gapMarks <= 1))) ? digitChain + 1 : 1
                         longestDigitChain = max(longestDigitChain, digitChain)
                         gap = 0
@@ -129,6 +139,8 @@ extension PIIDetector {
                 }
                 if letters > 0 { endLetters() }
                 if (v >= 0x30 && v <= 0x39) || numeral {
+                    if firstDigit < 0 { firstDigit = position }
+                    lastDigit = position
                     digitChain = gap == 0 || (gapAllSeparators && (gap <= 2 || (gap == 3 && gapMarks <= 1))) ? digitChain + 1 : 1
                     longestDigitChain = max(longestDigitChain, digitChain)
                     gap = 0
@@ -164,11 +176,14 @@ extension PIIDetector {
             self.han = han
             self.tokenContext = tokenContext
             self.longestTokenRun = longestTokenRun
+            self.scalarCount = count
+            self.firstDigit = firstDigit
+            self.lastDigit = lastDigit
         }
 
         /// Whether a scalar from U+3007 up is a digit of ``PIIDetector/digit(_:)`` (a Chinese numeral or a
         /// full-width digit). A filter of 256 bits on the low byte comes first, which seven Han characters in
-        /// eight fail, then the exact test (GateTests holds the filter to every numeral).
+        /// eight fail, then the exact test (FastPathTests holds the filter to every numeral).
         @inline(__always) static func isNumeral(_ v: UInt32) -> Bool {
             let low = v & 0xFF
             let word: UInt64
