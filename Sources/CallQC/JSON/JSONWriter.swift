@@ -66,13 +66,24 @@ public struct JSONWriter {
     public mutating func beginArray() { separate(); put(UInt8(ascii: "[")); needsComma = false }
     public mutating func endArray() { put(UInt8(ascii: "]")); needsComma = true }
 
-    /// A member's key; its value follows.
+    /// A member's key; its value follows. Written in one copy (comma, quotes, name, colon): a result line has
+    /// about a hundred keys, and byte-by-byte writes checked the capacity and the storage's uniqueness for each.
     public mutating func key(_ k: StaticString) {
-        separate()
-        put(0x22)
-        put(k)
-        put(0x22)
-        put(UInt8(ascii: ":"))
+        let n = k.utf8CodeUnitCount
+        let comma = needsComma
+        let total = n + 3 + (comma ? 1 : 0)
+        ensure(total)
+        let at = length
+        storage.withUnsafeMutableBufferPointer { (dst: inout UnsafeMutableBufferPointer<UInt8>) in
+            var p = dst.baseAddress! + at
+            if comma { p.pointee = UInt8(ascii: ","); p += 1 }
+            p.pointee = 0x22
+            (p + 1).update(from: k.utf8Start, count: n)
+            p += n + 1
+            p.pointee = 0x22
+            (p + 1).pointee = UInt8(ascii: ":")
+        }
+        length += total
         needsComma = false
     }
 
