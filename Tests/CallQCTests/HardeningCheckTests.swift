@@ -60,6 +60,25 @@ final class HardeningCheckTests: XCTestCase {
         XCTAssertEqual(hits.map(spans.covers), [true, false, false])
     }
 
+    /// The flat exception index says what a search of every exception says: covered when an exception of the
+    /// same turn starts at or before the hit and ends at or after it (random turns, starts, lengths, ties, in any order).
+    func testExceptionSpansAgreeWithSearchingEveryException() {
+        var rng = SystemRandomNumberGenerator()
+        func randomHit() -> PhraseHit {
+            let start = Int.random(in: 0...30, using: &rng)
+            return PhraseHit(turn: Int.random(in: 0...5, using: &rng), start: start, end: start + Int.random(in: 0...9, using: &rng), phrase: 0)
+        }
+        for _ in 0..<500 {
+            let exceptions = (0..<Int.random(in: 0...12, using: &rng)).map { _ in randomHit() }
+            let spans = ExceptionSpans(exceptions)
+            for _ in 0..<20 {
+                let hit = randomHit()
+                let naive = exceptions.contains { $0.turn == hit.turn && $0.start <= hit.start && $0.end >= hit.end }
+                XCTAssertEqual(spans.covers(hit), naive, "\(hit) in \(exceptions)")
+            }
+        }
+    }
+
     /// A long call, full of phrases, exceptions and overlaps, goes through every check of the shipped rules.
     func testA150000TurnCallIsCheckedInBoundedTime() {
         var turns: [Turn] = []

@@ -176,28 +176,34 @@ public struct ForbiddenPhraseCheck: CheckDefinition {
 
 /// Exception hits by turn, for asking in O(log n) whether one covers a hit.
 struct ExceptionSpans {
-    /// Per turn: exceptions by start, with the furthest end reached so far.
-    var byTurn: [Int: (starts: [Int], furthestEnd: [Int])] = [:]
+    /// The exceptions by turn, then start, in two flat arrays (no dictionary of arrays per rule and call):
+    /// `keys[i]` is (turn, start) and `furthestEnd[i]` the furthest end of that turn's exceptions up to `i`.
+    private var keys: [(turn: Int, start: Int)] = []
+    private var furthestEnd: [Int] = []
 
     init(_ exceptions: [PhraseHit]) {
-        for (turn, list) in Dictionary(grouping: exceptions, by: \.turn) {
-            let sorted = list.sorted { $0.start < $1.start }
-            var furthest: [Int] = []
-            furthest.reserveCapacity(sorted.count)
-            for e in sorted { furthest.append(max(furthest.last ?? Int.min, e.end)) }
-            byTurn[turn] = (sorted.map(\.start), furthest)
+        if exceptions.isEmpty { return }
+        let sorted = exceptions.sorted { $0.turn != $1.turn ? $0.turn < $1.turn : $0.start < $1.start }
+        keys.reserveCapacity(sorted.count)
+        furthestEnd.reserveCapacity(sorted.count)
+        for e in sorted {
+            let sameTurn = keys.last?.turn == e.turn
+            furthestEnd.append(sameTurn ? max(furthestEnd[furthestEnd.count - 1], e.end) : e.end)
+            keys.append((e.turn, e.start))
         }
     }
 
     /// Whether an exception of the same turn starts at or before the hit and ends at or after it.
     func covers(_ hit: PhraseHit) -> Bool {
-        guard let spans = byTurn[hit.turn] else { return false }
-        var low = 0, high = spans.starts.count
+        if keys.isEmpty { return false }
+        // The last exception at or before (turn, start) of the hit.
+        var low = 0, high = keys.count
         while low < high {
             let mid = (low + high) / 2
-            if spans.starts[mid] <= hit.start { low = mid + 1 } else { high = mid }
+            let k = keys[mid]
+            if k.turn < hit.turn || (k.turn == hit.turn && k.start <= hit.start) { low = mid + 1 } else { high = mid }
         }
-        return low > 0 && spans.furthestEnd[low - 1] >= hit.end
+        return low > 0 && keys[low - 1].turn == hit.turn && furthestEnd[low - 1] >= hit.end
     }
 }
 
