@@ -122,22 +122,24 @@ struct RepetitionCheck: CheckDefinition {
             }
             func add(_ range: Range<Int>) {
                 if range.isEmpty { return }
-                // Counted in full, kept up to the compared length.
-                var scalars: [UInt32] = []
-                scalars.reserveCapacity(min(range.count, RepetitionCheck.compareLength))
+                // Counted in full (scalars start at bytes that are not continuation bytes), and decoded, up to the
+                // compared length, only for a sentence long enough to count.
                 var count = 0
-                var i = range.lowerBound
-                while i < range.upperBound {
-                    let (v, n) = UTF8Scalar.decode(f.bytes, at: i)
-                    if count < RepetitionCheck.compareLength { scalars.append(v) }
-                    count += 1
-                    i += n
-                }
+                for i in range where f.bytes[i] & 0xC0 != 0x80 { count += 1 }
+                if count < minChars { return }
                 var rest = count
                 for h in set[t] ?? [] where h.start >= range.lowerBound && h.end <= range.upperBound {
                     rest -= f.bytes[h.start..<h.end].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
                 }
-                if count < minChars || (rest < minChars && rest < count) { return }
+                if rest < minChars && rest < count { return }
+                var scalars: [UInt32] = []
+                scalars.reserveCapacity(min(count, RepetitionCheck.compareLength))
+                var i = range.lowerBound
+                while i < range.upperBound, scalars.count < RepetitionCheck.compareLength {
+                    let (v, n) = UTF8Scalar.decode(f.bytes, at: i)
+                    scalars.append(v)
+                    i += n
+                }
                 out.append(Sentence(turn: t, folded: range, scalars: scalars, order: order))
             }
             // Each folded byte belongs to the sentence after the ends before its source.

@@ -136,7 +136,8 @@ public struct RequiredPhraseCheck: CheckDefinition {
     /// satisfied it: its first hit inside its window.
     func openingHits(_ context: CheckContext, except rule: Int) -> [PhraseHit] {
         var result: [PhraseHit] = []
-        for (i, r) in context.ruleSet.rules.enumerated() where i != rule {
+        // The kind first: a cast of every rule's check to find the required ones was most of this function's work.
+        for (i, r) in context.ruleSet.rules.enumerated() where i != rule && r.header.kind == .required {
             guard let c = r.check as? RequiredPhraseCheck, c.at == .start else { continue }
             let window = Set(c.window(context, roles: r.header.roles))
             if let first = context.hits(rule: i, list: "phrases").first(where: { window.contains($0.turn) }) {
