@@ -1,7 +1,8 @@
 /// The kinds of check callqc knows: the one list that loading, validation, redaction,
 /// `callqc rules kinds` and docs/rules.md read. A new kind is its file plus one line here.
 public enum CheckRegistry {
-    static var kinds: [any CheckDefinition.Type] {
+    /// Made once (it is looked up for every finding written out, to know what the finding quotes).
+    static let kinds: [any CheckDefinition.Type] = {
         [
             RequiredPhraseCheck.self,
             ForbiddenPhraseCheck.self,
@@ -22,7 +23,7 @@ public enum CheckRegistry {
             ScriptStepCheck.self,
             ScriptOrderCheck.self,
         ]
-    }
+    }()
 
     /// The kind of this name.
     static func type(named name: String) -> (any CheckDefinition.Type)? {

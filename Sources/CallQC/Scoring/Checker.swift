@@ -31,9 +31,11 @@ public struct Checker: Sendable {
         let context = CheckContext(call: call, ruleSet: ruleSet, folder: folder, counter: counter, script: scripts.script(for: call), measured: measured)
         var findings: [Finding] = []
         var late: [Int] = []
-        for (i, rule) in ruleSet.rules.enumerated() {
-            if rule.check.readsFindings { late.append(i); continue }
-            findings += rule.check.evaluate(context, rule: i, header: rule.header)
+        // By index: a `for rule in` copied every rule (its header's strings, its check, its examples) for every call.
+        let rules = ruleSet.rules
+        for i in rules.indices {
+            if rules[i].check.readsFindings { late.append(i); continue }
+            findings += rules[i].check.evaluate(context, rule: i, header: rules[i].header)
         }
         findings = Checker.dropContainedForbidden(findings)
         if !late.isEmpty {
