@@ -19,15 +19,25 @@ public struct PhraseMatcher: Sendable {
     /// The patterns, as given (folded UTF-8 bytes).
     public let patterns: [[UInt8]]
     /// Byte → class; bytes that occur in no pattern share class 0.
-    private let byteClass: [UInt16]
-    private let classCount: Int
+    let byteClass: [UInt16]
+    let classCount: Int
     /// `next[state * classCount + class]`.
-    private let next: [Int32]
+    let next: [Int32]
     /// Per state: the range of `outputs` holding the patterns that end there.
-    private let outputStart: [Int32]
-    private let outputs: [Int32]
+    let outputStart: [Int32]
+    let outputs: [Int32]
 
     public var stateCount: Int { outputStart.count - 1 }
+
+    /// The tables as they are, for ``init(binaryForm:patterns:)``.
+    init(patterns: [[UInt8]], byteClass: [UInt16], classCount: Int, next: [Int32], outputStart: [Int32], outputs: [Int32]) {
+        self.patterns = patterns
+        self.byteClass = byteClass
+        self.classCount = classCount
+        self.next = next
+        self.outputStart = outputStart
+        self.outputs = outputs
+    }
 
     /// Compiles the patterns. Empty patterns never match.
     public init(patterns: [[UInt8]]) {

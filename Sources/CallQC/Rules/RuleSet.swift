@@ -23,7 +23,7 @@ public struct RuleSet: Sendable {
     let sound: SoundIndex?
 
     init(name: String, version: String, language: String, description: String?, rules: [Rule], scoring: ScoringScheme, path: String,
-         soundMatching: Bool = true) {
+         soundMatching: Bool = true, cache: RuleFileCache = .off) {
         self.name = name
         self.version = version
         self.language = language
@@ -63,10 +63,10 @@ public struct RuleSet: Sendable {
         }
         self.needsPersonalData = rules.contains { $0.check.allChecks.contains { $0 is PIICheck } }
         self.headers = Dictionary(rules.map { ($0.header.id, $0.header) }, uniquingKeysWith: { a, _ in a })
-        self.matcher = PhraseMatcher(patterns: patterns)
+        self.matcher = cache.matcher(patterns: patterns)
         self.owners = owners
         self.listNumbers = listNumbers
-        self.sound = soundPhrases.isEmpty || !soundMatching ? nil : SoundIndex(phrases: soundPhrases)
+        self.sound = soundPhrases.isEmpty || !soundMatching ? nil : SoundIndex(phrases: soundPhrases, cache: cache)
     }
 
     /// Whether a rule (or a condition of one) looks for personal data: the call is searched once for all.
