@@ -30,7 +30,7 @@ struct SoundIndex: Sendable {
         self.classes = classes
         self.liao = liao
         self.table = table
-        var index: [[UInt8]: Int] = [:]
+        var index: [FoldedKey: Int] = Dictionary(minimumCapacity: phrases.count)
         var patterns: [[UInt8]] = []
         var owners: [[PhraseOwner]] = []
         var scalars: [[UInt32]] = []
@@ -45,7 +45,7 @@ struct SoundIndex: Sendable {
             }
             guard !pattern.isEmpty else { continue }
             // One pattern per (sound, spelling): phrases that sound alike but are spelt apart keep their own scalars.
-            let key = pattern + [0xFF] + folded
+            let key = FoldedKey(pattern + [0xFF] + folded)
             if let i = index[key] { owners[i].append(owner); continue }
             index[key] = patterns.count
             patterns.append(pattern)
