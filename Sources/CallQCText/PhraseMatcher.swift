@@ -85,21 +85,29 @@ public struct PhraseMatcher: Sendable {
         var fail = [Int32](repeating: 0, count: n)
         var order = [Int32]()
         order.reserveCapacity(n)
+        var childClass = [Int](repeating: 0, count: width), child = [Int32](repeating: 0, count: width)
         next.withUnsafeMutableBufferPointer { table in
+            let base = table.baseAddress!
             for c in 0..<width where table[c] != 0 { order.append(table[c]) }
             var head = 0
             while head < order.count {
                 let s = Int(order[head])
                 head += 1
                 let row = s * width, failRow = Int(fail[s]) * width
-                for c in 0..<width {
-                    let child = table[row + c]
-                    if child != 0 {
-                        fail[Int(child)] = table[failRow + c]
-                        order.append(child)
-                    } else {
-                        table[row + c] = table[failRow + c]
-                    }
+                // The row's children, then the failure state's row copied in bulk (another
+                // row: a failure state is shallower), then the children back over it.
+                var kids = 0
+                for c in 0..<width where table[row + c] != 0 {
+                    childClass[kids] = c
+                    child[kids] = table[row + c]
+                    kids += 1
+                }
+                (base + row).update(from: base + failRow, count: width)
+                for k in 0..<kids {
+                    let c = childClass[k], t = child[k]
+                    fail[Int(t)] = table[row + c]
+                    table[row + c] = t
+                    order.append(t)
                 }
             }
         }
