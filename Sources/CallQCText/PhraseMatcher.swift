@@ -19,74 +19,124 @@ public struct PhraseMatcher: Sendable {
     /// The patterns, as given (folded UTF-8 bytes).
     public let patterns: [[UInt8]]
     /// Byte → class; bytes that occur in no pattern share class 0.
-    private let byteClass: [UInt16]
-    private let classCount: Int
+    let byteClass: [UInt16]
+    let classCount: Int
     /// `next[state * classCount + class]`.
-    private let next: [Int32]
+    let next: [Int32]
     /// Per state: the range of `outputs` holding the patterns that end there.
-    private let outputStart: [Int32]
-    private let outputs: [Int32]
+    let outputStart: [Int32]
+    let outputs: [Int32]
 
     public var stateCount: Int { outputStart.count - 1 }
 
+    /// The tables as they are, for ``init(binaryForm:patterns:)``.
+    init(patterns: [[UInt8]], byteClass: [UInt16], classCount: Int, next: [Int32], outputStart: [Int32], outputs: [Int32]) {
+        self.patterns = patterns
+        self.byteClass = byteClass
+        self.classCount = classCount
+        self.next = next
+        self.outputStart = outputStart
+        self.outputs = outputs
+    }
+
     /// Compiles the patterns. Empty patterns never match.
+    ///
+    /// The trie is built directly in the transition table (0 is "no child": the root is
+    /// never one), the failure links breadth-first over it, and the outputs by counting: a
+    /// state's own patterns (in pattern order), then those of its failure chain.
     public init(patterns: [[UInt8]]) {
         var byteClass = [UInt16](repeating: 0, count: 256)
         var classes = 1
-        for p in patterns { for b in p where byteClass[Int(b)] == 0 { byteClass[Int(b)] = UInt16(classes); classes += 1 } }
+        var totalBytes = 0
+        for p in patterns {
+            totalBytes += p.count
+            for b in p where byteClass[Int(b)] == 0 { byteClass[Int(b)] = UInt16(classes); classes += 1 }
+        }
+        let width = classes
 
-        // The trie.
-        var children: [[(UInt16, Int32)]] = [[]]
-        var terminal: [[Int32]] = [[]]
+        // The trie, in the table: one row of `width` entries per state.
+        var next = [Int32](repeating: 0, count: width)
+        if totalBytes < 1 << 20 { next.reserveCapacity((totalBytes + 1) * width) }
+        var ownCount: [Int32] = [0]
+        ownCount.reserveCapacity(totalBytes + 1)
+        var endState = [Int32](repeating: 0, count: patterns.count)
+        var n = 1
         for (id, p) in patterns.enumerated() where !p.isEmpty {
             var state = 0
             for b in p {
-                let c = byteClass[Int(b)]
-                if let child = children[state].first(where: { $0.0 == c })?.1 {
+                let at = state * width + Int(byteClass[Int(b)])
+                let child = next[at]
+                if child != 0 {
                     state = Int(child)
                 } else {
-                    children.append([])
-                    terminal.append([])
-                    children[state].append((c, Int32(children.count - 1)))
-                    state = children.count - 1
+                    next[at] = Int32(n)
+                    state = n
+                    n += 1
+                    next.append(contentsOf: repeatElement(0, count: width))
+                    ownCount.append(0)
                 }
             }
-            terminal[state].append(Int32(id))
+            ownCount[state] += 1
+            endState[id] = Int32(state)
         }
 
-        // Failure links breadth-first, filling the full transition table.
-        let n = children.count
-        var next = [Int32](repeating: 0, count: n * classes)
+        // Failure links breadth-first, filling the full transition table: an entry that is
+        // 0 below the root is no child, and takes the failure state's transition.
         var fail = [Int32](repeating: 0, count: n)
-        var order: [Int] = []
+        var order = [Int32]()
         order.reserveCapacity(n)
-        for (c, child) in children[0] {
-            next[Int(c)] = child
-            order.append(Int(child))
-        }
-        var head = 0
-        while head < order.count {
-            let s = order[head]
-            head += 1
-            let f = Int(fail[s])
-            for c in 0..<classes { next[s * classes + c] = next[f * classes + c] }
-            for (c, child) in children[s] {
-                fail[Int(child)] = next[f * classes + Int(c)]
-                next[s * classes + Int(c)] = child
-                order.append(Int(child))
+        var childClass = [Int](repeating: 0, count: width), child = [Int32](repeating: 0, count: width)
+        next.withUnsafeMutableBufferPointer { table in
+            let base = table.baseAddress!
+            for c in 0..<width where table[c] != 0 { order.append(table[c]) }
+            var head = 0
+            while head < order.count {
+                let s = Int(order[head])
+                head += 1
+                let row = s * width, failRow = Int(fail[s]) * width
+                // The row's children, then the failure state's row copied in bulk (another
+                // row: a failure state is shallower), then the children back over it.
+                var kids = 0
+                for c in 0..<width where table[row + c] != 0 {
+                    childClass[kids] = c
+                    child[kids] = table[row + c]
+                    kids += 1
+                }
+                (base + row).update(from: base + failRow, count: width)
+                for k in 0..<kids {
+                    let c = childClass[k], t = child[k]
+                    fail[Int(t)] = table[row + c]
+                    table[row + c] = t
+                    order.append(t)
+                }
             }
         }
-        // Outputs: a state's own patterns, then those of its failure chain (already merged, breadth-first).
-        var merged = [[Int32]](repeating: [], count: n)
-        merged[0] = terminal[0]
-        for s in order { merged[s] = terminal[s] + merged[Int(fail[s])] }
-        var outputStart = [Int32](repeating: 0, count: n + 1)
-        var outputs: [Int32] = []
-        for s in 0..<n {
-            outputStart[s] = Int32(outputs.count)
-            outputs.append(contentsOf: merged[s])
+
+        // Outputs by counting: a state's own patterns, then those of its failure chain
+        // (already counted and written: failure states come first breadth-first).
+        var ownStart = [Int32](repeating: 0, count: n + 1)
+        for s in 0..<n { ownStart[s + 1] = ownStart[s] + ownCount[s] }
+        var own = [Int32](repeating: 0, count: Int(ownStart[n]))
+        var cursor = Array(ownStart[0..<n])
+        for (id, p) in patterns.enumerated() where !p.isEmpty {
+            let s = Int(endState[id])
+            own[Int(cursor[s])] = Int32(id)
+            cursor[s] += 1
         }
-        outputStart[n] = Int32(outputs.count)
+        var total = [Int32](repeating: 0, count: n)
+        for s in order { total[Int(s)] = ownCount[Int(s)] + total[Int(fail[Int(s)])] }
+        var outputStart = [Int32](repeating: 0, count: n + 1)
+        for s in 0..<n { outputStart[s + 1] = outputStart[s] + total[s] }
+        var outputs = [Int32](repeating: 0, count: Int(outputStart[n]))
+        outputs.withUnsafeMutableBufferPointer { out in
+            for s32 in order {
+                let s = Int(s32)
+                var at = Int(outputStart[s])
+                for k in Int(ownStart[s])..<Int(ownStart[s + 1]) { out[at] = own[k]; at += 1 }
+                let f = Int(fail[s])
+                for k in Int(outputStart[f])..<Int(outputStart[f + 1]) { out[at] = out[k]; at += 1 }
+            }
+        }
 
         self.patterns = patterns
         self.byteClass = byteClass

@@ -1,3 +1,4 @@
+import CallQCText
 import Foundation
 
 /// A cache of parsed rule files: each file's YAML tree, stored in a compact binary form under a name made from
@@ -5,6 +6,8 @@ import Foundation
 /// parsing (a quarter of a single check's start-up; docs/performance.md). A changed file has another name and is
 /// parsed again; a file that fails to parse is never cached, so its errors (file:line) appear on every run. The
 /// cache is only ever a shortcut: a missing, unreadable, corrupt or unwritable cache means parsing as usual.
+///
+/// It also keeps each rule set's compiled phrase automata (``matcher(patterns:)``), keyed by their patterns.
 public struct RuleFileCache: Sendable {
     /// The folder the trees are kept in; nil turns the cache off.
     public let folder: String?
@@ -44,22 +47,61 @@ public struct RuleFileCache: Sendable {
 
     /// A hex name from the version, the path and the bytes (two FNV-1a 64-bit hashes, different seeds).
     func key(file: String, bytes: Data) -> String {
+        var hash = KeyHash()
+        hash.add(version.utf8)
+        hash.add(YAMLTreeCoding.magic)
+        hash.add(file.utf8)
+        hash.add(0)
+        bytes.withUnsafeBytes { hash.add($0) }
+        return hash.name
+    }
+
+    /// The compiled automaton of `patterns`: from the cache when it holds it, else compiled and stored for the
+    /// next run. Kept under a name made from the version and every pattern's bytes (length-delimited), so any
+    /// rule set's phrases (shipped, custom, generated) find theirs, and an edited phrase list has another name.
+    public func matcher(patterns: [[UInt8]]) -> PhraseMatcher {
+        guard let folder, !patterns.isEmpty else { return PhraseMatcher(patterns: patterns) }
+        let path = folder + "/" + key(patterns: patterns) + ".automaton"
+        if let data = FileManager.default.contents(atPath: path),
+           let matcher = data.withUnsafeBytes({ PhraseMatcher(binaryForm: $0, patterns: patterns) }) {
+            return matcher
+        }
+        let matcher = PhraseMatcher(patterns: patterns)
+        store(Data(matcher.binaryForm()), at: path, folder: folder)
+        return matcher
+    }
+
+    /// A hex name from the version and the patterns' bytes, each preceded by its length.
+    func key(patterns: [[UInt8]]) -> String {
+        var hash = KeyHash()
+        hash.add(version.utf8)
+        hash.add(PhraseMatcher.binaryMagic)
+        for p in patterns {
+            withUnsafeBytes(of: UInt32(p.count).littleEndian) { hash.add($0) }
+            hash.add(p)
+        }
+        return hash.name
+    }
+
+    /// Two FNV-1a-style 64-bit hashes with different seeds, as a 32-digit hex name.
+    struct KeyHash {
         var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x84222325_cbf29ce4
-        func mix(_ byte: UInt8) {
+
+        @inline(__always) mutating func add(_ byte: UInt8) {
             a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 ^ (b >> 29)
         }
-        for byte in version.utf8 { mix(byte) }
-        for byte in YAMLTreeCoding.magic { mix(byte) }
-        for byte in file.utf8 { mix(byte) }
-        mix(0)
-        bytes.withUnsafeBytes { raw in for byte in raw { mix(byte) } }
-        return hex(a) + hex(b)
-    }
 
-    private func hex(_ v: UInt64) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
+        mutating func add<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+            for byte in bytes { add(byte) }
+        }
+
+        var name: String { hex(a) + hex(b) }
+
+        private func hex(_ v: UInt64) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }
     }
 
     /// Writes through a temporary file and a rename, so a reader never sees half a tree; failures are ignored

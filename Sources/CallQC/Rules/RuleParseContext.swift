@@ -11,6 +11,8 @@ struct RuleParseContext {
     let language: String
     /// Phrase files already read, by path.
     var phraseFiles: [String: [Phrase]] = [:]
+    /// The rule file's folder, once worked out (phrase files are named relative to it).
+    var directory: String? = nil
 
     /// The phrases of `key` (inline) and `key_file` (files of one phrase a line, `#` comments).
     mutating func phrases(_ fields: inout FieldReader, key: String, required: Bool) throws(RuleError) -> [Phrase] {
@@ -28,8 +30,8 @@ struct RuleParseContext {
         if required && result.isEmpty {
             throw fields.node.error("\(fields.what) has no '\(key)'", fix: "add '\(key): [...]' or '\(key)_file: FILE.txt'")
         }
-        var seen: Set<[UInt8]> = []
-        return result.filter { seen.insert($0.folded).inserted }
+        var seen: Set<FoldedKey> = Set(minimumCapacity: result.count)
+        return result.filter { seen.insert(FoldedKey($0.folded)).inserted }
     }
 
     func phrase(_ text: String, file: String, line: Int, column: Int? = nil) throws(RuleError) -> Phrase {
@@ -45,7 +47,8 @@ struct RuleParseContext {
     }
 
     mutating func phraseFile(_ path: String, node: YAMLNode) throws(RuleError) -> [Phrase] {
-        let directory = (file as NSString).deletingLastPathComponent
+        let directory = self.directory ?? (file as NSString).deletingLastPathComponent
+        self.directory = directory
         let full = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
         if let cached = phraseFiles[full] { return cached }
         guard let data = FileManager.default.contents(atPath: full) else {
@@ -65,5 +68,17 @@ struct RuleParseContext {
         }
         phraseFiles[full] = phrases
         return phrases
+    }
+}
+
+/// Folded phrase bytes as a dictionary key, hashed in one go (an array of bytes is hashed byte
+/// by byte); equal exactly when the bytes are.
+struct FoldedKey: Hashable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

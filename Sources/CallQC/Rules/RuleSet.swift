@@ -23,7 +23,7 @@ public struct RuleSet: Sendable {
     let sound: SoundIndex?
 
     init(name: String, version: String, language: String, description: String?, rules: [Rule], scoring: ScoringScheme, path: String,
-         soundMatching: Bool = true) {
+         soundMatching: Bool = true, cache: RuleFileCache = .off) {
         self.name = name
         self.version = version
         self.language = language
@@ -31,30 +31,37 @@ public struct RuleSet: Sendable {
         self.rules = rules
         self.scoring = scoring
         self.path = path
-        var patternIndex: [[UInt8]: Int] = [:]
+        let lists = rules.map { $0.check.phraseLists }
+        let phraseCount = lists.reduce(0) { $0 + $1.reduce(0) { $0 + $1.phrases.count } }
+        var patternIndex: [FoldedKey: Int] = Dictionary(minimumCapacity: phraseCount)
         var patterns: [[UInt8]] = []
         var owners: [[PhraseOwner]] = []
+        patterns.reserveCapacity(phraseCount)
+        owners.reserveCapacity(phraseCount)
         var soundPhrases: [(owner: PhraseOwner, folded: [UInt8])] = []
-        var listNumbers: [PhraseOwner.List: Int] = [:]
+        var listNumbers: [PhraseOwner.List: Int] = Dictionary(minimumCapacity: lists.reduce(0) { $0 + $1.count })
         func number(_ list: PhraseOwner.List) -> Int {
             if let n = listNumbers[list] { return n }
             listNumbers[list] = listNumbers.count
             return listNumbers.count - 1
         }
         for (r, rule) in rules.enumerated() {
+            // A list is numbered when its first phrase is met (an empty list never is).
             if let c = rule.check as? ForbiddenPhraseCheck, c.sound {
-                for (name, phrases) in c.phraseLists {
-                    for (p, phrase) in phrases.enumerated() { soundPhrases.append((PhraseOwner(list: number(.init(rule: r, name: name)), phrase: p), phrase.folded)) }
+                for (name, phrases) in c.phraseLists where !phrases.isEmpty {
+                    let list = number(.init(rule: r, name: name))
+                    for (p, phrase) in phrases.enumerated() { soundPhrases.append((PhraseOwner(list: list, phrase: p), phrase.folded)) }
                 }
             }
-            for (name, phrases) in rule.check.phraseLists {
+            for (name, phrases) in lists[r] where !phrases.isEmpty {
+                let list = number(.init(rule: r, name: name))
                 for (p, phrase) in phrases.enumerated() {
-                    let owner = PhraseOwner(list: number(.init(rule: r, name: name)), phrase: p,
-                                            latinStart: phrase.latinStart, latinEnd: phrase.latinEnd)
-                    if let existing = patternIndex[phrase.folded] {
+                    let owner = PhraseOwner(list: list, phrase: p, latinStart: phrase.latinStart, latinEnd: phrase.latinEnd)
+                    let key = FoldedKey(phrase.folded)
+                    if let existing = patternIndex[key] {
                         owners[existing].append(owner)
                     } else {
-                        patternIndex[phrase.folded] = patterns.count
+                        patternIndex[key] = patterns.count
                         patterns.append(phrase.folded)
                         owners.append([owner])
                     }
@@ -63,10 +70,10 @@ public struct RuleSet: Sendable {
         }
         self.needsPersonalData = rules.contains { $0.check.allChecks.contains { $0 is PIICheck } }
         self.headers = Dictionary(rules.map { ($0.header.id, $0.header) }, uniquingKeysWith: { a, _ in a })
-        self.matcher = PhraseMatcher(patterns: patterns)
+        self.matcher = cache.matcher(patterns: patterns)
         self.owners = owners
         self.listNumbers = listNumbers
-        self.sound = soundPhrases.isEmpty || !soundMatching ? nil : SoundIndex(phrases: soundPhrases)
+        self.sound = soundPhrases.isEmpty || !soundMatching ? nil : SoundIndex(phrases: soundPhrases, cache: cache)
     }
 
     /// Whether a rule (or a condition of one) looks for personal data: the call is searched once for all.

@@ -72,7 +72,7 @@ public struct RuleSetLoader {
             throw RuleError(file: main, message: "the rule set has no rules", fix: "add rules under 'rules:' or in rules/*.yaml")
         }
         return RuleSet(name: name, version: version, language: language, description: description, rules: rules, scoring: scoring, path: path,
-                       soundMatching: soundMatching)
+                       soundMatching: soundMatching, cache: cache)
     }
 
     private func document(_ file: String) throws(RuleError) -> YAMLNode {
