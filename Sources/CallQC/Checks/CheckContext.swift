@@ -120,7 +120,11 @@ public struct CheckContext: Sendable {
 
     /// The hits of one phrase list of one rule, in turn order.
     func hits(rule: Int, list: String) -> [PhraseHit] {
-        ruleSet.listNumbers[PhraseOwner.List(rule: rule, name: listPrefix.isEmpty ? list : listPrefix + list)].map { hits[$0] } ?? []
+        // A rule has a few lists: comparing their names beats hashing a (rule, name) key on every lookup.
+        guard rule >= 0 && rule < ruleSet.listsByRule.count else { return [] }
+        let name = listPrefix.isEmpty ? list : listPrefix + list
+        for entry in ruleSet.listsByRule[rule] where entry.name == name { return hits[entry.number] }
+        return []
     }
 
     /// 0-based indices of the turns spoken by `roles`.

@@ -19,6 +19,8 @@ public struct RuleSet: Sendable {
     let owners: [[PhraseOwner]]
     /// Each phrase list of each rule, numbered: hits are kept per number, not per (rule, name).
     let listNumbers: [PhraseOwner.List: Int]
+    /// The same, by rule: each rule's lists' names and numbers (what a check looks up on every call).
+    let listsByRule: [[(name: String, number: Int)]]
     /// The phrases that also match by sound (recognisers' homophones); nil when none do.
     let sound: SoundIndex?
 
@@ -73,6 +75,9 @@ public struct RuleSet: Sendable {
         self.matcher = cache.matcher(patterns: patterns)
         self.owners = owners
         self.listNumbers = listNumbers
+        var byRule = [[(name: String, number: Int)]](repeating: [], count: rules.count)
+        for (list, number) in listNumbers.sorted(by: { $0.value < $1.value }) where list.rule < rules.count { byRule[list.rule].append((list.name, number)) }
+        self.listsByRule = byRule
         self.sound = soundPhrases.isEmpty || !soundMatching ? nil : SoundIndex(phrases: soundPhrases, cache: cache)
     }
 
