@@ -82,7 +82,8 @@ let package = Package(
         .testTarget(name: "CallQCTests", dependencies: ["CallQC", "CallQCText", "CallQCStore", "CallQCTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     resources: [.copy("Fixtures")]),
         // Runs the built `callqc` binary: exit codes, output streams, the README's commands.
-        .testTarget(name: "CallQCCLITests", dependencies: ["callqc", "CallQC", "CallQCStore", "CallQCTestSupport"]),
+        // Golden/ holds the golden-output hashes, read by path (GoldenOutputTests), not built.
+        .testTarget(name: "CallQCCLITests", dependencies: ["callqc", "CallQC", "CallQCStore", "CallQCTestSupport"], exclude: ["Golden"]),
         // The workbench's handlers through HummingbirdTesting, and end-to-end runs in headless Chromium
         // (FloorBrowserTests drives it over the DevTools protocol with WSClient).
         .testTarget(name: "CallQCWebTests", dependencies: ["CallQCWeb", "CallQC", "CallQCStore", "callqc", "CallQCTestSupport",
