@@ -77,6 +77,17 @@ extension PIIDetector {
                 }
                 packed = 0; letters = 0
             }
+            // A digit (ASCII, full-width or a numeral) at `position`: the chain goes on when only a few
+            // separators stand between it and the last digit.
+            @inline(__always) func sawDigit(at position: Int) {
+                if firstDigit < 0 { firstDigit = position }
+                lastDigit = position
+                digitChain = gap == 0 || (gapAllSeparators && (gap <= 2 || (gap == 3 && gapMarks <= 1))) ? digitChain + 1 : 1
+                longestDigitChain = max(longestDigitChain, digitChain)
+                gap = 0
+                gapAllSeparators = true
+                gapMarks = 0
+            }
             var i = 0
             let n = p.count
             while i < n {
@@ -96,13 +107,7 @@ extension PIIDetector {
                     }
                     if letters > 0 { endLetters() }
                     if numeral {
-                        if firstDigit < 0 { firstDigit = position }
-                        lastDigit = position
-                        digitChain = gap == 0 || (gapAllSeparators && (gap <= 2 || (gap == 3 && gapMarks <= 1))) ? digitChain + 1 : 1
-                        longestDigitChain = max(longestDigitChain, digitChain)
-                        gap = 0
-                        gapAllSeparators = true
-                        gapMarks = 0
+                        sawDigit(at: position)
                         wordChain = 0; wordsInChain = 0
                         continue
                     }
@@ -139,13 +144,7 @@ extension PIIDetector {
                 }
                 if letters > 0 { endLetters() }
                 if (v >= 0x30 && v <= 0x39) || numeral {
-                    if firstDigit < 0 { firstDigit = position }
-                    lastDigit = position
-                    digitChain = gap == 0 || (gapAllSeparators && (gap <= 2 || (gap == 3 && gapMarks <= 1))) ? digitChain + 1 : 1
-                    longestDigitChain = max(longestDigitChain, digitChain)
-                    gap = 0
-                    gapAllSeparators = true
-                    gapMarks = 0
+                    sawDigit(at: position)
                     if v < 0x80 { endToken(true, isWord: false) } else { wordChain = 0; wordsInChain = 0 }
                     continue
                 }
@@ -155,16 +154,7 @@ extension PIIDetector {
                 if v != 0x20 && v != 0x3000 && v != 0xA0 { gapMarks += 1 }
                 if v == 0x40 || v == 0xFF20 { at = true }
                 if v == 0x2E || v == 0xFF0E { period = true }
-                if v >= 0x4E00 && v <= 0x9FFF {
-                    han = true
-                    switch v {
-                    case 0x8BC1, 0x8B49, 0x5361, 0x8D26, 0x8CEC, 0x5E10, 0x6263, 0x533A, 0x5340: context = true   // 证 證 卡 账 賬 帐 扣 区 區
-                    case 0x5BC6, 0x5FAE: context = true; tokenContext = true       // 密 微
-                    case 0x827E: aiTe = true                                                    // 艾(特)
-                    case 0x70B9: dian = true                                                    // 点
-                    default: break
-                    }
-                }
+                // (Han characters, U+4E00–U+9FFF, took the short path above.)
                 if v != 0x20 && v != 0x2C && v != 0x2D { wordGapOK = false }
             }
             if letters > 0 { endLetters() }
