@@ -154,6 +154,13 @@ final class BadInputTests: XCTestCase {
         let (listed, problems) = loader.expand(["@" + list.path])
         XCTAssertEqual(listed.count, 1)
         XCTAssertEqual(problems.map(\.message), ["no such file or directory"])
+        // The same list saved on Windows: one path a line, not one path with CRs in it.
+        try "# today\r\n\(dir.path)/c.txt\r\n\r\n\(dir.path)/d1/a.txt\r\n".write(to: list, atomically: true, encoding: .utf8)
+        let (crlf, crlfProblems) = loader.expand(["@" + list.path])
+        XCTAssertEqual(crlf.count, 2)
+        XCTAssertTrue(crlf.first?.description.hasSuffix("/c.txt") ?? false, "\(crlf)")
+        XCTAssertTrue(crlf.last?.description.hasSuffix("/d1/a.txt") ?? false, "\(crlf)")
+        XCTAssertEqual(crlfProblems.count, 0)
         XCTAssertEqual(loader.expand([dir.path + "/zz*.txt"]).problems.first?.message, "no file matches this pattern")
     }
 

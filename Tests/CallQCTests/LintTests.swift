@@ -25,6 +25,20 @@ final class LintTests: XCTestCase {
         XCTAssertEqual(r.lines.map(\.number), [3, 4, 5], "comments and blank lines are skipped, numbers stay the file's")
     }
 
+    /// A draft typed on Windows (CRLF) lints as the same draft typed elsewhere: the same lines, numbers and issues.
+    /// Before, the whole file was one line, and a first comment line hid all of it ("the draft has no lines").
+    func testADraftWithWindowsLineEndingsLintsTheSame() throws {
+        let text = try String(contentsOf: Shipped.root.appendingPathComponent("samples/drafts/survey-draft.draft"), encoding: .utf8)
+        let unix = ScriptLinter.draftLines(text)
+        let windows = ScriptLinter.draftLines(text.replacingOccurrences(of: "\n", with: "\r\n"))
+        XCTAssertGreaterThan(unix.count, 5)
+        XCTAssertEqual(windows.map(\.number), unix.map(\.number))
+        XCTAssertEqual(windows.map(\.text), unix.map(\.text))
+        let a = linter.lint(unix, source: "d", mode: .draft), b = linter.lint(windows, source: "d", mode: .draft)
+        XCTAssertEqual(b.lines.map(\.number), a.lines.map(\.number))
+        XCTAssertEqual("\(b.lines.map(\.issues))", "\(a.lines.map(\.issues))")
+    }
+
     func testReadingTimeAtTheStandardRate() {
         // 26 countable characters at 120 a minute: 13 seconds; at 90, 17.3.
         let r = lint("您好，欢迎致电星联移动，很高兴为您服务，请问有什么可以帮您？\n")

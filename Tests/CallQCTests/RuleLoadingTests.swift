@@ -118,6 +118,22 @@ final class RuleLoadingTests: XCTestCase {
         XCTAssertEqual(e.line, 2)
     }
 
+    /// A phrase file saved on Windows (CRLF) or with lone CRs reads as the same phrases, with the same line numbers
+    /// in errors; before, "\r\n" (one Swift Character) never split, and the file was one commented-out line.
+    func testPhraseFilesWithWindowsLineEndings() throws {
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("phrases"), withIntermediateDirectories: true)
+        try write(good.replacingOccurrences(of: "phrases: [找领导去]", with: "phrases_file: ../phrases/t.txt"))
+        for ending in ["\r\n", "\r"] {
+            try ["# 忌语", "找领导去", "", "  你问我，我问谁  ", "# end", ""].joined(separator: ending)
+                .write(to: dir.appendingPathComponent("phrases/t.txt"), atomically: true, encoding: .utf8)
+            let set = try RuleSetLoader().load(dir.path)
+            XCTAssertEqual(set.foldedPhrases, ["找领导去", "你问我我问谁"], ending.debugDescription)
+            try ["找领导去", "。。", ""].joined(separator: ending).write(to: dir.appendingPathComponent("phrases/t.txt"), atomically: true, encoding: .utf8)
+            let e = try XCTUnwrap(loadError())
+            XCTAssertEqual(e.line, 2, ending.debugDescription)
+        }
+    }
+
     func testYAMLSyntaxErrorNamesTheLine() throws {
         try write("rules:\n  - id: a\n    kind: [forbidden\n")
         let e = try XCTUnwrap(loadError())

@@ -115,7 +115,7 @@ public struct ScriptLinter: Sendable {
     /// Lines of a draft: every non-empty line is the agent's words; `#` lines are comments.
     public static func draftLines(_ text: String) -> [LintLine] {
         var lines: [LintLine] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (i, raw) in text.lineTexts().enumerated() {
             let line = String(raw).trimmed()
             if line.isEmpty || line.hasPrefix("#") { continue }
             lines.append(LintLine(number: i + 1, label: nil, text: line))

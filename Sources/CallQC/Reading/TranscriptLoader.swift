@@ -53,7 +53,7 @@ public struct TranscriptLoader: Sendable {
                     problems.append(InputProblem(source: list, message: "cannot read the file list"))
                     continue
                 }
-                let listed = String(decoding: data, as: UTF8.self).split(separator: "\n").map { String($0).trimmed() }
+                let listed = String(decoding: data, as: UTF8.self).lineTexts().map { String($0).trimmed() }
                     .filter { !$0.isEmpty && !$0.hasPrefix("#") && !$0.hasPrefix("@") }
                 let (more, moreProblems) = expand(listed, walkDirectories: walkDirectories)
                 inputs += more

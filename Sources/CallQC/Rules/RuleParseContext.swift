@@ -58,7 +58,7 @@ struct RuleParseContext {
             throw RuleError(file: full, message: "not UTF-8 text", fix: "save the phrase file as UTF-8")
         }
         var phrases: [Phrase] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (i, raw) in text.lineTexts().enumerated() {
             let line = String(raw).trimmed()
             if line.isEmpty || line.hasPrefix("#") { continue }
             phrases.append(try phrase(line, file: full, line: i + 1))

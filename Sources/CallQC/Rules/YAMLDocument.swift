@@ -74,7 +74,7 @@ struct YAMLNode: Sendable {
     /// The line (1-based) where `key:` starts a line for the second time at or after `line`.
     static func secondLine(of key: String, in text: String, from line: Int) -> Int? {
         var seen = 0
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where i + 1 >= line {
+        for (i, raw) in text.lineTexts().enumerated() where i + 1 >= line {
             var rest = raw.drop(while: { $0 == " " })
             if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop(while: { $0 == " " }) }
             for quote in ["", "\"", "'"] where rest.hasPrefix(quote + key + quote) {
