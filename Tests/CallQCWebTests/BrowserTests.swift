@@ -1,4 +1,5 @@
 import Foundation
+import CallQCTestSupport
 import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -10,7 +11,7 @@ import FoundationNetworking
 /// page), then Chromium shows what was stored.
 final class BrowserTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let chromium = "/usr/bin/chromium"
+    static let chromium = TestChromium.path
 
     var dir: URL!
     var server: Process?
@@ -134,13 +135,7 @@ final class BrowserTests: XCTestCase {
     }
 
     func testWorkbenchInHeadlessChromium() throws {
-        guard FileManager.default.isExecutableFile(atPath: BrowserTests.chromium) else {
-            // In CI the browser test must run: scripts/install-deps installs chromium there.
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                return XCTFail("\(BrowserTests.chromium) is missing in CI: scripts/install-deps installs Debian's chromium")
-            }
-            throw XCTSkip("\(BrowserTests.chromium) is missing: scripts/install-deps installs Debian's chromium")
-        }
+        try TestChromium.require()
         let binary = try BrowserTests.binary().path
         let db = dir.appendingPathComponent("qc.sqlite").path
         // A call whose transcript carries markup, to see that the browser shows it as text.

@@ -3,6 +3,7 @@ import CallQCStore
 import Foundation
 import Logging
 import WSClient
+import CallQCTestSupport
 import XCTest
 
 /// The floor in a real browser: `callqc serve` on a database with accounts, and headless
@@ -53,13 +54,7 @@ final class FloorBrowserTests: XCTestCase {
     }
 
     func testAgentSupervisorAndTrainerInHeadlessChromium() async throws {
-        guard FileManager.default.isExecutableFile(atPath: FloorBrowserTests.chromium) else {
-            // In CI the browser test must run: scripts/install-deps installs chromium there.
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                return XCTFail("\(FloorBrowserTests.chromium) is missing in CI: scripts/install-deps installs Debian's chromium")
-            }
-            throw XCTSkip("\(FloorBrowserTests.chromium) is missing: scripts/install-deps installs Debian's chromium")
-        }
+        try TestChromium.require()
         let started = Date()
         let binary = try BrowserTests.binary().path
         let db = dir.appendingPathComponent("qc.sqlite").path

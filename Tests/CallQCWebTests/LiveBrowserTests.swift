@@ -1,14 +1,12 @@
 import Foundation
+import CallQCTestSupport
 import XCTest
 
 /// The live board in headless Chromium: a taboo turn posted by the test appears on the board
 /// (its script over Server-Sent Events) within a second.
 final class LiveBrowserTests: XCTestCase {
     func testATabooTurnAppearsOnTheBoard() async throws {
-        guard FileManager.default.isExecutableFile(atPath: FloorBrowserTests.chromium) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("\(FloorBrowserTests.chromium) is missing in CI") }
-            throw XCTSkip("chromium is not installed")
-        }
+        try TestChromium.require()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callqc-live-browser-\(UUID().pathSafe)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let (server, base) = try ServeProcess.start(["--no-config"])

@@ -1,4 +1,5 @@
 import Foundation
+import CallQCTestSupport
 import XCTest
 
 /// A reviewer clicks a finding and hears it: a WAV recording written by the test (a tone, PCM),
@@ -45,12 +46,7 @@ final class RecordingBrowserTests: XCTestCase {
     static func number(_ v: Any?) -> Double? { (v as? Double) ?? (v as? Int).map(Double.init) ?? (v as? NSNumber)?.doubleValue }
 
     func testClickingAFindingSeeksTheRecording() async throws {
-        guard FileManager.default.isExecutableFile(atPath: BrowserTests.chromium) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                return XCTFail("\(BrowserTests.chromium) is missing in CI: scripts/install-deps installs Debian's chromium")
-            }
-            throw XCTSkip("\(BrowserTests.chromium) is missing: scripts/install-deps installs Debian's chromium")
-        }
+        try TestChromium.require()
         let id = "录音-0001"
         let transcript = """
         # call: \(id)
